@@ -1,0 +1,159 @@
+"""The one exception hierarchy of leadflow.
+
+Every exception leadflow raises on purpose derives from :class:`LeadflowError`.
+Concrete errors also derive from the builtin that fits (``ValueError``,
+``TypeError``), so code written against the builtins keeps working.
+
+Errors carry structured fields -- which field, which value, which transition --
+so a caller can act on them without parsing messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from leadflow.decisions import PromotionDecision, QualificationDecision
+
+__all__ = [
+    "CurrencyMismatchError",
+    "IllegalTransitionError",
+    "InvalidEmailError",
+    "InvalidFieldError",
+    "InvalidPhoneError",
+    "InvalidPolicyError",
+    "InvalidRecordError",
+    "LeadflowError",
+    "NaiveDatetimeError",
+    "NotQualifiedError",
+    "PromotionRefusedError",
+    "WrongTypeError",
+]
+
+
+class LeadflowError(Exception):
+    """Base class of every error leadflow raises on purpose."""
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+class InvalidFieldError(LeadflowError, ValueError):
+    """A field holds a value leadflow cannot accept.
+
+    Attributes:
+        field: Dotted name of the field, e.g. ``"email"`` or ``"need.observed_at"``.
+        value: The rejected value, as given.
+        reason: Why it was rejected, in plain words.
+    """
+
+    def __init__(self, field: str, value: object, reason: str) -> None:
+        self.field = field
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{field}: {reason} (got {_short(value)})")
+
+    @property
+    def path(self) -> str:
+        """The field as a JSON path, e.g. ``$.need.observed_at``."""
+        return "$." + self.field if self.field else "$"
+
+    def under(self, prefix: str) -> InvalidFieldError:
+        """Return a copy of this error whose field is nested under *prefix*."""
+        field = f"{prefix}.{self.field}" if self.field else prefix
+        clone = type(self).__new__(type(self))
+        InvalidFieldError.__init__(clone, field, self.value, self.reason)
+        return clone
+
+
+class WrongTypeError(InvalidFieldError, TypeError):
+    """A field holds a value of the wrong type."""
+
+
+class InvalidEmailError(InvalidFieldError):
+    """An email address is not usable."""
+
+
+class InvalidPhoneError(InvalidFieldError):
+    """A phone number is not usable."""
+
+
+class NaiveDatetimeError(InvalidFieldError):
+    """A datetime has no timezone; leadflow only accepts aware datetimes."""
+
+
+class InvalidPolicyError(InvalidFieldError):
+    """A policy is malformed: weights, levels, thresholds or bands do not add up."""
+
+
+class CurrencyMismatchError(LeadflowError, ValueError):
+    """Two amounts in different currencies were compared or combined.
+
+    Attributes:
+        left: Currency code of the left operand.
+        right: Currency code of the right operand.
+    """
+
+    def __init__(self, left: str, right: str) -> None:
+        self.left = left
+        self.right = right
+        super().__init__(f"cannot combine amounts in {left} and {right}")
+
+
+class InvalidRecordError(LeadflowError, ValueError):
+    """Several fields of one record are bad; every one of them is listed.
+
+    Attributes:
+        errors: One :class:`InvalidFieldError` per bad field, in field order.
+    """
+
+    def __init__(self, errors: Iterable[InvalidFieldError], what: str = "record") -> None:
+        self.errors = tuple(errors)
+        lines = "\n".join(f"  {e.path}: {e.reason} (got {_short(e.value)})" for e in self.errors)
+        count = len(self.errors)
+        super().__init__(f"invalid {what}: {count} bad field{'s' * (count != 1)}\n{lines}")
+
+
+class IllegalTransitionError(LeadflowError, ValueError):
+    """A funnel move that is not allowed from the value's stage.
+
+    Attributes:
+        transition: The move attempted, e.g. ``"promote"``.
+        from_stage: The stage the value is in (``"contact"`` ...), or its type name.
+        to_stage: The stage the move leads to.
+    """
+
+    def __init__(self, transition: str, from_stage: str, to_stage: str, reason: str = "") -> None:
+        self.transition = transition
+        self.from_stage = from_stage
+        self.to_stage = to_stage
+        message = f"cannot {transition} a {from_stage} into a {to_stage}"
+        super().__init__(f"{message}: {reason}" if reason else message)
+
+
+class NotQualifiedError(IllegalTransitionError):
+    """A contact or nurtured lead was turned into a lead without qualifying.
+
+    Attributes:
+        decision: The :class:`~leadflow.QualificationDecision` that said no.
+    """
+
+    def __init__(self, transition: str, from_stage: str, decision: QualificationDecision) -> None:
+        self.decision = decision
+        reasons = "; ".join(decision.next_steps) or f"verdict is {decision.verdict.value}"
+        super().__init__(transition, from_stage, "lead", reasons)
+
+
+class PromotionRefusedError(IllegalTransitionError):
+    """A lead was promoted while the promotion gate was closed.
+
+    Attributes:
+        decision: The :class:`~leadflow.PromotionDecision` that said no.
+    """
+
+    def __init__(self, decision: PromotionDecision) -> None:
+        self.decision = decision
+        super().__init__("promote", "lead", "opportunity", "; ".join(decision.next_steps))

@@ -1,0 +1,233 @@
+"""Events: what happened to a value in the funnel, in the past tense.
+
+Every transition returns the next stage plus one event, and appends that event
+to the stage's history. An event records when it happened, who did it (if
+given), the stages it moved between and, where a rule decided, the decision
+that justified it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, ClassVar, TypeAlias
+
+import attrs
+
+from leadflow import _validate as v
+from leadflow.decisions import PromotionDecision, QualificationDecision
+from leadflow.errors import InvalidFieldError
+from leadflow.money import Money
+from leadflow.stages import FunnelStage, OpportunityStage
+
+__all__ = [
+    "DisqualificationReason",
+    "Event",
+    "LeadDisqualified",
+    "LeadNurtured",
+    "LeadPromoted",
+    "LeadQualified",
+    "LeadRequalified",
+    "LossReason",
+    "OpportunityAdvanced",
+    "OpportunityLost",
+    "OpportunityWon",
+]
+
+
+class DisqualificationReason(Enum):
+    """Why a lead was disqualified (after Dynamics 365's disqualified statuses)."""
+
+    NO_NEED = "no_need"
+    NO_BUDGET = "no_budget"
+    NO_AUTHORITY = "no_authority"
+    BAD_TIMING = "bad_timing"
+    CANNOT_CONTACT = "cannot_contact"
+    NO_LONGER_INTERESTED = "no_longer_interested"
+    DUPLICATE = "duplicate"
+    OTHER = "other"
+
+
+class LossReason(Enum):
+    """Why an opportunity was lost."""
+
+    PRICE = "price"
+    COMPETITOR = "competitor"  #: needs the competitor's name
+    NO_BUDGET = "no_budget"
+    NO_DECISION = "no_decision"
+    TIMING = "timing"
+    OTHER = "other"
+
+
+S = FunnelStage
+
+
+@attrs.frozen(kw_only=True)
+class _Event:
+    at: datetime = attrs.field(validator=v.aware)
+    by: str | None = attrs.field(default=None, validator=v.optional_text)
+    from_stage: FunnelStage = attrs.field(validator=v.of_type(FunnelStage))
+    to_stage: FunnelStage = attrs.field(validator=v.of_type(FunnelStage))
+
+    moves: ClassVar[frozenset[tuple[FunnelStage, FunnelStage]]] = frozenset()
+
+    def __attrs_post_init__(self) -> None:
+        if (self.from_stage, self.to_stage) not in self.moves:
+            raise InvalidFieldError(
+                "to_stage",
+                self.to_stage,
+                f"a {type(self).__name__} does not move from {self.from_stage.value}",
+            )
+
+
+def _of(kind: type) -> Any:
+    return attrs.field(validator=v.of_type(kind))
+
+
+@attrs.frozen(kw_only=True)
+class LeadQualified(_Event):
+    """A contact qualified and became a lead.
+
+    Attributes:
+        at: When it happened (aware). by: Who did it, if given.
+        from_stage: ``contact``. to_stage: ``lead``.
+        decision: The qualification that justified it.
+    """
+
+    moves: ClassVar = frozenset({(S.CONTACT, S.LEAD)})
+    from_stage: FunnelStage = attrs.field(default=S.CONTACT, validator=v.of_type(FunnelStage))
+    to_stage: FunnelStage = attrs.field(default=S.LEAD, validator=v.of_type(FunnelStage))
+    decision: QualificationDecision = _of(QualificationDecision)
+
+
+@attrs.frozen(kw_only=True)
+class LeadNurtured(_Event):
+    """A lead was set aside to be nurtured and re-qualified later.
+
+    Attributes:
+        reason: Why, in the seller's words, if given.
+        revisit_on: When to look at it again, if planned.
+        decision: The qualification that led to it, if one did.
+    """
+
+    moves: ClassVar = frozenset({(S.LEAD, S.NURTURED)})
+    from_stage: FunnelStage = attrs.field(default=S.LEAD, validator=v.of_type(FunnelStage))
+    to_stage: FunnelStage = attrs.field(default=S.NURTURED, validator=v.of_type(FunnelStage))
+    reason: str | None = attrs.field(default=None, validator=v.optional_text)
+    revisit_on: date | None = attrs.field(default=None, validator=v.optional_date)
+    decision: QualificationDecision | None = attrs.field(
+        default=None, validator=v.of_type(QualificationDecision, optional=True)
+    )
+
+
+@attrs.frozen(kw_only=True)
+class LeadDisqualified(_Event):
+    """A lead (open or nurtured) was disqualified.
+
+    Attributes:
+        reason: Why.
+        note: Free text, if given.
+    """
+
+    moves: ClassVar = frozenset({(S.LEAD, S.DISQUALIFIED), (S.NURTURED, S.DISQUALIFIED)})
+    from_stage: FunnelStage = attrs.field(default=S.LEAD, validator=v.of_type(FunnelStage))
+    to_stage: FunnelStage = attrs.field(default=S.DISQUALIFIED, validator=v.of_type(FunnelStage))
+    reason: DisqualificationReason = _of(DisqualificationReason)
+    note: str | None = attrs.field(default=None, validator=v.optional_text)
+
+
+@attrs.frozen(kw_only=True)
+class LeadRequalified(_Event):
+    """A nurtured lead qualified again on fresh evidence.
+
+    Attributes:
+        decision: The qualification that justified it.
+    """
+
+    moves: ClassVar = frozenset({(S.NURTURED, S.LEAD)})
+    from_stage: FunnelStage = attrs.field(default=S.NURTURED, validator=v.of_type(FunnelStage))
+    to_stage: FunnelStage = attrs.field(default=S.LEAD, validator=v.of_type(FunnelStage))
+    decision: QualificationDecision = _of(QualificationDecision)
+
+
+@attrs.frozen(kw_only=True)
+class LeadPromoted(_Event):
+    """A lead was promoted to an opportunity.
+
+    Attributes:
+        decision: The promotion decision that justified it.
+    """
+
+    moves: ClassVar = frozenset({(S.LEAD, S.OPPORTUNITY)})
+    from_stage: FunnelStage = attrs.field(default=S.LEAD, validator=v.of_type(FunnelStage))
+    to_stage: FunnelStage = attrs.field(default=S.OPPORTUNITY, validator=v.of_type(FunnelStage))
+    decision: PromotionDecision = _of(PromotionDecision)
+
+
+@attrs.frozen(kw_only=True)
+class OpportunityAdvanced(_Event):
+    """An open opportunity moved to another sales step.
+
+    Attributes:
+        from_step: The step it was at. to_step: The step it is at now.
+        probability: The win probability the policy gives the new step.
+    """
+
+    moves: ClassVar = frozenset({(S.OPPORTUNITY, S.OPPORTUNITY)})
+    from_stage: FunnelStage = attrs.field(default=S.OPPORTUNITY, validator=v.of_type(FunnelStage))
+    to_stage: FunnelStage = attrs.field(default=S.OPPORTUNITY, validator=v.of_type(FunnelStage))
+    from_step: OpportunityStage = _of(OpportunityStage)
+    to_step: OpportunityStage = _of(OpportunityStage)
+    probability: int = attrs.field(validator=v.in_range(0, 100))
+
+
+@attrs.frozen(kw_only=True)
+class OpportunityWon(_Event):
+    """An opportunity was won: the party is now a customer.
+
+    Attributes:
+        value: The value of the sale, if known.
+    """
+
+    moves: ClassVar = frozenset({(S.OPPORTUNITY, S.CUSTOMER)})
+    from_stage: FunnelStage = attrs.field(default=S.OPPORTUNITY, validator=v.of_type(FunnelStage))
+    to_stage: FunnelStage = attrs.field(default=S.CUSTOMER, validator=v.of_type(FunnelStage))
+    value: Money | None = attrs.field(default=None, validator=v.of_type(Money, optional=True))
+
+
+@attrs.frozen(kw_only=True)
+class OpportunityLost(_Event):
+    """An opportunity was lost.
+
+    Attributes:
+        reason: Why.
+        competitor: Who won instead (required when the reason is ``competitor``).
+        note: Free text, if given.
+    """
+
+    moves: ClassVar = frozenset({(S.OPPORTUNITY, S.LOST)})
+    from_stage: FunnelStage = attrs.field(default=S.OPPORTUNITY, validator=v.of_type(FunnelStage))
+    to_stage: FunnelStage = attrs.field(default=S.LOST, validator=v.of_type(FunnelStage))
+    reason: LossReason = _of(LossReason)
+    competitor: str | None = attrs.field(default=None, validator=v.optional_text)
+    note: str | None = attrs.field(default=None, validator=v.optional_text)
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        if self.reason is LossReason.COMPETITOR and self.competitor is None:
+            raise InvalidFieldError("competitor", None, "name the competitor the deal was lost to")
+
+
+#: Any event of the funnel.
+Event: TypeAlias = (
+    LeadQualified
+    | LeadNurtured
+    | LeadDisqualified
+    | LeadRequalified
+    | LeadPromoted
+    | OpportunityAdvanced
+    | OpportunityWon
+    | OpportunityLost
+)
+
+EVENT_TYPES: tuple[type, ...] = Event.__args__

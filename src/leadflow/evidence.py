@@ -1,0 +1,355 @@
+"""Evidence for the four qualification criteria: need, budget, timeframe, authority.
+
+Every level enum lists its members from the weakest to the strongest evidence,
+and ``UNKNOWN`` is always the weakest: not knowing never beats knowing. The
+rules rely on that order (see :meth:`rank`), so better evidence never lowers a
+score.
+
+Level names follow Dynamics 365's lead fields where they fit: ``need``
+(must have ... no need), ``budgetstatus``, ``purchasetimeframe`` and
+``purchaseprocess``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, TypeAlias
+
+import attrs
+
+from leadflow import _validate as v
+from leadflow.contacts import PurchaseRole
+from leadflow.errors import InvalidFieldError
+from leadflow.money import Money
+
+__all__ = [
+    "AuthorityEvidence",
+    "AuthorityLevel",
+    "BudgetEvidence",
+    "BudgetLevel",
+    "Criterion",
+    "Evidence",
+    "Level",
+    "NeedEvidence",
+    "NeedLevel",
+    "PromotionSignals",
+    "PurchaseProcess",
+    "RelationshipLevel",
+    "RequirementsLevel",
+    "SupplierStatus",
+    "TermsLevel",
+    "TimeframeEvidence",
+    "TimeframeLevel",
+    "authority_level",
+]
+
+
+class _OrderedLevel(Enum):
+    """An enum whose definition order is its strength order (weakest first)."""
+
+    @property
+    def rank(self) -> int:
+        """Position from the weakest (0, always ``UNKNOWN``) to the strongest."""
+        return _RANKS[self]
+
+    def at_least(self, other: _OrderedLevel) -> bool:
+        """True when this level is as strong as *other* or stronger."""
+        return _RANKS[self] >= _RANKS[other]
+
+
+class Criterion(Enum):
+    """The four criteria a contact is qualified on."""
+
+    NEED = "need"
+    BUDGET = "budget"
+    TIMEFRAME = "timeframe"
+    AUTHORITY = "authority"
+
+
+class NeedLevel(_OrderedLevel):
+    """How much the party needs what is sold (Dynamics ``need``)."""
+
+    UNKNOWN = "unknown"
+    NONE = "none"  #: no need (Dynamics 3)
+    LATENT = "latent"  #: good to have (Dynamics 2)
+    EXPRESSED = "expressed"  #: should have (Dynamics 1)
+    STRONG = "strong"  #: must have (Dynamics 0)
+
+
+class BudgetLevel(_OrderedLevel):
+    """Whether the party can fund the purchase (after Dynamics ``budgetstatus``)."""
+
+    UNKNOWN = "unknown"
+    NONE = "none"  #: no committed budget
+    INSUFFICIENT = "insufficient"  #: some budget, not enough; may buy
+    AVAILABLE = "available"  #: can buy
+    APPROVED = "approved"  #: budget approved; will buy
+
+
+class TimeframeLevel(_OrderedLevel):
+    """When the party is in the market (Dynamics ``purchasetimeframe``)."""
+
+    UNKNOWN = "unknown"
+    LATER = "later"  #: beyond this year, or beyond the policy's horizon
+    THIS_YEAR = "this_year"
+    NEXT_QUARTER = "next_quarter"
+    THIS_QUARTER = "this_quarter"
+    IMMEDIATE = "immediate"
+
+
+class AuthorityLevel(_OrderedLevel):
+    """How much say the contact has, from role and purchase process."""
+
+    UNKNOWN = "unknown"
+    NONE = "none"  #: a user or employee without a say
+    ADVISER = "adviser"
+    INFLUENCER = "influencer"
+    SHARED = "shared"  #: a decision maker on a buying committee
+    DECIDER = "decider"  #: the decision maker
+
+
+class PurchaseProcess(Enum):
+    """How the buying party decides (Dynamics ``purchaseprocess``)."""
+
+    UNKNOWN = "unknown"
+    INDIVIDUAL = "individual"
+    COMMITTEE = "committee"
+
+
+class RelationshipLevel(_OrderedLevel):
+    """How far the seller has built a relationship with the lead."""
+
+    UNKNOWN = "unknown"
+    NONE = "none"  #: no two-way contact yet
+    CONTACTED = "contacted"  #: conversations have started
+    ESTABLISHED = "established"  #: a working relationship: meetings, follow-ups, trust
+
+
+class RequirementsLevel(_OrderedLevel):
+    """How well the lead's specific needs and requirements are identified."""
+
+    UNKNOWN = "unknown"
+    GENERAL = "general"  #: the broad need is known
+    SPECIFIED = "specified"  #: specific needs and requirements are written down
+
+
+class TermsLevel(_OrderedLevel):
+    """How far the lead is into discussing terms."""
+
+    UNKNOWN = "unknown"
+    NOT_DISCUSSED = "not_discussed"
+    PRICING = "pricing"  #: price is being discussed
+    PAYMENT_TERMS = "payment_terms"  #: payment terms are being worked out
+    CONTRACT = "contract"  #: contracts or agreements are being drawn up or signed
+
+
+class SupplierStatus(_OrderedLevel):
+    """Where the lead stands with its current supplier."""
+
+    UNKNOWN = "unknown"
+    RETAINED = "retained"  #: keeps its current supplier
+    EVALUATING = "evaluating"  #: looking at alternatives to its current supplier
+    NO_SUPPLIER = "no_supplier"  #: none to displace
+    DROPPED = "dropped"  #: has dropped its current supplier
+
+
+_RANKS: dict[Any, int] = {
+    member: index
+    for enum in (
+        NeedLevel,
+        BudgetLevel,
+        TimeframeLevel,
+        AuthorityLevel,
+        RelationshipLevel,
+        RequirementsLevel,
+        TermsLevel,
+        SupplierStatus,
+    )
+    for index, member in enumerate(enum)
+}
+# Having no supplier to displace is as good a sign as having dropped one.
+_RANKS[SupplierStatus.NO_SUPPLIER] = _RANKS[SupplierStatus.DROPPED]
+
+Level: TypeAlias = NeedLevel | BudgetLevel | TimeframeLevel | AuthorityLevel
+
+LEVELS: dict[Criterion, type[_OrderedLevel]] = {
+    Criterion.NEED: NeedLevel,
+    Criterion.BUDGET: BudgetLevel,
+    Criterion.TIMEFRAME: TimeframeLevel,
+    Criterion.AUTHORITY: AuthorityLevel,
+}
+
+_ROLE_LEVEL = {
+    PurchaseRole.UNKNOWN: AuthorityLevel.UNKNOWN,
+    PurchaseRole.USER: AuthorityLevel.NONE,
+    PurchaseRole.ADVISER: AuthorityLevel.ADVISER,
+    PurchaseRole.INFLUENCER: AuthorityLevel.INFLUENCER,
+    PurchaseRole.DECISION_MAKER: AuthorityLevel.DECIDER,
+}
+
+
+def authority_level(role: PurchaseRole, process: PurchaseProcess) -> AuthorityLevel:
+    """Derive decision authority from the contact's role and the purchase process.
+
+    A decision maker who decides with a committee shares the authority; one
+    who decides alone (or whose process is unknown) is the decider.
+
+    >>> authority_level(PurchaseRole.DECISION_MAKER, PurchaseProcess.COMMITTEE)
+    <AuthorityLevel.SHARED: 'shared'>
+    """
+    level = _ROLE_LEVEL[role]
+    if level is AuthorityLevel.DECIDER and process is PurchaseProcess.COMMITTEE:
+        return AuthorityLevel.SHARED
+    return level
+
+
+def _level(enum: type[_OrderedLevel]) -> v.Validator:
+    return v.of_type(enum)
+
+
+@attrs.frozen(kw_only=True)
+class NeedEvidence:
+    """What is known of the party's need.
+
+    Attributes:
+        level: How strong the need is.
+        observed_at: When it was observed (aware); ``None`` means "never goes stale".
+        note: Free text from the seller.
+    """
+
+    level: NeedLevel = attrs.field(default=NeedLevel.UNKNOWN, validator=_level(NeedLevel))
+    observed_at: datetime | None = attrs.field(default=None, validator=v.optional_aware)
+    note: str | None = attrs.field(default=None, validator=v.optional_text)
+
+
+@attrs.frozen(kw_only=True)
+class BudgetEvidence:
+    """What is known of the party's budget.
+
+    Attributes:
+        level: Budget status.
+        amount: The budget, if known (never negative).
+        observed_at: When it was observed (aware).
+        note: Free text from the seller.
+    """
+
+    level: BudgetLevel = attrs.field(default=BudgetLevel.UNKNOWN, validator=_level(BudgetLevel))
+    amount: Money | None = attrs.field(default=None, validator=v.of_type(Money, optional=True))
+    observed_at: datetime | None = attrs.field(default=None, validator=v.optional_aware)
+    note: str | None = attrs.field(default=None, validator=v.optional_text)
+
+    @amount.validator
+    def _check_amount(self, attribute: attrs.Attribute[Any], value: Money | None) -> None:
+        if value is not None and value.amount < 0:
+            raise InvalidFieldError(attribute.name, value, "a budget is never negative")
+
+
+@attrs.frozen(kw_only=True)
+class TimeframeEvidence:
+    """When the party is in the market to buy.
+
+    Give a named ``level``, or an expected ``decision_date``; with a date the
+    rules work out the level against "now" (``as_of``) and the policy's horizon.
+
+    Attributes:
+        level: Named timeframe; ignored when ``decision_date`` is set.
+        decision_date: The expected decision date, if known.
+        observed_at: When it was observed (aware).
+        note: Free text from the seller.
+    """
+
+    level: TimeframeLevel = attrs.field(
+        default=TimeframeLevel.UNKNOWN, validator=_level(TimeframeLevel)
+    )
+    decision_date: date | None = attrs.field(default=None, validator=v.optional_date)
+    observed_at: datetime | None = attrs.field(default=None, validator=v.optional_aware)
+    note: str | None = attrs.field(default=None, validator=v.optional_text)
+
+
+@attrs.frozen(kw_only=True)
+class AuthorityEvidence:
+    """What is known of how the purchase is decided.
+
+    The contact's own role (:attr:`Contact.role <leadflow.Contact.role>`) and
+    this purchase process together give the authority level.
+
+    Attributes:
+        process: How the buying party decides.
+        observed_at: When it was observed (aware).
+        note: Free text from the seller.
+    """
+
+    process: PurchaseProcess = attrs.field(
+        default=PurchaseProcess.UNKNOWN, validator=v.of_type(PurchaseProcess)
+    )
+    observed_at: datetime | None = attrs.field(default=None, validator=v.optional_aware)
+    note: str | None = attrs.field(default=None, validator=v.optional_text)
+
+
+@attrs.frozen(kw_only=True)
+class Evidence:
+    """Everything known about a contact on the four criteria.
+
+    Every part defaults to "unknown", so ``Evidence()`` is a valid, empty start.
+
+    Attributes:
+        need: Need evidence.
+        budget: Budget evidence.
+        timeframe: Market availability (timeframe) evidence.
+        authority: Purchase-process evidence for decision authority.
+    """
+
+    need: NeedEvidence = attrs.field(factory=NeedEvidence, validator=v.of_type(NeedEvidence))
+    budget: BudgetEvidence = attrs.field(
+        factory=BudgetEvidence, validator=v.of_type(BudgetEvidence)
+    )
+    timeframe: TimeframeEvidence = attrs.field(
+        factory=TimeframeEvidence, validator=v.of_type(TimeframeEvidence)
+    )
+    authority: AuthorityEvidence = attrs.field(
+        factory=AuthorityEvidence, validator=v.of_type(AuthorityEvidence)
+    )
+
+    def observed(self, criterion: Criterion) -> datetime | None:
+        """When the evidence for *criterion* was observed."""
+        return self.part(criterion).observed_at
+
+    def part(
+        self, criterion: Criterion
+    ) -> NeedEvidence | BudgetEvidence | TimeframeEvidence | AuthorityEvidence:
+        """The evidence value for *criterion*."""
+        part: NeedEvidence | BudgetEvidence | TimeframeEvidence | AuthorityEvidence = getattr(
+            self, criterion.value
+        )
+        return part
+
+
+@attrs.frozen(kw_only=True)
+class PromotionSignals:
+    """The relationship signals that show a lead is turning into a sale.
+
+    Every signal defaults to "unknown". Need strength is not repeated here: it
+    comes from the lead's need evidence.
+
+    Attributes:
+        relationship: How far the relationship with the lead has been built.
+        requirements: How well its specific needs and requirements are identified.
+        terms: How far payment terms and contracts are being discussed.
+        supplier: Whether it has dropped its current supplier (or has none).
+        observed_at: When the signals were last reviewed (aware).
+        note: Free text from the seller.
+    """
+
+    relationship: RelationshipLevel = attrs.field(
+        default=RelationshipLevel.UNKNOWN, validator=_level(RelationshipLevel)
+    )
+    requirements: RequirementsLevel = attrs.field(
+        default=RequirementsLevel.UNKNOWN, validator=_level(RequirementsLevel)
+    )
+    terms: TermsLevel = attrs.field(default=TermsLevel.UNKNOWN, validator=_level(TermsLevel))
+    supplier: SupplierStatus = attrs.field(
+        default=SupplierStatus.UNKNOWN, validator=_level(SupplierStatus)
+    )
+    observed_at: datetime | None = attrs.field(default=None, validator=v.optional_aware)
+    note: str | None = attrs.field(default=None, validator=v.optional_text)

@@ -1,0 +1,468 @@
+"""The funnel's stages as types, and the moves between them.
+
+Each stage is its own immutable class, so a type checker rejects a move from
+the wrong stage (winning a :class:`Lead`, promoting a :class:`Contact`); at run
+time the same mistake raises :class:`~leadflow.errors.IllegalTransitionError`
+naming both stages.
+
+Every move is a plain function returning ``(next_stage, event)``. It never edits
+its input, carries everything recorded so far into the next stage and appends
+its event to the history::
+
+    Contact --to_lead--> Lead --promote--> Opportunity --win--> Customer
+                          |  ^                   |
+                 nurture  |  | requalify          +--lose--> LostOpportunity
+                          v  |
+                      NurturedLead
+    Lead / NurturedLead --disqualify--> DisqualifiedLead
+
+:class:`DisqualifiedLead`, :class:`LostOpportunity` and :class:`Customer` are
+closed: no move leads out of them. A nurtured lead comes back only through
+:func:`requalify`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime
+from typing import Any, ClassVar, NoReturn, TypeAlias, TypeVar
+
+import attrs
+
+from leadflow import _validate as v
+from leadflow.contacts import Contact, Organisation
+from leadflow.decisions import PromotionDecision, QualificationDecision
+from leadflow.errors import (
+    IllegalTransitionError,
+    InvalidFieldError,
+    NotQualifiedError,
+    WrongTypeError,
+)
+from leadflow.events import (
+    EVENT_TYPES,
+    DisqualificationReason,
+    Event,
+    LeadDisqualified,
+    LeadNurtured,
+    LeadQualified,
+    LeadRequalified,
+    LossReason,
+    OpportunityAdvanced,
+    OpportunityLost,
+    OpportunityWon,
+)
+from leadflow.evidence import Evidence, PromotionSignals
+from leadflow.money import Money
+from leadflow.policy import Policy
+from leadflow.presets import DEFAULT_POLICY
+from leadflow.qualification import qualify
+from leadflow.stages import FunnelStage, OpportunityStage
+
+__all__ = [
+    "Customer",
+    "DisqualifiedLead",
+    "Lead",
+    "LostOpportunity",
+    "NurturedLead",
+    "Opportunity",
+    "Stage",
+    "advance",
+    "disqualify",
+    "lose",
+    "nurture",
+    "requalify",
+    "stage_of",
+    "to_lead",
+    "win",
+]
+
+R = TypeVar("R", bound="_LeadRecord")
+
+
+@attrs.frozen(kw_only=True)
+class _LeadRecord:
+    """What every stage from lead onwards carries."""
+
+    contact: Contact = attrs.field(validator=v.of_type(Contact))
+    evidence: Evidence = attrs.field(validator=v.of_type(Evidence))
+    qualification: QualificationDecision = attrs.field(validator=v.of_type(QualificationDecision))
+    history: tuple[Event, ...] = attrs.field(
+        converter=v.to_tuple, validator=v.tuple_of(*EVENT_TYPES)
+    )
+
+    stage: ClassVar[FunnelStage]
+
+    @history.validator
+    def _check_history(self, attribute: attrs.Attribute[Any], value: tuple[Event, ...]) -> None:
+        if not value:
+            raise InvalidFieldError(
+                attribute.name, value, "a lead's history starts when it qualifies"
+            )
+        if value[-1].to_stage is not self.stage:
+            raise InvalidFieldError(
+                attribute.name,
+                value[-1],
+                f"the last event leads to {value[-1].to_stage.value}, not {self.stage.value}",
+            )
+        for earlier, later in itertools.pairwise(value):
+            if later.at < earlier.at or later.from_stage is not earlier.to_stage:
+                raise InvalidFieldError(attribute.name, later, "events out of order")
+
+    @property
+    def organisation(self) -> Organisation | None:
+        """The buying party, from the contact."""
+        return self.contact.organisation
+
+    @property
+    def updated_at(self) -> datetime:
+        """When the last event happened."""
+        return self.history[-1].at
+
+
+@attrs.frozen(kw_only=True)
+class Lead(_LeadRecord):
+    """A contact that qualifies as a sales lead.
+
+    Attributes:
+        contact: The person.
+        evidence: What is known on the four criteria.
+        qualification: The decision that made (or last re-made) it a lead.
+        history: Every event so far, oldest first.
+    """
+
+    stage: ClassVar = FunnelStage.LEAD
+
+
+@attrs.frozen(kw_only=True)
+class NurturedLead(_LeadRecord):
+    """A lead set aside to be nurtured; it can be re-qualified later.
+
+    Attributes:
+        reason: Why it is being nurtured, if given.
+        revisit_on: When to look at it again, if planned.
+    """
+
+    stage: ClassVar = FunnelStage.NURTURED
+    reason: str | None = attrs.field(default=None, validator=v.optional_text)
+    revisit_on: date | None = attrs.field(default=None, validator=v.optional_date)
+
+
+@attrs.frozen(kw_only=True)
+class DisqualifiedLead(_LeadRecord):
+    """A lead that was disqualified (closed).
+
+    Attributes:
+        reason: Why.
+        note: Free text, if given.
+    """
+
+    stage: ClassVar = FunnelStage.DISQUALIFIED
+    reason: DisqualificationReason = attrs.field(validator=v.of_type(DisqualificationReason))
+    note: str | None = attrs.field(default=None, validator=v.optional_text)
+
+
+@attrs.frozen(kw_only=True)
+class _OpportunityRecord(_LeadRecord):
+    """What every stage from opportunity onwards carries."""
+
+    signals: PromotionSignals = attrs.field(validator=v.of_type(PromotionSignals))
+    promotion: PromotionDecision = attrs.field(validator=v.of_type(PromotionDecision))
+    name: str = attrs.field(validator=v.text)
+    step: OpportunityStage = attrs.field(validator=v.of_type(OpportunityStage))
+    probability: int = attrs.field(validator=v.in_range(0, 100))
+    estimated_value: Money | None = attrs.field(
+        default=None, validator=v.of_type(Money, optional=True)
+    )
+    expected_close: date | None = attrs.field(default=None, validator=v.optional_date)
+
+    @property
+    def weighted_value(self) -> Money | None:
+        """Estimated value times win probability, or ``None`` without a value."""
+        if self.estimated_value is None:
+            return None
+        amount = self.estimated_value.amount * self.probability / 100
+        return Money(amount, self.estimated_value.currency)
+
+
+@attrs.frozen(kw_only=True)
+class Opportunity(_OpportunityRecord):
+    """A lead with a high probability of becoming a sale.
+
+    Attributes:
+        signals: The relationship signals it was promoted on.
+        promotion: The decision that promoted it.
+        name: The opportunity's name.
+        step: The current sales step.
+        probability: Win probability (0-100) the policy gives that step.
+        estimated_value: What the sale is expected to be worth, if known.
+        expected_close: When it is expected to close, if known.
+    """
+
+    stage: ClassVar = FunnelStage.OPPORTUNITY
+
+
+@attrs.frozen(kw_only=True)
+class LostOpportunity(_OpportunityRecord):
+    """An opportunity that was lost (closed).
+
+    Attributes:
+        reason: Why.
+        competitor: Who won instead, if a competitor did.
+        note: Free text, if given.
+    """
+
+    stage: ClassVar = FunnelStage.LOST
+    reason: LossReason = attrs.field(validator=v.of_type(LossReason))
+    competitor: str | None = attrs.field(default=None, validator=v.optional_text)
+    note: str | None = attrs.field(default=None, validator=v.optional_text)
+
+
+@attrs.frozen(kw_only=True)
+class Customer(_OpportunityRecord):
+    """A won opportunity: the party is now an account (closed).
+
+    Attributes:
+        won_value: What the sale was worth, if known.
+    """
+
+    stage: ClassVar = FunnelStage.CUSTOMER
+    won_value: Money | None = attrs.field(default=None, validator=v.of_type(Money, optional=True))
+
+    @property
+    def customer_since(self) -> datetime:
+        """When the opportunity was won."""
+        return self.history[-1].at
+
+
+#: Any value in the funnel.
+Stage: TypeAlias = (
+    Contact | Lead | NurturedLead | DisqualifiedLead | Opportunity | LostOpportunity | Customer
+)
+
+
+def stage_of(value: object) -> FunnelStage:
+    """The funnel stage of *value*.
+
+    Raises:
+        WrongTypeError: *value* is not a funnel value.
+    """
+    if isinstance(value, Contact):
+        return FunnelStage.CONTACT
+    if isinstance(value, _LeadRecord):
+        return value.stage
+    raise WrongTypeError("value", value, f"not a funnel value: {v.type_name(value)}")
+
+
+def _name(value: object) -> str:
+    try:
+        return stage_of(value).value
+    except InvalidFieldError:
+        return v.type_name(value)
+
+
+def refuse(transition: str, value: object, to_stage: FunnelStage, reason: str = "") -> NoReturn:
+    """Raise :class:`IllegalTransitionError` for *transition* from *value*'s stage."""
+    raise IllegalTransitionError(transition, _name(value), to_stage.value, reason)
+
+
+def check_time(value: _LeadRecord | Contact, as_of: datetime) -> None:
+    """Refuse a move dated before the last thing recorded on *value*."""
+    v.check_aware("as_of", as_of)
+    last = value.created_at if isinstance(value, Contact) else value.updated_at
+    if as_of < last:
+        raise InvalidFieldError(
+            "as_of", as_of, f"precedes the last recorded time {last.isoformat()}"
+        )
+
+
+def carry(value: _LeadRecord, kind: type[R], event: Event, **fields: Any) -> R:
+    """Build a *kind* from everything *value* carries, with *event* appended."""
+    shared = {
+        a.name: getattr(value, a.name)
+        for a in attrs.fields(type(value))
+        if a.init and a.name in attrs.fields_dict(kind) and a.name not in fields
+    }
+    shared["history"] = (*value.history, event)
+    return kind(**shared, **fields)
+
+
+def _qualified(
+    transition: str,
+    value: Contact | NurturedLead,
+    evidence: Evidence,
+    policy: Policy,
+    as_of: datetime,
+) -> QualificationDecision:
+    contact = value if isinstance(value, Contact) else value.contact
+    decision = qualify(contact, evidence, policy, as_of=as_of)
+    if not decision.qualified:
+        raise NotQualifiedError(transition, _name(value), decision)
+    return decision
+
+
+def to_lead(
+    contact: Contact,
+    evidence: Evidence,
+    policy: Policy = DEFAULT_POLICY,
+    *,
+    as_of: datetime,
+    by: str | None = None,
+) -> tuple[Lead, LeadQualified]:
+    """Turn a qualifying contact into a lead.
+
+    Returns:
+        The new lead and the :class:`~leadflow.LeadQualified` event.
+
+    Raises:
+        NotQualifiedError: the contact does not qualify; the error carries the decision.
+        IllegalTransitionError: *contact* is not a :class:`Contact`.
+    """
+    if not isinstance(contact, Contact):
+        refuse("qualify", contact, FunnelStage.LEAD, "only a contact qualifies into a lead")
+    check_time(contact, as_of)
+    decision = _qualified("qualify", contact, evidence, policy, as_of)
+    event = LeadQualified(at=as_of, by=by, decision=decision)
+    lead = Lead(contact=contact, evidence=evidence, qualification=decision, history=(event,))
+    return lead, event
+
+
+def nurture(
+    lead: Lead,
+    *,
+    as_of: datetime,
+    reason: str | None = None,
+    revisit_on: date | None = None,
+    decision: QualificationDecision | None = None,
+    by: str | None = None,
+) -> tuple[NurturedLead, LeadNurtured]:
+    """Set a lead aside to nurture it; it can come back through :func:`requalify`.
+
+    Raises:
+        IllegalTransitionError: *lead* is not an open :class:`Lead`.
+    """
+    if not isinstance(lead, Lead):
+        refuse("nurture", lead, FunnelStage.NURTURED, "only an open lead is nurtured")
+    check_time(lead, as_of)
+    event = LeadNurtured(at=as_of, by=by, reason=reason, revisit_on=revisit_on, decision=decision)
+    return carry(lead, NurturedLead, event, reason=reason, revisit_on=revisit_on), event
+
+
+def disqualify(
+    lead: Lead | NurturedLead,
+    *,
+    reason: DisqualificationReason,
+    as_of: datetime,
+    note: str | None = None,
+    by: str | None = None,
+) -> tuple[DisqualifiedLead, LeadDisqualified]:
+    """Disqualify an open or nurtured lead (closed for good).
+
+    Raises:
+        IllegalTransitionError: *lead* is neither a :class:`Lead` nor a :class:`NurturedLead`.
+    """
+    if not isinstance(lead, (Lead, NurturedLead)):
+        refuse("disqualify", lead, FunnelStage.DISQUALIFIED, "only a lead is disqualified")
+    check_time(lead, as_of)
+    event = LeadDisqualified(at=as_of, by=by, from_stage=lead.stage, reason=reason, note=note)
+    return carry(lead, DisqualifiedLead, event, reason=reason, note=note), event
+
+
+def requalify(
+    lead: NurturedLead,
+    evidence: Evidence,
+    policy: Policy = DEFAULT_POLICY,
+    *,
+    as_of: datetime,
+    by: str | None = None,
+) -> tuple[Lead, LeadRequalified]:
+    """Bring a nurtured lead back as an open lead, if it qualifies on *evidence*.
+
+    The new evidence and decision replace the current ones; the earlier ones stay
+    in the history.
+
+    Raises:
+        NotQualifiedError: it does not qualify; the error carries the decision.
+        IllegalTransitionError: *lead* is not a :class:`NurturedLead`.
+    """
+    if not isinstance(lead, NurturedLead):
+        refuse("requalify", lead, FunnelStage.LEAD, "only a nurtured lead is re-qualified")
+    check_time(lead, as_of)
+    decision = _qualified("requalify", lead, evidence, policy, as_of)
+    event = LeadRequalified(at=as_of, by=by, decision=decision)
+    return carry(lead, Lead, event, evidence=evidence, qualification=decision), event
+
+
+def advance(
+    opportunity: Opportunity,
+    step: OpportunityStage,
+    policy: Policy = DEFAULT_POLICY,
+    *,
+    as_of: datetime,
+    by: str | None = None,
+) -> tuple[Opportunity, OpportunityAdvanced]:
+    """Move an open opportunity to another sales step (forwards or back).
+
+    The win probability becomes the policy's probability for *step*.
+
+    Raises:
+        IllegalTransitionError: *opportunity* is not open, or is already at *step*.
+    """
+    if not isinstance(opportunity, Opportunity):
+        refuse("advance", opportunity, FunnelStage.OPPORTUNITY, "only an open opportunity moves")
+    if not isinstance(step, OpportunityStage):
+        raise WrongTypeError("step", step, "expected an OpportunityStage")
+    if step is opportunity.step:
+        refuse("advance", opportunity, FunnelStage.OPPORTUNITY, f"it is already at {step.value}")
+    check_time(opportunity, as_of)
+    probability = policy.probability(step)
+    event = OpportunityAdvanced(
+        at=as_of, by=by, from_step=opportunity.step, to_step=step, probability=probability
+    )
+    return carry(opportunity, Opportunity, event, step=step, probability=probability), event
+
+
+def win(
+    opportunity: Opportunity,
+    *,
+    as_of: datetime,
+    value: Money | None = None,
+    by: str | None = None,
+) -> tuple[Customer, OpportunityWon]:
+    """Win an opportunity: the party becomes a customer (an account).
+
+    *value* defaults to the opportunity's estimated value.
+
+    Raises:
+        IllegalTransitionError: *opportunity* is not an open :class:`Opportunity`.
+    """
+    if not isinstance(opportunity, Opportunity):
+        refuse("win", opportunity, FunnelStage.CUSTOMER, "only an open opportunity is won")
+    check_time(opportunity, as_of)
+    value = opportunity.estimated_value if value is None else value
+    event = OpportunityWon(at=as_of, by=by, value=value)
+    return carry(opportunity, Customer, event, won_value=value), event
+
+
+def lose(
+    opportunity: Opportunity,
+    *,
+    reason: LossReason,
+    as_of: datetime,
+    competitor: str | None = None,
+    note: str | None = None,
+    by: str | None = None,
+) -> tuple[LostOpportunity, OpportunityLost]:
+    """Lose an opportunity (closed for good).
+
+    Raises:
+        IllegalTransitionError: *opportunity* is not an open :class:`Opportunity`.
+        InvalidFieldError: the reason is ``competitor`` and no competitor is named.
+    """
+    if not isinstance(opportunity, Opportunity):
+        refuse("lose", opportunity, FunnelStage.LOST, "only an open opportunity is lost")
+    check_time(opportunity, as_of)
+    event = OpportunityLost(at=as_of, by=by, reason=reason, competitor=competitor, note=note)
+    lost = carry(
+        opportunity, LostOpportunity, event, reason=reason, competitor=competitor, note=note
+    )
+    return lost, event

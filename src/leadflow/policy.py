@@ -1,0 +1,321 @@
+"""Policies: the validated data that the qualification and promotion rules follow.
+
+A policy says, per criterion, how much it weighs, whether it is required, the
+minimum acceptable level and how many points each level earns; then the
+qualification threshold, the nurture band, grade and rating bands, the
+"reasonable timeframe" horizon, how long evidence stays fresh, the win
+probability of each opportunity stage and the promotion gate.
+
+Policies are plain values: build them in code, load them from data, compare
+them. An invalid policy raises :class:`~leadflow.errors.InvalidPolicyError` at
+construction, naming the offending field; it never fails later, mid-decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from enum import Enum
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from leadflow._validate import to_tuple, type_name
+from leadflow.errors import InvalidPolicyError
+from leadflow.evidence import (
+    LEVELS,
+    AuthorityLevel,
+    BudgetLevel,
+    Criterion,
+    NeedLevel,
+    RelationshipLevel,
+    RequirementsLevel,
+    SupplierStatus,
+    TermsLevel,
+    TimeframeLevel,
+    _OrderedLevel,
+)
+from leadflow.explanation import CriterionResult, build_result
+from leadflow.stages import OpportunityStage
+
+__all__ = ["CriterionRule", "Policy", "PromotionRule"]
+
+L = TypeVar("L", bound=_OrderedLevel)
+E = TypeVar("E", bound=Enum)
+
+
+def _pairs(value: object) -> object:
+    """Turn a mapping into a tuple of (key, value) pairs; leave other input to validation."""
+    if isinstance(value, Mapping):
+        return tuple(value.items())
+    return value
+
+
+def _check_int(field: str, value: object, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidPolicyError(field, value, f"expected an int, not {type_name(value)}")
+    if not low <= value <= high:
+        raise InvalidPolicyError(field, value, f"must be between {low} and {high}")
+    return value
+
+
+def _check_table(field: str, pairs: object, enum: type[E], low: int, high: int) -> dict[E, int]:
+    """Validate a complete enum -> int table and return it as a dict in enum order."""
+    if not isinstance(pairs, tuple) or not all(isinstance(p, tuple) and len(p) == 2 for p in pairs):
+        raise InvalidPolicyError(field, pairs, "expected a mapping of levels to ints")
+    table: dict[E, int] = {}
+    for key, number in pairs:
+        if not isinstance(key, enum):
+            raise InvalidPolicyError(f"{field}.{key}", key, f"not a {enum.__name__}")
+        table[key] = _check_int(f"{field}.{key.value}", number, low, high)
+    missing = [m.value for m in enum if m not in table]
+    if missing:
+        raise InvalidPolicyError(field, pairs, f"missing {', '.join(missing)}")
+    return {member: table[member] for member in enum}
+
+
+def _check_monotone(field: str, table: Mapping[Any, int], what: str) -> None:
+    previous: tuple[Any, int] | None = None
+    for level, number in sorted(table.items(), key=lambda item: (_rank(item[0]), item[1])):
+        if previous is not None and number < previous[1]:
+            raise InvalidPolicyError(
+                f"{field}.{level.value}",
+                number,
+                f"{what} must not fall as levels rise ({previous[0].value} has {previous[1]})",
+            )
+        previous = (level, number)
+
+
+def _rank(level: Enum) -> int:
+    return level.rank if isinstance(level, _OrderedLevel) else list(type(level)).index(level)
+
+
+@attrs.frozen(kw_only=True)
+class CriterionRule(Generic[L]):
+    """How one criterion is scored.
+
+    Attributes:
+        weight: The most points the criterion can give (0-100; weights of a
+            policy add up to 100).
+        required: Whether the criterion must be met to qualify.
+        minimum: The weakest level that still meets the criterion.
+        points: Points per level, for every level of the criterion, never falling
+            as levels rise and never above ``weight``. Given as a mapping; kept as
+            ``(level, points)`` pairs in level order.
+    """
+
+    weight: int
+    required: bool
+    minimum: L
+    points: tuple[tuple[L, int], ...] = attrs.field(converter=_pairs)
+    # Compiled once, so scoring is a dict lookup.
+    _table: dict[L, int] = attrs.field(init=False, eq=False, repr=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        _check_int("weight", self.weight, 0, 100)
+        if not isinstance(self.required, bool):
+            raise InvalidPolicyError("required", self.required, "expected a bool")
+        if not isinstance(self.minimum, _OrderedLevel):
+            raise InvalidPolicyError("minimum", self.minimum, "expected a level")
+        table = _check_table("points", self.points, type(self.minimum), 0, self.weight)
+        _check_monotone("points", table, "points")
+        object.__setattr__(self, "points", tuple(table.items()))
+        object.__setattr__(self, "_table", table)
+
+    def points_for(self, level: L) -> int:
+        """Points earned by *level*."""
+        return self._table[level]
+
+    def is_met(self, level: L) -> bool:
+        """Whether *level* meets this criterion's minimum."""
+        return level.at_least(self.minimum)
+
+    @property
+    def level_type(self) -> type[L]:
+        """The level enum this rule scores."""
+        return type(self.minimum)
+
+
+@attrs.frozen(kw_only=True)
+class PromotionRule:
+    """The promotion gate: the weakest acceptable level of each signal.
+
+    ``None`` means the signal is not required (it is still reported). The lead
+    must also still qualify under the policy when it is promoted.
+
+    Attributes:
+        relationship: Minimum relationship with the lead.
+        requirements: Minimum identification of its specific needs.
+        terms: Minimum progress on payment terms and contracts.
+        supplier: Minimum status with its current supplier.
+        need: Minimum need level (the seed's "strong need").
+    """
+
+    relationship: RelationshipLevel | None = RelationshipLevel.ESTABLISHED
+    requirements: RequirementsLevel | None = RequirementsLevel.SPECIFIED
+    terms: TermsLevel | None = TermsLevel.PAYMENT_TERMS
+    supplier: SupplierStatus | None = SupplierStatus.NO_SUPPLIER
+    need: NeedLevel | None = NeedLevel.STRONG
+
+    def __attrs_post_init__(self) -> None:
+        expected: dict[str, type[_OrderedLevel]] = {
+            "relationship": RelationshipLevel,
+            "requirements": RequirementsLevel,
+            "terms": TermsLevel,
+            "supplier": SupplierStatus,
+            "need": NeedLevel,
+        }
+        for name, enum in expected.items():
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, enum):
+                raise InvalidPolicyError(name, value, f"expected a {enum.__name__} or None")
+
+
+_DEFAULT_PROBABILITIES: Mapping[OpportunityStage, int] = {
+    OpportunityStage.QUALIFY: 20,
+    OpportunityStage.DEVELOP: 40,
+    OpportunityStage.PROPOSE: 60,
+    OpportunityStage.CLOSE: 80,
+}
+
+
+@attrs.frozen(kw_only=True)
+class Policy:
+    """A complete, validated qualification and promotion policy.
+
+    Attributes:
+        name: A short name shown in decisions (``"BANT"``).
+        need: Rule for need.
+        budget: Rule for budget.
+        timeframe: Rule for market availability (timeframe).
+        authority: Rule for decision authority.
+        order: The four criteria in the order decisions report them.
+        threshold: Lowest score (0-100) that qualifies, when every required
+            criterion is met.
+        nurture_threshold: Lowest score that earns "nurture" instead of
+            "disqualified" (at most ``threshold``).
+        grade_floors: Lowest scores for grades A, B and C (falling); lower is D.
+        hot_score: Lowest score rated "hot" (a hot contact must also qualify).
+        warm_score: Lowest score rated "warm" (at most ``hot_score``).
+        horizon_days: How far ahead an expected decision date may lie and still
+            count as in the market; further dates count as "later".
+        freshness: How long evidence stays valid; older evidence counts as
+            unknown. ``None`` keeps evidence forever.
+        stage_probabilities: Win probability (0-100) per open opportunity stage,
+            never falling from stage to stage.
+        promotion: The lead-to-opportunity gate.
+    """
+
+    name: str
+    need: CriterionRule[NeedLevel]
+    budget: CriterionRule[BudgetLevel]
+    timeframe: CriterionRule[TimeframeLevel]
+    authority: CriterionRule[AuthorityLevel]
+    order: tuple[Criterion, ...] = attrs.field(
+        default=(Criterion.NEED, Criterion.BUDGET, Criterion.TIMEFRAME, Criterion.AUTHORITY),
+        converter=to_tuple,
+    )
+    threshold: int = 60
+    nurture_threshold: int = 35
+    grade_floors: tuple[int, int, int] = attrs.field(default=(80, 60, 40), converter=to_tuple)
+    hot_score: int = 75
+    warm_score: int = 45
+    horizon_days: int = 365
+    freshness: timedelta | None = timedelta(days=180)
+    stage_probabilities: tuple[tuple[OpportunityStage, int], ...] = attrs.field(
+        default=tuple(_DEFAULT_PROBABILITIES.items()), converter=_pairs
+    )
+    promotion: PromotionRule = attrs.field(factory=PromotionRule)
+    _probabilities: dict[OpportunityStage, int] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
+    # Every possible criterion result, built once: (criterion, level, stale) -> result.
+    _results: dict[tuple[Criterion, Any, bool], CriterionResult] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise InvalidPolicyError("name", self.name, "a policy needs a name")
+        for criterion, level_type in LEVELS.items():
+            rule = getattr(self, criterion.value)
+            if not isinstance(rule, CriterionRule):
+                raise InvalidPolicyError(criterion.value, rule, "expected a CriterionRule")
+            if rule.level_type is not level_type:
+                raise InvalidPolicyError(
+                    f"{criterion.value}.minimum",
+                    rule.minimum,
+                    f"expected a {level_type.__name__}",
+                )
+        total = sum(self.rule(c).weight for c in Criterion)
+        if total != 100:
+            raise InvalidPolicyError("weights", total, "criterion weights must add up to 100")
+        order = self.order
+        if (
+            not isinstance(order, tuple)
+            or not all(isinstance(c, Criterion) for c in order)
+            or sorted(c.value for c in order) != sorted(c.value for c in Criterion)
+        ):
+            raise InvalidPolicyError("order", self.order, "must list each criterion exactly once")
+        _check_int("threshold", self.threshold, 0, 100)
+        _check_int("nurture_threshold", self.nurture_threshold, 0, self.threshold)
+        best = sum(max(n for _, n in self.rule(c).points) for c in Criterion)
+        if self.threshold > best:
+            raise InvalidPolicyError(
+                "threshold", self.threshold, f"unreachable: the best possible score is {best}"
+            )
+        floors = self.grade_floors
+        if not isinstance(floors, tuple) or len(floors) != 3:
+            raise InvalidPolicyError("grade_floors", floors, "expected floors for A, B and C")
+        for index, floor in enumerate(floors):
+            _check_int(f"grade_floors[{index}]", floor, 0, 100)
+        if not floors[0] > floors[1] > floors[2]:
+            raise InvalidPolicyError("grade_floors", floors, "floors must fall from A to C")
+        _check_int("hot_score", self.hot_score, 0, 100)
+        _check_int("warm_score", self.warm_score, 0, self.hot_score)
+        _check_int("horizon_days", self.horizon_days, 1, 3660)
+        if self.freshness is not None and (
+            not isinstance(self.freshness, timedelta) or self.freshness <= timedelta(0)
+        ):
+            raise InvalidPolicyError("freshness", self.freshness, "must be a positive timedelta")
+        probabilities = _check_table(
+            "stage_probabilities", self.stage_probabilities, OpportunityStage, 0, 100
+        )
+        _check_monotone("stage_probabilities", probabilities, "probabilities")
+        object.__setattr__(self, "stage_probabilities", tuple(probabilities.items()))
+        object.__setattr__(self, "_probabilities", probabilities)
+        if not isinstance(self.promotion, PromotionRule):
+            raise InvalidPolicyError("promotion", self.promotion, "expected a PromotionRule")
+        results: dict[tuple[Criterion, Any, bool], CriterionResult] = {}
+        for criterion in Criterion:
+            rule = self.rule(criterion)
+            for level in rule.level_type:
+                for stale in (False, True):
+                    results[criterion, level, stale] = build_result(
+                        criterion.value,
+                        level,
+                        rule.minimum,
+                        points=rule.points_for(level),
+                        weight=rule.weight,
+                        required=rule.required,
+                        stale=stale,
+                    )
+        object.__setattr__(self, "_results", results)
+
+    def result(self, criterion: Criterion, level: Any, *, stale: bool = False) -> CriterionResult:
+        """The result *criterion* gives at *level* (``stale`` when it decayed to unknown)."""
+        return self._results[criterion, level, stale]
+
+    def rule(self, criterion: Criterion) -> CriterionRule[Any]:
+        """The rule for *criterion*."""
+        rule: CriterionRule[Any] = getattr(self, criterion.value)
+        return rule
+
+    def probability(self, stage: OpportunityStage) -> int:
+        """Win probability (0-100) of an open opportunity at *stage*."""
+        return self._probabilities[stage]
+
+    @property
+    def required(self) -> tuple[Criterion, ...]:
+        """The required criteria, in policy order."""
+        return tuple(c for c in self.order if self.rule(c).required)
