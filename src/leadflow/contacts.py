@@ -213,9 +213,11 @@ class Contact:
             )
         errors: list[InvalidFieldError] = []
 
-        def take(field: str, parse: Callable[[object], T], default: T) -> T:
+        def take(field: str, parse: Callable[[object], T], default: T, required: bool = False) -> T:
             raw = v.clean_text(record.get(field))
             if raw is None:
+                if required:
+                    errors.append(InvalidFieldError(field, record.get(field), "is required"))
                 return default
             try:
                 return parse(raw)
@@ -229,7 +231,10 @@ class Contact:
             if isinstance(raw, Mapping):
                 fields = {k: v.clean_text(raw.get(k)) for k in ("name", "industry", "website")}
                 employees = raw.get("employees")
-                if isinstance(employees, str) and employees.strip().isdigit():
+                # isdecimal, not isdigit: int() refuses digits such as "²"; and a
+                # head count never needs more than 12 digits.
+                text = employees.strip() if isinstance(employees, str) else ""
+                if text.isdecimal() and len(text) <= 12:
                     employees = int(employees)
                 return Organisation(
                     name=fields["name"],  # type: ignore[arg-type]  # validated inside
@@ -240,8 +245,8 @@ class Contact:
             raise WrongTypeError("", raw, "expected a name or a mapping")
 
         values: dict[str, Any] = {
-            "name": take("name", _required_text("name"), None),
-            "created_at": take("created_at", _parse_datetime("created_at"), None),
+            "name": take("name", _required_text("name"), None, required=True),
+            "created_at": take("created_at", _parse_datetime("created_at"), None, required=True),
             "email": take("email", _email, None),
             "phone": take("phone", _phone, None),
             "organisation": take("organisation", organisation, None),
@@ -252,9 +257,6 @@ class Contact:
             "source": take("source", lambda raw: v.parse_enum(LeadSource, "source", raw), None),
             "id": take("id", _required_text("id"), None),
         }
-        for field in ("name", "created_at"):
-            if values[field] is None and not any(e.field == field for e in errors):
-                errors.append(InvalidFieldError(field, record.get(field), "is required"))
         no_channel = values["email"] is None and values["phone"] is None
         if no_channel and not any(e.field in ("email", "phone") for e in errors):
             errors.append(

@@ -36,6 +36,10 @@ class LeadflowError(Exception):
     """Base class of every error leadflow raises on purpose."""
 
 
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
 def _short(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
@@ -59,7 +63,10 @@ class InvalidFieldError(LeadflowError, ValueError):
     @property
     def path(self) -> str:
         """The field as a JSON path, e.g. ``$.need.observed_at``."""
-        return "$." + self.field if self.field else "$"
+        if not self.field:
+            return "$"
+        # An index at the root ("[0].email") follows "$" directly: "$[0].email".
+        return "$" + self.field if self.field.startswith("[") else "$." + self.field
 
     def under(self, prefix: str) -> InvalidFieldError:
         """Return a copy of this error whose field is nested under *prefix*."""
@@ -107,7 +114,7 @@ class InvalidRecordError(LeadflowError, ValueError):
     """Several fields of one record are bad; every one of them is listed.
 
     Attributes:
-        errors: One :class:`InvalidFieldError` per bad field, in field order.
+        errors: One :class:`InvalidFieldError` per bad field, in the order checked.
     """
 
     def __init__(self, errors: Iterable[InvalidFieldError], what: str = "record") -> None:
@@ -130,7 +137,7 @@ class IllegalTransitionError(LeadflowError, ValueError):
         self.transition = transition
         self.from_stage = from_stage
         self.to_stage = to_stage
-        message = f"cannot {transition} a {from_stage} into a {to_stage}"
+        message = f"cannot {transition} {_a(from_stage)} into {_a(to_stage)}"
         super().__init__(f"{message}: {reason}" if reason else message)
 
 

@@ -60,6 +60,8 @@ class LossReason(Enum):
 
 
 S = FunnelStage
+# Spelled out for the subclasses: Python 3.10 cannot resolve a bare ClassVar annotation.
+_Moves: TypeAlias = frozenset[tuple[FunnelStage, FunnelStage]]
 
 
 @attrs.frozen(kw_only=True)
@@ -94,7 +96,7 @@ class LeadQualified(_Event):
         decision: The qualification that justified it.
     """
 
-    moves: ClassVar = frozenset({(S.CONTACT, S.LEAD)})
+    moves: ClassVar[_Moves] = frozenset({(S.CONTACT, S.LEAD)})
     from_stage: FunnelStage = attrs.field(default=S.CONTACT, validator=v.of_type(FunnelStage))
     to_stage: FunnelStage = attrs.field(default=S.LEAD, validator=v.of_type(FunnelStage))
     decision: QualificationDecision = _of(QualificationDecision)
@@ -110,7 +112,7 @@ class LeadNurtured(_Event):
         decision: The qualification that led to it, if one did.
     """
 
-    moves: ClassVar = frozenset({(S.LEAD, S.NURTURED)})
+    moves: ClassVar[_Moves] = frozenset({(S.LEAD, S.NURTURED)})
     from_stage: FunnelStage = attrs.field(default=S.LEAD, validator=v.of_type(FunnelStage))
     to_stage: FunnelStage = attrs.field(default=S.NURTURED, validator=v.of_type(FunnelStage))
     reason: str | None = attrs.field(default=None, validator=v.optional_text)
@@ -129,7 +131,7 @@ class LeadDisqualified(_Event):
         note: Free text, if given.
     """
 
-    moves: ClassVar = frozenset({(S.LEAD, S.DISQUALIFIED), (S.NURTURED, S.DISQUALIFIED)})
+    moves: ClassVar[_Moves] = frozenset({(S.LEAD, S.DISQUALIFIED), (S.NURTURED, S.DISQUALIFIED)})
     from_stage: FunnelStage = attrs.field(default=S.LEAD, validator=v.of_type(FunnelStage))
     to_stage: FunnelStage = attrs.field(default=S.DISQUALIFIED, validator=v.of_type(FunnelStage))
     reason: DisqualificationReason = _of(DisqualificationReason)
@@ -144,7 +146,7 @@ class LeadRequalified(_Event):
         decision: The qualification that justified it.
     """
 
-    moves: ClassVar = frozenset({(S.NURTURED, S.LEAD)})
+    moves: ClassVar[_Moves] = frozenset({(S.NURTURED, S.LEAD)})
     from_stage: FunnelStage = attrs.field(default=S.NURTURED, validator=v.of_type(FunnelStage))
     to_stage: FunnelStage = attrs.field(default=S.LEAD, validator=v.of_type(FunnelStage))
     decision: QualificationDecision = _of(QualificationDecision)
@@ -158,7 +160,7 @@ class LeadPromoted(_Event):
         decision: The promotion decision that justified it.
     """
 
-    moves: ClassVar = frozenset({(S.LEAD, S.OPPORTUNITY)})
+    moves: ClassVar[_Moves] = frozenset({(S.LEAD, S.OPPORTUNITY)})
     from_stage: FunnelStage = attrs.field(default=S.LEAD, validator=v.of_type(FunnelStage))
     to_stage: FunnelStage = attrs.field(default=S.OPPORTUNITY, validator=v.of_type(FunnelStage))
     decision: PromotionDecision = _of(PromotionDecision)
@@ -173,7 +175,7 @@ class OpportunityAdvanced(_Event):
         probability: The win probability the policy gives the new step.
     """
 
-    moves: ClassVar = frozenset({(S.OPPORTUNITY, S.OPPORTUNITY)})
+    moves: ClassVar[_Moves] = frozenset({(S.OPPORTUNITY, S.OPPORTUNITY)})
     from_stage: FunnelStage = attrs.field(default=S.OPPORTUNITY, validator=v.of_type(FunnelStage))
     to_stage: FunnelStage = attrs.field(default=S.OPPORTUNITY, validator=v.of_type(FunnelStage))
     from_step: OpportunityStage = _of(OpportunityStage)
@@ -189,7 +191,7 @@ class OpportunityWon(_Event):
         value: The value of the sale, if known.
     """
 
-    moves: ClassVar = frozenset({(S.OPPORTUNITY, S.CUSTOMER)})
+    moves: ClassVar[_Moves] = frozenset({(S.OPPORTUNITY, S.CUSTOMER)})
     from_stage: FunnelStage = attrs.field(default=S.OPPORTUNITY, validator=v.of_type(FunnelStage))
     to_stage: FunnelStage = attrs.field(default=S.CUSTOMER, validator=v.of_type(FunnelStage))
     value: Money | None = attrs.field(default=None, validator=v.of_type(Money, optional=True))
@@ -205,7 +207,7 @@ class OpportunityLost(_Event):
         note: Free text, if given.
     """
 
-    moves: ClassVar = frozenset({(S.OPPORTUNITY, S.LOST)})
+    moves: ClassVar[_Moves] = frozenset({(S.OPPORTUNITY, S.LOST)})
     from_stage: FunnelStage = attrs.field(default=S.OPPORTUNITY, validator=v.of_type(FunnelStage))
     to_stage: FunnelStage = attrs.field(default=S.LOST, validator=v.of_type(FunnelStage))
     reason: LossReason = _of(LossReason)

@@ -130,7 +130,7 @@ class Lead(_LeadRecord):
         history: Every event so far, oldest first.
     """
 
-    stage: ClassVar = FunnelStage.LEAD
+    stage: ClassVar[FunnelStage] = FunnelStage.LEAD
 
 
 @attrs.frozen(kw_only=True)
@@ -142,7 +142,7 @@ class NurturedLead(_LeadRecord):
         revisit_on: When to look at it again, if planned.
     """
 
-    stage: ClassVar = FunnelStage.NURTURED
+    stage: ClassVar[FunnelStage] = FunnelStage.NURTURED
     reason: str | None = attrs.field(default=None, validator=v.optional_text)
     revisit_on: date | None = attrs.field(default=None, validator=v.optional_date)
 
@@ -156,7 +156,7 @@ class DisqualifiedLead(_LeadRecord):
         note: Free text, if given.
     """
 
-    stage: ClassVar = FunnelStage.DISQUALIFIED
+    stage: ClassVar[FunnelStage] = FunnelStage.DISQUALIFIED
     reason: DisqualificationReason = attrs.field(validator=v.of_type(DisqualificationReason))
     note: str | None = attrs.field(default=None, validator=v.optional_text)
 
@@ -198,12 +198,12 @@ class Opportunity(_OpportunityRecord):
         expected_close: When it is expected to close, if known.
     """
 
-    stage: ClassVar = FunnelStage.OPPORTUNITY
+    stage: ClassVar[FunnelStage] = FunnelStage.OPPORTUNITY
 
 
 @attrs.frozen(kw_only=True)
 class LostOpportunity(_OpportunityRecord):
-    """An opportunity that was lost (closed).
+    """An opportunity that was lost (closed; its probability is 0).
 
     Attributes:
         reason: Why.
@@ -211,7 +211,7 @@ class LostOpportunity(_OpportunityRecord):
         note: Free text, if given.
     """
 
-    stage: ClassVar = FunnelStage.LOST
+    stage: ClassVar[FunnelStage] = FunnelStage.LOST
     reason: LossReason = attrs.field(validator=v.of_type(LossReason))
     competitor: str | None = attrs.field(default=None, validator=v.optional_text)
     note: str | None = attrs.field(default=None, validator=v.optional_text)
@@ -219,13 +219,13 @@ class LostOpportunity(_OpportunityRecord):
 
 @attrs.frozen(kw_only=True)
 class Customer(_OpportunityRecord):
-    """A won opportunity: the party is now an account (closed).
+    """A won opportunity: the party is now an account (closed; its probability is 100).
 
     Attributes:
         won_value: What the sale was worth, if known.
     """
 
-    stage: ClassVar = FunnelStage.CUSTOMER
+    stage: ClassVar[FunnelStage] = FunnelStage.CUSTOMER
     won_value: Money | None = attrs.field(default=None, validator=v.of_type(Money, optional=True))
 
     @property
@@ -440,7 +440,8 @@ def win(
     check_time(opportunity, as_of)
     value = opportunity.estimated_value if value is None else value
     event = OpportunityWon(at=as_of, by=by, value=value)
-    return carry(opportunity, Customer, event, won_value=value), event
+    # A won deal is certain: the probability closes at 100 (and a lost one at 0).
+    return carry(opportunity, Customer, event, won_value=value, probability=100), event
 
 
 def lose(
@@ -463,6 +464,12 @@ def lose(
     check_time(opportunity, as_of)
     event = OpportunityLost(at=as_of, by=by, reason=reason, competitor=competitor, note=note)
     lost = carry(
-        opportunity, LostOpportunity, event, reason=reason, competitor=competitor, note=note
+        opportunity,
+        LostOpportunity,
+        event,
+        reason=reason,
+        competitor=competitor,
+        note=note,
+        probability=0,
     )
     return lost, event

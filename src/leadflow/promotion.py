@@ -127,10 +127,12 @@ def promote(
         PromotionRefusedError: the gate is closed; the error carries the decision.
         IllegalTransitionError: *lead* is not an open :class:`~leadflow.Lead`.
     """
+    if isinstance(lead, Lead):
+        # Like every other move, refuse a backdated one before deciding anything.
+        check_time(lead, as_of)
     decision = can_promote(lead, signals, policy, as_of=as_of)
     if not decision.promotable:
         raise PromotionRefusedError(decision)
-    check_time(lead, as_of)
     if estimated_value is not None and not isinstance(estimated_value, Money):
         raise WrongTypeError("estimated_value", estimated_value, "expected Money")
     if estimated_value is not None and estimated_value.amount < 0:

@@ -1,0 +1,528 @@
+"""Contacts: channels normalised and validated, strict construction, forgiving records."""
+
+from __future__ import annotations
+
+import string
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from leadflow import (
+    Contact,
+    ContactId,
+    InvalidEmailError,
+    InvalidFieldError,
+    InvalidPhoneError,
+    InvalidRecordError,
+    LeadflowError,
+    LeadSource,
+    NaiveDatetimeError,
+    Organisation,
+    PurchaseRole,
+    WrongTypeError,
+    normalise_email,
+    normalise_phone,
+)
+from leadflow import strategies as lfst
+
+UTC = timezone.utc
+CREATED = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
+
+CONTACT_FIELDS = [
+    "name",
+    "created_at",
+    "email",
+    "phone",
+    "organisation",
+    "job_title",
+    "role",
+    "source",
+    "id",
+]
+ORGANISATION_FIELDS = ["name", "industry", "employees", "website"]
+
+_PHONE_SEPARATORS = ["", "", " ", "-", ".", "/", "(", ")"]
+
+# JSON-like values: what a CRM export, a CSV reader or a hand-written dict may hold.
+json_like = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(ORGANISATION_FIELDS) | st.text(max_size=8), children, max_size=4
+        )
+    ),
+    max_leaves=8,
+)
+
+# Values that are sometimes right for a contact field, so fuzzed records also get through.
+plausible = st.one_of(
+    json_like,
+    lfst.emails(),
+    lfst.phones(),
+    lfst.texts(),
+    lfst.aware_datetimes().map(datetime.isoformat),
+    st.sampled_from([m.value for m in PurchaseRole] + [m.value for m in LeadSource]),
+    st.fixed_dictionaries(
+        {"name": st.none() | lfst.texts() | st.just(" ")},
+        optional={
+            "employees": st.integers(-3, 10**6) | st.text(string.digits + "-² ", max_size=6),
+            "industry": json_like,
+            "website": json_like,
+        },
+    ),
+)
+
+
+def _record_of(contact: Contact) -> dict[str, Any]:
+    """The contact as a CRM would send it: strings for enums and times."""
+    organisation = contact.organisation
+    return {
+        "name": contact.name,
+        "created_at": contact.created_at.isoformat(),
+        "email": contact.email,
+        "phone": contact.phone,
+        "organisation": None
+        if organisation is None
+        else {
+            "name": organisation.name,
+            "industry": organisation.industry,
+            "employees": organisation.employees,
+            "website": organisation.website,
+        },
+        "job_title": contact.job_title,
+        "role": contact.role.value,
+        "source": None if contact.source is None else contact.source.value,
+        "id": contact.id,
+    }
+
+
+fuzzed_fields = st.dictionaries(
+    st.sampled_from(CONTACT_FIELDS) | st.text(max_size=10), plausible, max_size=10
+)
+
+# Arbitrary records, and valid records with some fields replaced by arbitrary values, so
+# that both outcomes (a contact, or every bad field listed) are exercised.
+records = fuzzed_fields | st.builds(
+    lambda record, changes: {**record, **changes},
+    lfst.contacts().map(_record_of),
+    fuzzed_fields,
+)
+
+
+class TestEmail:
+    @pytest.mark.parametrize(
+        ("given_address", "normalised"),
+        [
+            ("  Ada.Lovelace@Example.COM ", "Ada.Lovelace@example.com"),
+            ("ada@example.com", "ada@example.com"),
+            ("o'brien+crm@mail.Example.co.uk", "o'brien+crm@mail.example.co.uk"),
+        ],
+    )
+    def test_the_domain_is_lower_cased_and_the_local_part_kept(
+        self, given_address: str, normalised: str
+    ) -> None:
+        assert normalise_email(given_address) == normalised
+
+    @pytest.mark.parametrize("blank", ["", "   ", None])
+    def test_a_blank_address_is_no_address(self, blank: str | None) -> None:
+        assert normalise_email(blank) is None
+
+    @pytest.mark.parametrize(
+        "junk",
+        [
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "ada@example.c",
+            "ada..lovelace@example.com",
+            ".ada@example.com",
+            "ada.@example.com",
+            "ada lovelace@example.com",
+            "ada@exa mple.com",
+            "ada@@example.com",
+            "ada@-example.com",
+            "ada@example..com",
+        ],
+    )
+    def test_what_is_not_an_address_is_refused_naming_the_field(self, junk: str) -> None:
+        with pytest.raises(InvalidEmailError) as caught:
+            normalise_email(junk)
+
+        assert caught.value.field == "email"
+        assert caught.value.value == junk
+
+    def test_an_address_must_be_text(self) -> None:
+        with pytest.raises(WrongTypeError) as caught:
+            normalise_email(42)
+
+        assert caught.value.field == "email"
+
+    @given(lfst.emails())
+    def test_generated_addresses_are_accepted_as_they_are(self, address: str) -> None:
+        assert normalise_email(address) == address
+
+    @given(lfst.emails(), st.sampled_from(["", " ", "\t", "  "]))
+    def test_normalising_is_idempotent_and_ignores_case_and_spacing_of_the_domain(
+        self, address: str, padding: str
+    ) -> None:
+        local, _, domain = address.rpartition("@")
+        messy = f"{padding}{local}@{domain.upper()}{padding}"
+
+        once = normalise_email(messy)
+
+        assert once == address
+        assert normalise_email(once) == once
+
+    @given(lfst.texts().map(lambda text: text.replace("@", "") or "x"))
+    def test_text_without_an_at_sign_is_never_an_address(self, junk: str) -> None:
+        with pytest.raises(InvalidEmailError) as caught:
+            normalise_email(junk)
+
+        assert caught.value.field == "email"
+
+
+class TestPhone:
+    @pytest.mark.parametrize(
+        ("given_number", "normalised"),
+        [
+            ("+44 (20) 7946-0958", "+442079460958"),
+            ("020 7946 0958", "02079460958"),
+            ("+1.212.555.0100", "+12125550100"),
+            ("030/1234567", "0301234567"),
+        ],
+    )
+    def test_separators_are_dropped(self, given_number: str, normalised: str) -> None:
+        assert normalise_phone(given_number) == normalised
+
+    @pytest.mark.parametrize(
+        "junk",
+        [
+            "12345",
+            "1" * 16,
+            "call me",
+            "+44 20 7946 095x",
+            "++442079460958",
+            "0800-FLOWERS",
+            "٠١٢٣٤٥٦٧٨٩",  # Arabic-Indic digits are not dialable as written
+            "+",
+        ],
+    )
+    def test_what_is_not_a_number_is_refused_naming_the_field(self, junk: str) -> None:
+        with pytest.raises(InvalidPhoneError) as caught:
+            normalise_phone(junk)
+
+        assert caught.value.field == "phone"
+        assert caught.value.value == junk
+
+    @given(lfst.phones())
+    def test_generated_numbers_are_accepted_as_they_are(self, number: str) -> None:
+        assert normalise_phone(number) == number
+
+    @given(lfst.phones(), st.data())
+    def test_normalising_is_idempotent_whatever_the_separators(
+        self, number: str, data: st.DataObject
+    ) -> None:
+        separators = data.draw(
+            st.lists(st.sampled_from(_PHONE_SEPARATORS), min_size=len(number), max_size=len(number))
+        )
+        messy = "".join(char + sep for char, sep in zip(number, separators, strict=True))
+
+        once = normalise_phone(messy)
+
+        assert once == number
+        assert normalise_phone(once) == once
+
+    @given(
+        st.text(string.digits, min_size=1, max_size=6)
+        | st.text(string.digits, min_size=16, max_size=30)
+    )
+    def test_too_few_or_too_many_digits_are_refused(self, digits: str) -> None:
+        with pytest.raises(InvalidPhoneError) as caught:
+            normalise_phone(digits)
+
+        assert caught.value.field == "phone"
+
+    @given(lfst.phones(), st.sampled_from(string.ascii_letters + "#*,;"), st.data())
+    def test_a_number_with_anything_but_digits_is_refused(
+        self, number: str, intruder: str, data: st.DataObject
+    ) -> None:
+        at = data.draw(st.integers(min_value=1, max_value=len(number)))
+        junk = number[:at] + intruder + number[at:]
+
+        with pytest.raises(InvalidPhoneError) as caught:
+            normalise_phone(junk)
+
+        assert caught.value.field == "phone"
+        assert caught.value.value == junk
+
+
+class TestContact:
+    def test_a_private_person_needs_no_organisation(self) -> None:
+        contact = Contact(name="Grace Hopper", phone="+1 212 555 0100", created_at=CREATED)
+
+        assert contact.organisation is None
+        assert contact.phone == "+12125550100"
+        assert contact.email is None
+        assert contact.role is PurchaseRole.UNKNOWN
+
+    def test_channels_are_normalised_on_the_way_in(self) -> None:
+        contact = Contact(
+            name="Ada Lovelace",
+            email=" Ada@Example.COM ",
+            phone="+44 (20) 7946-0958",
+            created_at=CREATED,
+        )
+
+        assert contact.email == "Ada@example.com"
+        assert contact.phone == "+442079460958"
+
+    @pytest.mark.parametrize(("email", "phone"), [(None, None), ("", "  "), (" ", None)])
+    def test_at_least_one_channel_is_required(self, email: str | None, phone: str | None) -> None:
+        with pytest.raises(InvalidFieldError) as caught:
+            Contact(name="Nobody", email=email, phone=phone, created_at=CREATED)
+
+        assert caught.value.field == "email"
+        assert "phone" in caught.value.reason
+
+    def test_a_naive_creation_time_is_rejected(self) -> None:
+        naive = datetime(2026, 1, 5, 9, 30)
+
+        with pytest.raises(NaiveDatetimeError) as caught:
+            Contact(name="Ada", email="ada@example.com", created_at=naive)
+
+        assert caught.value.field == "created_at"
+        assert caught.value.value == naive
+
+    @pytest.mark.parametrize(
+        ("field", "value"),
+        [
+            ("name", 42),
+            ("created_at", "2026-01-05T09:30:00+00:00"),
+            ("email", 42),
+            ("phone", 4420794609),
+            ("organisation", "Analytical Engines Ltd"),
+            ("job_title", ["CTO"]),
+            ("role", "decision_maker"),
+            ("source", "web"),
+            ("id", 7),
+        ],
+    )
+    def test_a_value_of_the_wrong_type_is_a_wrong_type_error(
+        self, field: str, value: object
+    ) -> None:
+        fields: dict[str, Any] = {"name": "Ada", "email": "ada@example.com", "created_at": CREATED}
+        fields[field] = value
+
+        with pytest.raises(WrongTypeError) as caught:
+            Contact(**fields)
+
+        assert caught.value.field == field
+        assert caught.value.value == value
+        assert isinstance(caught.value, LeadflowError)
+        assert isinstance(caught.value, TypeError)
+
+    @pytest.mark.parametrize("name", ["", "   ", " Ada", "Ada "])
+    def test_a_name_is_non_blank_text_without_surrounding_spaces(self, name: str) -> None:
+        with pytest.raises(InvalidFieldError) as caught:
+            Contact(name=name, email="ada@example.com", created_at=CREATED)
+
+        assert caught.value.field == "name"
+
+    def test_a_bad_address_is_refused_at_construction(self) -> None:
+        with pytest.raises(InvalidEmailError) as caught:
+            Contact(name="Ada", email="ada(at)example.com", created_at=CREATED)
+
+        assert caught.value.value == "ada(at)example.com"
+
+
+class TestOrganisation:
+    def test_an_organisation_is_a_value_of_its_own(self) -> None:
+        organisation = Organisation(name="Analytical Engines Ltd", employees=42)
+
+        contact = Contact(
+            name="Ada Lovelace",
+            email="ada@example.com",
+            created_at=CREATED,
+            organisation=organisation,
+        )
+
+        assert contact.organisation == organisation
+        assert contact.name != organisation.name
+
+    def test_a_head_count_is_never_negative(self) -> None:
+        with pytest.raises(InvalidFieldError) as caught:
+            Organisation(name="Acme", employees=-1)
+
+        assert caught.value.field == "employees"
+
+    def test_a_head_count_is_not_a_flag(self) -> None:
+        with pytest.raises(WrongTypeError):
+            Organisation(name="Acme", employees=True)
+
+    def test_an_organisation_needs_a_name(self) -> None:
+        with pytest.raises(InvalidFieldError) as caught:
+            Organisation(name=" ")
+
+        assert caught.value.field == "name"
+
+
+class TestFromRecord:
+    def test_it_builds_a_contact_from_strings(self) -> None:
+        record = {
+            "name": " Ada Lovelace ",
+            "email": "Ada@Example.com",
+            "phone": "+44 20 7946 0958",
+            "created_at": "2026-01-05T09:30:00Z",
+            "organisation": {
+                "name": "Analytical Engines Ltd",
+                "industry": "Computing",
+                "employees": "42",
+                "website": "  ",
+            },
+            "job_title": "Chief Technology Officer",
+            "role": "decision_maker",
+            "source": "trade_show",
+            "id": "c-0001",
+        }
+
+        contact = Contact.from_record(record)
+
+        assert contact == Contact(
+            name="Ada Lovelace",
+            email="Ada@example.com",
+            phone="+442079460958",
+            created_at=CREATED,
+            organisation=Organisation(
+                name="Analytical Engines Ltd", industry="Computing", employees=42
+            ),
+            job_title="Chief Technology Officer",
+            role=PurchaseRole.DECISION_MAKER,
+            source=LeadSource.TRADE_SHOW,
+            id=ContactId("c-0001"),
+        )
+
+    def test_an_organisation_may_be_given_by_name(self) -> None:
+        contact = Contact.from_record(
+            {"name": "Ben", "phone": "020 7946 0958", "created_at": "2026-01-05T09:30:00+01:00"}
+            | {"organisation": "Northwind Traders"}
+        )
+
+        assert contact.organisation == Organisation(name="Northwind Traders")
+        assert contact.created_at == datetime(2026, 1, 5, 8, 30, tzinfo=UTC)
+
+    def test_blank_strings_count_as_missing(self) -> None:
+        contact = Contact.from_record(
+            {
+                "name": "Cleo",
+                "email": "cleo@example.org",
+                "phone": "  ",
+                "created_at": "2026-01-05T09:30:00+00:00",
+                "job_title": "",
+                "role": "",
+            }
+        )
+
+        assert contact.phone is None
+        assert contact.job_title is None
+        assert contact.role is PurchaseRole.UNKNOWN
+
+    def test_every_bad_field_is_reported_at_once_with_its_path(self) -> None:
+        record = {
+            "name": "",
+            "email": "not-an-email",
+            "created_at": "yesterday",
+            "organisation": {"name": ""},
+            "role": "boss",
+            "source": "carrier pigeon",
+        }
+
+        with pytest.raises(InvalidRecordError) as caught:
+            Contact.from_record(record)
+
+        paths = [error.path for error in caught.value.errors]
+        assert sorted(paths) == sorted(
+            [
+                "$.name",
+                "$.email",
+                "$.created_at",
+                "$.organisation.name",
+                "$.role",
+                "$.source",
+            ]
+        )
+        by_path = {error.path: error for error in caught.value.errors}
+        assert isinstance(by_path["$.email"], InvalidEmailError)
+        assert by_path["$.email"].value == "not-an-email"
+        assert by_path["$.created_at"].value == "yesterday"
+        assert by_path["$.role"].value == "boss"
+        for path in paths:
+            assert path in str(caught.value)
+
+    def test_a_naive_time_in_a_record_is_reported(self) -> None:
+        with pytest.raises(InvalidRecordError) as caught:
+            Contact.from_record(
+                {"name": "Dan", "email": "dan@example.com", "created_at": "2026-01-05T09:30:00"}
+            )
+
+        (error,) = caught.value.errors
+        assert isinstance(error, NaiveDatetimeError)
+        assert error.path == "$.created_at"
+
+    def test_a_record_without_any_channel_says_so(self) -> None:
+        with pytest.raises(InvalidRecordError) as caught:
+            Contact.from_record({"name": "Eve", "created_at": "2026-01-05T09:30:00+00:00"})
+
+        (error,) = caught.value.errors
+        assert error.path == "$.email"
+
+    def test_a_bad_head_count_is_reported_under_the_organisation(self) -> None:
+        with pytest.raises(InvalidRecordError) as caught:
+            Contact.from_record(
+                {
+                    "name": "Finn",
+                    "email": "finn@example.com",
+                    "created_at": "2026-01-05T09:30:00+00:00",
+                    "organisation": {"name": "Acme", "employees": "²"},
+                }
+            )
+
+        (error,) = caught.value.errors
+        assert error.path == "$.organisation.employees"
+
+    @pytest.mark.parametrize("not_a_mapping", [None, "Ada", ["Ada"], 42])
+    def test_something_that_is_not_a_mapping_is_one_bad_record(self, not_a_mapping: Any) -> None:
+        with pytest.raises(InvalidRecordError) as caught:
+            Contact.from_record(not_a_mapping)
+
+        (error,) = caught.value.errors
+        assert isinstance(error, WrongTypeError)
+        assert error.path == "$"
+
+    @given(lfst.contacts())
+    def test_a_contact_written_as_a_record_reads_back_unchanged(self, contact: Contact) -> None:
+        assert Contact.from_record(_record_of(contact)) == contact
+
+    @given(records)
+    def test_any_record_gives_a_contact_or_an_invalid_record_error(
+        self, record: dict[str, Any]
+    ) -> None:
+        outcome: Contact | InvalidRecordError
+        try:
+            outcome = Contact.from_record(record)
+        except InvalidRecordError as error:
+            outcome = error
+
+        if isinstance(outcome, InvalidRecordError):
+            assert outcome.errors
+            for bad in outcome.errors:
+                assert isinstance(bad, InvalidFieldError)
+                assert bad.path.startswith("$.")
+                assert bad.path.split(".")[1] in CONTACT_FIELDS
+        else:
+            assert outcome.name == record["name"].strip()
+            assert outcome.email is not None or outcome.phone is not None
