@@ -31,6 +31,7 @@ from leadflow import (
     LeadNurtured,
     LeadPromoted,
     LeadQualified,
+    LeadReassessed,
     LeadRequalified,
     LossReason,
     LostOpportunity,
@@ -62,6 +63,7 @@ from leadflow import (
     nurture,
     promote,
     qualify,
+    reassess,
     requalify,
     stage_of,
     to_lead,
@@ -179,6 +181,7 @@ def _other_step(opportunity: Any) -> OpportunityStage:
 MOVES = [
     Move("qualify", (Contact,), FunnelStage.LEAD, lambda v, at: to_lead(v, Evidence(), as_of=at)),
     Move("nurture", (Lead,), FunnelStage.NURTURED, lambda v, at: nurture(v, as_of=at)),
+    Move("reassess", (Lead,), FunnelStage.LEAD, lambda v, at: reassess(v, Evidence(), as_of=at)),
     Move(
         "disqualify",
         (Lead, NurturedLead),
@@ -402,9 +405,71 @@ class TestRequalify:
         _assert_nothing_lost(nurtured, lead, event, set_by_move={"evidence", "qualification"})
         assert lead.evidence == evidence
         assert lead.qualification == event.decision
-        earlier = [e.decision for e in lead.history[:-1] if isinstance(e, LeadQualified)]
+        qualifying = (LeadQualified, LeadReassessed, LeadRequalified)
+        earlier = [e.decision for e in lead.history[:-1] if isinstance(e, qualifying)]
         assert nurtured.qualification in earlier
         assert nurtured.evidence in [decision.evidence for decision in earlier]
+
+
+class TestReassess:
+    def test_new_evidence_on_an_open_lead_is_recorded_and_decided_on(self) -> None:
+        lead = _lead()
+        # The budget was approved at first; now it is only "insufficient" (8 of 30 points
+        # in BANT), below the required "available": the lead no longer qualifies.
+        weaker = attrs.evolve(
+            _strong_evidence(),
+            budget=BudgetEvidence(level=BudgetLevel.INSUFFICIENT, observed_at=NOW + DAY),
+        )
+
+        reassessed, event = reassess(lead, weaker, as_of=NOW + DAY, by="ae@example.com")
+
+        assert isinstance(event, LeadReassessed)
+        assert (event.from_stage, event.to_stage) == (FunnelStage.LEAD, FunnelStage.LEAD)
+        assert event.by == "ae@example.com"
+        assert isinstance(reassessed, Lead)
+        assert reassessed.evidence == weaker
+        assert reassessed.qualification is event.decision
+        assert not event.decision.qualified
+        assert event.decision.result("budget").code == "budget.below_minimum"
+        assert "secure a budget that is at least available" in event.decision.next_steps
+
+    def test_a_need_that_turned_strong_opens_the_promotion_gate(self) -> None:
+        expressed = attrs.evolve(
+            _strong_evidence(), need=NeedEvidence(level=NeedLevel.EXPRESSED, observed_at=NOW)
+        )
+        lead = to_lead(_contact(), expressed, as_of=NOW)[0]
+        # BANT's promotion gate needs a strong need.
+        with pytest.raises(IllegalTransitionError):
+            promote(lead, _signals(), as_of=NOW + DAY)
+
+        stronger = attrs.evolve(
+            expressed, need=NeedEvidence(level=NeedLevel.STRONG, observed_at=NOW + DAY)
+        )
+        reassessed, _ = reassess(lead, stronger, as_of=NOW + DAY)
+        opportunity, _ = promote(reassessed, _signals(), as_of=NOW + 2 * DAY)
+
+        assert opportunity.evidence == stronger
+
+    @_BUILT
+    @given(lfst.leads(), st.data())
+    def test_reassessing_replaces_evidence_and_decision_and_keeps_the_old_ones_in_history(
+        self, lead: Lead, data: st.DataObject
+    ) -> None:
+        as_of = lead.updated_at + DAY
+        evidence = data.draw(lfst.evidence(as_of))
+        snapshot = copy.deepcopy(lead)
+
+        reassessed, event = reassess(lead, evidence, as_of=as_of)
+
+        assert lead == snapshot
+        _assert_nothing_lost(lead, reassessed, event, set_by_move={"evidence", "qualification"})
+        assert reassessed.evidence == evidence
+        assert reassessed.qualification == qualify(lead.contact, evidence, as_of=as_of)
+        qualifying = (LeadQualified, LeadReassessed, LeadRequalified)
+        earlier = [
+            e.decision.evidence for e in reassessed.history[:-1] if isinstance(e, qualifying)
+        ]
+        assert lead.evidence in earlier
 
 
 class TestPromote:

@@ -56,6 +56,7 @@ from leadflow import (
     nurture,
     promote,
     qualify,
+    reassess,
     requalify,
     stage_of,
     to_lead,
@@ -71,6 +72,7 @@ START = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 DOCUMENTED = frozenset(
     {
         (S.CONTACT, S.LEAD),
+        (S.LEAD, S.LEAD),
         (S.LEAD, S.NURTURED),
         (S.LEAD, S.DISQUALIFIED),
         (S.NURTURED, S.LEAD),
@@ -112,6 +114,7 @@ class Move:
 MOVES = [
     Move("qualify", (Contact,), S.LEAD, lambda v, at: to_lead(v, Evidence(), as_of=at)),
     Move("nurture", (Lead,), S.NURTURED, lambda v, at: nurture(v, as_of=at)),
+    Move("reassess", (Lead,), S.LEAD, lambda v, at: reassess(v, Evidence(), as_of=at)),
     Move(
         "disqualify",
         (Lead, NurturedLead),
@@ -245,6 +248,21 @@ class LifecycleMachine(RuleBasedStateMachine):
 
         assert nurtured.reason == reason
         self._moved(chain, nurtured, event)
+
+    @precondition(lambda self: self._any(Lead))
+    @rule(data=st.data())
+    def reassess_a_lead(self, data: st.DataObject) -> None:
+        chain = self._pick(data, Lead)
+        lead = chain.value
+        assert isinstance(lead, Lead)
+        evidence, policy = self._evidence(data), self._policy(data)
+        expected = qualify(lead.contact, evidence, policy, as_of=self.clock)
+
+        # The lead stays open whatever the verdict; the decision is recorded.
+        reassessed, event = reassess(lead, evidence, policy, as_of=self.clock)
+
+        assert (reassessed.evidence, reassessed.qualification) == (evidence, expected)
+        self._moved(chain, reassessed, event)
 
     @precondition(lambda self: self._any(NurturedLead))
     @rule(data=st.data())

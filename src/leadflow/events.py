@@ -27,6 +27,7 @@ __all__ = [
     "LeadNurtured",
     "LeadPromoted",
     "LeadQualified",
+    "LeadReassessed",
     "LeadRequalified",
     "LossReason",
     "OpportunityAdvanced",
@@ -153,6 +154,22 @@ class LeadRequalified(_Event):
 
 
 @attrs.frozen(kw_only=True)
+class LeadReassessed(_Event):
+    """New evidence was recorded on an open lead and the lead was re-qualified on it.
+
+    The lead stays open whatever the verdict; the seller decides what follows.
+
+    Attributes:
+        decision: The qualification on the new evidence (it carries that evidence).
+    """
+
+    moves: ClassVar[_Moves] = frozenset({(S.LEAD, S.LEAD)})
+    from_stage: FunnelStage = attrs.field(default=S.LEAD, validator=v.of_type(FunnelStage))
+    to_stage: FunnelStage = attrs.field(default=S.LEAD, validator=v.of_type(FunnelStage))
+    decision: QualificationDecision = _of(QualificationDecision)
+
+
+@attrs.frozen(kw_only=True)
 class LeadPromoted(_Event):
     """A lead was promoted to an opportunity.
 
@@ -226,6 +243,7 @@ Event: TypeAlias = (
     | LeadNurtured
     | LeadDisqualified
     | LeadRequalified
+    | LeadReassessed
     | LeadPromoted
     | OpportunityAdvanced
     | OpportunityWon

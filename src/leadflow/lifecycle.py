@@ -10,6 +10,7 @@ its input, carries everything recorded so far into the next stage and appends
 its event to the history::
 
     Contact --to_lead--> Lead --promote--> Opportunity --win--> Customer
+                  reassess ( )                  ( ) advance
                           |  ^                   |
                  nurture  |  | requalify          +--lose--> LostOpportunity
                           v  |
@@ -45,6 +46,7 @@ from leadflow.events import (
     LeadDisqualified,
     LeadNurtured,
     LeadQualified,
+    LeadReassessed,
     LeadRequalified,
     LossReason,
     OpportunityAdvanced,
@@ -70,6 +72,7 @@ __all__ = [
     "disqualify",
     "lose",
     "nurture",
+    "reassess",
     "requalify",
     "stage_of",
     "to_lead",
@@ -324,6 +327,36 @@ def to_lead(
     event = LeadQualified(at=as_of, by=by, decision=decision)
     lead = Lead(contact=contact, evidence=evidence, qualification=decision, history=(event,))
     return lead, event
+
+
+def reassess(
+    lead: Lead,
+    evidence: Evidence,
+    policy: Policy = DEFAULT_POLICY,
+    *,
+    as_of: datetime,
+    by: str | None = None,
+) -> tuple[Lead, LeadReassessed]:
+    """Record new evidence on an open lead and re-qualify it on that evidence.
+
+    Evidence grows while a lead is worked (a need turns strong, a budget is
+    approved); this keeps the lead's evidence and decision current. The lead stays
+    open whatever the verdict -- the decision says whether to :func:`nurture` or
+    :func:`disqualify` it -- and the earlier evidence stays in the history.
+
+    Returns:
+        The lead with the new evidence and decision, and the
+        :class:`~leadflow.LeadReassessed` event.
+
+    Raises:
+        IllegalTransitionError: *lead* is not an open :class:`Lead`.
+    """
+    if not isinstance(lead, Lead):
+        refuse("reassess", lead, FunnelStage.LEAD, "only an open lead is reassessed")
+    check_time(lead, as_of)
+    decision = qualify(lead.contact, evidence, policy, as_of=as_of)
+    event = LeadReassessed(at=as_of, by=by, decision=decision)
+    return carry(lead, Lead, event, evidence=evidence, qualification=decision), event
 
 
 def nurture(

@@ -55,6 +55,7 @@ from leadflow.lifecycle import (
     disqualify,
     lose,
     nurture,
+    reassess,
     to_lead,
     win,
 )
@@ -401,12 +402,15 @@ _STEP = timedelta(days=1)
 
 @st.composite
 def leads(draw: st.DrawFn) -> Lead:
-    """Open leads, qualified under the default policy."""
+    """Open leads, qualified under the default policy (some reassessed on new evidence)."""
     as_of = draw(aware_datetimes(min_value=datetime(2004, 1, 1), max_value=datetime(2090, 1, 1)))
     contact = draw(contacts(created_before=as_of))
     lead, _ = to_lead(
         contact, draw(lead_evidence(as_of)), as_of=as_of, by=draw(st.none() | texts())
     )
+    if draw(st.booleans()):
+        later = as_of + _STEP
+        lead, _ = reassess(lead, draw(lead_evidence(later)), as_of=later)
     return lead
 
 
