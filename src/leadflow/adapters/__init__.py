@@ -1,0 +1,54 @@
+"""CRM adapters: read CRM records into leadflow values and write decisions back.
+
+One module per CRM, each with the same entry points::
+
+    from leadflow.adapters import dynamics
+
+    crm_lead = dynamics.read_lead(record, mapping=dynamics.DynamicsMapping(currency="EUR"))
+    decision = leadflow.qualify(crm_lead.contact, crm_lead.evidence, as_of=now)
+    body = dynamics.write_lead(crm_lead, decision, mapping=...)
+
+- ``read_lead(record, *, mapping)`` -> :class:`CrmLead`
+- ``write_lead(crm_lead, decision=None, *, mapping)`` -> the record to write
+- ``write_opportunity(opportunity_or_outcome, *, mapping)`` -> the record to write
+- ``read_opportunity_fields(record, *, mapping)`` -> :class:`OpportunityFields`
+- ``describe(mapping)`` -> the field table as Markdown
+
+Modules: :mod:`~leadflow.adapters.dynamics` (Dynamics 365 Sales),
+:mod:`~leadflow.adapters.salesforce`, :mod:`~leadflow.adapters.hubspot` and
+:mod:`~leadflow.adapters.odoo`. Each field map is a table of data in its module;
+a :class:`CustomFields` mapping names the custom fields that hold the criteria a
+CRM has no field for. Reading and writing back a record loses nothing: fields
+leadflow does not model are kept in :attr:`CrmLead.extras` and written back.
+
+The adapters depend on the core; the core never imports them.
+"""
+
+from leadflow.adapters import dynamics, hubspot, odoo, salesforce
+from leadflow.adapters._common import (
+    BUDGET_VALUES,
+    NEED_VALUES,
+    PROCESS_VALUES,
+    ROLE_VALUES,
+    TIMEFRAME_VALUES,
+    CrmId,
+    CrmLead,
+    CustomFields,
+    OpportunityFields,
+)
+
+__all__ = [
+    "BUDGET_VALUES",
+    "NEED_VALUES",
+    "PROCESS_VALUES",
+    "ROLE_VALUES",
+    "TIMEFRAME_VALUES",
+    "CrmId",
+    "CrmLead",
+    "CustomFields",
+    "OpportunityFields",
+    "dynamics",
+    "hubspot",
+    "odoo",
+    "salesforce",
+]

@@ -1,0 +1,460 @@
+"""Dynamics 365 Sales (Dataverse Web API): ``lead`` and ``opportunity`` records.
+
+Reads a lead as the Web API returns it (columns by logical name, option sets as
+integer codes, Money as JSON numbers, ``createdon`` as ``2026-01-05T10:00:00Z``)
+and writes a body for ``POST /leads`` or ``PATCH /leads(<id>)``.
+
+Dynamics is the one CRM with native columns for all four criteria (``need``,
+``budgetstatus`` and ``budgetamount``, ``purchasetimeframe`` and
+``estimatedclosedate``, ``purchaseprocess`` and ``decisionmaker``), so no custom
+fields are needed; a :class:`~leadflow.adapters.CustomFields` mapping still
+replaces a native column when an organisation keeps a criterion elsewhere.
+
+The code tables below are Dynamics' install defaults. Organisations can edit
+option sets: a criterion code the table does not list is a bad field (leadflow
+does not guess a criterion); a lead-source code it does not list reads as
+``other`` and is written back unchanged.
+
+Money columns carry no currency code in the Web API (only a lookup to a
+currency record), so :class:`DynamicsMapping` names the currency; without one, a
+record with an amount cannot be read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, Final
+
+import attrs
+
+from leadflow.adapters._common import (
+    Amount,
+    Choice,
+    Context,
+    CrmLead,
+    CustomFields,
+    Day,
+    Dialect,
+    Email,
+    Field,
+    Instant,
+    Name,
+    OpportunityFields,
+    Percent,
+    Phone,
+    Spec,
+    Text,
+    check_instance,
+    copy_extras,
+    currency_code,
+    describe_table,
+    frozen_table,
+    lead_table,
+    opportunity_values,
+    read_fields,
+    read_lead_parts,
+    record_of,
+    text_id,
+    values_of,
+    write_fields,
+)
+from leadflow.contacts import LeadSource, PurchaseRole
+from leadflow.decisions import QualificationDecision, Rating, Verdict
+from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError
+from leadflow.events import LossReason
+from leadflow.evidence import BudgetLevel, NeedLevel, PurchaseProcess, TimeframeLevel
+from leadflow.lifecycle import Customer, LostOpportunity, Opportunity
+from leadflow.stages import FunnelStage, OpportunityStage
+
+__all__ = [
+    "BUDGET_CODES",
+    "DECISION_MAKER_VALUES",
+    "DIALECT",
+    "LEAD_FIELDS",
+    "LEAD_SOURCE_CODES",
+    "LEAD_STATUS_CODES",
+    "NEED_CODES",
+    "OPPORTUNITY_EVIDENCE_FIELDS",
+    "OPPORTUNITY_FIELDS",
+    "OPPORTUNITY_STATES",
+    "OPPORTUNITY_STATUS_CODES",
+    "PROCESS_CODES",
+    "RATING_CODES",
+    "READ_ONLY",
+    "SALES_STAGE_CODES",
+    "TIMEFRAME_CODES",
+    "VERDICT_STATES",
+    "DynamicsMapping",
+    "describe",
+    "is_read_only",
+    "read_lead",
+    "read_opportunity_fields",
+    "write_lead",
+    "write_opportunity",
+]
+
+LEAD: Final = "Dynamics 365 lead"
+OPPORTUNITY: Final = "Dynamics 365 opportunity"
+
+#: JSON as the Dataverse Web API writes it: ``null`` for no value, Money as numbers.
+DIALECT: Final = Dialect(name="Dynamics 365", null=None)
+
+#: ``need``: 0 Must have, 1 Should have, 2 Good to have, 3 No need.
+NEED_CODES: Final[Mapping[int, NeedLevel]] = MappingProxyType(
+    {0: NeedLevel.STRONG, 1: NeedLevel.EXPRESSED, 2: NeedLevel.LATENT, 3: NeedLevel.NONE}
+)
+#: ``budgetstatus``: 0 No Committed Budget, 1 May Buy, 2 Can Buy, 3 Will Buy.
+BUDGET_CODES: Final[Mapping[int, BudgetLevel]] = MappingProxyType(
+    {
+        0: BudgetLevel.NONE,
+        1: BudgetLevel.INSUFFICIENT,
+        2: BudgetLevel.AVAILABLE,
+        3: BudgetLevel.APPROVED,
+    }
+)
+#: ``purchasetimeframe``: 0 Immediate, 1 This Quarter, 2 Next Quarter, 3 This Year,
+#: 4 Unknown. leadflow's ``later`` has no code and is written as no value.
+TIMEFRAME_CODES: Final[Mapping[int, TimeframeLevel]] = MappingProxyType(
+    {
+        0: TimeframeLevel.IMMEDIATE,
+        1: TimeframeLevel.THIS_QUARTER,
+        2: TimeframeLevel.NEXT_QUARTER,
+        3: TimeframeLevel.THIS_YEAR,
+        4: TimeframeLevel.UNKNOWN,
+    }
+)
+#: ``purchaseprocess``: 0 Individual, 1 Committee, 2 Unknown.
+PROCESS_CODES: Final[Mapping[int, PurchaseProcess]] = MappingProxyType(
+    {0: PurchaseProcess.INDIVIDUAL, 1: PurchaseProcess.COMMITTEE, 2: PurchaseProcess.UNKNOWN}
+)
+#: ``leadsourcecode``: 1 Advertisement ... 10 Other, in LeadSource's order.
+LEAD_SOURCE_CODES: Final[Mapping[int, LeadSource]] = MappingProxyType(
+    dict(enumerate(LeadSource, start=1))
+)
+#: ``decisionmaker``: the sales process's "identify decision maker" box. leadflow
+#: reads a ticked box as "this contact is the decision maker" and an unticked one
+#: as "role unknown"; it ticks the box for a decision maker only.
+DECISION_MAKER_VALUES: Final[Mapping[bool, PurchaseRole]] = MappingProxyType(
+    {True: PurchaseRole.DECISION_MAKER, False: PurchaseRole.UNKNOWN}
+)
+#: ``leadqualitycode`` and ``opportunityratingcode``: 1 Hot, 2 Warm, 3 Cold.
+RATING_CODES: Final[Mapping[int, Rating]] = MappingProxyType(
+    {1: Rating.HOT, 2: Rating.WARM, 3: Rating.COLD}
+)
+#: ``salesstage``: 0 Qualify, 1 Develop, 2 Propose, 3 Close.
+SALES_STAGE_CODES: Final[Mapping[int, OpportunityStage]] = MappingProxyType(
+    {
+        0: OpportunityStage.QUALIFY,
+        1: OpportunityStage.DEVELOP,
+        2: OpportunityStage.PROPOSE,
+        3: OpportunityStage.CLOSE,
+    }
+)
+#: A lead's ``statuscode`` values per ``statecode`` (0 Open, 1 Qualified, 2 Disqualified);
+#: the first is the state's default.
+LEAD_STATUS_CODES: Final[Mapping[int, tuple[int, ...]]] = MappingProxyType(
+    {0: (1, 2), 1: (3,), 2: (4, 5, 6, 7)}
+)
+#: An opportunity's ``statuscode`` values per ``statecode`` (0 Open, 1 Won, 2 Lost).
+OPPORTUNITY_STATUS_CODES: Final[Mapping[int, tuple[int, ...]]] = MappingProxyType(
+    {0: (1, 2), 1: (3,), 2: (4, 5)}
+)
+#: An opportunity's ``statecode`` and its outcome.
+OPPORTUNITY_STATES: Final[Mapping[int, FunnelStage]] = MappingProxyType(
+    {0: FunnelStage.OPPORTUNITY, 1: FunnelStage.CUSTOMER, 2: FunnelStage.LOST}
+)
+#: The (``statecode``, ``statuscode``) a verdict gives an open lead, or ``None`` to leave
+#: it open as it is. A qualified lead stays open: Dynamics' own qualifying (the
+#: ``QualifyLead`` action, which creates the opportunity) is leadflow's promotion.
+VERDICT_STATES: Final[Mapping[Verdict, tuple[int, int] | None]] = MappingProxyType(
+    {Verdict.QUALIFIED: None, Verdict.NURTURE: None, Verdict.DISQUALIFIED: (2, 4)}
+)
+
+#: The ``lead`` columns leadflow models.
+LEAD_FIELDS: Final[tuple[Spec, ...]] = (
+    Name(("firstname", "lastname"), fallbacks=("fullname",), max_lengths=(50, 50)),
+    Field("createdon", "contact.created_at", Instant(), writable=False),
+    Field("emailaddress1", "contact.email", Email(max_length=100)),
+    Field("telephone1", "contact.phone", Phone(max_length=50)),
+    Field("jobtitle", "contact.job_title", Text(max_length=100)),
+    Field("companyname", "contact.organisation.name", Text(max_length=100)),
+    Field(
+        "leadsourcecode",
+        "contact.source",
+        Choice(LEAD_SOURCE_CODES, fallback=LeadSource.OTHER),
+    ),
+    Field(
+        "decisionmaker",
+        "contact.role",
+        Choice(DECISION_MAKER_VALUES, otherwise=False),
+        note="(ticked for a decision maker only)",
+    ),
+    Field("need", "evidence.need.level", Choice(NEED_CODES)),
+    Field("budgetstatus", "evidence.budget.level", Choice(BUDGET_CODES)),
+    Field("budgetamount", "evidence.budget.amount", Amount()),
+    Field(
+        "purchasetimeframe",
+        "evidence.timeframe.level",
+        Choice(TIMEFRAME_CODES),
+        note="(later: no value)",
+    ),
+    Field("estimatedclosedate", "evidence.timeframe.decision_date", Day()),
+    Field("purchaseprocess", "evidence.authority.process", Choice(PROCESS_CODES)),
+)
+
+#: The ``opportunity`` columns for opportunity-level values.
+OPPORTUNITY_FIELDS: Final[tuple[Field, ...]] = (
+    Field("name", "name", Text(max_length=300)),
+    Field("salesstage", "step", Choice(SALES_STAGE_CODES)),
+    Field("closeprobability", "probability", Percent()),
+    Field("estimatedvalue", "amount", Amount()),
+    Field("estimatedclosedate", "expected_close", Day()),
+)
+
+_REPEATED: Final = frozenset(
+    {"need", "budgetstatus", "purchasetimeframe", "purchaseprocess", "decisionmaker"}
+)
+#: The lead's criterion columns, which the ``opportunity`` repeats with the same codes.
+OPPORTUNITY_EVIDENCE_FIELDS: Final[tuple[Field, ...]] = tuple(
+    spec for spec in LEAD_FIELDS if isinstance(spec, Field) and spec.name in _REPEATED
+)
+
+#: Columns the Web API returns but does not take in a write body: the keys (they go in
+#: the URL), the composed ``fullname``, and system columns.
+READ_ONLY: Final = frozenset(
+    {"leadid", "opportunityid", "fullname", "createdon", "modifiedon", "versionnumber"}
+)
+
+
+def is_read_only(name: str, value: object = None) -> bool:
+    """Whether a write body must leave out the column *name*.
+
+    Besides :data:`READ_ONLY`: OData annotations (``@odata.etag``, anything with an
+    ``@``; send the etag as an ``If-Match`` header instead) and lookup values
+    (``_parentaccountid_value``; a lookup is written as ``<name>@odata.bind``).
+    """
+    return name in READ_ONLY or "@" in name or (name.startswith("_") and name.endswith("_value"))
+
+
+def _states(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Mapping):
+        raise WrongTypeError(attribute.name, value, "expected a mapping of verdicts")
+    for verdict, target in value.items():
+        if not isinstance(verdict, Verdict):
+            raise WrongTypeError(f"{attribute.name}[{verdict!r}]", verdict, "expected a Verdict")
+        if target is None:
+            continue
+        valid = (
+            isinstance(target, tuple)
+            and len(target) == 2
+            and all(type(code) is int for code in target)
+            and target[1] in LEAD_STATUS_CODES.get(target[0], ())
+            and target[0] != 0
+        )
+        if not valid:
+            raise InvalidFieldError(
+                f"{attribute.name}[{verdict.value}]",
+                target,
+                "expected None or a (statecode, statuscode) pair of a closed lead state",
+            )
+
+
+@attrs.frozen(kw_only=True)
+class DynamicsMapping:
+    """How an organisation's Dynamics 365 is set up, as far as leadflow needs to know.
+
+    Attributes:
+        currency: ISO 4217 code of the records' Money columns (the Web API gives
+            only a lookup to the currency record). Required to read or write an amount.
+        custom: Custom columns replacing native ones (rarely needed in Dynamics).
+        lead_states: The state and status a verdict gives an open lead; see
+            :data:`VERDICT_STATES`.
+    """
+
+    currency: str | None = attrs.field(default=None, converter=currency_code)
+    custom: CustomFields = attrs.field(
+        factory=CustomFields, validator=attrs.validators.instance_of(CustomFields)
+    )
+    lead_states: Mapping[Verdict, tuple[int, int] | None] = attrs.field(
+        default=VERDICT_STATES, converter=frozen_table, validator=_states
+    )
+
+    def lead_table(self) -> tuple[Spec, ...]:
+        """The lead table: :data:`LEAD_FIELDS` with the custom columns."""
+        return lead_table(LEAD_FIELDS, self.custom)
+
+
+_DEFAULT: Final = DynamicsMapping()
+
+
+def describe(mapping: DynamicsMapping = _DEFAULT, *, opportunity: bool = False) -> str:
+    """The lead (or opportunity) table as Markdown."""
+    if opportunity:
+        return describe_table((*OPPORTUNITY_FIELDS, *OPPORTUNITY_EVIDENCE_FIELDS), "Dynamics")
+    return describe_table(mapping.lead_table(), "Dynamics")
+
+
+def read_lead(record: Mapping[str, Any], *, mapping: DynamicsMapping = _DEFAULT) -> CrmLead:
+    """Read a ``lead`` record as the Web API returns it.
+
+    Args:
+        record: The lead's JSON object.
+        mapping: The organisation's setup.
+
+    Returns:
+        The lead, with every column leadflow does not model in ``extras``
+        (including ``statecode``, ``statuscode`` and ``leadqualitycode``).
+
+    Raises:
+        InvalidRecordError: listing every bad column with its path (``$.need``).
+        WrongTypeError: *mapping* is not a :class:`DynamicsMapping`.
+    """
+    check_instance("mapping", mapping, DynamicsMapping)
+    fields = record_of(record, LEAD)
+    errors: list[InvalidFieldError] = []
+    crm_id = text_id(fields, "leadid", errors)
+    contact, evidence, extras, original = read_lead_parts(
+        fields,
+        mapping.lead_table(),
+        Context(DIALECT, mapping.currency),
+        crm_id=crm_id,
+        what=LEAD,
+        errors=errors,
+        skip=frozenset({"leadid"}),
+    )
+    return CrmLead(contact=contact, evidence=evidence, id=crm_id, extras=extras, original=original)
+
+
+def _code(value: object, table: Mapping[int, object]) -> int:
+    return next(code for code, member in table.items() if member is value)
+
+
+def _is_int(value: object, *allowed: int) -> bool:
+    return type(value) is int and value in allowed
+
+
+def write_lead(
+    crm_lead: CrmLead,
+    decision: QualificationDecision | None = None,
+    *,
+    mapping: DynamicsMapping = _DEFAULT,
+) -> dict[str, Any]:
+    """A ``lead`` body for ``PATCH /leads(<id>)``, or ``POST /leads`` when it has no id.
+
+    Modelled columns are written from the lead (unchanged ones exactly as read),
+    then every extra column the Web API accepts, unchanged. With a *decision*, an
+    open lead (``statecode`` 0 or none) gets ``leadqualitycode`` from the rating and
+    the state and status :attr:`DynamicsMapping.lead_states` gives the verdict; a
+    qualified or disqualified lead is left as it is. A new lead (no id) is never
+    given a ``statecode``, which Dynamics does not take on create, nor a
+    ``statuscode`` outside the open state.
+
+    Raises:
+        InvalidRecordError: a value does not fit its column (too long, wrong currency).
+        WrongTypeError: an argument is of the wrong type.
+    """
+    check_instance("crm_lead", crm_lead, CrmLead)
+    if decision is not None:
+        check_instance("decision", decision, QualificationDecision)
+    check_instance("mapping", mapping, DynamicsMapping)
+    table = mapping.lead_table()
+    errors: list[InvalidFieldError] = []
+    out = copy_extras(crm_lead.extras, is_read_only)
+    out.update(
+        write_fields(
+            values_of(crm_lead, table),
+            table,
+            Context(DIALECT, mapping.currency),
+            extras=crm_lead.extras,
+            original=crm_lead.original,
+            errors=errors,
+        )
+    )
+    if errors:
+        raise InvalidRecordError(errors, LEAD)
+    creating = crm_lead.id is None
+    state = crm_lead.extras.get("statecode")
+    if decision is not None and (state is None or _is_int(state, 0)):
+        out["leadqualitycode"] = _code(decision.rating, RATING_CODES)
+        target = mapping.lead_states.get(decision.verdict)
+        if target is not None and not creating:
+            out["statecode"], out["statuscode"] = target
+    if creating:
+        out.pop("statecode", None)
+        if "statuscode" in out and not _is_int(out["statuscode"], *LEAD_STATUS_CODES[0]):
+            del out["statuscode"]
+    return out
+
+
+def write_opportunity(
+    opportunity: Opportunity | Customer | LostOpportunity,
+    *,
+    mapping: DynamicsMapping = _DEFAULT,
+) -> dict[str, Any]:
+    """An ``opportunity`` body for an open, won or lost opportunity.
+
+    Writes the opportunity-level columns (:data:`OPPORTUNITY_FIELDS`), the criterion
+    columns it repeats from the lead, ``opportunityratingcode`` from the rating the
+    lead had when promoted, and ``statecode``/``statuscode``: open is 0/1 (In
+    Progress), won 1/3 (Won), lost 2/5 (Out-Sold) when lost to a competitor, else
+    2/4 (Canceled).
+
+    Dynamics may refuse to close an opportunity through a plain update and want its
+    ``WinOpportunity`` or ``LoseOpportunity`` action instead (unverified); the
+    ``statuscode`` here is then the ``Status`` to pass that action.
+
+    Raises:
+        InvalidRecordError: a value does not fit its column.
+        WrongTypeError: *opportunity* is not an opportunity-level stage.
+    """
+    values = opportunity_values(opportunity)
+    check_instance("mapping", mapping, DynamicsMapping)
+    ctx = Context(DIALECT, mapping.currency)
+    errors: list[InvalidFieldError] = []
+    out = write_fields(values, OPPORTUNITY_FIELDS, ctx, extras={}, original={}, errors=errors)
+    rows = OPPORTUNITY_EVIDENCE_FIELDS
+    out.update(
+        write_fields(values_of(opportunity, rows), rows, ctx, extras={}, original={}, errors=errors)
+    )
+    if errors:
+        raise InvalidRecordError(errors, OPPORTUNITY)
+    out["opportunityratingcode"] = _code(opportunity.promotion.qualification.rating, RATING_CODES)
+    if isinstance(opportunity, Customer):
+        out["statecode"], out["statuscode"] = 1, 3
+    elif isinstance(opportunity, LostOpportunity):
+        out["statecode"] = 2
+        out["statuscode"] = 5 if opportunity.reason is LossReason.COMPETITOR else 4
+    else:
+        out["statecode"], out["statuscode"] = 0, 1
+    return out
+
+
+def read_opportunity_fields(
+    record: Mapping[str, Any], *, mapping: DynamicsMapping = _DEFAULT
+) -> OpportunityFields:
+    """Read an ``opportunity`` record's opportunity-level columns.
+
+    The outcome comes from ``statecode`` (0 open, 1 won, 2 lost; open when absent).
+
+    Raises:
+        InvalidRecordError: listing every bad column.
+    """
+    check_instance("mapping", mapping, DynamicsMapping)
+    fields = record_of(record, OPPORTUNITY)
+    errors: list[InvalidFieldError] = []
+    crm_id = text_id(fields, "opportunityid", errors)
+    values, found = read_fields(fields, OPPORTUNITY_FIELDS, Context(DIALECT, mapping.currency))
+    errors.extend(found)
+    state = fields.get("statecode")
+    outcome = FunnelStage.OPPORTUNITY
+    if state is not None:
+        for code, stage in OPPORTUNITY_STATES.items():
+            if _is_int(state, code):
+                outcome = stage
+                break
+        else:
+            errors.append(InvalidFieldError("statecode", state, "expected one of 0, 1, 2"))
+    if errors:
+        raise InvalidRecordError(errors, OPPORTUNITY)
+    return OpportunityFields(id=crm_id, outcome=outcome, **values)

@@ -1,0 +1,511 @@
+"""Odoo CRM (external API): ``crm.lead`` records, as leads and as opportunities.
+
+Reads a ``crm.lead`` dict as ``read()`` returns it over XML-RPC or JSON-RPC:
+``False`` for an empty field, a many2one as ``[id, "name"]``, ``create_date`` as
+``"2026-01-05 10:00:00"``, and writes the values dict of a ``write()`` or
+``create()`` call.
+
+Odoo's datetimes carry no offset: the ORM stores and returns them in UTC, and
+leadflow reads them so (the browser, not the server, converts to the user's
+timezone).
+
+Odoo has no field for need, budget or authority: without a
+:class:`~leadflow.adapters.CustomFields` mapping naming the custom fields
+(``x_need`` ...) that hold them, those criteria read as ``unknown``. The
+timeframe has a native field: ``date_deadline`` (expected closing) is the
+expected decision date.
+
+Stage and lost-reason records have database-specific ids, so
+:class:`OdooMapping` names the ones to write; without them, leadflow writes no
+``stage_id`` and no lost reason.
+
+Read only the fields you need (``read(ids, fields=[...])``): fields leadflow does
+not model are written back, and Odoo has computed fields a write should not touch.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any, Final, TypeGuard
+
+import attrs
+
+from leadflow._validate import type_name
+from leadflow.adapters._common import (
+    UTC,
+    Amount,
+    Context,
+    CrmId,
+    CrmLead,
+    CustomFields,
+    Day,
+    Dialect,
+    Email,
+    Field,
+    Instant,
+    Name,
+    OpportunityFields,
+    Percent,
+    Phone,
+    Spec,
+    Text,
+    check_instance,
+    currency_code,
+    describe_table,
+    frozen_table,
+    lead_table,
+    opportunity_values,
+    read_fields,
+    read_lead_parts,
+    record_of,
+    values_of,
+    write_fields,
+)
+from leadflow.decisions import QualificationDecision, Rating, Verdict
+from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError
+from leadflow.events import LossReason
+from leadflow.lifecycle import Customer, LostOpportunity, Opportunity
+from leadflow.stages import FunnelStage, OpportunityStage
+
+__all__ = [
+    "DIALECT",
+    "LEAD_FIELDS",
+    "OPPORTUNITY_FIELDS",
+    "PRIORITY_VALUES",
+    "READ_ONLY",
+    "VERDICT_VALUES",
+    "OdooMapping",
+    "describe",
+    "is_read_only",
+    "read_lead",
+    "read_opportunity_fields",
+    "write_form",
+    "write_lead",
+    "write_opportunity",
+]
+
+LEAD: Final = "Odoo crm.lead"
+
+
+def _odoo_instant(moment: datetime) -> str:
+    moment = moment.astimezone(UTC)
+    return (
+        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} "
+        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
+    )
+
+
+def _odoo_number(amount: Decimal) -> float:
+    number = float(amount)
+    if Decimal(repr(number)) != amount:
+        raise InvalidFieldError("", amount, "has more digits than a float carries exactly")
+    return number
+
+
+#: Values as ``read()`` returns them: ``False`` for no value, floats, UTC without offset.
+DIALECT: Final = Dialect(
+    name="Odoo",
+    null=False,
+    blanks=(False,),
+    naive_utc=True,
+    number=_odoo_number,
+    instant=_odoo_instant,
+    instant_example="2026-01-05 10:00:00",
+)
+
+#: ``priority`` values and the rating each stands for: '0' Low, '1' Medium, '2' High.
+#: '3' (Very High) is never written: it is left to a person's judgement.
+PRIORITY_VALUES: Final[Mapping[str, Rating]] = MappingProxyType(
+    {"0": Rating.COLD, "1": Rating.WARM, "2": Rating.HOT}
+)
+#: The fields a verdict writes on an active lead. A disqualified lead is archived with
+#: probability 0, as Odoo's "lost" action does.
+VERDICT_VALUES: Final[Mapping[Verdict, Mapping[str, Any]]] = MappingProxyType(
+    {
+        Verdict.QUALIFIED: MappingProxyType({}),
+        Verdict.NURTURE: MappingProxyType({}),
+        Verdict.DISQUALIFIED: MappingProxyType({"active": False, "probability": 0.0}),
+    }
+)
+
+#: The ``crm.lead`` fields leadflow models on a lead.
+LEAD_FIELDS: Final[tuple[Spec, ...]] = (
+    Name(("contact_name",), fallbacks=("partner_name", "name")),
+    Field("create_date", "contact.created_at", Instant(), writable=False, note="(UTC)"),
+    Field("email_from", "contact.email", Email(display_name=True)),
+    Field("phone", "contact.phone", Phone()),
+    Field("function", "contact.job_title", Text()),
+    Field("partner_name", "contact.organisation.name", Text()),
+    Field(
+        "date_deadline",
+        "evidence.timeframe.decision_date",
+        Day(),
+        note="(expected closing)",
+    ),
+)
+
+#: The ``crm.lead`` fields for opportunity-level values.
+OPPORTUNITY_FIELDS: Final[tuple[Field, ...]] = (
+    Field("name", "name", Text()),
+    Field("expected_revenue", "amount", Amount()),
+    Field("probability", "probability", Percent()),
+    Field("date_deadline", "expected_close", Day()),
+)
+
+#: Fields ``read()`` returns that a ``write()`` must leave out: the id, audit and
+#: conversion fields, and the company currency (a related field: writing it would
+#: write the company's currency).
+READ_ONLY: Final = frozenset(
+    {
+        "id",
+        "create_date",
+        "create_uid",
+        "write_date",
+        "write_uid",
+        "display_name",
+        "date_conversion",
+        "date_closed",
+        "company_currency",
+    }
+)
+
+
+def is_read_only(name: str, value: object = None) -> bool:
+    """Whether a ``write()`` must leave out the field *name* (also ``__last_update`` ...)."""
+    return name in READ_ONLY or name.startswith("__")
+
+
+def _is_pair(value: object) -> TypeGuard[list[Any]]:
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and type(value[0]) is int
+        and isinstance(value[1], str)
+    )
+
+
+def write_form(value: object) -> object:
+    """*value* as ``write()`` takes it: a many2one ``[id, "name"]`` pair becomes its id.
+
+    (Odoo reads a list written to a many2one as no value, so the pair cannot go back
+    as it came.) Everything else, including many2many id lists, which Odoo's ORM
+    takes as "set these ids", is returned as it is.
+    """
+    return value[0] if _is_pair(value) else value
+
+
+def _verdict_values(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Mapping):
+        raise WrongTypeError(attribute.name, value, "expected a mapping of verdicts")
+    for verdict, fields in value.items():
+        if not isinstance(verdict, Verdict):
+            raise WrongTypeError(f"{attribute.name}[{verdict!r}]", verdict, "expected a Verdict")
+        if not isinstance(fields, Mapping) or not all(isinstance(k, str) for k in fields):
+            raise WrongTypeError(
+                f"{attribute.name}[{verdict.value}]", fields, "expected a mapping of fields"
+            )
+
+
+def _id_table(kind: type) -> Any:
+    def validate(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, Mapping):
+            raise WrongTypeError(attribute.name, value, "expected a mapping of ids")
+        for key, member in value.items():
+            if type(key) is not int or not isinstance(member, kind):
+                raise WrongTypeError(
+                    f"{attribute.name}[{key!r}]", member, f"expected id -> {kind.__name__}"
+                )
+
+    return validate
+
+
+def _priorities(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Mapping) or set(value.values()) != set(Rating):
+        raise InvalidFieldError(attribute.name, value, "expected a value for every rating")
+    if not all(isinstance(key, str) for key in value):
+        raise WrongTypeError(attribute.name, value, "priority values are strings")
+
+
+def _optional_id(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and (type(value) is not int or value <= 0):
+        raise WrongTypeError(attribute.name, value, "expected a record id or None")
+
+
+def _field_name(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise WrongTypeError(attribute.name, value, "expected a field name")
+
+
+@attrs.frozen(kw_only=True)
+class OdooMapping:
+    """How an Odoo database is set up, as far as leadflow needs to know.
+
+    Attributes:
+        currency: ISO 4217 code of the amounts, when a record has no
+            ``company_currency`` (whose name Odoo spells as the ISO code).
+        custom: The custom fields that hold the criteria.
+        priorities: ``priority`` values and their ratings.
+        verdict_values: The fields a verdict writes on an active lead (add a
+            ``stage_id`` or a lost reason id here).
+        stage_ids: ``crm.stage`` ids and the sales steps they stand for.
+        won_stage_id: The id of the won stage (``is_won``), if it should be written
+            and recognised.
+        lost_reason_ids: ``crm.lost.reason`` ids and the loss reasons they stand for.
+        lost_reason_field: The lost-reason field (``lost_reason`` in 14.0).
+    """
+
+    currency: str | None = attrs.field(default=None, converter=currency_code)
+    custom: CustomFields = attrs.field(
+        factory=CustomFields, validator=attrs.validators.instance_of(CustomFields)
+    )
+    priorities: Mapping[str, Rating] = attrs.field(
+        default=PRIORITY_VALUES, converter=frozen_table, validator=_priorities
+    )
+    verdict_values: Mapping[Verdict, Mapping[str, Any]] = attrs.field(
+        default=VERDICT_VALUES, converter=frozen_table, validator=_verdict_values
+    )
+    stage_ids: Mapping[int, OpportunityStage] = attrs.field(
+        factory=dict, converter=frozen_table, validator=_id_table(OpportunityStage)
+    )
+    won_stage_id: int | None = attrs.field(default=None, validator=_optional_id)
+    lost_reason_ids: Mapping[int, LossReason] = attrs.field(
+        factory=dict, converter=frozen_table, validator=_id_table(LossReason)
+    )
+    lost_reason_field: str = attrs.field(default="lost_reason_id", validator=_field_name)
+
+    def lead_table(self) -> tuple[Spec, ...]:
+        """The lead table: :data:`LEAD_FIELDS` with the custom fields."""
+        return lead_table(LEAD_FIELDS, self.custom)
+
+
+_DEFAULT: Final = OdooMapping()
+
+
+def describe(mapping: OdooMapping = _DEFAULT, *, opportunity: bool = False) -> str:
+    """The lead (or opportunity) table as Markdown."""
+    if opportunity:
+        return describe_table(OPPORTUNITY_FIELDS, "Odoo")
+    return describe_table(mapping.lead_table(), "Odoo")
+
+
+def _record_id(fields: Mapping[str, Any], errors: list[InvalidFieldError]) -> int | None:
+    raw = fields.get("id")
+    if raw is None:
+        return None
+    if type(raw) is not int or raw <= 0:
+        errors.append(WrongTypeError("id", raw, "expected a positive integer id"))
+        return None
+    return raw
+
+
+def _currency(
+    fields: Mapping[str, Any], mapping: OdooMapping, errors: list[InvalidFieldError]
+) -> str | None:
+    raw = fields.get("company_currency")
+    if raw is None or raw is False:
+        return mapping.currency
+    if not _is_pair(raw):
+        errors.append(WrongTypeError("company_currency", raw, 'expected [id, "name"] or false'))
+        return None
+    try:
+        code = currency_code(raw[1])
+    except InvalidFieldError as error:
+        errors.append(InvalidFieldError("company_currency", raw, error.reason))
+        return None
+    return code if isinstance(code, str) else None
+
+
+def read_lead(record: Mapping[str, Any], *, mapping: OdooMapping = _DEFAULT) -> CrmLead:
+    """Read a ``crm.lead`` dict as ``read()`` returns it.
+
+    The contact's name is ``contact_name``, else the company (``partner_name``), else
+    the lead's title (``name``).
+
+    Args:
+        record: The record's dict.
+        mapping: The database's setup, with its custom fields.
+
+    Returns:
+        The lead, with every field leadflow does not model in ``extras``
+        (including ``name``, ``type``, ``stage_id``, ``priority`` and ``active``).
+
+    Raises:
+        InvalidRecordError: listing every bad field with its path (``$.email_from``).
+        WrongTypeError: *mapping* is not an :class:`OdooMapping`.
+    """
+    check_instance("mapping", mapping, OdooMapping)
+    fields = record_of(record, LEAD)
+    errors: list[InvalidFieldError] = []
+    crm_id = _record_id(fields, errors)
+    currency = _currency(fields, mapping, errors)
+    contact, evidence, extras, original = read_lead_parts(
+        fields,
+        mapping.lead_table(),
+        Context(DIALECT, currency),
+        crm_id=crm_id,
+        what=LEAD,
+        errors=errors,
+        skip=frozenset({"id"}),
+    )
+    return CrmLead(contact=contact, evidence=evidence, id=crm_id, extras=extras, original=original)
+
+
+def _write_currency(extras: Mapping[str, Any], mapping: OdooMapping) -> str | None:
+    raw = extras.get("company_currency")
+    if _is_pair(raw):
+        try:
+            code = currency_code(raw[1])
+        except InvalidFieldError:
+            return None
+        return code if isinstance(code, str) else None
+    return mapping.currency
+
+
+def _priority(rating: Rating, mapping: OdooMapping) -> str:
+    return next(key for key, value in mapping.priorities.items() if value is rating)
+
+
+def write_lead(
+    crm_lead: CrmLead,
+    decision: QualificationDecision | None = None,
+    *,
+    mapping: OdooMapping = _DEFAULT,
+) -> dict[str, Any]:
+    """A values dict for ``write([id], values)``, or ``create(values)`` without an id.
+
+    Modelled fields are written from the lead (unchanged ones exactly as read), then
+    every extra field a write takes, unchanged except that a many2one pair becomes
+    its id (see :func:`write_form`). With a *decision*, an active lead gets
+    ``priority`` from the rating and the fields
+    :attr:`OdooMapping.verdict_values` gives the verdict; an archived (lost) lead is
+    left as it is.
+
+    Raises:
+        InvalidRecordError: a value does not fit (wrong currency).
+        WrongTypeError: an argument is of the wrong type.
+    """
+    check_instance("crm_lead", crm_lead, CrmLead)
+    if decision is not None:
+        check_instance("decision", decision, QualificationDecision)
+    check_instance("mapping", mapping, OdooMapping)
+    table = mapping.lead_table()
+    errors: list[InvalidFieldError] = []
+    out = {
+        k: write_form(copy.deepcopy(v)) for k, v in crm_lead.extras.items() if not is_read_only(k)
+    }
+    out.update(
+        write_fields(
+            values_of(crm_lead, table),
+            table,
+            Context(DIALECT, _write_currency(crm_lead.extras, mapping)),
+            extras=crm_lead.extras,
+            original=crm_lead.original,
+            errors=errors,
+        )
+    )
+    if errors:
+        raise InvalidRecordError(errors, LEAD)
+    if decision is not None and crm_lead.extras.get("active") is not False:
+        out["priority"] = _priority(decision.rating, mapping)
+        out.update(copy.deepcopy(dict(mapping.verdict_values.get(decision.verdict, {}))))
+    return out
+
+
+def write_opportunity(
+    opportunity: Opportunity | Customer | LostOpportunity,
+    *,
+    mapping: OdooMapping = _DEFAULT,
+) -> dict[str, Any]:
+    """A values dict turning a ``crm.lead`` into (or updating) an opportunity.
+
+    Writes ``type`` ``"opportunity"``, the opportunity-level fields
+    (:data:`OPPORTUNITY_FIELDS`), ``priority`` from the rating the lead had when
+    promoted, and ``stage_id`` when :attr:`OdooMapping.stage_ids` names one for the
+    step. Won: probability 100 and the won stage, if configured (Odoo's own
+    ``action_set_won`` does the same). Lost: archived with probability 0 and the
+    lost reason's id, if configured (as ``action_set_lost`` does).
+
+    Raises:
+        InvalidRecordError: a value does not fit.
+        WrongTypeError: *opportunity* is not an opportunity-level stage.
+    """
+    values = opportunity_values(opportunity)
+    check_instance("mapping", mapping, OdooMapping)
+    errors: list[InvalidFieldError] = []
+    ctx = Context(DIALECT, mapping.currency)
+    out: dict[str, Any] = {"type": "opportunity"}
+    out.update(write_fields(values, OPPORTUNITY_FIELDS, ctx, extras={}, original={}, errors=errors))
+    if errors:
+        raise InvalidRecordError(errors, LEAD)
+    out["priority"] = _priority(opportunity.promotion.qualification.rating, mapping)
+    if isinstance(opportunity, Customer):
+        out["active"] = True
+        if mapping.won_stage_id is not None:
+            out["stage_id"] = mapping.won_stage_id
+    elif isinstance(opportunity, LostOpportunity):
+        out["active"] = False
+        for reason_id, reason in mapping.lost_reason_ids.items():
+            if reason is opportunity.reason:
+                out[mapping.lost_reason_field] = reason_id
+                break
+    else:
+        for stage_id, step in mapping.stage_ids.items():
+            if step is opportunity.step:
+                out["stage_id"] = stage_id
+                break
+    return out
+
+
+def read_opportunity_fields(
+    record: Mapping[str, Any], *, mapping: OdooMapping = _DEFAULT
+) -> OpportunityFields:
+    """Read a ``crm.lead`` opportunity's opportunity-level fields.
+
+    The outcome: ``won_status`` when the record has it (newer releases; unverified),
+    else lost when archived (``active`` false), won when at
+    :attr:`OdooMapping.won_stage_id`, open otherwise. The step comes from
+    ``stage_id`` through :attr:`OdooMapping.stage_ids`.
+
+    Raises:
+        InvalidRecordError: listing every bad field (a ``type`` other than
+            ``"opportunity"`` is one).
+    """
+    check_instance("mapping", mapping, OdooMapping)
+    fields = record_of(record, LEAD)
+    errors: list[InvalidFieldError] = []
+    crm_id: CrmId | None = _record_id(fields, errors)
+    currency = _currency(fields, mapping, errors)
+    values, found = read_fields(fields, OPPORTUNITY_FIELDS, Context(DIALECT, currency))
+    errors.extend(found)
+    kind = fields.get("type", "opportunity")
+    if kind != "opportunity":
+        errors.append(InvalidFieldError("type", kind, "not an opportunity"))
+    stage = fields.get("stage_id", False)
+    if stage is not False and not _is_pair(stage):
+        errors.append(WrongTypeError("stage_id", stage, 'expected [id, "name"] or false'))
+    stage_id = stage[0] if _is_pair(stage) else None
+    active = fields.get("active", True)
+    if not isinstance(active, bool):
+        errors.append(
+            WrongTypeError("active", active, f"expected a boolean, not {type_name(active)}")
+        )
+    status = fields.get("won_status")
+    outcomes = {"won": FunnelStage.CUSTOMER, "lost": FunnelStage.LOST}
+    if status is not None and status not in ("won", "lost", "pending"):
+        errors.append(InvalidFieldError("won_status", status, "expected won, lost or pending"))
+    if errors:
+        raise InvalidRecordError(errors, LEAD)
+    if isinstance(status, str):
+        outcome = outcomes.get(status, FunnelStage.OPPORTUNITY)
+    elif active is False:
+        outcome = FunnelStage.LOST
+    elif stage_id is not None and stage_id == mapping.won_stage_id:
+        outcome = FunnelStage.CUSTOMER
+    else:
+        outcome = FunnelStage.OPPORTUNITY
+    step = mapping.stage_ids.get(stage_id) if stage_id is not None else None
+    return OpportunityFields(id=crm_id, outcome=outcome, step=step, **values)

@@ -1,0 +1,852 @@
+"""Salesforce: Lead and Opportunity records and LeadConvert results, read and written."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from leadflow import (
+    AuthorityEvidence,
+    BudgetEvidence,
+    BudgetLevel,
+    Contact,
+    ContactId,
+    Evidence,
+    InvalidRecordError,
+    LeadflowError,
+    LossReason,
+    Money,
+    NeedEvidence,
+    NeedLevel,
+    Opportunity,
+    OpportunityStage,
+    Organisation,
+    PromotionSignals,
+    PurchaseProcess,
+    PurchaseRole,
+    QualificationDecision,
+    Rating,
+    RelationshipLevel,
+    RequirementsLevel,
+    SupplierStatus,
+    TermsLevel,
+    TimeframeEvidence,
+    TimeframeLevel,
+    Verdict,
+    WrongTypeError,
+    advance,
+    lose,
+    promote,
+    qualify,
+    to_lead,
+    win,
+)
+from leadflow import strategies as lfst
+from leadflow.adapters import CrmLead, CustomFields, OpportunityFields, salesforce
+from leadflow.adapters.salesforce import LeadConversion, SalesforceMapping
+from leadflow.stages import FunnelStage
+
+UTC = timezone.utc
+AS_OF = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
+
+# An organisation that keeps the criteria in custom picklists labelled as in Dynamics,
+# a checkbox for the decision maker and a currency field for the budget.
+CUSTOM = CustomFields(
+    need="Need__c",
+    need_values={
+        "Must have": NeedLevel.STRONG,
+        "Should have": NeedLevel.EXPRESSED,
+        "Good to have": NeedLevel.LATENT,
+        "No need": NeedLevel.NONE,
+    },
+    budget="Budget_Status__c",
+    budget_values={
+        "No Committed Budget": BudgetLevel.NONE,
+        "May Buy": BudgetLevel.INSUFFICIENT,
+        "Can Buy": BudgetLevel.AVAILABLE,
+        "Will Buy": BudgetLevel.APPROVED,
+    },
+    budget_amount="Budget__c",
+    timeframe="Timeframe__c",
+    timeframe_values={
+        "Immediate": TimeframeLevel.IMMEDIATE,
+        "This Quarter": TimeframeLevel.THIS_QUARTER,
+        "Next Quarter": TimeframeLevel.NEXT_QUARTER,
+        "This Year": TimeframeLevel.THIS_YEAR,
+        "Later": TimeframeLevel.LATER,
+    },
+    decision_date="Decision_Date__c",
+    purchase_process="Purchase_Process__c",
+    purchase_process_values={
+        "Individual": PurchaseProcess.INDIVIDUAL,
+        "Committee": PurchaseProcess.COMMITTEE,
+    },
+    role="Decision_Maker__c",
+    role_values={True: PurchaseRole.DECISION_MAKER, False: PurchaseRole.UNKNOWN},
+)
+USD = SalesforceMapping(currency="USD", custom=CUSTOM)
+
+LEAD_ID = "00Q8d00000XyZ12EAB"
+# A Lead as GET /services/data/v60.0/sobjects/Lead/<Id> returns it, with custom fields.
+LEAD_RECORD: dict[str, Any] = {
+    "attributes": {"type": "Lead", "url": f"/services/data/v60.0/sobjects/Lead/{LEAD_ID}"},
+    "Id": LEAD_ID,
+    "IsDeleted": False,
+    "FirstName": "Grace",
+    "LastName": "Hopper",
+    "Name": "Grace Hopper",
+    "Title": "VP Engineering",
+    "Company": "Compiler Works Inc.",
+    "Email": "Grace.Hopper@CompilerWorks.example",
+    "Phone": "(415) 555-0142",
+    "Status": "Open - Not Contacted",
+    "Rating": None,
+    "LeadSource": "Web",
+    "Industry": "Technology",
+    "NumberOfEmployees": 240,
+    "AnnualRevenue": 12500000.0,
+    "OwnerId": "0058d000001AbCdAAK",
+    "IsConverted": False,
+    "ConvertedDate": None,
+    "ConvertedAccountId": None,
+    "ConvertedContactId": None,
+    "ConvertedOpportunityId": None,
+    "CreatedDate": "2026-01-05T10:00:00.000+0000",
+    "LastModifiedDate": "2026-01-06T09:15:00.000+0000",
+    "SystemModstamp": "2026-01-06T09:15:00.000+0000",
+    "Need__c": "Must have",
+    "Budget_Status__c": "Can Buy",
+    "Budget__c": 80000.0,
+    "Timeframe__c": "This Quarter",
+    "Decision_Date__c": "2026-03-20",
+    "Purchase_Process__c": "Committee",
+    "Decision_Maker__c": True,
+    "Region__c": "West",
+}
+
+# What a PATCH body carries back: every field but the id, attributes, the compound Name,
+# the audit fields and the conversion results.
+LEAD_BODY: dict[str, Any] = {
+    "FirstName": "Grace",
+    "LastName": "Hopper",
+    "Title": "VP Engineering",
+    "Company": "Compiler Works Inc.",
+    "Email": "Grace.Hopper@CompilerWorks.example",
+    "Phone": "(415) 555-0142",
+    "Status": "Open - Not Contacted",
+    "Rating": None,
+    "LeadSource": "Web",
+    "Industry": "Technology",
+    "NumberOfEmployees": 240,
+    "AnnualRevenue": 12500000.0,
+    "OwnerId": "0058d000001AbCdAAK",
+    "Need__c": "Must have",
+    "Budget_Status__c": "Can Buy",
+    "Budget__c": 80000.0,
+    "Timeframe__c": "This Quarter",
+    "Decision_Date__c": "2026-03-20",
+    "Purchase_Process__c": "Committee",
+    "Decision_Maker__c": True,
+    "Region__c": "West",
+}
+RATING_VALUE = {Rating.HOT: "Hot", Rating.WARM: "Warm", Rating.COLD: "Cold"}
+
+
+def decided(crm_lead: CrmLead, verdict: Verdict, rating: Rating) -> QualificationDecision:
+    decision = qualify(crm_lead.contact, crm_lead.evidence, as_of=AS_OF)
+    return attrs.evolve(decision, verdict=verdict, rating=rating)
+
+
+class TestReadingALead:
+    def test_the_documented_lead_reads_into_the_contact_it_describes(self) -> None:
+        crm_lead = salesforce.read_lead(LEAD_RECORD, mapping=USD)
+
+        assert crm_lead.contact == Contact(
+            name="Grace Hopper",
+            created_at=datetime(2026, 1, 5, 10, 0, tzinfo=UTC),
+            email="Grace.Hopper@compilerworks.example",
+            phone="4155550142",
+            organisation=Organisation(
+                name="Compiler Works Inc.", industry="Technology", employees=240
+            ),
+            job_title="VP Engineering",
+            role=PurchaseRole.DECISION_MAKER,
+            id=ContactId(LEAD_ID),
+        )
+        assert crm_lead.id == LEAD_ID
+
+    def test_the_custom_fields_read_into_evidence(self) -> None:
+        crm_lead = salesforce.read_lead(LEAD_RECORD, mapping=USD)
+
+        assert crm_lead.evidence == Evidence(
+            need=NeedEvidence(level=NeedLevel.STRONG),
+            budget=BudgetEvidence(level=BudgetLevel.AVAILABLE, amount=Money("80000", "USD")),
+            timeframe=TimeframeEvidence(
+                level=TimeframeLevel.THIS_QUARTER, decision_date=date(2026, 3, 20)
+            ),
+            authority=AuthorityEvidence(process=PurchaseProcess.COMMITTEE),
+        )
+
+    def test_without_a_custom_field_mapping_every_criterion_is_unknown(self) -> None:
+        crm_lead = salesforce.read_lead(LEAD_RECORD)
+
+        assert crm_lead.evidence == Evidence()
+        assert crm_lead.contact.role is PurchaseRole.UNKNOWN
+        assert crm_lead.extras["Need__c"] == "Must have"
+
+    def test_every_field_leadflow_does_not_model_is_kept_verbatim(self) -> None:
+        crm_lead = salesforce.read_lead(LEAD_RECORD, mapping=USD)
+
+        assert dict(crm_lead.extras) == {
+            "attributes": LEAD_RECORD["attributes"],
+            "IsDeleted": False,
+            "Name": "Grace Hopper",
+            "Status": "Open - Not Contacted",
+            "Rating": None,
+            "LeadSource": "Web",
+            "AnnualRevenue": 12500000.0,
+            "OwnerId": "0058d000001AbCdAAK",
+            "IsConverted": False,
+            "ConvertedDate": None,
+            "ConvertedAccountId": None,
+            "ConvertedContactId": None,
+            "ConvertedOpportunityId": None,
+            "LastModifiedDate": "2026-01-06T09:15:00.000+0000",
+            "SystemModstamp": "2026-01-06T09:15:00.000+0000",
+            "Region__c": "West",
+        }
+
+    def test_the_record_currency_of_a_multi_currency_organisation_wins(self) -> None:
+        record = {**LEAD_RECORD, "CurrencyIsoCode": "EUR"}
+
+        crm_lead = salesforce.read_lead(record, mapping=USD)
+
+        assert crm_lead.evidence.budget.amount == Money("80000", "EUR")
+
+    def test_the_created_date_offset_is_honoured(self) -> None:
+        record = {**LEAD_RECORD, "CreatedDate": "2026-01-05T10:00:00.000-0800"}
+
+        created = salesforce.read_lead(record, mapping=USD).contact.created_at
+
+        assert created == datetime(2026, 1, 5, 18, 0, tzinfo=UTC)
+
+    def test_an_unticked_decision_maker_box_is_an_unknown_role(self) -> None:
+        record = {**LEAD_RECORD, "Decision_Maker__c": False}
+
+        assert salesforce.read_lead(record, mapping=USD).contact.role is PurchaseRole.UNKNOWN
+
+    def test_industry_without_a_company_stays_with_the_extras(self) -> None:
+        record = {**LEAD_RECORD, "Company": None, "NumberOfEmployees": "many"}
+
+        crm_lead = salesforce.read_lead(record, mapping=USD)
+
+        assert crm_lead.contact.organisation is None
+        assert crm_lead.extras["Industry"] == "Technology"
+        assert salesforce.write_lead(crm_lead, mapping=USD)["NumberOfEmployees"] == "many"
+
+
+class TestReadingABadLead:
+    def test_every_bad_field_is_reported_with_its_path(self) -> None:
+        record = {
+            **LEAD_RECORD,
+            "LastName": None,
+            "FirstName": None,
+            "Name": None,
+            "Phone": "call me",
+            "Need__c": "Critical",
+            "Budget__c": "a lot",
+            "NumberOfEmployees": -3,
+            "CreatedDate": "yesterday",
+        }
+
+        with pytest.raises(InvalidRecordError) as caught:
+            salesforce.read_lead(record, mapping=USD)
+
+        assert {error.path for error in caught.value.errors} == {
+            "$.LastName",
+            "$.Phone",
+            "$.Need__c",
+            "$.Budget__c",
+            "$.NumberOfEmployees",
+            "$.CreatedDate",
+        }
+
+    def test_a_record_of_another_object_is_refused(self) -> None:
+        record = {**LEAD_RECORD, "attributes": {"type": "Contact", "url": "/x"}}
+
+        with pytest.raises(InvalidRecordError) as caught:
+            salesforce.read_lead(record, mapping=USD)
+
+        assert [error.path for error in caught.value.errors] == ["$.attributes.type"]
+
+    def test_a_malformed_currency_code_is_reported(self) -> None:
+        with pytest.raises(InvalidRecordError) as caught:
+            salesforce.read_lead({**LEAD_RECORD, "CurrencyIsoCode": "dollars"}, mapping=USD)
+
+        assert "$.CurrencyIsoCode" in {error.path for error in caught.value.errors}
+
+
+class TestWritingALead:
+    def test_the_documented_lead_is_written_back_without_its_read_only_fields(self) -> None:
+        crm_lead = salesforce.read_lead(LEAD_RECORD, mapping=USD)
+
+        assert salesforce.write_lead(crm_lead, mapping=USD) == LEAD_BODY
+
+    def test_changed_evidence_is_written_as_the_custom_picklist_value(self) -> None:
+        crm_lead = salesforce.read_lead(LEAD_RECORD, mapping=USD)
+        evidence = attrs.evolve(
+            crm_lead.evidence,
+            budget=BudgetEvidence(level=BudgetLevel.APPROVED, amount=Money("95000.50", "USD")),
+            timeframe=TimeframeEvidence(level=TimeframeLevel.LATER),
+        )
+
+        body = salesforce.write_lead(attrs.evolve(crm_lead, evidence=evidence), mapping=USD)
+
+        assert body == {
+            **LEAD_BODY,
+            "Budget_Status__c": "Will Buy",
+            "Budget__c": 95000.5,
+            "Timeframe__c": "Later",
+            "Decision_Date__c": None,
+        }
+
+    def test_a_changed_organisation_is_written_field_by_field(self) -> None:
+        crm_lead = salesforce.read_lead(LEAD_RECORD, mapping=USD)
+        contact = attrs.evolve(crm_lead.contact, organisation=Organisation(name="Navy Labs"))
+
+        body = salesforce.write_lead(attrs.evolve(crm_lead, contact=contact), mapping=USD)
+
+        assert body == {
+            **LEAD_BODY,
+            "Company": "Navy Labs",
+            "Industry": None,
+            "NumberOfEmployees": None,
+        }
+
+    def test_an_email_longer_than_the_field_is_refused(self) -> None:
+        crm_lead = salesforce.read_lead(LEAD_RECORD, mapping=USD)
+        contact = attrs.evolve(crm_lead.contact, email="g" * 60 + "@" + "navy" * 5 + ".example")
+
+        with pytest.raises(InvalidRecordError) as caught:
+            salesforce.write_lead(attrs.evolve(crm_lead, contact=contact), mapping=USD)
+
+        assert [error.path for error in caught.value.errors] == ["$.Email"]
+
+    def test_related_records_and_compound_fields_are_not_written(self) -> None:
+        record = {
+            **LEAD_RECORD,
+            "Owner": {"attributes": {"type": "User"}, "Name": "Ada"},
+            "Address": {"city": "Arlington", "country": "US"},
+        }
+
+        body = salesforce.write_lead(salesforce.read_lead(record, mapping=USD), mapping=USD)
+
+        assert body == LEAD_BODY
+
+
+class TestWritingADecision:
+    @pytest.mark.parametrize("rating", list(Rating))
+    def test_the_rating_becomes_the_rating_picklist_value(self, rating: Rating) -> None:
+        crm_lead = salesforce.read_lead(LEAD_RECORD, mapping=USD)
+
+        body = salesforce.write_lead(
+            crm_lead, decided(crm_lead, Verdict.NURTURE, rating), mapping=USD
+        )
+
+        assert body == {**LEAD_BODY, "Rating": RATING_VALUE[rating]}
+
+    def test_a_disqualified_lead_is_closed_not_converted(self) -> None:
+        crm_lead = salesforce.read_lead(LEAD_RECORD, mapping=USD)
+
+        body = salesforce.write_lead(
+            crm_lead, decided(crm_lead, Verdict.DISQUALIFIED, Rating.COLD), mapping=USD
+        )
+
+        assert body == {**LEAD_BODY, "Rating": "Cold", "Status": "Closed - Not Converted"}
+
+    def test_a_qualified_lead_keeps_its_status_until_it_is_converted(self) -> None:
+        crm_lead = salesforce.read_lead(LEAD_RECORD, mapping=USD)
+
+        body = salesforce.write_lead(
+            crm_lead, decided(crm_lead, Verdict.QUALIFIED, Rating.HOT), mapping=USD
+        )
+
+        assert body["Status"] == "Open - Not Contacted"
+
+    def test_the_statuses_are_configurable(self) -> None:
+        mapping = attrs.evolve(USD, lead_statuses={Verdict.QUALIFIED: "Qualified"})
+        crm_lead = salesforce.read_lead(LEAD_RECORD, mapping=mapping)
+
+        body = salesforce.write_lead(
+            crm_lead, decided(crm_lead, Verdict.QUALIFIED, Rating.HOT), mapping=mapping
+        )
+
+        assert body["Status"] == "Qualified"
+
+    def test_a_converted_lead_is_left_as_it_is(self) -> None:
+        record = {
+            **LEAD_RECORD,
+            "IsConverted": True,
+            "Status": "Closed - Converted",
+            "ConvertedAccountId": "0018d00000AbCdEAAV",
+        }
+        crm_lead = salesforce.read_lead(record, mapping=USD)
+
+        body = salesforce.write_lead(
+            crm_lead, decided(crm_lead, Verdict.DISQUALIFIED, Rating.COLD), mapping=USD
+        )
+
+        assert body == {**LEAD_BODY, "Status": "Closed - Converted"}
+
+
+def build_opportunity() -> Opportunity:
+    contact = Contact(
+        name="Grace Hopper",
+        email="grace@compilerworks.example",
+        created_at=datetime(2026, 1, 5, 10, 0, tzinfo=UTC),
+        role=PurchaseRole.DECISION_MAKER,
+        organisation=Organisation(name="Compiler Works Inc."),
+    )
+    evidence = Evidence(
+        need=NeedEvidence(level=NeedLevel.STRONG),
+        budget=BudgetEvidence(level=BudgetLevel.APPROVED),
+        timeframe=TimeframeEvidence(level=TimeframeLevel.IMMEDIATE),
+    )
+    lead, _ = to_lead(contact, evidence, as_of=AS_OF)
+    signals = PromotionSignals(
+        relationship=RelationshipLevel.ESTABLISHED,
+        requirements=RequirementsLevel.SPECIFIED,
+        terms=TermsLevel.PAYMENT_TERMS,
+        supplier=SupplierStatus.NO_SUPPLIER,
+    )
+    opportunity, _ = promote(
+        lead,
+        signals,
+        as_of=AS_OF + timedelta(days=1),
+        estimated_value=Money("120000", "USD"),
+        expected_close=date(2026, 4, 15),
+        name="Compiler Works - site licence",
+    )
+    opportunity, _ = advance(opportunity, OpportunityStage.DEVELOP, as_of=AS_OF + timedelta(days=2))
+    return opportunity
+
+
+CLOSED_AT = datetime(2026, 2, 3, 23, 30, tzinfo=timezone(timedelta(hours=-8)))
+
+
+class TestWritingAnOpportunity:
+    def test_an_open_opportunity_is_written_at_its_step(self) -> None:
+        body = salesforce.write_opportunity(build_opportunity(), mapping=USD)
+
+        # BANT gives the develop step 40 percent.
+        assert body == {
+            "Name": "Compiler Works - site licence",
+            "StageName": "Needs Analysis",
+            "Probability": 40,
+            "Amount": 120000,
+            "CloseDate": "2026-04-15",
+        }
+
+    def test_a_won_opportunity_is_closed_won_on_the_day_it_closed(self) -> None:
+        customer, _ = win(build_opportunity(), as_of=CLOSED_AT, value=Money("115000.25", "USD"))
+
+        body = salesforce.write_opportunity(customer, mapping=USD)
+
+        assert body == {
+            "Name": "Compiler Works - site licence",
+            "StageName": "Closed Won",
+            "Probability": 100,
+            "Amount": 115000.25,
+            "CloseDate": "2026-02-03",
+        }
+
+    def test_a_lost_opportunity_is_closed_lost(self) -> None:
+        lost, _ = lose(build_opportunity(), reason=LossReason.NO_DECISION, as_of=CLOSED_AT)
+
+        body = salesforce.write_opportunity(lost, mapping=USD)
+
+        assert body == {
+            "Name": "Compiler Works - site licence",
+            "StageName": "Closed Lost",
+            "Probability": 0,
+            "Amount": 120000,
+            "CloseDate": "2026-02-03",
+        }
+
+    def test_the_stage_names_are_configurable(self) -> None:
+        mapping = attrs.evolve(USD, stages={"Discovery": OpportunityStage.DEVELOP})
+
+        body = salesforce.write_opportunity(build_opportunity(), mapping=mapping)
+
+        assert body["StageName"] == "Discovery"
+
+
+class TestReadingAnOpportunity:
+    def test_the_documented_opportunity_reads_into_a_summary(self) -> None:
+        record = {
+            "attributes": {"type": "Opportunity", "url": "/services/data/v60.0/x"},
+            "Id": "0068d00000PqRsTAAV",
+            "Name": "Compiler Works - site licence",
+            "StageName": "Proposal/Price Quote",
+            "Probability": 75.0,
+            "Amount": 120000.0,
+            "CloseDate": "2026-04-15",
+            "ForecastCategoryName": "Pipeline",
+            "IsClosed": False,
+            "IsWon": False,
+        }
+
+        assert salesforce.read_opportunity_fields(record, mapping=USD) == OpportunityFields(
+            id="0068d00000PqRsTAAV",
+            name="Compiler Works - site licence",
+            outcome=FunnelStage.OPPORTUNITY,
+            step=OpportunityStage.PROPOSE,
+            probability=75,
+            amount=Money("120000", "USD"),
+            expected_close=date(2026, 4, 15),
+        )
+
+    @pytest.mark.parametrize(
+        ("stage", "closed", "won", "outcome"),
+        [
+            ("Closed Won", True, True, FunnelStage.CUSTOMER),
+            ("Closed Lost", True, False, FunnelStage.LOST),
+            ("Signed", True, True, FunnelStage.CUSTOMER),
+            ("Closed Won", None, None, FunnelStage.CUSTOMER),
+            ("Closed Lost", None, None, FunnelStage.LOST),
+        ],
+    )
+    def test_the_outcome_comes_from_the_flags_or_else_the_stage(
+        self, stage: str, closed: bool | None, won: bool | None, outcome: FunnelStage
+    ) -> None:
+        record = {"StageName": stage, "IsClosed": closed, "IsWon": won}
+
+        assert salesforce.read_opportunity_fields(record).outcome is outcome
+
+    def test_a_stage_of_the_organisation_gives_no_step(self) -> None:
+        assert salesforce.read_opportunity_fields({"StageName": "Discovery"}).step is None
+
+
+class TestLeadConvertResults:
+    def test_a_successful_conversion_reads_its_ids(self) -> None:
+        result = {
+            "leadId": LEAD_ID,
+            "accountId": "0018d00000AbCdEAAV",
+            "contactId": "0038d00000FgHiJAAV",
+            "opportunityId": "0068d00000PqRsTAAV",
+            "success": True,
+            "errors": [],
+        }
+
+        assert salesforce.read_lead_convert_result(result) == LeadConversion(
+            success=True,
+            lead_id=LEAD_ID,
+            account_id="0018d00000AbCdEAAV",
+            contact_id="0038d00000FgHiJAAV",
+            opportunity_id="0068d00000PqRsTAAV",
+        )
+
+    def test_a_conversion_without_opportunity_has_none(self) -> None:
+        result = {
+            "accountId": "0018d00000AbCdEAAV",
+            "contactId": "0038d00000FgHiJAAV",
+            "opportunityId": None,
+            "success": True,
+        }
+
+        assert salesforce.read_lead_convert_result(result).opportunity_id is None
+
+    def test_a_failed_conversion_keeps_its_messages(self) -> None:
+        result = {
+            "success": False,
+            "errors": [{"statusCode": "INVALID_STATUS", "message": "invalid convertedStatus"}],
+        }
+
+        conversion = salesforce.read_lead_convert_result(result)
+
+        assert (conversion.success, conversion.errors) == (False, ("invalid convertedStatus",))
+
+    def test_a_success_without_account_and_contact_is_malformed(self) -> None:
+        with pytest.raises(InvalidRecordError) as caught:
+            salesforce.read_lead_convert_result({"success": True, "contactId": 7})
+
+        assert {error.path for error in caught.value.errors} == {"$.accountId", "$.contactId"}
+
+
+# --------------------------------------------------------------------------------------------
+# Properties
+# --------------------------------------------------------------------------------------------
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**9), 10**9)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+# JSON objects in a Lead are related records or compound fields, which are read-only;
+# custom fields carry scalar values and lists (multi-select values are strings).
+scalar_values = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**9), 10**9)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12)
+)
+custom_field_names = st.text(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12
+).map(lambda name: f"X{name}__c")
+fuzz_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+LEAD_FIELDS = [
+    "attributes",
+    "Id",
+    "FirstName",
+    "LastName",
+    "Name",
+    "CreatedDate",
+    "Email",
+    "Phone",
+    "Title",
+    "Company",
+    "Industry",
+    "NumberOfEmployees",
+    "CurrencyIsoCode",
+    "IsConverted",
+    "Status",
+    "Rating",
+    *(row.name for row in CUSTOM.rows()),
+]
+# Default value tables: every level that is not unknown round-trips.
+DEFAULT_CUSTOM = CustomFields(
+    need="Need__c",
+    budget="Budget_Status__c",
+    budget_amount="Budget__c",
+    timeframe="Timeframe__c",
+    decision_date="Decision_Date__c",
+    purchase_process="Purchase_Process__c",
+    role="Role__c",
+)
+
+
+@attrs.frozen
+class Generated:
+    record: dict[str, Any]
+    body: dict[str, Any]
+    contact: Contact
+    evidence: Evidence
+    mapping: SalesforceMapping
+
+
+@st.composite
+def generated_leads(draw: st.DrawFn) -> Generated:
+    contact = draw(lfst.contacts())
+    evidence = draw(lfst.evidence())
+    amount = evidence.budget.amount
+    currency = amount.currency if amount is not None else "USD"
+    multi_currency = draw(st.booleans())
+    mapping = SalesforceMapping(
+        currency=None if multi_currency else currency, custom=DEFAULT_CUSTOM
+    )
+    extras: dict[str, Any] = draw(st.dictionaries(custom_field_names, scalar_values, max_size=4))
+    extras["Status"] = draw(st.sampled_from(["Open - Not Contacted", "Working - Contacted"]))
+    extras["IsConverted"] = False
+    if multi_currency:
+        extras["CurrencyIsoCode"] = currency
+    crm_id = "00Q" + draw(st.text("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=15, max_size=15))
+    written = salesforce.write_lead(
+        CrmLead(contact=contact, evidence=evidence, id=crm_id, extras=extras), mapping=mapping
+    )
+    created = contact.created_at.astimezone(UTC)
+    stamp = f"{created:%Y-%m-%dT%H:%M:%S}.{created.microsecond // 1000:03d}+0000"
+    system = {
+        "attributes": {"type": "Lead", "url": f"/services/data/v60.0/sobjects/Lead/{crm_id}"},
+        "Id": crm_id,
+        "Name": contact.name,
+        "CreatedDate": stamp,
+        "LastModifiedDate": stamp,
+        "Owner": {"attributes": {"type": "User"}, "Name": draw(lfst.texts())},
+    }
+    return Generated({**written, **system}, written, contact, evidence, mapping)
+
+
+def expected_name(name: str) -> str:
+    last = name.split()[-1]
+    first = name[: len(name) - len(last)].rstrip()
+    return f"{first} {last}" if first else last
+
+
+GENERATED = settings(max_examples=max(10, settings().max_examples // 5))
+
+
+class TestRoundTrip:
+    @GENERATED
+    @given(generated_leads())
+    def test_a_read_record_writes_back_whole_and_holds_what_it_was_made_from(
+        self, lead: Generated
+    ) -> None:
+        crm_lead = salesforce.read_lead(lead.record, mapping=lead.mapping)
+
+        assert salesforce.write_lead(crm_lead, mapping=lead.mapping) == lead.body
+        source = lead.contact
+        organisation = source.organisation
+        assert crm_lead.contact == Contact(
+            name=expected_name(source.name),
+            created_at=source.created_at.replace(
+                microsecond=source.created_at.microsecond // 1000 * 1000
+            ),
+            email=source.email,
+            phone=source.phone,
+            # Salesforce has no website field on a Lead.
+            organisation=(
+                None if organisation is None else attrs.evolve(organisation, website=None)
+            ),
+            job_title=source.job_title,
+            role=source.role,
+            id=ContactId(str(crm_lead.id)),
+        )
+        evidence = lead.evidence
+        assert crm_lead.evidence == Evidence(
+            need=NeedEvidence(level=evidence.need.level),
+            budget=BudgetEvidence(level=evidence.budget.level, amount=evidence.budget.amount),
+            timeframe=TimeframeEvidence(
+                level=evidence.timeframe.level, decision_date=evidence.timeframe.decision_date
+            ),
+            authority=AuthorityEvidence(process=evidence.authority.process),
+        )
+
+    @GENERATED
+    @given(
+        generated_leads(),
+        lfst.texts(),
+        st.sampled_from(NeedLevel),
+        st.sampled_from(Verdict),
+        st.sampled_from(Rating),
+    )
+    def test_changes_and_a_decision_are_written_and_nothing_else_moves(
+        self, lead: Generated, title: str, need: NeedLevel, verdict: Verdict, rating: Rating
+    ) -> None:
+        crm_lead = salesforce.read_lead(lead.record, mapping=lead.mapping)
+        changed = attrs.evolve(
+            crm_lead,
+            contact=attrs.evolve(crm_lead.contact, job_title=title),
+            evidence=attrs.evolve(crm_lead.evidence, need=NeedEvidence(level=need)),
+        )
+
+        body = salesforce.write_lead(
+            changed, decided(changed, verdict, rating), mapping=lead.mapping
+        )
+
+        expected = {**lead.body, "Title": title, "Rating": RATING_VALUE[rating]}
+        expected.pop("Need__c", None)
+        if need is not NeedLevel.UNKNOWN:
+            expected["Need__c"] = need.value
+        elif "Need__c" in lead.body:
+            expected["Need__c"] = None
+        if verdict is Verdict.DISQUALIFIED:
+            expected["Status"] = "Closed - Not Converted"
+        assert body == expected
+
+
+FUZZ_LEAD = CrmLead(
+    contact=Contact(name="Grace Hopper", email="grace@navy.example", created_at=AS_OF),
+    evidence=Evidence(budget=BudgetEvidence(amount=Money("10", "USD"))),
+    id=LEAD_ID,
+)
+
+
+# Decisions do not depend on the extras being fuzzed; make them once.
+FUZZ_DECISIONS: dict[Verdict | None, QualificationDecision | None] = {
+    None: None,
+    **{verdict: decided(FUZZ_LEAD, verdict, Rating.WARM) for verdict in Verdict},
+}
+# Half the profile's examples per entry point keeps the suite quick on small machines.
+FUZZ = settings(max_examples=max(50, settings().max_examples // 2))
+
+
+class TestFuzzing:
+    @FUZZ
+    @given(fuzz_values)
+    def test_reading_any_json_raises_only_leadflow_errors(self, value: Any) -> None:
+        with contextlib.suppress(LeadflowError):
+            salesforce.read_lead(value, mapping=USD)
+
+    @FUZZ
+    @given(st.dictionaries(st.sampled_from(LEAD_FIELDS) | st.text(max_size=8), fuzz_values))
+    def test_reading_any_lead_shaped_object_raises_only_leadflow_errors(
+        self, record: dict[str, Any]
+    ) -> None:
+        with contextlib.suppress(LeadflowError):
+            assert isinstance(salesforce.read_lead(record, mapping=USD), CrmLead)
+
+    @FUZZ
+    @given(
+        st.dictionaries(st.sampled_from(LEAD_FIELDS) | custom_field_names, fuzz_values),
+        st.dictionaries(st.sampled_from(LEAD_FIELDS), fuzz_values),
+        st.none() | st.sampled_from(list(Verdict)),
+    )
+    def test_writing_any_extras_raises_only_leadflow_errors(
+        self, extras: dict[str, Any], original: dict[str, Any], verdict: Verdict | None
+    ) -> None:
+        crm_lead = attrs.evolve(FUZZ_LEAD, extras=extras, original=original)
+        decision = FUZZ_DECISIONS[verdict]
+        with contextlib.suppress(LeadflowError):
+            salesforce.write_lead(crm_lead, decision, mapping=USD)
+
+    @FUZZ
+    @given(
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "Id",
+                    "Name",
+                    "StageName",
+                    "Probability",
+                    "Amount",
+                    "CloseDate",
+                    "IsWon",
+                    "IsClosed",
+                ]
+            )
+            | st.text(max_size=8),
+            fuzz_values,
+        )
+    )
+    def test_reading_any_opportunity_raises_only_leadflow_errors(
+        self, record: dict[str, Any]
+    ) -> None:
+        with contextlib.suppress(LeadflowError):
+            salesforce.read_opportunity_fields(record, mapping=USD)
+
+    @FUZZ
+    @given(
+        fuzz_values
+        | st.dictionaries(
+            st.sampled_from(
+                ["leadId", "accountId", "contactId", "opportunityId", "success", "errors"]
+            ),
+            fuzz_values,
+        )
+    )
+    def test_reading_any_convert_result_raises_only_leadflow_errors(self, value: Any) -> None:
+        with contextlib.suppress(LeadflowError):
+            salesforce.read_lead_convert_result(value)
+
+    def test_a_mapping_of_another_crm_is_refused(self) -> None:
+        with pytest.raises(WrongTypeError):
+            salesforce.write_lead(FUZZ_LEAD, mapping=CUSTOM)  # type: ignore[arg-type]
