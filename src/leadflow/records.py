@@ -1,0 +1,591 @@
+"""Flat records: one row per contact, as a CSV file, a JSON Lines file or a CRM sends them.
+
+A flat record holds a contact, its evidence on the four criteria and, optionally,
+its promotion signals, under the field names in :data:`RECORD_FIELDS`.
+:func:`parse_record` turns one into a :class:`QualificationInput`;
+:func:`decision_row` and :func:`promotion_row` turn decisions back into flat rows
+with fixed columns (:data:`DECISION_FIELDS`, :data:`PROMOTION_FIELDS`).
+
+The rules of a record:
+
+- every field is optional except ``name`` and ``created_at``; a contact also needs
+  ``email`` or ``phone``;
+- a value may be a string (CSV) or the native JSON type (an integer ``employees``);
+  surrounding whitespace is ignored and a blank string counts as missing;
+- levels and roles are written as their values (``"decision_maker"``, ``"this_quarter"``);
+- datetimes are ISO 8601 with a UTC offset, dates are ISO 8601 dates;
+- amounts are plain decimal strings (``"60000.50"``; in JSON also integers), each with
+  its currency code
+  (``budget_amount`` with ``budget_currency``, ``estimated_value`` with
+  ``estimated_currency``); floats are refused, they are inexact;
+- ``industry``, ``employees`` and ``website`` describe the ``organisation`` and need it;
+- keys that are not in :data:`RECORD_FIELDS` are ignored, so a CRM export with extra
+  columns reads as it is.
+
+Parsing is plain code with lookups in tables built once: a file of a million rows
+goes through it. Every bad field of a row is reported at once.
+
+>>> row = parse_record({"name": "Ada Lovelace", "email": "ada@example.com",
+...                     "created_at": "2026-01-05T09:00:00+00:00", "budget": "approved",
+...                     "budget_amount": "25000", "budget_currency": "EUR"})
+>>> row.evidence.budget.level, str(row.evidence.budget.amount)
+(<BudgetLevel.APPROVED: 'approved'>, '25000 EUR')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Final, TypeVar
+
+import attrs
+
+from leadflow import _validate as v
+from leadflow.contacts import Contact, LeadSource, PurchaseRole
+from leadflow.decisions import PromotionDecision, QualificationDecision
+from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError
+from leadflow.evidence import (
+    AuthorityEvidence,
+    BudgetEvidence,
+    BudgetLevel,
+    Criterion,
+    Evidence,
+    NeedEvidence,
+    NeedLevel,
+    PromotionSignals,
+    PurchaseProcess,
+    RelationshipLevel,
+    RequirementsLevel,
+    SupplierStatus,
+    TermsLevel,
+    TimeframeEvidence,
+    TimeframeLevel,
+)
+from leadflow.money import Money
+
+__all__ = [
+    "DATETIME_FIELDS",
+    "DATE_FIELDS",
+    "DECISION_FIELDS",
+    "ENUM_FIELDS",
+    "MONEY_FIELDS",
+    "ORGANISATION_FIELDS",
+    "PROMOTION_FIELDS",
+    "RECORD_FIELDS",
+    "SIGNAL_FIELDS",
+    "QualificationInput",
+    "decision_row",
+    "parse_record",
+    "promotion_row",
+]
+
+E = TypeVar("E", bound=Enum)
+
+#: The fields of a flat input record, in the order of a CSV header.
+RECORD_FIELDS: Final[tuple[str, ...]] = (
+    "id",
+    "name",
+    "email",
+    "phone",
+    "organisation",
+    "industry",
+    "employees",
+    "website",
+    "job_title",
+    "role",
+    "source",
+    "created_at",
+    "need",
+    "need_observed_at",
+    "need_note",
+    "budget",
+    "budget_amount",
+    "budget_currency",
+    "budget_observed_at",
+    "budget_note",
+    "timeframe",
+    "decision_date",
+    "timeframe_observed_at",
+    "timeframe_note",
+    "purchase_process",
+    "authority_observed_at",
+    "authority_note",
+    "relationship",
+    "requirements",
+    "terms",
+    "supplier",
+    "signals_observed_at",
+    "estimated_value",
+    "estimated_currency",
+    "expected_close",
+)
+
+#: The level enum of each field that takes one, by field name.
+ENUM_FIELDS: Final[dict[str, type[Enum]]] = {
+    "role": PurchaseRole,
+    "source": LeadSource,
+    "need": NeedLevel,
+    "budget": BudgetLevel,
+    "timeframe": TimeframeLevel,
+    "purchase_process": PurchaseProcess,
+    "relationship": RelationshipLevel,
+    "requirements": RequirementsLevel,
+    "terms": TermsLevel,
+    "supplier": SupplierStatus,
+}
+
+#: The datetime fields (ISO 8601 with a UTC offset) and the date fields (ISO 8601).
+DATETIME_FIELDS: Final = (
+    "created_at",
+    "need_observed_at",
+    "budget_observed_at",
+    "timeframe_observed_at",
+    "authority_observed_at",
+    "signals_observed_at",
+)
+DATE_FIELDS: Final = ("decision_date", "expected_close")
+
+#: Amount fields and the currency field that goes with each.
+MONEY_FIELDS: Final = {"budget_amount": "budget_currency", "estimated_value": "estimated_currency"}
+
+#: Fields that describe the organisation and need ``organisation``.
+ORGANISATION_FIELDS: Final = ("industry", "employees", "website")
+
+#: The promotion-signal fields; a record with none of them has no signals.
+SIGNAL_FIELDS: Final = ("relationship", "requirements", "terms", "supplier", "signals_observed_at")
+
+_ORDER: Final = {field: index for index, field in enumerate(RECORD_FIELDS)}
+
+
+def _table(enum: type[E]) -> tuple[type[E], dict[str, E], str]:
+    members = {str(member.value): member for member in enum}
+    return enum, members, "expected one of " + ", ".join(repr(value) for value in members)
+
+
+_TABLES: Final = {field: _table(enum) for field, enum in ENUM_FIELDS.items()}
+
+_NAMES: Final = {
+    type(None): "null",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number with a fraction",
+    list: "an array",
+    dict: "an object",
+}
+
+
+def _kind(value: object) -> str:
+    return _NAMES.get(type(value), type(value).__name__)
+
+
+@attrs.frozen(kw_only=True)
+class QualificationInput:
+    """Everything one flat record says: a contact, its evidence and its signals.
+
+    Attributes:
+        contact: The contact.
+        evidence: Its evidence on the four criteria (unknown where the record is silent).
+        signals: Its promotion signals, or ``None`` when the record gives none.
+        estimated_value: What a sale would be worth, if given.
+        expected_close: When a sale is expected to close, if given.
+    """
+
+    contact: Contact = attrs.field(validator=v.of_type(Contact))
+    evidence: Evidence = attrs.field(validator=v.of_type(Evidence))
+    signals: PromotionSignals | None = attrs.field(
+        default=None, validator=v.of_type(PromotionSignals, optional=True)
+    )
+    estimated_value: Money | None = attrs.field(
+        default=None, validator=v.of_type(Money, optional=True)
+    )
+    expected_close: date | None = attrs.field(default=None, validator=v.optional_date)
+
+
+# ----------------------------------------------------------------------------------------
+# Field readers. The common case (a good or missing value) costs a dict lookup or two;
+# functions are called only for values that are present.
+# ----------------------------------------------------------------------------------------
+
+#: Free-text fields of the evidence, and the evidence attribute each one fills.
+_NOTE_FIELDS: Final = ("need_note", "budget_note", "timeframe_note", "authority_note")
+
+
+def _read(record: Mapping[str, Any], errors: list[InvalidFieldError]) -> dict[str, Any]:
+    """Read every enum, datetime, date and note field that *record* gives.
+
+    Returns the good values by field name; records each bad one in *errors*.
+    """
+    values: dict[str, Any] = {}
+    get = record.get
+    for field, (enum, members, allowed) in _TABLES.items():
+        raw = get(field)
+        if raw is None:
+            continue
+        if isinstance(raw, str):
+            text = raw.strip()
+            if text:
+                member = members.get(text)
+                if member is None:
+                    errors.append(InvalidFieldError(field, raw, allowed))
+                else:
+                    values[field] = member
+        elif isinstance(raw, enum):
+            values[field] = raw
+        else:
+            errors.append(WrongTypeError(field, raw, f"{allowed}, not {_kind(raw)}"))
+    for field in DATETIME_FIELDS:
+        raw = get(field)
+        if raw is not None and raw != "":
+            moment = _datetime(field, raw, errors)
+            if moment is not None:
+                values[field] = moment
+    for field in DATE_FIELDS:
+        raw = get(field)
+        if raw is not None and raw != "":
+            day = _date(field, raw, errors)
+            if day is not None:
+                values[field] = day
+    for field in _NOTE_FIELDS:
+        raw = get(field)
+        if raw is not None:
+            if isinstance(raw, str):
+                text = raw.strip()
+                if text:
+                    values[field] = text
+            else:
+                errors.append(WrongTypeError(field, raw, f"expected a string, not {_kind(raw)}"))
+    return values
+
+
+def _datetime(field: str, raw: object, errors: list[InvalidFieldError]) -> datetime | None:
+    if isinstance(raw, str):
+        text = raw.strip()
+        if not text:
+            return None
+        if text[-1] in "Zz":  # Python 3.10 reads no "Z"
+            text = text[:-1] + "+00:00"
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            errors.append(InvalidFieldError(field, raw, "not an ISO 8601 datetime"))
+            return None
+    elif isinstance(raw, datetime):
+        moment = raw
+    else:
+        errors.append(
+            WrongTypeError(field, raw, f"expected an ISO 8601 datetime, not {_kind(raw)}")
+        )
+        return None
+    if moment.utcoffset() is None:
+        errors.append(InvalidFieldError(field, raw, "datetime has no UTC offset"))
+        return None
+    return moment
+
+
+def _date(field: str, raw: object, errors: list[InvalidFieldError]) -> date | None:
+    if isinstance(raw, str):
+        text = raw.strip()
+        if not text:
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            errors.append(InvalidFieldError(field, raw, "not an ISO 8601 date (YYYY-MM-DD)"))
+            return None
+    if isinstance(raw, date) and not isinstance(raw, datetime):
+        return raw
+    errors.append(WrongTypeError(field, raw, f"expected an ISO 8601 date, not {_kind(raw)}"))
+    return None
+
+
+def _text(record: Mapping[str, Any], errors: list[InvalidFieldError], field: str) -> str | None:
+    raw = record.get(field)
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        return raw.strip() or None
+    errors.append(WrongTypeError(field, raw, f"expected a string, not {_kind(raw)}"))
+    return None
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# Plain decimal notation only: Decimal() would also read "1e999999999", "1_000" and
+# digits of any script, none of which a CRM means by an amount.
+_DECIMAL: Final = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
+def _amount(field: str, raw: object, errors: list[InvalidFieldError]) -> Decimal | None:
+    if isinstance(raw, str):
+        text = raw.strip()
+        if not text:
+            return None
+        if not _DECIMAL.fullmatch(text):
+            errors.append(InvalidFieldError(field, raw, "not a decimal number"))
+            return None
+        amount = Decimal(text)
+    elif isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
+        amount = Decimal(raw)
+    elif isinstance(raw, float):
+        errors.append(WrongTypeError(field, raw, "expected a decimal string; a float is inexact"))
+        return None
+    else:
+        errors.append(WrongTypeError(field, raw, f"expected a decimal string, not {_kind(raw)}"))
+        return None
+    if not amount.is_finite():
+        errors.append(InvalidFieldError(field, raw, "must be a finite number"))
+        return None
+    if amount < 0:
+        errors.append(InvalidFieldError(field, raw, "must not be negative"))
+        return None
+    return amount
+
+
+def _money(
+    record: Mapping[str, Any], errors: list[InvalidFieldError], field: str, currency_field: str
+) -> Money | None:
+    raw = record.get(field)
+    code = record.get(currency_field)
+    if _blank(raw) and _blank(code):
+        return None
+    failed = len(errors)
+    amount = None if raw is None else _amount(field, raw, errors)
+    currency = _text(record, errors, currency_field)
+    if currency is not None:
+        try:
+            currency = Money.zero(currency).currency
+        except InvalidFieldError as error:
+            errors.append(_at(error, currency_field))
+            currency = None
+    if len(errors) > failed:
+        return None
+    if amount is None:
+        errors.append(InvalidFieldError(field, raw, f"is required with {currency_field}"))
+        return None
+    if currency is None:
+        errors.append(InvalidFieldError(currency_field, code, f"is required with {field}"))
+        return None
+    return Money(amount, currency)
+
+
+def _employees(record: Mapping[str, Any], errors: list[InvalidFieldError]) -> int | None:
+    raw = record.get("employees")
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        text = raw.strip()
+        if not text:
+            return None
+        if text.isascii() and text.isdigit() and len(text) <= 18:
+            return int(text)
+    elif isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    elif isinstance(raw, float) and raw.is_integer():
+        return int(raw)  # JSON Schema counts 120.0 as an integer; so do we
+    errors.append(InvalidFieldError("employees", raw, "expected a whole number of 0 or more"))
+    return None
+
+
+def _at(error: InvalidFieldError, field: str) -> InvalidFieldError:
+    clone = type(error).__new__(type(error))
+    InvalidFieldError.__init__(clone, field, error.value, error.reason)
+    return clone
+
+
+# Where Contact.from_record's fields land in the flat record.
+_CONTACT_FIELDS: Final = {
+    "organisation.name": "organisation",
+    "organisation.industry": "industry",
+    "organisation.employees": "employees",
+    "organisation.website": "website",
+}
+
+
+def _contact(
+    record: Mapping[str, Any], values: dict[str, Any], errors: list[InvalidFieldError]
+) -> Contact | None:
+    name = _text(record, errors, "organisation")
+    employees = _employees(record, errors)
+    organisation: dict[str, Any] | None = None
+    if name is not None:
+        organisation = {
+            "name": name,
+            "industry": record.get("industry"),
+            "employees": employees,
+            "website": record.get("website"),
+        }
+    elif not any(e.field == "organisation" for e in errors):
+        described = [
+            field
+            for field in ORGANISATION_FIELDS
+            if (employees if field == "employees" else _text(record, errors, field)) is not None
+        ]
+        if described:
+            errors.append(
+                InvalidFieldError(
+                    "organisation", record.get("organisation"), f"is required with {described[0]}"
+                )
+            )
+    identifier = record.get("id")
+    if isinstance(identifier, int) and not isinstance(identifier, bool):
+        identifier = str(identifier)  # CRMs such as Odoo and HubSpot number their records
+    fields = {
+        "id": identifier,
+        "name": record.get("name"),
+        "email": record.get("email"),
+        "phone": record.get("phone"),
+        "organisation": organisation,
+        "job_title": record.get("job_title"),
+        "role": values.get("role"),
+        "source": values.get("source"),
+        "created_at": values.get("created_at"),
+    }
+    try:
+        return Contact.from_record(fields)
+    except InvalidRecordError as error:
+        # Fields already reported here reach from_record as missing: skip the echo.
+        reported = {e.field for e in errors}
+        for bad in error.errors:
+            field = _CONTACT_FIELDS.get(bad.field, bad.field)
+            if field not in reported:
+                errors.append(_at(bad, field))
+        return None
+
+
+def parse_record(record: Mapping[str, Any]) -> QualificationInput:
+    """Read one flat record (see :data:`RECORD_FIELDS`) into a :class:`QualificationInput`.
+
+    Raises:
+        InvalidRecordError: listing every bad field, in :data:`RECORD_FIELDS` order,
+            each with its path (``$.email``).
+    """
+    if not isinstance(record, Mapping):
+        raise InvalidRecordError(
+            [WrongTypeError("", record, f"expected an object, not {_kind(record)}")]
+        )
+    errors: list[InvalidFieldError] = []
+    values = _read(record, errors)
+    contact = _contact(record, values, errors)
+    budget_amount = _money(record, errors, "budget_amount", "budget_currency")
+    estimated_value = _money(record, errors, "estimated_value", "estimated_currency")
+    if errors or contact is None:
+        errors.sort(key=lambda error: _ORDER.get(error.field, -1))
+        raise InvalidRecordError(errors)
+    get = values.get
+    evidence = Evidence(
+        need=NeedEvidence(
+            level=get("need", NeedLevel.UNKNOWN),
+            observed_at=get("need_observed_at"),
+            note=get("need_note"),
+        ),
+        budget=BudgetEvidence(
+            level=get("budget", BudgetLevel.UNKNOWN),
+            amount=budget_amount,
+            observed_at=get("budget_observed_at"),
+            note=get("budget_note"),
+        ),
+        timeframe=TimeframeEvidence(
+            level=get("timeframe", TimeframeLevel.UNKNOWN),
+            decision_date=get("decision_date"),
+            observed_at=get("timeframe_observed_at"),
+            note=get("timeframe_note"),
+        ),
+        authority=AuthorityEvidence(
+            process=get("purchase_process", PurchaseProcess.UNKNOWN),
+            observed_at=get("authority_observed_at"),
+            note=get("authority_note"),
+        ),
+    )
+    signals = None
+    if any(field in values for field in SIGNAL_FIELDS):
+        signals = PromotionSignals(
+            relationship=get("relationship", RelationshipLevel.UNKNOWN),
+            requirements=get("requirements", RequirementsLevel.UNKNOWN),
+            terms=get("terms", TermsLevel.UNKNOWN),
+            supplier=get("supplier", SupplierStatus.UNKNOWN),
+            observed_at=get("signals_observed_at"),
+        )
+    return QualificationInput(
+        contact=contact,
+        evidence=evidence,
+        signals=signals,
+        estimated_value=estimated_value,
+        expected_close=get("expected_close"),
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# Output rows
+# ----------------------------------------------------------------------------------------
+
+#: The columns of a qualification decision row, in order (a CSV header).
+DECISION_FIELDS: Final[tuple[str, ...]] = (
+    "id",
+    "verdict",
+    "score",
+    "grade",
+    "rating",
+    "policy",
+    "as_of",
+    "codes",
+    *(f"{criterion.value}_{part}" for criterion in Criterion for part in ("code", "points")),
+    "next_steps",
+)
+
+#: The columns of a promotion decision row, in order (a CSV header).
+PROMOTION_FIELDS: Final[tuple[str, ...]] = (
+    "id",
+    "promotable",
+    "codes",
+    "next_steps",
+    "qualification_verdict",
+    "score",
+)
+
+
+def decision_row(decision: QualificationDecision, *, record_id: str | None) -> dict[str, Any]:
+    """A qualification decision as a flat, JSON- and CSV-ready row (:data:`DECISION_FIELDS`).
+
+    ``codes`` joins the per-criterion codes in policy order with ``";"``; each
+    criterion also has its own ``<criterion>_code`` and ``<criterion>_points``
+    columns, in a fixed order whatever the policy; ``next_steps`` is joined with
+    ``"; "``.
+    """
+    row: dict[str, Any] = {
+        "id": record_id,
+        "verdict": decision.verdict.value,
+        "score": decision.score,
+        "grade": decision.grade.value,
+        "rating": decision.rating.value,
+        "policy": decision.policy,
+        "as_of": decision.as_of.isoformat(),
+        "codes": ";".join(result.code for result in decision.results),
+    }
+    for criterion in Criterion:
+        result = decision.result(criterion)
+        row[f"{criterion.value}_code"] = result.code
+        row[f"{criterion.value}_points"] = result.points
+    row["next_steps"] = "; ".join(decision.next_steps)
+    return row
+
+
+def promotion_row(decision: PromotionDecision, *, record_id: str | None) -> dict[str, Any]:
+    """A promotion decision as a flat, JSON- and CSV-ready row (:data:`PROMOTION_FIELDS`).
+
+    ``codes`` joins the signals' codes with ``";"``, ``next_steps`` with ``"; "``;
+    ``qualification_verdict`` and ``score`` come from the re-qualification the
+    promotion decision made.
+    """
+    return {
+        "id": record_id,
+        "promotable": decision.promotable,
+        "codes": ";".join(result.code for result in decision.results),
+        "next_steps": "; ".join(decision.next_steps),
+        "qualification_verdict": decision.qualification.verdict.value,
+        "score": decision.qualification.score,
+    }

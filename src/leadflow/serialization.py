@@ -1,0 +1,873 @@
+"""Lossless, JSON-ready (un)structuring of every public leadflow value, built on cattrs.
+
+:data:`converter` is a :class:`cattrs.Converter` that knows every public value:
+contacts, evidence, money, policies, decisions, events, every funnel stage and
+funnel summaries. :func:`unstructure` turns a value into plain data that
+:func:`json.dumps` accepts as it is (only ``dict``, ``list``, ``str``, ``int``,
+``bool`` and ``None``); :func:`structure` turns such data back into the value,
+validated exactly as the value's constructor validates it.
+
+The wire format:
+
+- datetimes are ISO 8601 text with their UTC offset (``"2026-05-04T09:30:00+02:00"``);
+  the offset is kept, a zone name (``Europe/Paris``) is not;
+- dates are ISO 8601 text (``"2026-05-04"``);
+- durations (:class:`~datetime.timedelta`) are ISO 8601 durations in weeks, days,
+  hours, minutes and seconds (``"P180D"``, ``"PT36H"``, ``"P1DT0.5S"``); an integer
+  number of seconds is accepted on the way in. Years and months are refused: they have
+  no fixed length;
+- money is ``{"amount": "12.50", "currency": "EUR"}``, the amount a decimal string,
+  never a float; any :class:`~decimal.Decimal` is a decimal string;
+- enums are their values (``"decision_maker"``), tuples are lists, mappings keyed by
+  an enum are objects keyed by the enum's value (a policy's ``points`` and
+  ``stage_probabilities``);
+- every event carries its class name in ``"type"`` (``"type": "LeadQualified"``) and
+  every stage from lead on carries its stage in ``"stage"`` (``"stage": "lead"``), so a
+  history or a file of mixed stages reads back into the right classes. A
+  :class:`~leadflow.Contact` carries no tag; structured as a
+  :data:`~leadflow.Stage`, data without ``"stage"`` (or with ``"stage": "contact"``)
+  is a contact;
+- a :class:`~leadflow.CriterionResult`'s ``level`` and ``minimum`` are read with the
+  level enum of its ``name`` (``"budget"`` -> :class:`~leadflow.BudgetLevel`), and a
+  :class:`~leadflow.CriterionRule`'s with the level enum of the policy field it sits
+  in (or, alone, the one enum whose levels its ``points`` list);
+- fields computed by a value for itself (a policy's compiled tables) are never
+  written.
+
+Structuring is strict: no silent conversion of ``5`` into ``"5"``, no float where
+money or an integer is expected, no unknown keys. Bad data raises one
+:class:`~leadflow.errors.InvalidRecordError` that lists every bad field with its
+JSON path (``$.contact.email: not an email address``); nothing half-built escapes.
+
+>>> from decimal import Decimal
+>>> from leadflow import Money
+>>> unstructure(Money(Decimal("12.50"), "EUR"))
+{'amount': '12.50', 'currency': 'EUR'}
+>>> structure({"amount": "12.50", "currency": "eur"}, Money)
+Money(amount=Decimal('12.50'), currency='EUR')
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Any, Final, TypeVar, get_args, get_origin, overload
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    AttributeValidationNote,
+    BaseValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationNote,
+    StructureHandlerNotFoundError,
+)
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from leadflow.contacts import Contact
+from leadflow.errors import InvalidFieldError, InvalidRecordError, LeadflowError, WrongTypeError
+from leadflow.events import EVENT_TYPES, Event
+from leadflow.evidence import (
+    LEVELS,
+    RelationshipLevel,
+    RequirementsLevel,
+    SupplierStatus,
+    TermsLevel,
+    _OrderedLevel,
+)
+from leadflow.explanation import CriterionResult
+from leadflow.lifecycle import (
+    Customer,
+    DisqualifiedLead,
+    Lead,
+    LostOpportunity,
+    NurturedLead,
+    Opportunity,
+    Stage,
+)
+from leadflow.policy import CriterionRule, Policy
+from leadflow.stages import OpportunityStage
+
+__all__ = [
+    "converter",
+    "format_duration",
+    "from_json",
+    "parse_duration",
+    "structure",
+    "to_json",
+    "unstructure",
+]
+
+T = TypeVar("T")
+
+#: The configured converter. Use it to embed leadflow values in your own attrs or
+#: dataclass types; prefer :func:`structure` at the edge, which turns cattrs' errors
+#: into one :class:`~leadflow.errors.InvalidRecordError`.
+converter: Final = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+
+# ----------------------------------------------------------------------------------------
+# Errors: every failure inside a hook becomes an InvalidFieldError at a JSON path.
+# ----------------------------------------------------------------------------------------
+
+
+class _RejectedFieldError(Exception):
+    """A leadflow validator rejected one attribute; the error's field starts with it."""
+
+    def __init__(self, suffix: str, error: InvalidFieldError) -> None:
+        super().__init__(str(error))
+        self.suffix = suffix
+        self.error = error
+
+
+class _ItemsError(Exception):
+    """Errors found inside a list or an object, each under its index or key."""
+
+    def __init__(self, errors: list[tuple[int | str, Exception]]) -> None:
+        super().__init__(f"{len(errors)} bad items")
+        self.errors = errors
+
+
+_MISSING: Final = object()
+_IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _join(field: str, key: int | str) -> str:
+    """Append an index or a key to a dotted field name (``""`` is the root)."""
+    if isinstance(key, int):
+        return f"{field}[{key}]"
+    if _IDENTIFIER.fullmatch(key):
+        return f"{field}.{key}" if field else key
+    return f"{field}[{key!r}]"
+
+
+def _relative(field: str, inner: str) -> str:
+    """*inner* (an error's field, relative to the value at *field*) made absolute."""
+    if not inner:
+        return field
+    if inner.startswith("["):
+        return field + inner
+    return f"{field}.{inner}" if field else inner
+
+
+def _at(error: InvalidFieldError, field: str) -> InvalidFieldError:
+    """A copy of *error* (same class, value and reason) at *field*."""
+    clone = type(error).__new__(type(error))
+    InvalidFieldError.__init__(clone, field, error.value, error.reason)
+    return clone
+
+
+def _child(data: object, key: int | str) -> object:
+    if isinstance(key, str) and isinstance(data, Mapping):
+        return data.get(key, _MISSING)
+    if isinstance(key, int) and isinstance(data, (list, tuple)) and 0 <= key < len(data):
+        return data[key]
+    return _MISSING
+
+
+def _kind(value: object) -> str:
+    """How a JSON reader would name the type of *value*."""
+    names = {
+        type(None): "null",
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number with a fraction",
+        str: "a string",
+        list: "an array",
+        dict: "an object",
+    }
+    return names.get(type(value), type(value).__name__)
+
+
+def _collect(error: BaseException, field: str, data: object) -> list[InvalidFieldError]:
+    """Every bad field inside *error*, raised while structuring *data* at *field*."""
+    if isinstance(error, BaseValidationError):
+        found: list[InvalidFieldError] = []
+        for inner in error.exceptions:
+            key: int | str | None = None
+            for note in getattr(inner, "__notes__", ()):
+                if isinstance(note, AttributeValidationNote):
+                    key = note.name
+                elif isinstance(note, IterableValidationNote):
+                    key = note.index
+            if key is None:  # the class itself refused the structured fields
+                found += _collect(inner, field, data)
+            else:
+                found += _collect(inner, _join(field, key), _child(data, key))
+        return found
+    if isinstance(error, _ItemsError):
+        return [
+            bad
+            for key, inner in error.errors
+            for bad in _collect(inner, _join(field, key), _child(data, key))
+        ]
+    if isinstance(error, _RejectedFieldError):
+        return [_at(error.error, field + error.suffix)]
+    if isinstance(error, InvalidFieldError):
+        return [_at(error, _relative(field, error.field))]
+    if isinstance(error, ForbiddenExtraKeysError):
+        return [
+            InvalidFieldError(_join(field, key), _child(data, key), "unknown field")
+            for key in sorted(error.extra_fields, key=str)
+        ]
+    if isinstance(error, KeyError) and data is _MISSING:
+        return [InvalidFieldError(field, None, "is required")]
+    if isinstance(error, StructureHandlerNotFoundError):
+        raise error  # asked for a type no hook knows: a programming error, not bad data
+    reason = str(error) if isinstance(error, LeadflowError) else f"cannot be read: {error}"
+    return [InvalidFieldError(field, None if data is _MISSING else data, reason)]
+
+
+# ----------------------------------------------------------------------------------------
+# Scalars
+# ----------------------------------------------------------------------------------------
+
+
+def _structure_str(value: object, _: object) -> str:
+    if isinstance(value, str):
+        return value
+    raise WrongTypeError("", value, f"expected a string, not {_kind(value)}")
+
+
+def _structure_int(value: object, _: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise WrongTypeError("", value, f"expected an integer, not {_kind(value)}")
+
+
+def _structure_bool(value: object, _: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise WrongTypeError("", value, f"expected a boolean, not {_kind(value)}")
+
+
+def _structure_decimal(value: object, _: object) -> Decimal:
+    if isinstance(value, float):
+        raise WrongTypeError(
+            "", value, "expected a decimal string; a float is inexact, write it as text"
+        )
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        raise WrongTypeError("", value, f"expected a decimal string, not {_kind(value)}")
+    try:
+        number = Decimal(value.strip() if isinstance(value, str) else value)
+    except InvalidOperation:
+        raise InvalidFieldError("", value, "not a decimal number") from None
+    if not number.is_finite():
+        raise InvalidFieldError("", value, "must be a finite number")
+    return number
+
+
+def _unstructure_decimal(value: Decimal) -> str:
+    # Plain notation ("1000", not "1E+3") for any sensible amount; an absurd exponent
+    # stays in exponent notation rather than grow into megabytes of zeros.
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and -64 <= exponent <= 64:
+        return format(value, "f")
+    return str(value)
+
+
+def _structure_datetime(value: object, _: object) -> datetime:
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if text[-1:] in ("Z", "z"):  # Python 3.10 reads no "Z"
+            text = text[:-1] + "+00:00"
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise InvalidFieldError("", value, "not an ISO 8601 datetime") from None
+    else:
+        raise WrongTypeError("", value, f"expected an ISO 8601 datetime, not {_kind(value)}")
+    offset = moment.utcoffset()
+    if offset is None:
+        raise InvalidFieldError("", value, "datetime has no UTC offset")
+    return moment
+
+
+def _structure_date(value: object, _: object) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise InvalidFieldError("", value, "not an ISO 8601 date") from None
+    raise WrongTypeError("", value, f"expected an ISO 8601 date, not {_kind(value)}")
+
+
+_DURATION: Final = re.compile(
+    r"(?P<sign>[-+])?P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
+    r"(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?"
+    r"(?:(?P<seconds>\d+)(?:[.,](?P<fraction>\d{1,6}))?S)?)?"
+)
+
+# A duration that would be valid if years and months had a fixed length.
+_CALENDAR: Final = re.compile(r"[-+]?P(?:\d+[YMWD])*\d+[YM](?:\d+[YMWD])*(?:T.*)?")
+
+
+def format_duration(value: timedelta) -> str:
+    """Write *value* as an ISO 8601 duration in days, hours, minutes and seconds.
+
+    >>> format_duration(timedelta(days=180)), format_duration(timedelta(hours=36, seconds=0.5))
+    ('P180D', 'P1DT12H0.5S')
+    """
+    if value < timedelta(0):
+        return "-" + format_duration(-value)
+    hours, rest = divmod(value.seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    clock = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    if seconds or value.microseconds:
+        fraction = f".{value.microseconds:06d}".rstrip("0") if value.microseconds else ""
+        clock += f"{seconds}{fraction}S"
+    text = "P" + (f"{value.days}D" if value.days else "") + (f"T{clock}" if clock else "")
+    return "PT0S" if text == "P" else text
+
+
+def parse_duration(value: object) -> timedelta:
+    """Read an ISO 8601 duration (weeks to seconds) or an integer number of seconds.
+
+    Raises:
+        InvalidFieldError: not such a duration (years and months are refused: they
+            have no fixed length).
+
+    >>> parse_duration("P180D") == timedelta(days=180), parse_duration(90)
+    (True, datetime.timedelta(seconds=90))
+    """
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            return timedelta(seconds=value)
+        except OverflowError:
+            raise InvalidFieldError("", value, "duration out of range") from None
+    if not isinstance(value, str):
+        raise WrongTypeError(
+            "", value, f"expected an ISO 8601 duration or seconds, not {_kind(value)}"
+        )
+    text = value.strip().upper()
+    match = _DURATION.fullmatch(text)
+    if match is None or text.endswith(("P", "T")):
+        reason = (
+            "years and months have no fixed length; use weeks, days or hours"
+            if _CALENDAR.fullmatch(text)
+            else "not an ISO 8601 duration such as P180D or PT12H"
+        )
+        raise InvalidFieldError("", value, reason)
+    parts = {k: int(v) for k, v in match.groupdict().items() if v and k not in ("sign", "fraction")}
+    fraction = match["fraction"] or ""
+    try:
+        duration = timedelta(
+            weeks=parts.get("weeks", 0),
+            days=parts.get("days", 0),
+            hours=parts.get("hours", 0),
+            minutes=parts.get("minutes", 0),
+            seconds=parts.get("seconds", 0),
+            microseconds=int(fraction.ljust(6, "0")) if fraction else 0,
+        )
+    except OverflowError:
+        raise InvalidFieldError("", value, "duration out of range") from None
+    return -duration if match["sign"] == "-" else duration
+
+
+def _structure_timedelta(value: object, _: object) -> timedelta:
+    return parse_duration(value)
+
+
+E = TypeVar("E", bound=Enum)
+
+
+def _enum_hook(enum: type[E]) -> Callable[[object, object], E]:
+    members = {member.value: member for member in enum}
+    allowed = ", ".join(repr(value) for value in members)
+
+    def structure_enum(value: object, _: object) -> E:
+        if isinstance(value, enum):
+            return value
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            member = members.get(value)
+            if member is not None:
+                return member
+        raise InvalidFieldError("", value, f"expected one of {allowed}")
+
+    return structure_enum
+
+
+_ENUM_HOOKS: dict[type[Enum], Callable[[object, object], Any]] = {}
+
+
+def _structure_enum(value: object, kind: type[Enum]) -> Any:
+    hook = _ENUM_HOOKS.get(kind)
+    if hook is None:
+        hook = _ENUM_HOOKS[kind] = _enum_hook(kind)
+    return hook(value, kind)
+
+
+# ----------------------------------------------------------------------------------------
+# Collections: strict (a string is not a list), every bad item reported
+# ----------------------------------------------------------------------------------------
+
+
+def _is_tuple(kind: Any) -> bool:
+    return kind is tuple or get_origin(kind) is tuple
+
+
+def _tuple_hook(kind: Any, conv: cattrs.Converter) -> Callable[[object, object], tuple[Any, ...]]:
+    args = get_args(kind)
+    homogeneous = not args or (len(args) == 2 and args[1] is Ellipsis)
+    item_types: tuple[Any, ...] = args if not homogeneous else ()
+    item_type: Any = args[0] if args else Any
+
+    def structure_tuple(value: object, _: object) -> tuple[Any, ...]:
+        if not isinstance(value, (list, tuple)):
+            raise WrongTypeError("", value, f"expected an array, not {_kind(value)}")
+        if not homogeneous and len(value) != len(args):
+            raise InvalidFieldError("", value, f"expected {len(args)} items, not {len(value)}")
+        items: list[Any] = []
+        errors: list[tuple[int | str, Exception]] = []
+        for index, item in enumerate(value):
+            try:
+                items.append(conv.structure(item, item_types[index] if item_types else item_type))
+            except Exception as error:  # collected, reported by _collect
+                errors.append((index, error))
+        if errors:
+            raise _ItemsError(errors)
+        return tuple(items)
+
+    return structure_tuple
+
+
+def _is_mapping(kind: Any) -> bool:
+    return get_origin(kind) in (dict, Mapping) or kind in (dict, Mapping)
+
+
+def _mapping_hook(kind: Any, conv: cattrs.Converter) -> Callable[[object, object], dict[Any, Any]]:
+    key_type, value_type = get_args(kind) or (Any, Any)
+
+    def structure_mapping(value: object, _: object) -> dict[Any, Any]:
+        if not isinstance(value, Mapping):
+            raise WrongTypeError("", value, f"expected an object, not {_kind(value)}")
+        result: dict[Any, Any] = {}
+        errors: list[tuple[int | str, Exception]] = []
+        for key, item in value.items():
+            try:
+                result[conv.structure(key, key_type)] = conv.structure(item, value_type)
+            except Exception as error:  # collected, reported by _collect
+                errors.append((str(key), error))
+        if errors:
+            raise _ItemsError(errors)
+        return result
+
+    return structure_mapping
+
+
+def _unstructure_items(conv: cattrs.Converter) -> Callable[[tuple[Any, ...]], list[Any]]:
+    def unstructure_tuple(value: tuple[Any, ...]) -> list[Any]:
+        return [conv.unstructure(item) for item in value]
+
+    return unstructure_tuple
+
+
+def _unstructure_mapping(conv: cattrs.Converter) -> Callable[[Mapping[Any, Any]], dict[Any, Any]]:
+    def unstructure_mapping(value: Mapping[Any, Any]) -> dict[Any, Any]:
+        return {conv.unstructure(key): conv.unstructure(item) for key, item in value.items()}
+
+    return unstructure_mapping
+
+
+# ----------------------------------------------------------------------------------------
+# attrs classes: each field validated on its own, so every bad field is reported
+# ----------------------------------------------------------------------------------------
+
+#: The tag each event and stage is written with: (key, value).
+_TAGS: Final[dict[type, tuple[str, str]]] = {
+    **{kind: ("type", kind.__name__) for kind in EVENT_TYPES},
+    **{
+        kind: ("stage", kind.stage.value)
+        for kind in (Lead, NurturedLead, DisqualifiedLead, Opportunity, LostOpportunity, Customer)
+    },
+}
+_EVENTS: Final = {kind.__name__: kind for kind in EVENT_TYPES}
+_STAGES: Final[dict[str, type]] = {
+    "contact": Contact,
+    **{tag: kind for kind, (key, tag) in _TAGS.items() if key == "stage"},
+}
+
+#: The level enum of each criterion and promotion signal, by name.
+_LEVEL_OF: Final[dict[str, type[_OrderedLevel]]] = {
+    **{criterion.value: level for criterion, level in LEVELS.items()},
+    "relationship": RelationshipLevel,
+    "requirements": RequirementsLevel,
+    "terms": TermsLevel,
+    "supplier": SupplierStatus,
+}
+_ORDERED_LEVELS: Final = tuple(_LEVEL_OF.values())
+
+
+def _is_leadflow_attrs(kind: Any) -> bool:
+    return (
+        isinstance(kind, type)
+        and attrs.has(kind)
+        and kind.__module__.startswith("leadflow.")
+        and not issubclass(kind, (CriterionRule, CriterionResult))
+    )
+
+
+def _checked(kind: type, attribute: attrs.Attribute[Any], conv: cattrs.Converter) -> Any:
+    """A hook that structures one attribute and runs its attrs converter and validator.
+
+    Running them here, field by field, lets cattrs collect every bad field; the
+    class's ``__init__`` runs them again and adds the checks that span fields.
+    """
+    field_type: Any = attribute.type
+    convert = attribute.converter
+    validate = attribute.validator
+    # Validators get an instance that was never initialised: those in leadflow only
+    # read class-level facts (a stage's ClassVar), never other fields.
+    blank: object = object.__new__(kind)
+    name = attribute.name
+
+    def structure_attribute(value: object, _: object) -> Any:
+        result = conv.structure(value, field_type)
+        try:
+            if callable(convert):
+                result = convert(result)
+            if validate is not None:
+                validate(blank, attribute, result)
+        except InvalidFieldError as error:
+            inner = error.field
+            if inner == name:
+                suffix = ""
+            elif inner.startswith((name + ".", name + "[")):
+                suffix = inner[len(name) :]
+            else:
+                suffix = "." + inner if inner else ""
+            raise _RejectedFieldError(suffix, error) from None
+        return result
+
+    return structure_attribute
+
+
+def _tagged(
+    kind: type, base: Callable[[Mapping[str, Any], Any], T]
+) -> Callable[[object, object], T]:
+    tag = _TAGS.get(kind)
+
+    def structure_object(value: object, _: object) -> T:
+        if not isinstance(value, Mapping):
+            raise WrongTypeError("", value, f"expected an object, not {_kind(value)}")
+        if tag is not None and tag[0] in value:
+            key, expected = tag
+            if value[key] != expected:
+                raise InvalidFieldError(key, value[key], f"expected {expected!r}")
+            value = {k: v for k, v in value.items() if k != key}
+        return base(value, kind)
+
+    return structure_object
+
+
+def _attrs_structure_hook(kind: type, conv: cattrs.Converter) -> Any:
+    attrs.resolve_types(kind)
+    # Typed Any: cattrs declares its own keyword options next to the per-field overrides.
+    overrides: dict[str, Any] = {
+        a.name: override(struct_hook=_checked(kind, a, conv))
+        for a in attrs.fields(kind)
+        if a.init and (a.converter is not None or a.validator is not None)
+    }
+    if kind is Policy:
+        overrides["stage_probabilities"] = override(
+            struct_hook=_checked(
+                kind,
+                attrs.fields(Policy).stage_probabilities.evolve(type=dict[OpportunityStage, int]),
+                conv,
+            )
+        )
+    return _tagged(kind, make_dict_structure_fn(kind, conv, **overrides))
+
+
+def _attrs_unstructure_hook(kind: type, conv: cattrs.Converter) -> Any:
+    attrs.resolve_types(kind)
+    overrides: dict[str, Any] = {}
+    if kind is Policy:
+        overrides["stage_probabilities"] = override(unstruct_hook=_pairs_to_object)
+    base: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(kind, conv, **overrides)
+    tag = _TAGS.get(kind)
+    if tag is None:
+        return base
+    key, value = tag
+
+    def unstructure_tagged(instance: Any) -> dict[str, Any]:
+        return {key: value, **base(instance)}
+
+    return unstructure_tagged
+
+
+def _pairs_to_object(pairs: tuple[tuple[Enum, int], ...]) -> dict[str, int]:
+    return {str(level.value): number for level, number in pairs}
+
+
+# ----------------------------------------------------------------------------------------
+# Values whose enum type depends on data: criterion rules and results
+# ----------------------------------------------------------------------------------------
+
+
+def _is_rule(kind: Any) -> bool:
+    return kind is CriterionRule or get_origin(kind) is CriterionRule
+
+
+def _rule_hook(kind: Any, conv: cattrs.Converter) -> Any:
+    args = get_args(kind)
+    if args:
+        return _rule_for(args[0], conv)
+    by_levels = {frozenset(m.value for m in level): level for level in _ORDERED_LEVELS}
+    hooks = {level: _rule_for(level, conv) for level in _ORDERED_LEVELS}
+
+    def structure_any_rule(value: object, _: object) -> CriterionRule[Any]:
+        points = value.get("points") if isinstance(value, Mapping) else None
+        level = by_levels.get(frozenset(points)) if isinstance(points, Mapping) else None
+        if level is None:
+            if not isinstance(value, Mapping):
+                raise WrongTypeError("", value, f"expected an object, not {_kind(value)}")
+            raise InvalidFieldError(
+                "points", points, "must give points for every level of one criterion"
+            )
+        rule: CriterionRule[Any] = hooks[level](value, kind)
+        return rule
+
+    return structure_any_rule
+
+
+def _rule_for(level: type[_OrderedLevel], conv: cattrs.Converter) -> Any:
+    attrs.resolve_types(CriterionRule)
+    enum_hook = _enum_hook(level)
+
+    def structure_points(value: object, _: object) -> dict[Any, int]:
+        if not isinstance(value, Mapping):
+            raise WrongTypeError("", value, f"expected an object, not {_kind(value)}")
+        table: dict[Any, int] = {}
+        errors: list[tuple[int | str, Exception]] = []
+        for key, number in value.items():
+            try:
+                table[enum_hook(key, level)] = _structure_int(number, int)
+            except InvalidFieldError as error:
+                errors.append((str(key), error))
+        if errors:
+            raise _ItemsError(errors)
+        return table
+
+    base = make_dict_structure_fn(
+        CriterionRule[level],  # type: ignore[valid-type]  # a runtime-chosen parameter
+        conv,
+        minimum=override(struct_hook=enum_hook),
+        points=override(struct_hook=structure_points),
+    )
+    return _tagged(CriterionRule, base)
+
+
+def _unstructure_rule(rule: CriterionRule[Any]) -> dict[str, Any]:
+    return {
+        "weight": rule.weight,
+        "required": rule.required,
+        "minimum": rule.minimum.value,
+        "points": _pairs_to_object(rule.points),
+    }
+
+
+def _result_hook(kind: Any, conv: cattrs.Converter) -> Any:
+    attrs.resolve_types(CriterionResult)
+    names = ", ".join(repr(name) for name in _LEVEL_OF)
+
+    def structure_name(value: object, _: object) -> str:
+        name = _structure_str(value, str)
+        if name not in _LEVEL_OF:
+            raise InvalidFieldError("", value, f"expected one of {names}")
+        return name
+
+    def for_level(level: type[Enum] | None) -> Any:
+        enum_hook = _enum_hook(level) if level is not None else (lambda value, _: value)
+
+        def structure_minimum(value: object, _: object) -> Any:
+            return None if value is None else enum_hook(value, level)
+
+        return make_dict_structure_fn(
+            CriterionResult,
+            conv,
+            name=override(struct_hook=structure_name),
+            level=override(struct_hook=enum_hook),
+            minimum=override(struct_hook=structure_minimum),
+        )
+
+    # Without a known name the level cannot be read; the name's own error is reported.
+    hooks: dict[str | None, Any] = {name: for_level(level) for name, level in _LEVEL_OF.items()}
+    unknown = for_level(None)
+
+    def structure_result(value: object, _: object) -> CriterionResult:
+        if not isinstance(value, Mapping):
+            raise WrongTypeError("", value, f"expected an object, not {_kind(value)}")
+        name = value.get("name")
+        hook = hooks.get(name, unknown) if isinstance(name, str) else unknown
+        result: CriterionResult = hook(value, CriterionResult)
+        return result
+
+    return structure_result
+
+
+# ----------------------------------------------------------------------------------------
+# Tagged unions: events by "type", stages by "stage"
+# ----------------------------------------------------------------------------------------
+
+
+def _structure_event(value: object, _: object) -> Any:
+    if not isinstance(value, Mapping):
+        raise WrongTypeError("", value, f"expected an object, not {_kind(value)}")
+    tag = value.get("type")
+    kind = _EVENTS.get(tag) if isinstance(tag, str) else None
+    if kind is None:
+        allowed = ", ".join(repr(name) for name in _EVENTS)
+        reason = "is required" if tag is None else "is not an event type"
+        raise InvalidFieldError("type", tag, f"{reason}: expected one of {allowed}")
+    return converter.structure(value, kind)
+
+
+def _structure_stage(value: object, _: object) -> Any:
+    if not isinstance(value, Mapping):
+        raise WrongTypeError("", value, f"expected an object, not {_kind(value)}")
+    tag = value.get("stage", "contact")
+    kind = _STAGES.get(tag) if isinstance(tag, str) else None
+    if kind is None:
+        allowed = ", ".join(repr(name) for name in _STAGES)
+        raise InvalidFieldError("stage", tag, f"expected one of {allowed}")
+    if kind is Contact:
+        value = {k: v for k, v in value.items() if k != "stage"}
+    return converter.structure(value, kind)
+
+
+def _unstructure_runtime(value: Any) -> Any:
+    return converter.unstructure(value, type(value))
+
+
+def _configure(conv: cattrs.Converter) -> None:
+    # Later registrations take precedence over earlier ones.
+    conv.register_structure_hook_factory(_is_leadflow_attrs, _attrs_structure_hook)
+    conv.register_unstructure_hook_factory(_is_leadflow_attrs, _attrs_unstructure_hook)
+    conv.register_structure_hook_factory(_is_tuple, _tuple_hook)
+    conv.register_unstructure_hook_factory(_is_tuple, lambda _, c: _unstructure_items(c))
+    conv.register_structure_hook_factory(_is_mapping, _mapping_hook)
+    conv.register_unstructure_hook_factory(_is_mapping, lambda _, c: _unstructure_mapping(c))
+    # Registered on the Enum base class (single dispatch) rather than as a factory: older
+    # cattrs releases consult single dispatch first, and would use their own enum hook.
+    conv.register_structure_hook(Enum, _structure_enum)
+    conv.register_unstructure_hook_factory(
+        lambda kind: isinstance(kind, type) and issubclass(kind, Enum),
+        lambda _kind, _conv: lambda member: member.value,
+    )
+    conv.register_structure_hook_factory(_is_rule, _rule_hook)
+    conv.register_unstructure_hook_func(_is_rule, _unstructure_rule)
+    conv.register_structure_hook_factory(
+        lambda kind: kind is CriterionResult, lambda kind, c: _result_hook(kind, c)
+    )
+    conv.register_unstructure_hook_func(
+        lambda kind: kind is CriterionResult,
+        make_dict_unstructure_fn(CriterionResult, conv),
+    )
+    conv.register_structure_hook_func(lambda kind: kind == Event, _structure_event)
+    conv.register_unstructure_hook_func(lambda kind: kind == Event, _unstructure_runtime)
+    conv.register_structure_hook_func(lambda kind: kind == Stage, _structure_stage)
+    conv.register_unstructure_hook_func(lambda kind: kind == Stage, _unstructure_runtime)
+    for kind, structure_hook, unstructure_hook in (
+        (str, _structure_str, str),
+        (int, _structure_int, int),
+        (bool, _structure_bool, bool),
+        (Decimal, _structure_decimal, _unstructure_decimal),
+        (datetime, _structure_datetime, datetime.isoformat),
+        (date, _structure_date, date.isoformat),
+        (timedelta, _structure_timedelta, format_duration),
+    ):
+        conv.register_structure_hook(kind, structure_hook)
+        conv.register_unstructure_hook(kind, unstructure_hook)
+
+
+_configure(converter)
+
+# ----------------------------------------------------------------------------------------
+# The front door
+# ----------------------------------------------------------------------------------------
+
+
+def unstructure(value: Any) -> Any:
+    """Turn a leadflow value into JSON-ready data (dicts, lists, str, int, bool, None).
+
+    >>> from datetime import datetime, timezone
+    >>> from leadflow import Contact
+    >>> data = unstructure(Contact(name="Ada", email="ada@example.com",
+    ...                            created_at=datetime(2026, 1, 5, 9, tzinfo=timezone.utc)))
+    >>> data["created_at"], data["role"]
+    ('2026-01-05T09:00:00+00:00', 'unknown')
+    """
+    return converter.unstructure(value)
+
+
+def _what(kind: object) -> str:
+    if kind == Stage:
+        return "Stage"
+    if kind == Event:
+        return "Event"
+    return getattr(kind, "__name__", str(kind))
+
+
+@overload
+def structure(data: Any, cls: type[T]) -> T: ...
+@overload
+def structure(data: Any, cls: object) -> Any: ...
+def structure(data: Any, cls: Any) -> Any:
+    """Build a *cls* (a leadflow type, or the unions ``Stage`` and ``Event``) from *data*.
+
+    Raises:
+        InvalidRecordError: listing every bad field with its JSON path; no part of the
+            value is returned.
+
+    >>> structure({"name": "Ada", "email": "ada@", "phone": "12",
+    ...            "created_at": "2026-01-05"}, Contact)
+    Traceback (most recent call last):
+    ...
+    leadflow.errors.InvalidRecordError: invalid Contact: 3 bad fields
+      $.created_at: datetime has no UTC offset (got '2026-01-05')
+      $.email: not an email address (got 'ada@')
+      $.phone: a phone number has 7 to 15 digits (got '12')
+    """
+    try:
+        return converter.structure(data, cls)
+    except Exception as error:  # every failure becomes one leadflow error
+        raise InvalidRecordError(_collect(error, "", data), _what(cls)) from None
+
+
+def to_json(value: Any, *, indent: int | None = None) -> str:
+    r"""Write *value* as JSON text (see :func:`unstructure`).
+
+    Non-ASCII text is escaped (``\u00e9``), so the output is safe in any encoding.
+    """
+    return json.dumps(unstructure(value), indent=indent)
+
+
+@overload
+def from_json(text: str | bytes, cls: type[T]) -> T: ...
+@overload
+def from_json(text: str | bytes, cls: object) -> Any: ...
+def from_json(text: str | bytes, cls: Any) -> Any:
+    """Read a *cls* from JSON text (see :func:`structure`).
+
+    JSON numbers with a fraction are read as exact decimals, so a money amount may be
+    given as ``12.50`` as well as ``"12.50"``.
+
+    Raises:
+        InvalidRecordError: the text is not JSON, or the data is not a valid *cls*.
+    """
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except (ValueError, TypeError, RecursionError) as error:
+        reason = f"not valid JSON: {error}"
+        raise InvalidRecordError([InvalidFieldError("", text, reason)], _what(cls)) from None
+    return structure(data, cls)

@@ -1,0 +1,598 @@
+"""Serialization: every public value round-trips through JSON; bad data is reported in full."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+from cattrs.errors import StructureHandlerNotFoundError
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from leadflow import (
+    BANT,
+    AuthorityEvidence,
+    BudgetEvidence,
+    Contact,
+    CriterionResult,
+    CriterionRule,
+    Customer,
+    DisqualifiedLead,
+    Event,
+    Evidence,
+    FunnelSummary,
+    InvalidRecordError,
+    Lead,
+    LeadNurtured,
+    LostOpportunity,
+    Money,
+    NeedEvidence,
+    NeedLevel,
+    NurturedLead,
+    Opportunity,
+    Organisation,
+    Policy,
+    PromotionDecision,
+    PromotionRule,
+    PromotionSignals,
+    QualificationDecision,
+    Stage,
+    TimeframeEvidence,
+    nurture,
+    requalify,
+    summarize,
+)
+from leadflow import strategies as lfst
+from leadflow.events import EVENT_TYPES
+from leadflow.evidence import LEVELS, Criterion
+from leadflow.serialization import (
+    format_duration,
+    from_json,
+    parse_duration,
+    structure,
+    to_json,
+    unstructure,
+)
+
+UTC = timezone.utc
+DAY = timedelta(days=1)
+
+
+@st.composite
+def requalified_leads(draw: st.DrawFn) -> Lead:
+    """Leads that were nurtured (with the decision that led to it) and came back."""
+    lead = draw(lfst.leads())
+    nurtured, _ = nurture(
+        lead,
+        as_of=lead.updated_at + DAY,
+        reason=draw(st.none() | lfst.texts()),
+        revisit_on=draw(st.none() | lfst.dates()),
+        decision=lead.qualification,
+        by=draw(st.none() | lfst.texts()),
+    )
+    as_of = nurtured.updated_at + DAY
+    back, _ = requalify(nurtured, draw(lfst.lead_evidence(as_of)), as_of=as_of)
+    return back
+
+
+def _histories() -> st.SearchStrategy[Any]:
+    return st.one_of(
+        requalified_leads(),
+        lfst.disqualified_leads(),
+        lfst.lost_opportunities(),
+        lfst.customers(),
+    )
+
+
+events: st.SearchStrategy[Event] = _histories().flatmap(lambda s: st.sampled_from(s.history))
+
+#: Values that hold most others: stages carry contacts, evidence, decisions (with their
+#: criterion results), signals, money and their history of events.
+funnel_values: st.SearchStrategy[Any] = st.one_of(
+    lfst.stages(),
+    _histories(),
+    lfst.qualification_decisions(),
+    lfst.promotion_decisions(),
+)
+
+#: Values that are cheap to draw, one strategy per type.
+simple_values: st.SearchStrategy[Any] = st.one_of(
+    lfst.organisations(),
+    lfst.contacts(),
+    lfst.money(),
+    lfst.need_evidence(),
+    lfst.budget_evidence(),
+    lfst.timeframe_evidence(),
+    lfst.authority_evidence(),
+    lfst.evidence(),
+    lfst.promotion_signals(),
+    lfst.promotion_rules(),
+)
+
+# Every example of a funnel value builds a contact, qualifies it and walks it through the
+# funnel; a sixth of the profile's examples keeps this file within its time budget while
+# every type is still drawn on every run.
+expensive = settings(max_examples=max(5, settings().max_examples // 6))
+
+#: Every public type, for fuzzing: whatever the data, a value or one leadflow error.
+TYPES: list[Any] = [
+    Organisation,
+    Contact,
+    Money,
+    NeedEvidence,
+    BudgetEvidence,
+    TimeframeEvidence,
+    AuthorityEvidence,
+    Evidence,
+    PromotionSignals,
+    CriterionRule,
+    CriterionRule[NeedLevel],
+    PromotionRule,
+    Policy,
+    CriterionResult,
+    QualificationDecision,
+    PromotionDecision,
+    Lead,
+    NurturedLead,
+    DisqualifiedLead,
+    Opportunity,
+    LostOpportunity,
+    Customer,
+    *EVENT_TYPES,
+    Event,
+    Stage,
+    FunnelSummary,
+]
+
+
+def _inside(value: object) -> Iterator[object]:
+    """*value* and every leadflow value held inside it, each once."""
+    seen: set[int] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        kind: Any = type(item)
+        if attrs.has(kind):
+            yield item
+            stack += [getattr(item, a.name) for a in attrs.fields(kind) if a.init]
+        elif isinstance(item, tuple):
+            stack += list(item)
+        elif isinstance(item, Mapping):
+            stack += list(item.values())
+
+
+def _walk(data: object, path: str = "$") -> list[str]:
+    """Paths inside *data* that hold anything but JSON's own types (and no float)."""
+    if isinstance(data, dict):
+        bad = [f"{path} has a non-text key {key!r}" for key in data if not isinstance(key, str)]
+        return bad + [p for key, item in data.items() for p in _walk(item, f"{path}.{key}")]
+    if isinstance(data, list):
+        return [p for index, item in enumerate(data) for p in _walk(item, f"{path}[{index}]")]
+    if data is None or isinstance(data, (str, int, bool)):
+        return []
+    return [f"{path} is a {type(data).__name__}"]
+
+
+def _paths(error: InvalidRecordError) -> list[str]:
+    return [e.path for e in error.errors]
+
+
+def _assert_round_trips(value: object, kind: Any) -> None:
+    data = unstructure(value)
+
+    assert _walk(data) == []
+    assert structure(data, kind) == value
+    assert structure(json.loads(json.dumps(data)), kind) == value
+    assert from_json(to_json(value), kind) == value
+
+
+class TestRoundTrip:
+    @expensive
+    @given(funnel_values)
+    def test_every_value_in_a_funnel_round_trips_through_json(self, value: object) -> None:
+        for inner in _inside(value):
+            _assert_round_trips(inner, type(inner))
+
+    @expensive
+    @given(lfst.stages())
+    def test_a_stage_comes_back_as_its_own_class(self, value: Stage) -> None:
+        again = structure(json.loads(to_json(value)), Stage)
+
+        assert type(again) is type(value)
+        assert again == value
+
+    @expensive
+    @given(events)
+    def test_an_event_comes_back_as_its_own_class(self, event: Event) -> None:
+        again = structure(json.loads(to_json(event)), Event)
+
+        assert type(again) is type(event)
+        assert again == event
+
+    @given(simple_values)
+    def test_every_simple_value_round_trips_through_json(self, value: object) -> None:
+        _assert_round_trips(value, type(value))
+
+    @given(lfst.policies())
+    def test_a_policy_round_trips_through_json(self, policy: Policy) -> None:
+        _assert_round_trips(policy, Policy)
+
+    @given(lfst.policies(), st.sampled_from(list(LEVELS.items())))
+    def test_a_criterion_rule_round_trips_alone(
+        self, policy: Policy, item: tuple[Criterion, Any]
+    ) -> None:
+        criterion, level = item
+        rule = policy.rule(criterion)
+
+        _assert_round_trips(rule, CriterionRule[level])  # type: ignore[valid-type]
+        _assert_round_trips(rule, CriterionRule)  # the levels its points name tell the enum
+
+    @expensive
+    @given(st.lists(lfst.stages(), max_size=3).map(summarize))
+    def test_a_funnel_summary_round_trips_through_json(self, summary: FunnelSummary) -> None:
+        _assert_round_trips(summary, FunnelSummary)
+
+
+class TestWireFormat:
+    def test_money_is_an_amount_string_and_a_currency(self) -> None:
+        assert unstructure(Money("12.50", "EUR")) == {"amount": "12.50", "currency": "EUR"}
+
+    def test_an_amount_is_never_written_in_exponent_notation(self) -> None:
+        assert unstructure(Money(Decimal("1E+3"), "EUR"))["amount"] == "1000"
+
+    def test_an_absurd_exponent_stays_short_and_round_trips(self) -> None:
+        huge = Money(Decimal("1E+999999"), "EUR")
+
+        data = unstructure(huge)
+
+        assert len(data["amount"]) < 20
+        assert structure(data, Money) == huge
+
+    def test_datetimes_keep_their_utc_offset(self) -> None:
+        at = datetime(2026, 5, 4, 9, 30, tzinfo=timezone(timedelta(hours=2)))
+
+        assert unstructure(NeedEvidence(observed_at=at))["observed_at"] == (
+            "2026-05-04T09:30:00+02:00"
+        )
+
+    def test_dates_are_iso_dates(self) -> None:
+        data = unstructure(TimeframeEvidence(decision_date=date(2026, 8, 20)))
+
+        assert data["decision_date"] == "2026-08-20"
+
+    def test_enums_are_written_as_their_values(self) -> None:
+        assert unstructure(BANT.promotion)["terms"] == "payment_terms"
+
+    def test_a_policy_writes_points_and_probabilities_as_objects_keyed_by_level(self) -> None:
+        data = unstructure(BANT)
+
+        # BANT: need weighs 30 and the need scale gives "expressed" 75 % of it, rounded half up.
+        assert data["need"]["points"]["expressed"] == (30 * 75 + 50) // 100
+        assert data["stage_probabilities"] == {
+            stage.value: BANT.probability(stage) for stage, _ in BANT.stage_probabilities
+        }
+        assert data["freshness"] == "P180D"
+
+    @expensive
+    @given(lfst.policies())
+    def test_a_policy_writes_its_init_fields_and_nothing_it_computes(self, policy: Policy) -> None:
+        data = unstructure(policy)
+
+        assert set(data) == {a.name for a in attrs.fields(Policy) if a.init}
+        assert set(data["need"]) == {"weight", "required", "minimum", "points"}
+
+    @expensive
+    @given(lfst.stages())
+    def test_every_stage_but_a_contact_carries_its_stage(self, value: Stage) -> None:
+        data = unstructure(value)
+
+        if isinstance(value, Contact):
+            assert "stage" not in data
+        else:
+            assert data["stage"] == value.stage.value
+
+    @expensive
+    @given(events)
+    def test_every_event_carries_its_class_name(self, event: Event) -> None:
+        assert unstructure(event)["type"] == type(event).__name__
+
+    def test_a_contact_may_say_it_is_a_contact(self) -> None:
+        data = unstructure(
+            Contact(
+                name="Ada", email="ada@example.com", created_at=datetime(2026, 1, 5, tzinfo=UTC)
+            )
+        )
+
+        assert structure({**data, "stage": "contact"}, Stage) == structure(data, Contact)
+
+    def test_a_bare_criterion_rule_is_read_with_the_enum_its_points_name(self) -> None:
+        rule = structure(unstructure(BANT.timeframe), CriterionRule)
+
+        assert rule == BANT.timeframe
+
+    def test_a_json_number_is_read_as_an_exact_amount(self) -> None:
+        assert from_json('{"amount": 12.10, "currency": "EUR"}', Money) == Money("12.10", "EUR")
+
+    def test_a_policy_file_may_leave_out_what_has_a_default(self) -> None:
+        data = unstructure(BANT)
+        rules = {key: getattr(BANT, key) for key in ("need", "budget", "timeframe", "authority")}
+
+        policy = structure({key: data[key] for key in ("name", *rules)}, Policy)
+
+        assert policy == Policy(name=BANT.name, **rules)
+
+
+class TestDurations:
+    @pytest.mark.parametrize(
+        ("duration", "text"),
+        [
+            (timedelta(days=180), "P180D"),
+            (timedelta(hours=36), "P1DT12H"),
+            (timedelta(minutes=5), "PT5M"),
+            (timedelta(seconds=1, microseconds=500000), "PT1.5S"),
+            (timedelta(0), "PT0S"),
+            (-timedelta(days=1), "-P1D"),
+        ],
+    )
+    def test_durations_are_iso_8601(self, duration: timedelta, text: str) -> None:
+        assert format_duration(duration) == text
+        assert parse_duration(text) == duration
+
+    @given(st.timedeltas())
+    def test_every_duration_round_trips(self, duration: timedelta) -> None:
+        assert parse_duration(format_duration(duration)) == duration
+
+    def test_weeks_and_integer_seconds_are_read(self) -> None:
+        assert parse_duration("P2W") == timedelta(days=14)
+        assert parse_duration(3600) == timedelta(hours=1)
+
+    @pytest.mark.parametrize("text", ["P1Y", "P6M", "P1Y2M3D"])
+    def test_years_and_months_are_refused(self, text: str) -> None:
+        with pytest.raises(ValueError, match="no fixed length"):
+            parse_duration(text)
+
+    @pytest.mark.parametrize("junk", ["", "P", "PT", "P1DT", "180", "1 day", True, 1.5, None])
+    def test_anything_else_is_refused(self, junk: object) -> None:
+        with pytest.raises(ValueError, match="duration"):
+            parse_duration(junk)
+
+
+def _lead_data() -> dict[str, Any]:
+    created = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    contact = Contact(name="Ada Lovelace", email="ada@example.com", created_at=created)
+    return {
+        "stage": "lead",
+        "contact": unstructure(contact),
+        "evidence": unstructure(Evidence()),
+        "history": [],
+    }
+
+
+class TestErrors:
+    def test_every_bad_field_is_reported_with_its_path(self) -> None:
+        data = _lead_data()
+        data["contact"]["email"] = "ada@"
+        data["contact"]["created_at"] = "2026-01-05T09:00:00"
+        data["evidence"]["budget"]["level"] = "plenty"
+        data["evidence"]["budget"]["amount"] = {"amount": 1.5, "currency": "EURO"}
+        data["history"] = [{"type": "LeadFound"}]
+        data["colour"] = "blue"
+
+        with pytest.raises(InvalidRecordError) as caught:
+            structure(data, Stage)
+
+        assert _paths(caught.value) == [
+            "$.contact.created_at",
+            "$.contact.email",
+            "$.evidence.budget.level",
+            "$.evidence.budget.amount.amount",
+            "$.evidence.budget.amount.currency",
+            "$.qualification",
+            "$.history[0].type",
+            "$.colour",
+        ]
+        reasons = {e.path: e.reason for e in caught.value.errors}
+        assert reasons["$.contact.email"] == "not an email address"
+        assert reasons["$.qualification"] == "is required"
+        assert reasons["$.colour"] == "unknown field"
+        assert "float" in reasons["$.evidence.budget.amount.amount"]
+
+    def test_checks_that_span_fields_are_reported_at_the_value(self) -> None:
+        data = _lead_data()["contact"]
+        data["email"] = None
+
+        with pytest.raises(InvalidRecordError) as caught:
+            structure(data, Contact)
+
+        assert _paths(caught.value) == ["$.email"]
+
+    def test_a_policy_reports_every_bad_rule(self) -> None:
+        data = unstructure(BANT)
+        data["need"]["points"]["strong"] = "thirty"
+        data["budget"]["minimum"] = "expressed"  # a need level, not a budget level
+        data["freshness"] = "P1Y"
+
+        with pytest.raises(InvalidRecordError) as caught:
+            structure(data, Policy)
+
+        assert _paths(caught.value) == [
+            "$.need.points.strong",
+            "$.budget.minimum",
+            "$.freshness",
+        ]
+
+    def test_weights_that_do_not_add_up_are_refused(self) -> None:
+        data = unstructure(BANT)
+        data["need"]["weight"] += 1
+        data["need"]["points"]["strong"] += 1
+
+        with pytest.raises(InvalidRecordError, match="add up to 100"):
+            structure(data, Policy)
+
+    @pytest.mark.parametrize(
+        ("value", "kind"),
+        [
+            ({"amount": "5", "currency": "EUR", "cents": 0}, Money),
+            ({"amount": "5"}, Money),
+            ({"amount": True, "currency": "EUR"}, Money),
+            ("5 EUR", Money),
+            ({"level": 3}, NeedEvidence),
+            ({"observed_at": "yesterday"}, NeedEvidence),
+            ({"note": "   "}, NeedEvidence),
+            ({"decision_date": "2026-02-30"}, TimeframeEvidence),
+            ({"stage": "prospect"}, Stage),
+            ({"type": "LeadQualified"}, LeadNurtured),
+            ([], Event),
+        ],
+    )
+    def test_bad_data_raises_one_leadflow_error(self, value: object, kind: Any) -> None:
+        with pytest.raises(InvalidRecordError) as caught:
+            structure(value, kind)
+
+        assert caught.value.errors
+        assert all(e.path.startswith("$") for e in caught.value.errors)
+
+    def test_items_of_a_list_at_the_root_are_reported_by_index(self) -> None:
+        good = _lead_data()["contact"]
+
+        with pytest.raises(InvalidRecordError) as caught:
+            structure([good, {**good, "email": "ada@"}], list[Contact])
+
+        assert _paths(caught.value) == ["$[1].email"]
+
+    def test_text_that_is_not_json_is_reported_at_the_root(self) -> None:
+        with pytest.raises(InvalidRecordError) as caught:
+            from_json("{'name': 'Ada'}", Contact)
+
+        assert _paths(caught.value) == ["$"]
+
+    def test_asking_for_a_type_leadflow_does_not_know_is_a_programming_error(self) -> None:
+        class Unknown:
+            pass
+
+        with pytest.raises(StructureHandlerNotFoundError):
+            structure({}, Unknown)
+
+
+# JSON-like values, with keys that leadflow types use, so fuzzing reaches nested hooks.
+_KEYS = sorted(
+    {
+        a.name
+        for kind in (Policy, CriterionRule, Opportunity, QualificationDecision)
+        for a in attrs.fields(kind)
+    }
+    | {"type", "stage", "amount", "currency", "level", "observed_at", "name", "email"}
+)
+json_like = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.sampled_from(_KEYS) | st.text(max_size=6), children, max_size=5)
+    ),
+    max_leaves=12,
+)
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_JUNK = st.one_of(json_like, st.just([]), st.just({}), st.just(""), st.just(-1))
+
+
+def _locations(data: object, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    """Every key and index inside *data*."""
+    found: list[tuple[str | int, ...]] = []
+    items: list[tuple[str | int, object]] = []
+    if isinstance(data, dict):
+        items = list(data.items())
+    elif isinstance(data, list):
+        items = list(enumerate(data))
+    for key, item in items:
+        found.append((*path, key))
+        found += _locations(item, (*path, key))
+    return found
+
+
+def _get(data: Any, location: tuple[str | int, ...]) -> Any:
+    for key in location:
+        data = data[key]
+    return data
+
+
+def _json_path(location: tuple[str | int, ...]) -> str:
+    """The documented path syntax: .key for a name, ['key'] for other text, [index]."""
+    return "$" + "".join(
+        f"[{k}]" if isinstance(k, int) else f".{k}" if _NAME.fullmatch(k) else f"[{k!r}]"
+        for k in location
+    )
+
+
+def _outcome(data: object, kind: Any) -> InvalidRecordError | None:
+    """Structure *data*; return the error, after checking it is a well-formed report."""
+    try:
+        structure(data, kind)
+    except InvalidRecordError as error:
+        caught = error
+    else:
+        return None
+    assert caught.errors
+    for bad in caught.errors:
+        assert bad.path.startswith("$")
+        assert not bad.reason.startswith("cannot be read"), bad  # a crash inside, caught
+    return caught
+
+
+class TestFuzz:
+    @given(st.sampled_from(TYPES), json_like)
+    def test_arbitrary_data_gives_a_value_or_one_leadflow_error(
+        self, kind: Any, data: object
+    ) -> None:
+        _outcome(data, kind)
+
+    @given(
+        st.sampled_from([Stage, Event, Policy, Contact]),
+        st.dictionaries(st.sampled_from(_KEYS), json_like, max_size=12),
+    )
+    def test_objects_with_the_right_keys_give_a_value_or_one_leadflow_error(
+        self, kind: Any, data: dict[str, Any]
+    ) -> None:
+        _outcome(data, kind)
+
+    @expensive
+    @given(funnel_values | lfst.policies() | simple_values, st.data())
+    def test_a_dropped_or_replaced_field_gives_a_value_or_one_leadflow_error(
+        self, value: object, data: st.DataObject
+    ) -> None:
+        unstructured = unstructure(value)
+        location = data.draw(st.sampled_from(_locations(unstructured)))
+        parent = _get(unstructured, location[:-1])
+        if data.draw(st.booleans()):
+            del parent[location[-1]]
+        else:
+            parent[location[-1]] = data.draw(_JUNK)
+
+        _outcome(unstructured, type(value))
+
+    @expensive
+    @given(funnel_values | lfst.policies() | simple_values, st.data())
+    def test_a_value_replaced_by_an_array_is_reported_at_its_path(
+        self, value: object, data: st.DataObject
+    ) -> None:
+        unstructured = unstructure(value)
+        scalars = [
+            location
+            for location in _locations(unstructured)
+            if not isinstance(_get(unstructured, location), (dict, list))
+        ]
+        location = data.draw(st.sampled_from(scalars))
+        _get(unstructured, location[:-1])[location[-1]] = [data.draw(json_like)]
+
+        error = _outcome(unstructured, type(value))
+
+        assert error is not None
+        assert _json_path(location) in _paths(error)
