@@ -1,0 +1,1127 @@
+"""The qualification rules: laws that hold for any valid policy, and worked BANT examples."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import itertools
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from leadflow import (
+    BANT,
+    AuthorityEvidence,
+    AuthorityLevel,
+    BudgetEvidence,
+    BudgetLevel,
+    Contact,
+    Criterion,
+    Evidence,
+    Grade,
+    InvalidFieldError,
+    LeadflowError,
+    NaiveDatetimeError,
+    NeedEvidence,
+    NeedLevel,
+    Organisation,
+    Policy,
+    PurchaseProcess,
+    PurchaseRole,
+    QualificationDecision,
+    Rating,
+    TimeframeEvidence,
+    TimeframeLevel,
+    Verdict,
+    WrongTypeError,
+    authority_level,
+    effective_timeframe,
+    qualify,
+)
+from leadflow import strategies as lfst
+
+# --------------------------------------------------------------------------------------------
+# Orders and oracles, stated here from the domain rather than read from the code under test
+# --------------------------------------------------------------------------------------------
+
+VERDICT_ORDER = (Verdict.DISQUALIFIED, Verdict.NURTURE, Verdict.QUALIFIED)
+GRADE_ORDER = (Grade.D, Grade.C, Grade.B, Grade.A)
+RATING_ORDER = (Rating.COLD, Rating.WARM, Rating.HOT)
+
+LEVEL_TYPES: dict[Criterion, Any] = {
+    Criterion.NEED: NeedLevel,
+    Criterion.BUDGET: BudgetLevel,
+    Criterion.TIMEFRAME: TimeframeLevel,
+    Criterion.AUTHORITY: AuthorityLevel,
+}
+
+ROLE_PROCESS_PAIRS = tuple(itertools.product(PurchaseRole, PurchaseProcess))
+
+UTC = timezone.utc
+
+
+def examples(share: float) -> settings:
+    """Run *share* of the loaded profile's examples (at least ten).
+
+    Drawing a policy, a contact and evidence from ``leadflow.strategies`` costs about
+    15 ms of CPU, so running every law at the full ``ci`` count (300) would take minutes
+    on a two-core machine. The central laws keep a larger share than the secondary ones.
+    """
+    return settings(max_examples=max(10, int(settings().max_examples * share)))
+
+
+#: The laws that define qualification (bounds, threshold law, monotonicity, explanation).
+CORE = examples(1 / 3)
+#: Laws that restate a narrower rule or are also covered by example tests.
+SECONDARY = examples(1 / 6)
+
+
+class Case(NamedTuple):
+    """One call to qualify: everything it depends on."""
+
+    contact: Contact
+    evidence: Evidence
+    policy: Policy
+    as_of: datetime
+
+    def decide(self) -> QualificationDecision:
+        return qualify(self.contact, self.evidence, self.policy, as_of=self.as_of)
+
+
+AS_OF = lfst.aware_datetimes(min_value=datetime(2004, 1, 1), max_value=datetime(2090, 1, 1))
+
+# qualify reads only the contact's role (TestContact checks this on full lfst.contacts()), and
+# a contact built once from the strategies' parts draws five times faster than lfst.contacts(),
+# which builds its inner strategies anew on every draw.
+CONTACTS = st.builds(
+    Contact,
+    name=lfst.texts(),
+    email=lfst.emails(),
+    created_at=lfst.aware_datetimes(max_value=datetime(2003, 12, 31)),
+    organisation=st.none() | lfst.organisations(),
+    role=st.sampled_from(PurchaseRole),
+)
+
+# lfst.evidence(as_of) also builds its strategies per call (about 8 ms a draw). Evidence drawn
+# once relative to a fixed instant and then moved to a random "now" keeps what the rules look
+# at -- how long before "now" each part was observed -- at a fifth of the cost.
+REFERENCE = datetime(2050, 1, 1, tzinfo=UTC)
+EVIDENCE_BEFORE_REFERENCE = lfst.evidence(REFERENCE)
+
+
+def moved(evidence: Evidence, delta: timedelta) -> Evidence:
+    """*evidence* with every observation time and the decision date moved by *delta*."""
+
+    def move(part: Any) -> Any:
+        if part.observed_at is None:
+            return part
+        return attrs.evolve(part, observed_at=part.observed_at + delta)
+
+    timeframe = move(evidence.timeframe)
+    if timeframe.decision_date is not None:
+        timeframe = attrs.evolve(
+            timeframe, decision_date=timeframe.decision_date + timedelta(days=delta.days)
+        )
+    return Evidence(
+        need=move(evidence.need),
+        budget=move(evidence.budget),
+        timeframe=timeframe,
+        authority=move(evidence.authority),
+    )
+
+
+@st.composite
+def cases(draw: st.DrawFn, policies: st.SearchStrategy[Policy] | None = None) -> Case:
+    as_of = draw(AS_OF)
+    evidence = moved(draw(EVIDENCE_BEFORE_REFERENCE), as_of - REFERENCE)
+    # Decision dates drawn over a century rarely fall within a year of "now"; add some that do.
+    days_ahead = draw(st.none() | st.integers(-40, 800))
+    if days_ahead is not None:
+        dated = attrs.evolve(
+            evidence.timeframe, decision_date=as_of.date() + timedelta(days=days_ahead)
+        )
+        evidence = attrs.evolve(evidence, timeframe=dated)
+    return Case(
+        contact=draw(CONTACTS),
+        evidence=evidence,
+        policy=draw(lfst.policies() if policies is None else policies),
+        as_of=as_of,
+    )
+
+
+def stronger_or_equal(level: Any) -> st.SearchStrategy[Any]:
+    """Levels of the same enum at least as strong as *level* (never empty: it is one)."""
+    return st.sampled_from([m for m in type(level) if m.rank >= level.rank])
+
+
+def weaker_than(level: Any) -> st.SearchStrategy[Any]:
+    """Levels of the same enum strictly weaker than *level* (needs ``level.rank > 0``)."""
+    return st.sampled_from([m for m in type(level) if m.rank < level.rank])
+
+
+def stale(case: Case, criterion: Criterion) -> bool:
+    """Whether the evidence for *criterion* is older than the policy's freshness window."""
+    observed = getattr(case.evidence, criterion.value).observed_at
+    window = case.policy.freshness
+    return observed is not None and window is not None and case.as_of - observed > window
+
+
+def expected_level(case: Case, criterion: Criterion) -> Any:
+    """The level a criterion is scored at: what the evidence says, or unknown when stale."""
+    if stale(case, criterion):
+        return LEVEL_TYPES[criterion].UNKNOWN
+    evidence = case.evidence
+    if criterion is Criterion.NEED:
+        return evidence.need.level
+    if criterion is Criterion.BUDGET:
+        return evidence.budget.level
+    if criterion is Criterion.TIMEFRAME:
+        return effective_timeframe(evidence.timeframe, case.as_of.date(), case.policy.horizon_days)
+    return authority_level(case.contact.role, evidence.authority.process)
+
+
+def requirements_are_met(case: Case) -> bool:
+    """Whether every criterion the policy requires is at its minimum or stronger."""
+    policy = case.policy
+    return all(
+        expected_level(case, c).rank >= policy.rule(c).minimum.rank
+        for c in Criterion
+        if policy.rule(c).required
+    )
+
+
+def points_at(policy: Policy, criterion: Criterion, level: Any) -> int:
+    points: int = dict(policy.rule(criterion).points)[level]
+    return points
+
+
+def best_score(policy: Policy) -> int:
+    return sum(max(n for _, n in policy.rule(c).points) for c in Criterion)
+
+
+# --------------------------------------------------------------------------------------------
+# Laws
+# --------------------------------------------------------------------------------------------
+
+
+class TestScoreBounds:
+    @CORE
+    @given(cases())
+    def test_score_is_between_zero_and_the_best_the_policy_can_give(self, case: Case) -> None:
+        score = case.decide().score
+
+        assert 0 <= score <= best_score(case.policy) <= 100
+
+    @CORE
+    @given(cases())
+    def test_score_is_the_points_of_the_levels_seen(self, case: Case) -> None:
+        expected = sum(points_at(case.policy, c, expected_level(case, c)) for c in Criterion)
+
+        assert case.decide().score == expected
+
+
+class TestExplanation:
+    @CORE
+    @given(cases())
+    def test_one_result_per_criterion_in_policy_order_and_points_sum_to_the_score(
+        self, case: Case
+    ) -> None:
+        decision = case.decide()
+
+        assert [r.name for r in decision.results] == [c.value for c in case.policy.order]
+        assert sum(r.points for r in decision.results) == decision.score
+
+    @CORE
+    @given(cases())
+    def test_each_result_reports_its_rule_the_level_seen_and_whether_it_is_met(
+        self, case: Case
+    ) -> None:
+        decision = case.decide()
+
+        for criterion in Criterion:
+            rule = case.policy.rule(criterion)
+            result = decision.result(criterion)
+            level: Any = result.level
+            assert result.weight == rule.weight
+            assert result.required == rule.required
+            assert result.minimum == rule.minimum
+            assert result.level == expected_level(case, criterion)
+            assert result.points == points_at(case.policy, criterion, result.level)
+            assert result.met == level.at_least(rule.minimum)
+            assert result.met == (level.rank >= rule.minimum.rank)
+            assert result.code == f"{criterion.value}.{result.status.value}"
+        assert decision.codes == tuple(r.code for r in decision.results)
+
+    @CORE
+    @given(cases())
+    def test_next_steps_are_the_unmet_results_steps_in_order_without_repeats(
+        self, case: Case
+    ) -> None:
+        decision = case.decide()
+
+        expected: list[str] = []
+        for result in decision.results:
+            if result.met:
+                assert result.next_step is None
+            else:
+                assert result.next_step
+                if result.next_step not in expected:
+                    expected.append(result.next_step)
+        assert decision.next_steps == tuple(expected)
+
+    @SECONDARY
+    @given(cases())
+    def test_explain_mentions_every_code_the_verdict_and_the_next_steps(self, case: Case) -> None:
+        decision = case.decide()
+        text = decision.explain()
+
+        for code in decision.codes:
+            assert code in text
+        assert decision.verdict.value in text.lower()
+        for step in decision.next_steps:
+            assert step in text
+
+    @SECONDARY
+    @given(cases())
+    def test_the_decision_records_what_it_was_made_on(self, case: Case) -> None:
+        decision = case.decide()
+
+        assert decision.evidence == case.evidence
+        assert decision.as_of == case.as_of
+        assert decision.policy == case.policy.name
+        assert decision.threshold == case.policy.threshold
+
+
+class TestThresholdLaw:
+    @CORE
+    @given(cases())
+    def test_verdict_follows_requirements_and_thresholds(self, case: Case) -> None:
+        decision = case.decide()
+        policy = case.policy
+        requirements_met = requirements_are_met(case)
+
+        if requirements_met and decision.score >= policy.threshold:
+            assert decision.verdict is Verdict.QUALIFIED
+        elif decision.score >= policy.nurture_threshold:
+            assert decision.verdict is Verdict.NURTURE
+        else:
+            assert decision.verdict is Verdict.DISQUALIFIED
+        assert decision.qualified == (decision.verdict is Verdict.QUALIFIED)
+
+    @CORE
+    @given(cases())
+    def test_grade_follows_the_floors_and_only_a_qualified_contact_is_hot(self, case: Case) -> None:
+        decision = case.decide()
+        policy = case.policy
+        score = decision.score
+        a, b, c = policy.grade_floors
+
+        if score >= a:
+            assert decision.grade is Grade.A
+        elif score >= b:
+            assert decision.grade is Grade.B
+        elif score >= c:
+            assert decision.grade is Grade.C
+        else:
+            assert decision.grade is Grade.D
+        if decision.qualified and score >= policy.hot_score:
+            assert decision.rating is Rating.HOT
+        elif score >= policy.warm_score:
+            assert decision.rating is Rating.WARM
+        else:
+            assert decision.rating is Rating.COLD
+
+    @CORE
+    @given(cases())
+    def test_every_band_includes_its_floor(self, case: Case) -> None:
+        score = case.decide().score
+        requirements_met = requirements_are_met(case)
+        floors = (score, score - 1, score - 2) if score >= 2 else (score + 2, score + 1, score)
+        edge = case._replace(
+            policy=attrs.evolve(
+                case.policy,
+                threshold=score,
+                nurture_threshold=score,
+                grade_floors=floors,
+                hot_score=score,
+                warm_score=score,
+            )
+        )
+
+        decision = edge.decide()
+
+        assert decision.score == score
+        assert decision.verdict is (Verdict.QUALIFIED if requirements_met else Verdict.NURTURE)
+        assert decision.rating is (Rating.HOT if requirements_met else Rating.WARM)
+        assert decision.grade is (Grade.A if score >= 2 else Grade.C)
+
+
+def with_authority(case: Case, role: PurchaseRole, process: PurchaseProcess) -> Case:
+    authority = attrs.evolve(case.evidence.authority, process=process)
+    return case._replace(
+        contact=attrs.evolve(case.contact, role=role),
+        evidence=attrs.evolve(case.evidence, authority=authority),
+    )
+
+
+@st.composite
+def improved(draw: st.DrawFn, case: Case, criterion: Criterion) -> tuple[Case, Case]:
+    """A (base, better) pair differing only in *criterion*, the better one at least as strong.
+
+    For the timeframe both use a named level, since a decision date would override it.
+    """
+    evidence = case.evidence
+    if criterion is Criterion.NEED:
+        level = draw(stronger_or_equal(evidence.need.level))
+        better = attrs.evolve(evidence, need=attrs.evolve(evidence.need, level=level))
+        return case, case._replace(evidence=better)
+    if criterion is Criterion.BUDGET:
+        level = draw(stronger_or_equal(evidence.budget.level))
+        better = attrs.evolve(evidence, budget=attrs.evolve(evidence.budget, level=level))
+        return case, case._replace(evidence=better)
+    if criterion is Criterion.TIMEFRAME:
+        named = attrs.evolve(evidence.timeframe, decision_date=None)
+        base = case._replace(evidence=attrs.evolve(evidence, timeframe=named))
+        level = draw(stronger_or_equal(named.level))
+        better = attrs.evolve(evidence, timeframe=attrs.evolve(named, level=level))
+        return base, case._replace(evidence=better)
+    current = authority_level(case.contact.role, evidence.authority.process)
+    role, process = draw(
+        st.sampled_from(
+            [(r, p) for r, p in ROLE_PROCESS_PAIRS if authority_level(r, p).rank >= current.rank]
+        )
+    )
+    return case, with_authority(case, role, process)
+
+
+class TestMonotonicity:
+    @CORE
+    @given(case=cases(), criterion=st.sampled_from(Criterion), data=st.data())
+    def test_better_evidence_never_lowers_score_verdict_grade_or_rating(
+        self, case: Case, criterion: Criterion, data: st.DataObject
+    ) -> None:
+        base, better = data.draw(improved(case, criterion))
+        before, after = base.decide(), better.decide()
+
+        assert after.score >= before.score
+        assert VERDICT_ORDER.index(after.verdict) >= VERDICT_ORDER.index(before.verdict)
+        assert GRADE_ORDER.index(after.grade) >= GRADE_ORDER.index(before.grade)
+        assert RATING_ORDER.index(after.rating) >= RATING_ORDER.index(before.rating)
+
+    @SECONDARY
+    @given(case=cases(), data=st.data())
+    def test_an_earlier_decision_date_never_lowers_the_score(
+        self, case: Case, data: st.DataObject
+    ) -> None:
+        today = case.as_of.date()
+        later = data.draw(lfst.dates(min_value=today, max_value=today + timedelta(days=4000)))
+        sooner = data.draw(lfst.dates(min_value=today, max_value=later))
+
+        def at(when: date) -> QualificationDecision:
+            dated = attrs.evolve(case.evidence.timeframe, decision_date=when)
+            return case._replace(evidence=attrs.evolve(case.evidence, timeframe=dated)).decide()
+
+        assert at(sooner).score >= at(later).score
+
+
+@st.composite
+def requiring(draw: st.DrawFn, criterion: Criterion) -> Policy:
+    """A valid policy in which *criterion* is required at a minimum above unknown."""
+    policy = draw(lfst.policies())
+    rule = policy.rule(criterion)
+    minimum = draw(st.sampled_from([m for m in rule.level_type if m.rank > 0]))
+    changes: dict[str, Any] = {criterion.value: attrs.evolve(rule, required=True, minimum=minimum)}
+    return attrs.evolve(policy, **changes)
+
+
+@st.composite
+def falling_short(draw: st.DrawFn, case: Case, criterion: Criterion) -> Case:
+    """*case* with the evidence for *criterion* below the policy's minimum."""
+    minimum = case.policy.rule(criterion).minimum
+    evidence = case.evidence
+    if criterion is Criterion.AUTHORITY:
+        weaker = [
+            (r, p) for r, p in ROLE_PROCESS_PAIRS if authority_level(r, p).rank < minimum.rank
+        ]
+        return with_authority(case, *draw(st.sampled_from(weaker)))
+    part = attrs.evolve(getattr(evidence, criterion.value), level=draw(weaker_than(minimum)))
+    if criterion is Criterion.TIMEFRAME:
+        part = attrs.evolve(part, decision_date=None)
+    return case._replace(evidence=attrs.evolve(evidence, **{criterion.value: part}))
+
+
+class TestRequiredCriteria:
+    @CORE
+    @given(criterion=st.sampled_from(Criterion), data=st.data())
+    def test_a_required_criterion_below_its_minimum_never_qualifies(
+        self, criterion: Criterion, data: st.DataObject
+    ) -> None:
+        case = data.draw(cases(policies=requiring(criterion)))
+        short = data.draw(falling_short(case, criterion))
+
+        decision = short.decide()
+
+        assert not decision.qualified
+        result = decision.result(criterion)
+        assert not result.met
+        assert result.next_step in decision.next_steps
+
+
+@st.composite
+def bnt_met_evidence(draw: st.DrawFn, as_of: datetime) -> Evidence:
+    """Fresh evidence meeting BANT's need, budget and timeframe minimums; any authority."""
+    fresh = st.none() | st.integers(0, 179 * 24 * 60).map(
+        lambda minutes: as_of - timedelta(minutes=minutes)
+    )
+    return Evidence(
+        need=NeedEvidence(
+            level=draw(stronger_or_equal(BANT.need.minimum)), observed_at=draw(fresh)
+        ),
+        budget=BudgetEvidence(
+            level=draw(stronger_or_equal(BANT.budget.minimum)), observed_at=draw(fresh)
+        ),
+        timeframe=TimeframeEvidence(
+            level=draw(stronger_or_equal(BANT.timeframe.minimum)), observed_at=draw(fresh)
+        ),
+        authority=draw(lfst.authority_evidence(as_of)),
+    )
+
+
+@st.composite
+def bnt_met_cases(draw: st.DrawFn) -> Case:
+    """BANT cases where need, budget and timeframe are met (lead evidence or wider)."""
+    as_of = draw(AS_OF)
+    evidence = draw(lfst.lead_evidence(as_of) | bnt_met_evidence(as_of))
+    return Case(draw(CONTACTS), evidence, BANT, as_of)
+
+
+class TestAuthorityIsOptionalByDefault:
+    @SECONDARY
+    @given(bnt_met_cases())
+    def test_need_budget_and_timeframe_met_qualify_whatever_the_authority(self, case: Case) -> None:
+        for role, process in ROLE_PROCESS_PAIRS:
+            decision = with_authority(case, role, process).decide()
+
+            assert decision.qualified, (role, process, decision.explain())
+
+    @SECONDARY
+    @given(case=bnt_met_cases(), data=st.data())
+    def test_adding_authority_never_lowers_the_score(self, case: Case, data: st.DataObject) -> None:
+        nobody = with_authority(case, PurchaseRole.UNKNOWN, PurchaseProcess.UNKNOWN)
+        base, better = data.draw(improved(case, Criterion.AUTHORITY))
+
+        assert nobody.decide().score <= base.decide().score <= better.decide().score
+        assert better.decide().qualified
+
+    @SECONDARY
+    @given(cases(policies=st.just(BANT)))
+    def test_the_default_policy_is_bant(self, case: Case) -> None:
+        assert qualify(case.contact, case.evidence, as_of=case.as_of) == case.decide()
+
+
+class TestContact:
+    @SECONDARY
+    @given(
+        first=lfst.contacts(),
+        second=lfst.contacts(),
+        evidence=EVIDENCE_BEFORE_REFERENCE,
+        policy=lfst.policies(),
+    )
+    def test_only_the_contacts_role_matters(
+        self, first: Contact, second: Contact, evidence: Evidence, policy: Policy
+    ) -> None:
+        twin = attrs.evolve(second, role=first.role)
+
+        assert qualify(first, evidence, policy, as_of=REFERENCE) == qualify(
+            twin, evidence, policy, as_of=REFERENCE
+        )
+
+
+class TestDeterminism:
+    @SECONDARY
+    @given(cases())
+    def test_the_same_inputs_give_equal_decisions_and_are_left_as_they_were(
+        self, case: Case
+    ) -> None:
+        before = copy.deepcopy(case)
+
+        first, second = case.decide(), case.decide()
+
+        assert first == second
+        assert case == before
+        assert hash(case.policy) == hash(before.policy)
+
+
+def _zones(*keys: str) -> list[tzinfo]:
+    """The time zones named, as far as the system's time zone database has them."""
+    found: list[tzinfo] = []
+    for key in keys:
+        with contextlib.suppress(ZoneInfoNotFoundError):
+            found.append(ZoneInfo(key))
+    return found
+
+
+#: Zones with daylight saving time (Chatham's offset is not a whole number of hours).
+DST_ZONES = _zones("Europe/Berlin", "America/New_York", "Australia/Sydney", "Pacific/Chatham")
+
+
+class TestTimeZones:
+    @pytest.mark.skipif(not DST_ZONES, reason="no time zone database on this machine")
+    @SECONDARY
+    @given(case=cases(), zone=st.sampled_from(DST_ZONES))
+    def test_a_named_zone_decides_like_its_fixed_offset_at_that_instant(
+        self, case: Case, zone: tzinfo
+    ) -> None:
+        zoned = case.as_of.astimezone(zone)
+        offset = zoned.utcoffset()
+        assert offset is not None
+        fixed = zoned.astimezone(timezone(offset))
+
+        assert case._replace(as_of=zoned).decide() == case._replace(as_of=fixed).decide()
+
+    @pytest.mark.skipif(not DST_ZONES, reason="no time zone database on this machine")
+    @pytest.mark.xfail(
+        strict=True,
+        reason="two datetimes sharing a tzinfo subtract as wall-clock times in Python, so "
+        "freshness is measured in local hours, not in elapsed time, across a DST change",
+    )
+    def test_freshness_is_elapsed_time_across_a_change_to_summer_time(self) -> None:
+        berlin = ZoneInfo("Europe/Berlin")
+        # Clocks go forward on 29 March 2026 at 02:00: 11:30 the day before is 23.5 hours
+        # before noon, although the wall clock shows 24.5.
+        as_of = datetime(2026, 3, 29, 12, 0, tzinfo=berlin)
+        observed = datetime(2026, 3, 28, 11, 30, tzinfo=berlin)
+        policy = attrs.evolve(BANT, freshness=timedelta(days=1))
+        evidence = Evidence(need=NeedEvidence(level=NeedLevel.STRONG, observed_at=observed))
+
+        assert as_of.astimezone(UTC) - observed.astimezone(UTC) == timedelta(hours=23, minutes=30)
+        result = qualify(ada(), evidence, policy, as_of=as_of).result(Criterion.NEED)
+        assert result.code == "need.met"
+
+
+@st.composite
+def fresh_windows(draw: st.DrawFn) -> Policy:
+    """Valid policies that always have a freshness window."""
+    policy = draw(lfst.policies())
+    days = draw(st.integers(1, 1000))
+    return attrs.evolve(policy, freshness=timedelta(days=days))
+
+
+def with_observed(case: Case, criterion: Criterion, observed: datetime | None) -> Case:
+    part = attrs.evolve(getattr(case.evidence, criterion.value), observed_at=observed)
+    return case._replace(evidence=attrs.evolve(case.evidence, **{criterion.value: part}))
+
+
+def forgotten(case: Case, criterion: Criterion) -> Case:
+    """*case* with nothing known on *criterion* (for authority: nor the contact's role)."""
+    if criterion is Criterion.AUTHORITY:
+        return with_authority(case, PurchaseRole.UNKNOWN, PurchaseProcess.UNKNOWN)
+    unknown: Any = {
+        Criterion.NEED: NeedEvidence(),
+        Criterion.BUDGET: BudgetEvidence(),
+        Criterion.TIMEFRAME: TimeframeEvidence(),
+    }[criterion]
+    return case._replace(evidence=attrs.evolve(case.evidence, **{criterion.value: unknown}))
+
+
+BACK = st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=2000))
+
+
+class TestDecay:
+    @CORE
+    @given(case=cases(), criterion=st.sampled_from(Criterion), back=BACK)
+    def test_older_evidence_never_scores_higher_than_fresh(
+        self, case: Case, criterion: Criterion, back: timedelta
+    ) -> None:
+        observed = getattr(case.evidence, criterion.value).observed_at
+        older = with_observed(case, criterion, (observed or case.as_of) - back)
+
+        before, after = case.decide(), older.decide()
+
+        assert after.score <= before.score
+        assert VERDICT_ORDER.index(after.verdict) <= VERDICT_ORDER.index(before.verdict)
+
+    @SECONDARY
+    @given(case=cases(), back=BACK)
+    def test_ageing_all_evidence_never_scores_higher(self, case: Case, back: timedelta) -> None:
+        older = case
+        for criterion in Criterion:
+            observed = getattr(case.evidence, criterion.value).observed_at
+            older = with_observed(older, criterion, (observed or case.as_of) - back)
+
+        assert older.decide().score <= case.decide().score
+
+    @CORE
+    @given(
+        case=cases(policies=fresh_windows()),
+        criterion=st.sampled_from(Criterion),
+        beyond=st.timedeltas(min_value=timedelta(microseconds=1), max_value=timedelta(days=900)),
+    )
+    def test_evidence_older_than_the_window_counts_as_unknown(
+        self, case: Case, criterion: Criterion, beyond: timedelta
+    ) -> None:
+        window = case.policy.freshness
+        assert window is not None
+        old = with_observed(case, criterion, case.as_of - window - beyond)
+        rule = case.policy.rule(criterion)
+
+        decision = old.decide()
+        result = decision.result(criterion)
+
+        unknown = LEVEL_TYPES[criterion].UNKNOWN
+        assert result.level is unknown
+        assert result.points == points_at(case.policy, criterion, unknown)
+        # A minimum of "unknown" is met by anything, stale evidence included.
+        status = "met" if rule.minimum.rank == 0 else "stale"
+        assert result.code == f"{criterion.value}.{status}"
+        assert decision.score == forgotten(old, criterion).decide().score
+        assert decision.verdict is forgotten(old, criterion).decide().verdict
+
+    @SECONDARY
+    @given(case=cases(policies=fresh_windows()))
+    def test_evidence_exactly_as_old_as_the_window_is_still_fresh(self, case: Case) -> None:
+        window = case.policy.freshness
+        assert window is not None
+        edge = timeless = case
+        for criterion in Criterion:
+            edge = with_observed(edge, criterion, case.as_of - window)
+            timeless = with_observed(timeless, criterion, None)
+
+        decision = edge.decide()
+
+        assert not any(code.endswith(".stale") for code in decision.codes)
+        assert decision.results == timeless.decide().results
+
+    @SECONDARY
+    @given(case=cases())
+    def test_without_a_window_nothing_goes_stale(self, case: Case) -> None:
+        forever = case._replace(policy=attrs.evolve(case.policy, freshness=None))
+        timeless = forever
+        for criterion in Criterion:
+            timeless = with_observed(timeless, criterion, None)
+
+        decision = forever.decide()
+
+        assert not any(code.endswith(".stale") for code in decision.codes)
+        assert decision.results == timeless.decide().results
+
+
+class TestEffectiveTimeframe:
+    @given(today=lfst.dates(), horizon=st.integers(1, 3660), data=st.data())
+    def test_a_date_within_thirty_days_is_immediate(
+        self, today: date, horizon: int, data: st.DataObject
+    ) -> None:
+        days = data.draw(st.integers(0, min(30, horizon)))
+        evidence = TimeframeEvidence(decision_date=today + timedelta(days=days))
+
+        assert effective_timeframe(evidence, today, horizon) is TimeframeLevel.IMMEDIATE
+
+    @given(today=lfst.dates(), days=st.integers(1, 5000), horizon=st.integers(1, 3660))
+    def test_a_date_in_the_past_is_unknown(self, today: date, days: int, horizon: int) -> None:
+        evidence = TimeframeEvidence(decision_date=today - timedelta(days=days))
+
+        assert effective_timeframe(evidence, today, horizon) is TimeframeLevel.UNKNOWN
+
+    @given(today=lfst.dates(), horizon=st.integers(1, 3660), extra=st.integers(1, 1000))
+    def test_a_date_beyond_the_horizon_is_later(
+        self, today: date, horizon: int, extra: int
+    ) -> None:
+        evidence = TimeframeEvidence(decision_date=today + timedelta(days=horizon + extra))
+
+        assert effective_timeframe(evidence, today, horizon) is TimeframeLevel.LATER
+
+    @given(
+        today=lfst.dates(),
+        ahead=st.integers(0, 4000),
+        further=st.integers(0, 4000),
+        horizon=st.integers(1, 3660),
+    )
+    def test_a_later_date_never_gives_a_stronger_level(
+        self, today: date, ahead: int, further: int, horizon: int
+    ) -> None:
+        sooner = today + timedelta(days=ahead)
+        later = sooner + timedelta(days=further)
+
+        def level(when: date) -> TimeframeLevel:
+            return effective_timeframe(TimeframeEvidence(decision_date=when), today, horizon)
+
+        assert level(later).rank <= level(sooner).rank
+
+    @given(evidence=lfst.timeframe_evidence(), today=lfst.dates(), horizon=st.integers(1, 3660))
+    def test_a_named_level_is_taken_as_it_is(
+        self, evidence: TimeframeEvidence, today: date, horizon: int
+    ) -> None:
+        named = attrs.evolve(evidence, decision_date=None)
+
+        assert effective_timeframe(named, today, horizon) is named.level
+
+    @pytest.mark.parametrize(
+        ("today", "decision_date", "expected"),
+        [
+            # 30 days ahead is the last immediate day; 31 is later in the same quarter.
+            (date(2026, 5, 4), date(2026, 6, 3), TimeframeLevel.IMMEDIATE),
+            (date(2026, 5, 4), date(2026, 6, 4), TimeframeLevel.THIS_QUARTER),
+            # Q2 to Q3.
+            (date(2026, 5, 4), date(2026, 8, 20), TimeframeLevel.NEXT_QUARTER),
+            # First and last day of the same quarter (90 days apart).
+            (date(2026, 4, 1), date(2026, 6, 30), TimeframeLevel.THIS_QUARTER),
+            (date(2026, 4, 1), date(2026, 7, 1), TimeframeLevel.NEXT_QUARTER),
+            # Q2 to Q4 of the same year.
+            (date(2026, 4, 1), date(2026, 12, 31), TimeframeLevel.THIS_YEAR),
+            (date(2026, 4, 1), date(2027, 1, 1), TimeframeLevel.LATER),
+            # Q4 to Q1 of the next year is the next quarter, across the new year.
+            (date(2026, 11, 15), date(2027, 2, 10), TimeframeLevel.NEXT_QUARTER),
+            (date(2026, 12, 31), date(2027, 3, 31), TimeframeLevel.NEXT_QUARTER),
+            # Q4 to Q2 of the next year: not this year.
+            (date(2026, 11, 15), date(2027, 5, 10), TimeframeLevel.LATER),
+            # Q1 to Q3 (this year), and to the next year's Q1 (later).
+            (date(2026, 1, 10), date(2026, 9, 30), TimeframeLevel.THIS_YEAR),
+            (date(2026, 1, 10), date(2027, 1, 10), TimeframeLevel.LATER),
+            # A decision already past says nothing about when they will buy.
+            (date(2026, 5, 4), date(2026, 5, 3), TimeframeLevel.UNKNOWN),
+            (date(2026, 5, 4), date(2026, 5, 4), TimeframeLevel.IMMEDIATE),
+        ],
+    )
+    def test_calendar_examples(
+        self, today: date, decision_date: date, expected: TimeframeLevel
+    ) -> None:
+        evidence = TimeframeEvidence(decision_date=decision_date)
+
+        assert effective_timeframe(evidence, today, horizon_days=365) is expected
+
+    def test_the_horizon_is_inclusive(self) -> None:
+        today = date(2026, 1, 10)
+        sixty_days = TimeframeEvidence(decision_date=date(2026, 3, 11))
+        sixty_one_days = TimeframeEvidence(decision_date=date(2026, 3, 12))
+
+        assert effective_timeframe(sixty_days, today, 60) is TimeframeLevel.THIS_QUARTER
+        assert effective_timeframe(sixty_one_days, today, 60) is TimeframeLevel.LATER
+
+    def test_a_decision_date_overrides_the_named_level(self) -> None:
+        evidence = TimeframeEvidence(
+            level=TimeframeLevel.IMMEDIATE, decision_date=date(2026, 12, 1)
+        )
+
+        assert effective_timeframe(evidence, date(2026, 5, 4), 365) is TimeframeLevel.THIS_YEAR
+
+    def test_qualify_reads_the_decision_date_on_the_day_of_as_of_in_its_own_timezone(
+        self,
+    ) -> None:
+        # 23:30 on 4 May in UTC is already 5 May at UTC+2: a decision date of 4 May is
+        # today in UTC, and already past at UTC+2.
+        evidence = Evidence(timeframe=TimeframeEvidence(decision_date=date(2026, 5, 4)))
+        in_utc = datetime(2026, 5, 4, 23, 30, tzinfo=UTC)
+        east = in_utc.astimezone(timezone(timedelta(hours=2)))
+
+        utc = qualify(ada(), evidence, as_of=in_utc).result(Criterion.TIMEFRAME)
+        later_day = qualify(ada(), evidence, as_of=east).result(Criterion.TIMEFRAME)
+
+        assert utc.level is TimeframeLevel.IMMEDIATE
+        assert later_day.level is TimeframeLevel.UNKNOWN
+
+
+# --------------------------------------------------------------------------------------------
+# Malformed input
+# --------------------------------------------------------------------------------------------
+
+JUNK: st.SearchStrategy[object] = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=10),
+    st.binary(max_size=10),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
+    st.lists(st.integers(), max_size=3),
+    st.dates(),
+    st.datetimes(),
+    st.timedeltas(),
+    st.sampled_from([NeedLevel.STRONG, Criterion.NEED, PurchaseRole.DECISION_MAKER, "BANT"]),
+    st.builds(NeedEvidence),
+    st.builds(TimeframeEvidence),
+)
+ARGUMENTS = ("contact", "evidence", "policy", "as_of")
+
+
+class TestMalformedInput:
+    @SECONDARY
+    @given(
+        case=cases(),
+        criterion=st.sampled_from(Criterion),
+        ahead=st.timedeltas(min_value=timedelta(microseconds=1), max_value=timedelta(days=900)),
+    )
+    def test_evidence_observed_after_as_of_is_refused_naming_the_field(
+        self, case: Case, criterion: Criterion, ahead: timedelta
+    ) -> None:
+        future = with_observed(case, criterion, case.as_of + ahead)
+
+        with pytest.raises(InvalidFieldError) as caught:
+            future.decide()
+
+        assert caught.value.field == f"evidence.{criterion.value}.observed_at"
+        assert caught.value.value == case.as_of + ahead
+
+    def test_budget_observed_after_as_of_names_the_budget(self) -> None:
+        as_of = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
+        budget = BudgetEvidence(level=BudgetLevel.APPROVED, observed_at=as_of + timedelta(hours=1))
+
+        with pytest.raises(InvalidFieldError) as caught:
+            qualify(ada(), Evidence(budget=budget), as_of=as_of)
+
+        assert caught.value.field == "evidence.budget.observed_at"
+        assert caught.value.path == "$.evidence.budget.observed_at"
+
+    @SECONDARY
+    @given(case=cases(), naive=st.datetimes())
+    def test_a_naive_as_of_is_refused(self, case: Case, naive: datetime) -> None:
+        with pytest.raises(NaiveDatetimeError) as caught:
+            qualify(case.contact, case.evidence, case.policy, as_of=naive)
+
+        assert caught.value.field == "as_of"
+
+    @SECONDARY
+    @given(case=cases(), argument=st.sampled_from(ARGUMENTS), junk=JUNK)
+    def test_an_argument_of_the_wrong_type_is_named(
+        self, case: Case, argument: str, junk: object
+    ) -> None:
+        arguments: dict[str, Any] = case._asdict()
+        arguments[argument] = junk
+        as_of = arguments.pop("as_of")
+
+        with pytest.raises(InvalidFieldError) as caught:
+            qualify(**arguments, as_of=as_of)
+
+        assert caught.value.field == argument
+        # A naive datetime given as as_of is the only junk of the right type.
+        naive = argument == "as_of" and isinstance(junk, datetime)
+        assert isinstance(caught.value, NaiveDatetimeError if naive else WrongTypeError)
+
+    @SECONDARY
+    @given(
+        contact=JUNK | CONTACTS,
+        evidence=JUNK | EVIDENCE_BEFORE_REFERENCE,
+        policy=JUNK | lfst.policies(),
+        as_of=JUNK | st.just(REFERENCE),
+    )
+    def test_only_leadflow_errors_come_out(
+        self, contact: Any, evidence: Any, policy: Any, as_of: Any
+    ) -> None:
+        try:
+            decision = qualify(contact, evidence, policy, as_of=as_of)
+        except LeadflowError:
+            return
+        # Every argument was well-formed after all.
+        assert isinstance(decision, QualificationDecision)
+        assert isinstance(contact, Contact)
+        assert isinstance(evidence, Evidence)
+        assert isinstance(policy, Policy)
+
+
+# --------------------------------------------------------------------------------------------
+# Worked examples under BANT, from its published scale: points = (weight * share + 50) // 100
+#
+#   need (30):      unknown 0, none 0, latent 11, expressed 23, strong 30
+#   budget (30):    unknown 0, none 0, insufficient 9, available 24, approved 30
+#   timeframe (25): unknown 0, later 3, this year 13, next quarter 18, this quarter 23,
+#                   immediate 25
+#   authority (15): unknown 0, none 0, adviser 5, influencer 8, shared 12, decider 15
+#
+# Threshold 60, nurture from 35; grades A >= 80, B >= 60, C >= 40; hot >= 75, warm >= 45.
+# --------------------------------------------------------------------------------------------
+
+AS_OF_MAY = datetime(2026, 5, 4, 9, 30, tzinfo=UTC)
+
+
+def ada(
+    role: PurchaseRole = PurchaseRole.UNKNOWN, organisation: str | None = "Analytical Engines"
+) -> Contact:
+    return Contact(
+        name="Ada Lovelace",
+        email="ada@analytical.example",
+        created_at=datetime(2026, 1, 5, tzinfo=UTC),
+        role=role,
+        organisation=None if organisation is None else Organisation(name=organisation),
+    )
+
+
+def bant(
+    need: NeedLevel = NeedLevel.UNKNOWN,
+    budget: BudgetLevel = BudgetLevel.UNKNOWN,
+    timeframe: TimeframeLevel = TimeframeLevel.UNKNOWN,
+    role: PurchaseRole = PurchaseRole.UNKNOWN,
+    process: PurchaseProcess = PurchaseProcess.UNKNOWN,
+) -> QualificationDecision:
+    evidence = Evidence(
+        need=NeedEvidence(level=need),
+        budget=BudgetEvidence(level=budget),
+        timeframe=TimeframeEvidence(level=timeframe),
+        authority=AuthorityEvidence(process=process),
+    )
+    return qualify(ada(role), evidence, BANT, as_of=AS_OF_MAY)
+
+
+class TestWorkedExamplesUnderBant:
+    def test_strong_need_available_budget_this_quarter_and_an_influencer_is_a_hot_a_lead(
+        self,
+    ) -> None:
+        decision = bant(
+            NeedLevel.STRONG,
+            BudgetLevel.AVAILABLE,
+            TimeframeLevel.THIS_QUARTER,
+            PurchaseRole.INFLUENCER,
+        )
+
+        assert decision.score == 30 + 24 + 23 + 8
+        assert decision.verdict is Verdict.QUALIFIED
+        assert decision.grade is Grade.A
+        assert decision.rating is Rating.HOT
+        assert decision.next_steps == ()
+        assert all(r.met for r in decision.results)
+
+    def test_meeting_exactly_the_minimums_without_authority_qualifies_at_the_threshold(
+        self,
+    ) -> None:
+        decision = bant(NeedLevel.EXPRESSED, BudgetLevel.AVAILABLE, TimeframeLevel.THIS_YEAR)
+
+        assert decision.score == 23 + 24 + 13 == 60
+        assert decision.verdict is Verdict.QUALIFIED
+        assert decision.grade is Grade.B
+        assert decision.rating is Rating.WARM
+        assert decision.result(Criterion.AUTHORITY).code == "authority.unconfirmed"
+        assert "identify the decision maker" in decision.next_steps
+
+    def test_nothing_known_is_disqualified_and_asks_for_every_criterion(self) -> None:
+        decision = bant()
+
+        assert decision.score == 0
+        assert decision.verdict is Verdict.DISQUALIFIED
+        assert decision.grade is Grade.D
+        assert decision.rating is Rating.COLD
+        assert decision.codes == (
+            "budget.unconfirmed",
+            "authority.unconfirmed",
+            "need.unconfirmed",
+            "timeframe.unconfirmed",
+        )
+        assert decision.next_steps[:2] == ("confirm budget", "identify the decision maker")
+        assert len(decision.next_steps) == 4
+
+    def test_a_sole_decision_maker_scores_the_full_authority_weight(self) -> None:
+        decision = bant(
+            NeedLevel.EXPRESSED,
+            BudgetLevel.AVAILABLE,
+            TimeframeLevel.THIS_YEAR,
+            PurchaseRole.DECISION_MAKER,
+            PurchaseProcess.INDIVIDUAL,
+        )
+
+        assert decision.score == 23 + 24 + 13 + 15 == 75
+        assert decision.result(Criterion.AUTHORITY).level is AuthorityLevel.DECIDER
+        assert decision.rating is Rating.HOT
+        assert decision.grade is Grade.B
+
+    def test_a_decision_maker_on_a_committee_shares_the_authority(self) -> None:
+        decision = bant(
+            NeedLevel.EXPRESSED,
+            BudgetLevel.AVAILABLE,
+            TimeframeLevel.THIS_YEAR,
+            PurchaseRole.DECISION_MAKER,
+            PurchaseProcess.COMMITTEE,
+        )
+
+        assert decision.score == 23 + 24 + 13 + 12 == 72
+        assert decision.result(Criterion.AUTHORITY).level is AuthorityLevel.SHARED
+        assert decision.verdict is Verdict.QUALIFIED
+        assert decision.rating is Rating.WARM
+
+    def test_a_high_score_without_enough_budget_is_only_nurtured_and_never_hot(self) -> None:
+        decision = bant(
+            NeedLevel.STRONG,
+            BudgetLevel.INSUFFICIENT,
+            TimeframeLevel.IMMEDIATE,
+            PurchaseRole.DECISION_MAKER,
+        )
+
+        assert decision.score == 30 + 9 + 25 + 15 == 79
+        assert decision.verdict is Verdict.NURTURE
+        assert decision.result(Criterion.BUDGET).code == "budget.below_minimum"
+        assert decision.grade is Grade.B
+        assert decision.rating is Rating.WARM
+
+    def test_an_approved_budget_does_not_make_up_for_a_latent_need(self) -> None:
+        decision = bant(
+            NeedLevel.LATENT,
+            BudgetLevel.APPROVED,
+            TimeframeLevel.IMMEDIATE,
+            PurchaseRole.DECISION_MAKER,
+        )
+
+        assert decision.score == 11 + 30 + 25 + 15 == 81
+        assert decision.verdict is Verdict.NURTURE
+        assert decision.grade is Grade.A
+        assert decision.result(Criterion.NEED).code == "need.below_minimum"
+
+    def test_the_nurture_band_starts_at_thirty_five(self) -> None:
+        at_floor = bant(
+            NeedLevel.EXPRESSED, role=PurchaseRole.DECISION_MAKER, process=PurchaseProcess.COMMITTEE
+        )
+        below = bant(
+            NeedLevel.EXPRESSED, timeframe=TimeframeLevel.LATER, role=PurchaseRole.INFLUENCER
+        )
+
+        assert at_floor.score == 23 + 12 == 35
+        assert at_floor.verdict is Verdict.NURTURE
+        assert at_floor.grade is Grade.D
+        assert at_floor.rating is Rating.COLD
+        assert below.score == 23 + 3 + 8 == 34
+        assert below.verdict is Verdict.DISQUALIFIED
+
+    def test_weak_evidence_everywhere_is_disqualified(self) -> None:
+        decision = bant(
+            NeedLevel.LATENT,
+            BudgetLevel.INSUFFICIENT,
+            TimeframeLevel.LATER,
+            PurchaseRole.ADVISER,
+        )
+
+        assert decision.score == 11 + 9 + 3 + 5 == 28
+        assert decision.verdict is Verdict.DISQUALIFIED
+        assert decision.rating is Rating.COLD
+
+    def test_a_decision_date_next_quarter_counts_as_next_quarter(self) -> None:
+        evidence = Evidence(
+            need=NeedEvidence(level=NeedLevel.EXPRESSED),
+            budget=BudgetEvidence(level=BudgetLevel.AVAILABLE),
+            timeframe=TimeframeEvidence(decision_date=date(2026, 8, 20)),
+        )
+
+        decision = qualify(ada(), evidence, as_of=AS_OF_MAY)
+
+        assert decision.result(Criterion.TIMEFRAME).level is TimeframeLevel.NEXT_QUARTER
+        assert decision.score == 23 + 24 + 18 == 65
+        assert decision.qualified
+
+    def test_a_budget_confirmed_seven_months_ago_has_gone_stale(self) -> None:
+        # BANT keeps evidence for 180 days.
+        evidence = Evidence(
+            need=NeedEvidence(level=NeedLevel.EXPRESSED, observed_at=AS_OF_MAY - timedelta(days=2)),
+            budget=BudgetEvidence(
+                level=BudgetLevel.APPROVED, observed_at=AS_OF_MAY - timedelta(days=181)
+            ),
+            timeframe=TimeframeEvidence(level=TimeframeLevel.THIS_YEAR),
+        )
+
+        decision = qualify(ada(), evidence, as_of=AS_OF_MAY)
+        a_day_earlier = qualify(ada(), evidence, as_of=AS_OF_MAY - timedelta(days=1))
+
+        assert decision.result(Criterion.BUDGET).code == "budget.stale"
+        assert decision.score == 23 + 0 + 13 == 36
+        assert decision.verdict is Verdict.NURTURE
+        assert any("budget" in step for step in decision.next_steps)
+        assert a_day_earlier.result(Criterion.BUDGET).code == "budget.met"
+        assert a_day_earlier.score == 23 + 30 + 13 == 66
