@@ -16,6 +16,7 @@ shrinks towards simple values. Times are timezone-aware with fixed offsets.
 
 from __future__ import annotations
 
+import functools
 import string
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, TypeVar
@@ -110,6 +111,8 @@ _offsets = st.integers(min_value=-14 * 60, max_value=14 * 60).map(
 )
 
 
+# Strategies are immutable: build each once and share it (building is the slow part).
+@functools.cache
 def aware_datetimes(
     min_value: datetime = EARLIEST, max_value: datetime = LATEST
 ) -> st.SearchStrategy[datetime]:
@@ -117,11 +120,15 @@ def aware_datetimes(
     return st.datetimes(min_value=min_value, max_value=max_value, timezones=_offsets)
 
 
+# Strategies are immutable: build each once and share it (building is the slow part).
+@functools.cache
 def dates(min_value: date = _FIRST_DAY, max_value: date = _LAST_DAY) -> st.SearchStrategy[date]:
     """Calendar dates."""
     return st.dates(min_value=min_value, max_value=max_value)
 
 
+# Strategies are immutable: build each once and share it (building is the slow part).
+@functools.cache
 def texts(max_size: int = 40) -> st.SearchStrategy[str]:
     """Non-blank text without surrounding whitespace (any Unicode letters)."""
     return (
@@ -135,6 +142,7 @@ _LOCAL = string.ascii_letters + string.digits + "!#$%&'*+/=?^_`{|}~-"
 _LABEL = string.ascii_lowercase + string.digits
 
 
+@functools.cache
 @st.composite
 def emails(draw: st.DrawFn) -> str:
     """Valid email addresses, as leadflow normalises them (lower-case domain)."""
@@ -144,6 +152,7 @@ def emails(draw: st.DrawFn) -> str:
     return ".".join(words) + "@" + ".".join([*labels, tld])
 
 
+@functools.cache
 @st.composite
 def phones(draw: st.DrawFn) -> str:
     """Valid phone numbers, normalised: an optional ``+`` and 7 to 15 digits."""
@@ -151,6 +160,8 @@ def phones(draw: st.DrawFn) -> str:
     return ("+" if draw(st.booleans()) else "") + digits
 
 
+# Strategies are immutable: build each once and share it (building is the slow part).
+@functools.cache
 def money(
     currencies: st.SearchStrategy[str] | None = None, *, max_value: int = 10**9
 ) -> st.SearchStrategy[Money]:
@@ -162,6 +173,8 @@ def money(
     return st.builds(Money, amounts, codes)
 
 
+# Strategies are immutable: build each once and share it (building is the slow part).
+@functools.cache
 def organisations() -> st.SearchStrategy[Organisation]:
     """Organisations, with or without the optional fields."""
     return st.builds(
@@ -195,13 +208,25 @@ def contacts(draw: st.DrawFn, created_before: datetime | None = None) -> Contact
     )
 
 
+# Up to about three years back, so a freshness window sometimes cuts and sometimes not.
+_MINUTES_BACK = st.none() | st.integers(min_value=0, max_value=3 * 366 * 24 * 60)
+# From three months past to three years ahead: every timeframe bucket, and past dates.
+_DAYS_AHEAD = st.none() | st.integers(min_value=-92, max_value=3 * 366)
+
+
 def _observed(as_of: datetime | None) -> st.SearchStrategy[datetime | None]:
     if as_of is None:
         return st.none() | aware_datetimes()
-    # Up to about three years back, so a freshness window sometimes cuts and sometimes not.
-    return st.none() | st.integers(min_value=0, max_value=3 * 366 * 24 * 60).map(
-        lambda minutes: as_of - timedelta(minutes=minutes)
+    return _MINUTES_BACK.map(
+        lambda minutes: None if minutes is None else as_of - timedelta(minutes=minutes)
     )
+
+
+def _decision_dates(as_of: datetime | None) -> st.SearchStrategy[date | None]:
+    if as_of is None:
+        return st.none() | dates()
+    today = as_of.date()
+    return _DAYS_AHEAD.map(lambda days: None if days is None else today + timedelta(days=days))
 
 
 def need_evidence(as_of: datetime | None = None) -> st.SearchStrategy[NeedEvidence]:
@@ -230,7 +255,7 @@ def timeframe_evidence(as_of: datetime | None = None) -> st.SearchStrategy[Timef
     return st.builds(
         TimeframeEvidence,
         level=st.sampled_from(TimeframeLevel),
-        decision_date=st.none() | dates(),
+        decision_date=_decision_dates(as_of),
         observed_at=_observed(as_of),
         note=st.none() | texts(),
     )
