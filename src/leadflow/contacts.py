@@ -235,7 +235,7 @@ class Contact:
                 # head count never needs more than 12 digits.
                 text = employees.strip() if isinstance(employees, str) else ""
                 if text.isdecimal() and len(text) <= 12:
-                    employees = int(employees)
+                    employees = int(text)
                 return Organisation(
                     name=fields["name"],  # type: ignore[arg-type]  # validated inside
                     industry=fields["industry"],  # type: ignore[arg-type]
