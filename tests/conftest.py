@@ -1,0 +1,53 @@
+"""Suite-wide pytest configuration: Hypothesis settings profiles.
+
+Profiles (choose one with ``HYPOTHESIS_PROFILE=<name>`` or ``--hypothesis-profile=<name>``):
+
+``dev``
+    Quick local runs: 50 examples per property. Loaded when nothing else is asked for.
+``ci``
+    300 examples per property, a fresh random seed on every run, and the reproduction blob
+    printed for every failure. Loaded automatically when the ``CI`` environment variable is
+    set. This replaces the ``ci`` profile Hypothesis registers (and auto-loads) itself.
+``default``
+    Hypothesis's own defaults (100 examples) with the deadline switched off.
+
+Every profile sets ``deadline=None``: the suite runs on small shared machines whose timing
+noise would otherwise turn into flaky ``DeadlineExceeded`` failures.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+# Build every profile on Hypothesis's built-in defaults, not on whatever profile happens to
+# be loaded now (Hypothesis has already loaded its own "ci" profile if it detected CI).
+_BASE = settings.get_profile("default")
+
+settings.register_profile("default", parent=_BASE, deadline=None)
+settings.register_profile("dev", parent=_BASE, max_examples=50, deadline=None)
+settings.register_profile(
+    "ci",
+    parent=_BASE,
+    max_examples=300,
+    deadline=None,
+    # A new seed each run explores more of the input space over time; print_blob makes any
+    # failure reproducible with @reproduce_failure.
+    derandomize=False,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+def _wanted_profile() -> str:
+    """Return the profile named by HYPOTHESIS_PROFILE, else "ci" on CI, else "dev"."""
+    explicit = os.environ.get("HYPOTHESIS_PROFILE", "").strip()
+    if explicit:
+        return explicit
+    on_ci = os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+    return "ci" if on_ci else "dev"
+
+
+# An unknown name raises hypothesis.errors.InvalidArgument here, which is what we want.
+settings.load_profile(_wanted_profile())
