@@ -7,12 +7,12 @@ criterion is part of the decision. It raises only for malformed input.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, Final
 
 from leadflow import _validate as v
-from leadflow.contacts import Contact
-from leadflow.decisions import Grade, QualificationDecision, Rating, Verdict
+from leadflow.contacts import Contact, PurchaseRole
+from leadflow.decisions import Grade, Outcome, QualificationDecision, Rating, Verdict, assemble
 from leadflow.errors import InvalidFieldError, WrongTypeError
 from leadflow.evidence import (
     Criterion,
@@ -22,7 +22,7 @@ from leadflow.evidence import (
     authority_level,
 )
 from leadflow.explanation import CriterionResult
-from leadflow.policy import Policy
+from leadflow.policy import Policy, _Compiled
 from leadflow.presets import DEFAULT_POLICY
 
 __all__ = ["effective_timeframe", "qualify"]
@@ -101,10 +101,36 @@ def qualify(
         NaiveDatetimeError: ``as_of`` has no timezone.
         InvalidFieldError: evidence was observed after ``as_of``.
     """
-    _check("contact", contact, Contact)
-    _check("evidence", evidence, Evidence)
-    _check("policy", policy, Policy)
-    v.check_aware("as_of", as_of)
+    if not isinstance(contact, Contact):
+        _check("contact", contact, Contact)
+    if not isinstance(evidence, Evidence):
+        _check("evidence", evidence, Evidence)
+    if not isinstance(policy, Policy):
+        _check("policy", policy, Policy)
+    compiled = policy._compiled
+    # Callers deciding many contacts pass the same as_of again and again: the last
+    # one validated is kept, and is not validated again.
+    if compiled.last_as_of[0] is not as_of:
+        v.check_aware("as_of", as_of)
+        compiled.last_as_of[0] = as_of
+    index = outcome_index(contact.role, evidence, compiled, as_of)
+    if index >= 0:
+        return assemble(compiled.outcomes[index] or outcome_at(policy, index), as_of, evidence)
+    return decide(criterion_results(contact, evidence, policy, as_of), policy, as_of, evidence)
+
+
+def criterion_results(
+    contact: Contact, evidence: Evidence, policy: Policy, as_of: datetime
+) -> tuple[CriterionResult, ...]:
+    """Score each criterion of *evidence* under *policy* at *as_of*, in policy order.
+
+    This is the rule as written. :func:`qualify` takes a compiled shortcut to the
+    same results (see :func:`outcome_index`) and comes here only to raise the error
+    for evidence observed after ``as_of``.
+
+    Raises:
+        InvalidFieldError: evidence was observed after ``as_of``.
+    """
     levels: dict[Criterion, Any] = {
         Criterion.NEED: evidence.need.level,
         Criterion.BUDGET: evidence.budget.level,
@@ -127,13 +153,96 @@ def qualify(
         if stale:
             level = type(level).UNKNOWN
         results.append(policy.result(criterion, level, stale=stale))
-    return decide(tuple(results), policy, as_of, evidence)
+    return tuple(results)
+
+
+_NO_TIME: Final = timedelta(0)
+
+
+def outcome_index(
+    role: PurchaseRole, evidence: Evidence, compiled: _Compiled, as_of: datetime
+) -> int:
+    """Which combination of criterion results *evidence* comes to under a policy.
+
+    The compiled form of :func:`criterion_results` (see ``Policy._compiled``) for a
+    contact with *role*: the same tests on the same values, with the results found
+    by number. Returns -1 when some evidence was observed after *as_of*:
+    :func:`criterion_results` then raises the error, for the first such criterion
+    in policy order.
+    """
+    # One subtraction per observation answers both "stale?" and "after as_of?": a
+    # datetime comparison across time zones costs as much as a subtraction.
+    freshness = compiled.freshness
+    part: Any = evidence.need
+    observed = part.observed_at
+    if observed is None:
+        index = compiled.need[part.level._value_]
+    else:
+        age = as_of - observed
+        if age > freshness:
+            index = compiled.stale[0]
+        elif age < _NO_TIME:
+            return -1
+        else:
+            index = compiled.need[part.level._value_]
+    part = evidence.budget
+    observed = part.observed_at
+    if observed is None:
+        index += compiled.budget[part.level._value_]
+    else:
+        age = as_of - observed
+        if age > freshness:
+            index += compiled.stale[1]
+        elif age < _NO_TIME:
+            return -1
+        else:
+            index += compiled.budget[part.level._value_]
+    part = evidence.timeframe
+    observed = part.observed_at
+    age = _NO_TIME if observed is None else as_of - observed
+    if age > freshness:
+        index += compiled.stale[2]
+    elif age < _NO_TIME:
+        return -1
+    elif part.decision_date is None:
+        index += compiled.timeframe[part.level._value_]
+    else:
+        level = effective_timeframe(part, as_of.date(), compiled.horizon_days)
+        index += compiled.timeframe[level._value_]
+    part = evidence.authority
+    observed = part.observed_at
+    if observed is None:
+        index += compiled.authority[role._value_][part.process._value_]
+    else:
+        age = as_of - observed
+        if age > freshness:
+            index += compiled.stale[3]
+        elif age < _NO_TIME:
+            return -1
+        else:
+            index += compiled.authority[role._value_][part.process._value_]
+    return index
+
+
+def outcome_at(policy: Policy, index: int) -> Outcome:
+    """What the combination of results numbered *index* decides under *policy*."""
+    compiled = policy._compiled
+    outcome: Outcome | None = compiled.outcomes[index]
+    if outcome is None:
+        outcome = outcome_of(compiled.results(index), policy)
+        compiled.outcomes[index] = outcome
+    return outcome
 
 
 def decide(
     results: tuple[CriterionResult, ...], policy: Policy, as_of: datetime, evidence: Evidence
 ) -> QualificationDecision:
     """Turn per-criterion results into the decision (the threshold law lives here)."""
+    return assemble(outcome_of(results, policy), as_of, evidence)
+
+
+def outcome_of(results: tuple[CriterionResult, ...], policy: Policy) -> Outcome:
+    """Everything a decision on *results* holds but the time and the evidence."""
     score = sum(r.points for r in results)
     requirements_met = all(r.met for r in results if r.required)
     if requirements_met and score >= policy.threshold:
@@ -152,15 +261,13 @@ def decide(
     for result in results:
         if result.next_step is not None and result.next_step not in steps:
             steps.append(result.next_step)
-    return QualificationDecision(
-        verdict=verdict,
-        score=score,
-        grade=_grade(score, policy.grade_floors),
-        rating=rating,
-        results=results,
-        next_steps=tuple(steps),
-        policy=policy.name,
-        threshold=policy.threshold,
-        as_of=as_of,
-        evidence=evidence,
+    return (
+        verdict,
+        score,
+        _grade(score, policy.grade_floors),
+        rating,
+        results,
+        tuple(steps),
+        policy.name,
+        policy.threshold,
     )

@@ -1,0 +1,1 @@
+"""The leadflow benchmark suite: ``python -m benchmarks.run`` (see docs/performance.md)."""

@@ -1,0 +1,137 @@
+"""The in-process paths of the benchmark, each from its own ready input to its own output.
+
+Every path is a :class:`Path`: ``prepare`` turns the generated records into the
+input the path starts from (not timed), ``run`` decides them all (timed), and
+``verdicts`` reads ``(verdict, score)`` pairs back out of the output (not timed), so
+that every path can be checked against path (a) on every record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any, NamedTuple
+
+from benchmarks import data, handwritten
+from leadflow import (
+    AuthorityEvidence,
+    BudgetEvidence,
+    BudgetLevel,
+    Contact,
+    ContactId,
+    Evidence,
+    Money,
+    NeedEvidence,
+    NeedLevel,
+    Organisation,
+    PurchaseProcess,
+    PurchaseRole,
+    TimeframeEvidence,
+    TimeframeLevel,
+    qualify,
+)
+from leadflow.batch import qualify_many
+from leadflow.records import parse_record
+
+Verdicts = list[tuple[str, int]]
+
+
+class Path(NamedTuple):
+    """One way of deciding the generated records."""
+
+    key: str
+    title: str
+    prepare: Callable[[Sequence[dict[str, str]]], Any]
+    run: Callable[[Any, datetime], Any]
+    verdicts: Callable[[Any], Verdicts]
+
+
+def _datetime(text: str) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def leadflow_pairs(records: Sequence[dict[str, str]]) -> list[tuple[Contact, Evidence]]:
+    """Build each record's contact and evidence with leadflow's strict constructors."""
+    pairs = []
+    for record in records:
+        amount = record["budget_amount"]
+        decision_date = record["decision_date"]
+        contact = Contact(
+            id=ContactId(record["id"]),
+            name=record["name"],
+            email=record["email"] or None,
+            phone=record["phone"] or None,
+            organisation=Organisation(name=record["organisation"])
+            if record["organisation"]
+            else None,
+            job_title=record["job_title"],
+            role=PurchaseRole(record["role"] or "unknown"),
+            created_at=datetime.fromisoformat(record["created_at"]),
+        )
+        evidence = Evidence(
+            need=NeedEvidence(
+                level=NeedLevel(record["need"] or "unknown"),
+                observed_at=_datetime(record["need_observed_at"]),
+            ),
+            budget=BudgetEvidence(
+                level=BudgetLevel(record["budget"] or "unknown"),
+                amount=Money(amount, record["budget_currency"]) if amount else None,
+                observed_at=_datetime(record["budget_observed_at"]),
+            ),
+            timeframe=TimeframeEvidence(
+                level=TimeframeLevel(record["timeframe"] or "unknown"),
+                decision_date=date.fromisoformat(decision_date) if decision_date else None,
+                observed_at=_datetime(record["timeframe_observed_at"]),
+            ),
+            authority=AuthorityEvidence(
+                process=PurchaseProcess(record["purchase_process"] or "unknown"),
+                observed_at=_datetime(record["authority_observed_at"]),
+            ),
+        )
+        pairs.append((contact, evidence))
+    return pairs
+
+
+def _ready(records: Sequence[dict[str, str]]) -> list[dict[str, Any]]:
+    return [data.ready(record) for record in records]
+
+
+def _run_handwritten(records: list[dict[str, Any]], as_of: datetime) -> Verdicts:
+    return handwritten.decide_all(records, as_of)
+
+
+def _run_qualify(pairs: list[tuple[Contact, Evidence]], as_of: datetime) -> list[Any]:
+    return [qualify(contact, evidence, as_of=as_of) for contact, evidence in pairs]
+
+
+def _run_batch(pairs: list[tuple[Contact, Evidence]], as_of: datetime) -> list[Any]:
+    return list(qualify_many(pairs, as_of=as_of))
+
+
+def _run_records(records: Sequence[dict[str, str]], as_of: datetime) -> list[Any]:
+    decisions = []
+    for record in records:
+        parsed = parse_record(record)
+        decisions.append(qualify(parsed.contact, parsed.evidence, as_of=as_of))
+    return decisions
+
+
+def _same(output: Verdicts) -> Verdicts:
+    return output
+
+
+def _read(output: list[Any]) -> Verdicts:
+    return [(decision.verdict.value, decision.score) for decision in output]
+
+
+def _list(records: Sequence[dict[str, str]]) -> list[dict[str, str]]:
+    return list(records)
+
+
+#: Every in-process path, in report order.
+PATHS: tuple[Path, ...] = (
+    Path("a", "hand-written Python (dicts, BANT by hand)", _ready, _run_handwritten, _same),
+    Path("b", "leadflow.qualify, full explained decision", leadflow_pairs, _run_qualify, _read),
+    Path("c", "leadflow.batch.qualify_many (explain on demand)", leadflow_pairs, _run_batch, _read),
+    Path("d", "records.parse_record + qualify, from flat dicts", _list, _run_records, _read),
+)
