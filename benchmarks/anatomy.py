@@ -34,7 +34,7 @@ def measure(records: Sequence[dict[str, str]], repeat: int) -> dict[str, float]:
     ready = [data.ready(record) for record in records]
     pairs = leadflow_pairs(records)
     compiled = policy._compiled
-    indices = [outcome_index(c.role, e, compiled, as_of) for c, e in pairs]
+    indices = [outcome_index(c.role, e, compiled, as_of, as_of) for c, e in pairs]
     outcomes = [outcome_at(policy, index) for index in indices]
     verdicts = [(outcome[0].value, outcome[1]) for outcome in outcomes]
     new = tuple.__new__
@@ -43,7 +43,7 @@ def measure(records: Sequence[dict[str, str]], repeat: int) -> dict[str, float]:
         return handwritten.decide_all(ready, as_of)
 
     def rule() -> object:
-        return [outcome_index(c.role, e, compiled, as_of) for c, e in pairs]
+        return [outcome_index(c.role, e, compiled, as_of, as_of) for c, e in pairs]
 
     def result_tuples() -> object:
         return [(verdict, score) for verdict, score in verdicts]

@@ -7,7 +7,7 @@ caller can tell which field of which value was wrong.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -36,6 +36,16 @@ def check_aware(field: str, value: object) -> datetime:
     if not is_aware(value):
         raise NaiveDatetimeError(field, value, "datetime has no timezone")
     return value
+
+
+def instant(value: datetime) -> datetime:
+    """*value* with a fixed UTC offset, for measuring elapsed time.
+
+    Two datetimes that share a tzinfo subtract and compare as wall-clock times,
+    which is wrong across a daylight-saving change; with a fixed offset (or
+    different tzinfos) Python measures real elapsed time.
+    """
+    return value if type(value.tzinfo) is timezone else value.astimezone(timezone.utc)
 
 
 def aware(_: object, attribute: attrs.Attribute[Any], value: object) -> None:

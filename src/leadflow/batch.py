@@ -30,8 +30,8 @@ DISQUALIFIED: score 0/100 (threshold 60), grade D, cold
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timedelta
-from typing import Any, NamedTuple, NoReturn
+from datetime import datetime
+from typing import NamedTuple, NoReturn
 
 from leadflow import _validate as v
 from leadflow.contacts import Contact
@@ -41,9 +41,10 @@ from leadflow.evidence import Evidence
 from leadflow.policy import Policy
 from leadflow.presets import DEFAULT_POLICY
 from leadflow.qualification import (
+    check_type,
     criterion_results,
-    effective_timeframe,
     outcome_at,
+    outcome_index,
     qualify,
 )
 
@@ -118,10 +119,7 @@ def qualify_many(
         InvalidFieldError: a pair's evidence was observed after ``as_of`` (when
             that pair is reached).
     """
-    if not isinstance(policy, Policy):
-        raise WrongTypeError(
-            "policy", policy, f"expected a {Policy.__name__}, not {v.type_name(policy)}"
-        )
+    check_type("policy", policy, Policy)
     v.check_aware("as_of", as_of)
     return _decide_all(pairs, policy, as_of)
 
@@ -129,20 +127,11 @@ def qualify_many(
 def _decide_all(
     pairs: Iterable[tuple[Contact, Evidence]], policy: Policy, as_of: datetime
 ) -> Iterator[BatchResult]:
-    # The loop is qualification.outcome_index written out inline, with everything
-    # that does not change from pair to pair hoisted: a function call per pair would
-    # cost as much as deciding it. tests/test_batch.py holds it to qualify().
+    # What does not change from pair to pair is looked up once; each pair costs one
+    # compiled lookup (qualification.outcome_index) and one small tuple.
     compiled = policy._compiled
-    need_codes = compiled.need
-    budget_codes = compiled.budget
-    timeframe_codes = compiled.timeframe
-    authority_codes = compiled.authority
-    need_stale, budget_stale, timeframe_stale, authority_stale = compiled.stale
-    horizon = compiled.horizon_days
-    freshness = compiled.freshness
     outcomes = compiled.outcomes
-    today = as_of.date()
-    no_time = timedelta(0)
+    now = v.instant(as_of)
     new = tuple.__new__
     for pair in pairs:
         try:
@@ -150,60 +139,12 @@ def _decide_all(
         except (TypeError, ValueError):
             raise WrongTypeError("pair", pair, "expected a (contact, evidence) pair") from None
         if not isinstance(contact, Contact):
-            raise WrongTypeError(
-                "contact", contact, f"expected a Contact, not {v.type_name(contact)}"
-            )
+            check_type("contact", contact, Contact)
         if not isinstance(evidence, Evidence):
-            raise WrongTypeError(
-                "evidence", evidence, f"expected a Evidence, not {v.type_name(evidence)}"
-            )
-        part: Any = evidence.need
-        observed = part.observed_at
-        if observed is None:
-            index = need_codes[part.level._value_]
-        else:
-            age = as_of - observed
-            if age > freshness:
-                index = need_stale
-            elif age < no_time:
-                _refuse(contact, evidence, policy, as_of)
-            else:
-                index = need_codes[part.level._value_]
-        part = evidence.budget
-        observed = part.observed_at
-        if observed is None:
-            index += budget_codes[part.level._value_]
-        else:
-            age = as_of - observed
-            if age > freshness:
-                index += budget_stale
-            elif age < no_time:
-                _refuse(contact, evidence, policy, as_of)
-            else:
-                index += budget_codes[part.level._value_]
-        part = evidence.timeframe
-        observed = part.observed_at
-        age = no_time if observed is None else as_of - observed
-        if age > freshness:
-            index += timeframe_stale
-        elif age < no_time:
+            check_type("evidence", evidence, Evidence)
+        index = outcome_index(contact.role, evidence, compiled, as_of, now)
+        if index < 0:
             _refuse(contact, evidence, policy, as_of)
-        elif part.decision_date is None:
-            index += timeframe_codes[part.level._value_]
-        else:
-            index += timeframe_codes[effective_timeframe(part, today, horizon)._value_]
-        part = evidence.authority
-        observed = part.observed_at
-        if observed is None:
-            index += authority_codes[contact.role._value_][part.process._value_]
-        else:
-            age = as_of - observed
-            if age > freshness:
-                index += authority_stale
-            elif age < no_time:
-                _refuse(contact, evidence, policy, as_of)
-            else:
-                index += authority_codes[contact.role._value_][part.process._value_]
         outcome = outcomes[index] or outcome_at(policy, index)
         yield new(BatchResult, (contact, evidence, outcome[0], outcome[1], policy, as_of))
 

@@ -9,7 +9,7 @@ displace) and its need is strong -- and it still qualifies. The policy's
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from leadflow import _validate as v
@@ -56,11 +56,12 @@ def can_promote(
     qualification = qualify(lead.contact, lead.evidence, policy, as_of=as_of)
     stale = False
     if signals.observed_at is not None:
-        if signals.observed_at > as_of:
+        age = v.instant(as_of) - signals.observed_at
+        if age < timedelta(0):
             raise InvalidFieldError(
                 "signals.observed_at", signals.observed_at, "observed after as_of"
             )
-        stale = policy.freshness is not None and as_of - signals.observed_at > policy.freshness
+        stale = policy.freshness is not None and age > policy.freshness
     gate = policy.promotion
     need = qualification.result(Criterion.NEED)
     results: list[CriterionResult] = [

@@ -72,9 +72,12 @@ def _grade(score: int, floors: tuple[int, int, int]) -> Grade:
     return Grade.D
 
 
-def _check(field: str, value: object, kind: type) -> None:
+def check_type(field: str, value: object, kind: type) -> None:
+    """Raise :class:`WrongTypeError` unless *value* is a *kind*."""
     if not isinstance(value, kind):
-        raise WrongTypeError(field, value, f"expected a {kind.__name__}, not {v.type_name(value)}")
+        name = kind.__name__
+        article = "an" if name[:1] in "AEIOU" else "a"
+        raise WrongTypeError(field, value, f"expected {article} {name}, not {v.type_name(value)}")
 
 
 def qualify(
@@ -102,18 +105,18 @@ def qualify(
         InvalidFieldError: evidence was observed after ``as_of``.
     """
     if not isinstance(contact, Contact):
-        _check("contact", contact, Contact)
+        check_type("contact", contact, Contact)
     if not isinstance(evidence, Evidence):
-        _check("evidence", evidence, Evidence)
+        check_type("evidence", evidence, Evidence)
     if not isinstance(policy, Policy):
-        _check("policy", policy, Policy)
+        check_type("policy", policy, Policy)
     compiled = policy._compiled
     # Callers deciding many contacts pass the same as_of again and again: the last
     # one validated is kept, and is not validated again.
     if compiled.last_as_of[0] is not as_of:
         v.check_aware("as_of", as_of)
         compiled.last_as_of[0] = as_of
-    index = outcome_index(contact.role, evidence, compiled, as_of)
+    index = outcome_index(contact.role, evidence, compiled, as_of, v.instant(as_of))
     if index >= 0:
         return assemble(compiled.outcomes[index] or outcome_at(policy, index), as_of, evidence)
     return decide(criterion_results(contact, evidence, policy, as_of), policy, as_of, evidence)
@@ -131,6 +134,7 @@ def criterion_results(
     Raises:
         InvalidFieldError: evidence was observed after ``as_of``.
     """
+    now = v.instant(as_of)
     levels: dict[Criterion, Any] = {
         Criterion.NEED: evidence.need.level,
         Criterion.BUDGET: evidence.budget.level,
@@ -144,11 +148,12 @@ def criterion_results(
         observed = evidence.observed(criterion)
         stale = False
         if observed is not None:
-            if observed > as_of:
+            age = now - observed
+            if age < timedelta(0):
                 raise InvalidFieldError(
                     f"evidence.{criterion.value}.observed_at", observed, "observed after as_of"
                 )
-            stale = policy.freshness is not None and as_of - observed > policy.freshness
+            stale = policy.freshness is not None and age > policy.freshness
         level = levels[criterion]
         if stale:
             level = type(level).UNKNOWN
@@ -160,13 +165,15 @@ _NO_TIME: Final = timedelta(0)
 
 
 def outcome_index(
-    role: PurchaseRole, evidence: Evidence, compiled: _Compiled, as_of: datetime
+    role: PurchaseRole, evidence: Evidence, compiled: _Compiled, as_of: datetime, now: datetime
 ) -> int:
     """Which combination of criterion results *evidence* comes to under a policy.
 
     The compiled form of :func:`criterion_results` (see ``Policy._compiled``) for a
     contact with *role*: the same tests on the same values, with the results found
-    by number. Returns -1 when some evidence was observed after *as_of*:
+    by number. *now* is *as_of* with a fixed offset (see :func:`_validate.instant`),
+    against which ages are measured. Returns -1 when some evidence was observed
+    after *as_of*:
     :func:`criterion_results` then raises the error, for the first such criterion
     in policy order.
     """
@@ -178,7 +185,7 @@ def outcome_index(
     if observed is None:
         index = compiled.need[part.level._value_]
     else:
-        age = as_of - observed
+        age = now - observed
         if age > freshness:
             index = compiled.stale[0]
         elif age < _NO_TIME:
@@ -190,7 +197,7 @@ def outcome_index(
     if observed is None:
         index += compiled.budget[part.level._value_]
     else:
-        age = as_of - observed
+        age = now - observed
         if age > freshness:
             index += compiled.stale[1]
         elif age < _NO_TIME:
@@ -199,7 +206,7 @@ def outcome_index(
             index += compiled.budget[part.level._value_]
     part = evidence.timeframe
     observed = part.observed_at
-    age = _NO_TIME if observed is None else as_of - observed
+    age = _NO_TIME if observed is None else now - observed
     if age > freshness:
         index += compiled.stale[2]
     elif age < _NO_TIME:
@@ -214,7 +221,7 @@ def outcome_index(
     if observed is None:
         index += compiled.authority[role._value_][part.process._value_]
     else:
-        age = as_of - observed
+        age = now - observed
         if age > freshness:
             index += compiled.stale[3]
         elif age < _NO_TIME:
