@@ -9,6 +9,7 @@ that was known along the way.
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
+from leadflow.batch import BatchResult, qualify_many
 from leadflow.contacts import (
     Contact,
     ContactId,
@@ -113,6 +114,7 @@ __all__ = [
     "PRESETS",
     "AuthorityEvidence",
     "AuthorityLevel",
+    "BatchResult",
     "BudgetEvidence",
     "BudgetLevel",
     "Contact",
@@ -189,6 +191,7 @@ __all__ = [
     "nurture",
     "promote",
     "qualify",
+    "qualify_many",
     "reassess",
     "requalify",
     "stage_of",
