@@ -57,6 +57,7 @@ from leadflow.lifecycle import (
     lose,
     nurture,
     reassess,
+    requalify,
     to_lead,
     win,
 )
@@ -427,15 +428,24 @@ _STEP = timedelta(days=1)
 
 @st.composite
 def leads(draw: st.DrawFn) -> Lead:
-    """Open leads, qualified under the default policy (some reassessed on new evidence)."""
+    """Open leads, qualified under the default policy.
+
+    Some took a longer way: reassessed on new evidence, or nurtured and re-qualified.
+    """
     as_of = draw(aware_datetimes(min_value=datetime(2004, 1, 1), max_value=datetime(2090, 1, 1)))
     contact = draw(contacts(created_before=as_of))
     lead, _ = to_lead(
         contact, draw(lead_evidence(as_of)), as_of=as_of, by=draw(st.none() | texts())
     )
-    if draw(st.booleans()):
-        later = as_of + _STEP
+    way = draw(st.sampled_from(["direct", "reassessed", "requalified"]))
+    later = as_of + _STEP
+    if way == "reassessed":
         lead, _ = reassess(lead, draw(lead_evidence(later)), as_of=later)
+    elif way == "requalified":
+        nurtured, _ = nurture(
+            lead, as_of=later, decision=draw(st.none() | st.just(lead.qualification))
+        )
+        lead, _ = requalify(nurtured, draw(lead_evidence(later + _STEP)), as_of=later + _STEP)
     return lead
 
 
