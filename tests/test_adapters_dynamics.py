@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from adapter_support import AS_OF, decided, promoted
 from leadflow import (
     AuthorityEvidence,
     BudgetEvidence,
@@ -30,24 +31,17 @@ from leadflow import (
     Opportunity,
     OpportunityStage,
     Organisation,
-    PromotionSignals,
     PurchaseProcess,
     PurchaseRole,
     QualificationDecision,
     Rating,
-    RelationshipLevel,
-    RequirementsLevel,
     SupplierStatus,
     TermsLevel,
     TimeframeEvidence,
     TimeframeLevel,
     Verdict,
     WrongTypeError,
-    advance,
     lose,
-    promote,
-    qualify,
-    to_lead,
     win,
 )
 from leadflow import strategies as lfst
@@ -56,7 +50,6 @@ from leadflow.adapters.dynamics import DynamicsMapping
 from leadflow.stages import FunnelStage
 
 UTC = timezone.utc
-AS_OF = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
 GBP = DynamicsMapping(currency="GBP")
 
 # A lead as the Dataverse Web API returns it (GET /leads(<id>)), written by hand from the
@@ -122,12 +115,6 @@ LEAD_BODY: dict[str, Any] = {
 # The option-set codes, written out from the lead entity reference.
 RATING_CODE = {Rating.HOT: 1, Rating.WARM: 2, Rating.COLD: 3}
 NEED_CODE = {NeedLevel.STRONG: 0, NeedLevel.EXPRESSED: 1, NeedLevel.LATENT: 2, NeedLevel.NONE: 3}
-
-
-def decided(crm_lead: CrmLead, verdict: Verdict, rating: Rating) -> QualificationDecision:
-    """A real decision on *crm_lead*, set to the verdict and rating a test needs."""
-    decision = qualify(crm_lead.contact, crm_lead.evidence, as_of=AS_OF)
-    return attrs.evolve(decision, verdict=verdict, rating=rating)
 
 
 class TestReadingALead:
@@ -529,23 +516,16 @@ def build_opportunity() -> Opportunity:
         timeframe=TimeframeEvidence(level=TimeframeLevel.THIS_QUARTER),
         authority=AuthorityEvidence(process=PurchaseProcess.COMMITTEE),
     )
-    lead, _ = to_lead(contact, evidence, as_of=AS_OF)
-    signals = PromotionSignals(
-        relationship=RelationshipLevel.ESTABLISHED,
-        requirements=RequirementsLevel.SPECIFIED,
+    return promoted(
+        contact,
+        evidence,
         terms=TermsLevel.CONTRACT,
         supplier=SupplierStatus.DROPPED,
-    )
-    opportunity, _ = promote(
-        lead,
-        signals,
-        as_of=AS_OF + timedelta(days=1),
-        estimated_value=Money("48000.50", "GBP"),
-        expected_close=date(2026, 3, 31),
+        value=Money("48000.50", "GBP"),
+        close=date(2026, 3, 31),
         name="Fleet telematics",
+        step=OpportunityStage.PROPOSE,
     )
-    opportunity, _ = advance(opportunity, OpportunityStage.PROPOSE, as_of=AS_OF + timedelta(days=2))
-    return opportunity
 
 
 # The opportunity above: strong need (0), approved budget (3), this quarter (1), committee

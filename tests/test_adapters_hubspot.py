@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from adapter_support import AS_OF, decided, promoted
 from leadflow import (
     AuthorityEvidence,
     BudgetEvidence,
@@ -27,24 +28,17 @@ from leadflow import (
     Opportunity,
     OpportunityStage,
     Organisation,
-    PromotionSignals,
     PurchaseProcess,
     PurchaseRole,
     QualificationDecision,
     Rating,
-    RelationshipLevel,
-    RequirementsLevel,
     SupplierStatus,
     TermsLevel,
     TimeframeEvidence,
     TimeframeLevel,
     Verdict,
     WrongTypeError,
-    advance,
     lose,
-    promote,
-    qualify,
-    to_lead,
     win,
 )
 from leadflow import strategies as lfst
@@ -53,7 +47,6 @@ from leadflow.adapters.hubspot import HubSpotMapping
 from leadflow.stages import FunnelStage
 
 UTC = timezone.utc
-AS_OF = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
 
 # A portal with custom contact properties for the criteria. HubSpot sends every value as
 # a string, a single checkbox as "true" or "false".
@@ -127,11 +120,6 @@ def with_properties(**changes: Any) -> dict[str, Any]:
 
 def body_with(**changes: Any) -> dict[str, Any]:
     return {"properties": {**CONTACT_BODY["properties"], **changes}}
-
-
-def decided(crm_lead: CrmLead, verdict: Verdict, rating: Rating) -> QualificationDecision:
-    decision = qualify(crm_lead.contact, crm_lead.evidence, as_of=AS_OF)
-    return attrs.evolve(decision, verdict=verdict, rating=rating)
 
 
 class TestReadingAContact:
@@ -339,23 +327,16 @@ def build_opportunity() -> Opportunity:
         budget=BudgetEvidence(level=BudgetLevel.AVAILABLE),
         timeframe=TimeframeEvidence(level=TimeframeLevel.NEXT_QUARTER),
     )
-    lead, _ = to_lead(contact, evidence, as_of=AS_OF)
-    signals = PromotionSignals(
-        relationship=RelationshipLevel.ESTABLISHED,
-        requirements=RequirementsLevel.SPECIFIED,
+    return promoted(
+        contact,
+        evidence,
         terms=TermsLevel.PAYMENT_TERMS,
         supplier=SupplierStatus.DROPPED,
-    )
-    opportunity, _ = promote(
-        lead,
-        signals,
-        as_of=AS_OF + timedelta(days=1),
-        estimated_value=Money("50000.00", "EUR"),
-        expected_close=date(2026, 5, 29),
+        value=Money("50000.00", "EUR"),
+        close=date(2026, 5, 29),
         name="Kernel Co - support contract",
+        step=OpportunityStage.CLOSE,
     )
-    opportunity, _ = advance(opportunity, OpportunityStage.CLOSE, as_of=AS_OF + timedelta(days=2))
-    return opportunity
 
 
 CLOSED_AT = datetime(2026, 2, 3, 15, 30, 12, 345000, tzinfo=timezone(timedelta(hours=1)))

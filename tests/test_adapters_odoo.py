@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from adapter_support import AS_OF, decided, promoted
 from leadflow import (
     AuthorityEvidence,
     BudgetEvidence,
@@ -27,13 +28,10 @@ from leadflow import (
     Opportunity,
     OpportunityStage,
     Organisation,
-    PromotionSignals,
     PurchaseProcess,
     PurchaseRole,
     QualificationDecision,
     Rating,
-    RelationshipLevel,
-    RequirementsLevel,
     SupplierStatus,
     TermsLevel,
     TimeframeEvidence,
@@ -42,9 +40,6 @@ from leadflow import (
     WrongTypeError,
     advance,
     lose,
-    promote,
-    qualify,
-    to_lead,
     win,
 )
 from leadflow import strategies as lfst
@@ -53,7 +48,6 @@ from leadflow.adapters.odoo import OdooMapping
 from leadflow.stages import FunnelStage
 
 UTC = timezone.utc
-AS_OF = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
 
 # A database with Studio fields for the criteria: selections with their own keys, a
 # monetary budget and a boolean for the decision maker.
@@ -146,11 +140,6 @@ LEAD_VALUES: dict[str, Any] = {
     "x_studio_fleet_size": 40,
 }
 PRIORITY = {Rating.COLD: "0", Rating.WARM: "1", Rating.HOT: "2"}
-
-
-def decided(crm_lead: CrmLead, verdict: Verdict, rating: Rating) -> QualificationDecision:
-    decision = qualify(crm_lead.contact, crm_lead.evidence, as_of=AS_OF)
-    return attrs.evolve(decision, verdict=verdict, rating=rating)
 
 
 class TestReadingALead:
@@ -351,22 +340,15 @@ def build_opportunity() -> Opportunity:
         budget=BudgetEvidence(level=BudgetLevel.AVAILABLE),
         timeframe=TimeframeEvidence(level=TimeframeLevel.THIS_YEAR),
     )
-    lead, _ = to_lead(contact, evidence, as_of=AS_OF)
-    signals = PromotionSignals(
-        relationship=RelationshipLevel.ESTABLISHED,
-        requirements=RequirementsLevel.SPECIFIED,
+    return promoted(
+        contact,
+        evidence,
         terms=TermsLevel.PAYMENT_TERMS,
         supplier=SupplierStatus.DROPPED,
-    )
-    opportunity, _ = promote(
-        lead,
-        signals,
-        as_of=AS_OF + timedelta(days=1),
-        estimated_value=Money("36000", "EUR"),
-        expected_close=date(2026, 6, 30),
+        value=Money("36000", "EUR"),
+        close=date(2026, 6, 30),
         name="Apollo Logistics - 40 trackers",
     )
-    return opportunity
 
 
 # Need strong (30), budget available (24), this year (13), an influencer deciding alone

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from adapter_support import AS_OF, decided, promoted
 from leadflow import (
     AuthorityEvidence,
     BudgetEvidence,
@@ -27,24 +28,17 @@ from leadflow import (
     Opportunity,
     OpportunityStage,
     Organisation,
-    PromotionSignals,
     PurchaseProcess,
     PurchaseRole,
     QualificationDecision,
     Rating,
-    RelationshipLevel,
-    RequirementsLevel,
     SupplierStatus,
     TermsLevel,
     TimeframeEvidence,
     TimeframeLevel,
     Verdict,
     WrongTypeError,
-    advance,
     lose,
-    promote,
-    qualify,
-    to_lead,
     win,
 )
 from leadflow import strategies as lfst
@@ -53,7 +47,6 @@ from leadflow.adapters.salesforce import LeadConversion, SalesforceMapping
 from leadflow.stages import FunnelStage
 
 UTC = timezone.utc
-AS_OF = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
 
 # An organisation that keeps the criteria in custom picklists labelled as in Dynamics,
 # a checkbox for the decision maker and a currency field for the budget.
@@ -156,11 +149,6 @@ LEAD_BODY: dict[str, Any] = {
     "Region__c": "West",
 }
 RATING_VALUE = {Rating.HOT: "Hot", Rating.WARM: "Warm", Rating.COLD: "Cold"}
-
-
-def decided(crm_lead: CrmLead, verdict: Verdict, rating: Rating) -> QualificationDecision:
-    decision = qualify(crm_lead.contact, crm_lead.evidence, as_of=AS_OF)
-    return attrs.evolve(decision, verdict=verdict, rating=rating)
 
 
 class TestReadingALead:
@@ -418,23 +406,16 @@ def build_opportunity() -> Opportunity:
         budget=BudgetEvidence(level=BudgetLevel.APPROVED),
         timeframe=TimeframeEvidence(level=TimeframeLevel.IMMEDIATE),
     )
-    lead, _ = to_lead(contact, evidence, as_of=AS_OF)
-    signals = PromotionSignals(
-        relationship=RelationshipLevel.ESTABLISHED,
-        requirements=RequirementsLevel.SPECIFIED,
+    return promoted(
+        contact,
+        evidence,
         terms=TermsLevel.PAYMENT_TERMS,
         supplier=SupplierStatus.NO_SUPPLIER,
-    )
-    opportunity, _ = promote(
-        lead,
-        signals,
-        as_of=AS_OF + timedelta(days=1),
-        estimated_value=Money("120000", "USD"),
-        expected_close=date(2026, 4, 15),
+        value=Money("120000", "USD"),
+        close=date(2026, 4, 15),
         name="Compiler Works - site licence",
+        step=OpportunityStage.DEVELOP,
     )
-    opportunity, _ = advance(opportunity, OpportunityStage.DEVELOP, as_of=AS_OF + timedelta(days=2))
-    return opportunity
 
 
 CLOSED_AT = datetime(2026, 2, 3, 23, 30, tzinfo=timezone(timedelta(hours=-8)))

@@ -104,6 +104,7 @@ __all__ = [
     "opportunity_values",
     "read_fields",
     "read_lead_parts",
+    "record_currency",
     "record_of",
     "text_id",
     "values_of",
@@ -1280,6 +1281,24 @@ def currency_code(value: object) -> object:
         return Money.zero(value).currency  # type: ignore[arg-type]  # checked inside
     except InvalidFieldError as error:
         raise InvalidFieldError("currency", value, error.reason) from None
+
+
+def record_currency(
+    field: str, raw: object, code: object, errors: list[InvalidFieldError] | None = None
+) -> str | None:
+    """The currency *code* a record states in *field* (whose whole value is *raw*).
+
+    When reading, pass *errors*: a bad code is reported there as a bad *field*. When
+    writing back (the record was read once already) a bad code is ignored. Either way
+    the answer is then ``None``.
+    """
+    try:
+        normalised = currency_code(code)
+    except InvalidFieldError as error:
+        if errors is not None:
+            errors.append(InvalidFieldError(field, raw, error.reason))
+        return None
+    return normalised if isinstance(normalised, str) else None
 
 
 #: Any opportunity-level stage.

@@ -61,6 +61,7 @@ from leadflow.adapters._common import (
     opportunity_values,
     read_fields,
     read_lead_parts,
+    record_currency,
     record_of,
     values_of,
     write_fields,
@@ -311,12 +312,7 @@ def _currency(
     if not _is_pair(raw):
         errors.append(WrongTypeError("company_currency", raw, 'expected [id, "name"] or false'))
         return None
-    try:
-        code = currency_code(raw[1])
-    except InvalidFieldError as error:
-        errors.append(InvalidFieldError("company_currency", raw, error.reason))
-        return None
-    return code if isinstance(code, str) else None
+    return record_currency("company_currency", raw, raw[1], errors)
 
 
 def read_lead(record: Mapping[str, Any], *, mapping: OdooMapping = _DEFAULT) -> CrmLead:
@@ -357,11 +353,7 @@ def read_lead(record: Mapping[str, Any], *, mapping: OdooMapping = _DEFAULT) -> 
 def _write_currency(extras: Mapping[str, Any], mapping: OdooMapping) -> str | None:
     raw = extras.get("company_currency")
     if _is_pair(raw):
-        try:
-            code = currency_code(raw[1])
-        except InvalidFieldError:
-            return None
-        return code if isinstance(code, str) else None
+        return record_currency("company_currency", raw, raw[1])
     return mapping.currency
 
 

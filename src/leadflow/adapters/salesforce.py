@@ -53,6 +53,7 @@ from leadflow.adapters._common import (
     opportunity_values,
     read_fields,
     read_lead_parts,
+    record_currency,
     record_of,
     text_id,
     values_of,
@@ -284,12 +285,7 @@ def _currency(
     raw = fields.get("CurrencyIsoCode")
     if raw is None:
         return mapping.currency
-    try:
-        code = currency_code(raw)
-    except InvalidFieldError as error:
-        errors.append(InvalidFieldError("CurrencyIsoCode", raw, error.reason))
-        return None
-    return code if isinstance(code, str) else None
+    return record_currency("CurrencyIsoCode", raw, raw, errors)
 
 
 def read_lead(record: Mapping[str, Any], *, mapping: SalesforceMapping = _DEFAULT) -> CrmLead:
@@ -328,11 +324,7 @@ def read_lead(record: Mapping[str, Any], *, mapping: SalesforceMapping = _DEFAUL
 def _write_currency(extras: Mapping[str, Any], mapping: SalesforceMapping) -> str | None:
     raw = extras.get("CurrencyIsoCode")
     if isinstance(raw, str):
-        try:
-            code = currency_code(raw)
-        except InvalidFieldError:
-            return None
-        return code if isinstance(code, str) else None
+        return record_currency("CurrencyIsoCode", raw, raw)
     return mapping.currency
 
 
