@@ -121,14 +121,6 @@ def normalise_phone(value: object, field: str = "phone") -> str | None:
     return text
 
 
-def _email(value: object) -> str | None:
-    return normalise_email(value)
-
-
-def _phone(value: object) -> str | None:
-    return normalise_phone(value)
-
-
 @attrs.frozen(kw_only=True)
 class Organisation:
     """The party that buys: a business or other organisation.
@@ -176,8 +168,8 @@ class Contact:
 
     name: str = attrs.field(validator=v.text)
     created_at: datetime = attrs.field(validator=v.aware)
-    email: str | None = attrs.field(default=None, converter=_email)
-    phone: str | None = attrs.field(default=None, converter=_phone)
+    email: str | None = attrs.field(default=None, converter=normalise_email)
+    phone: str | None = attrs.field(default=None, converter=normalise_phone)
     organisation: Organisation | None = attrs.field(
         default=None, validator=v.of_type(Organisation, optional=True)
     )
@@ -247,8 +239,8 @@ class Contact:
         values: dict[str, Any] = {
             "name": take("name", _required_text("name"), None, required=True),
             "created_at": take("created_at", _parse_datetime("created_at"), None, required=True),
-            "email": take("email", _email, None),
-            "phone": take("phone", _phone, None),
+            "email": take("email", normalise_email, None),
+            "phone": take("phone", normalise_phone, None),
             "organisation": take("organisation", organisation, None),
             "job_title": take("job_title", _required_text("job_title"), None),
             "role": take(

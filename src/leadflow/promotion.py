@@ -17,7 +17,7 @@ from leadflow.decisions import PromotionDecision
 from leadflow.errors import InvalidFieldError, PromotionRefusedError, WrongTypeError
 from leadflow.events import LeadPromoted
 from leadflow.evidence import Criterion, PromotionSignals
-from leadflow.explanation import CriterionResult, build_result
+from leadflow.explanation import CriterionResult, Status, build_result
 from leadflow.lifecycle import Lead, Opportunity, carry, check_time, refuse
 from leadflow.money import Money
 from leadflow.policy import Policy
@@ -70,7 +70,7 @@ def can_promote(
             need.level,
             gate.need,
             required=gate.need is not None,
-            stale=need.code == "need.stale",
+            stale=need.status is Status.STALE,
         )
     ]
     for name in _SIGNALS:
