@@ -98,6 +98,13 @@ from leadflow.policy import CriterionRule, Policy, PromotionRule
 from leadflow.presets import ANUM, BANT, CHAMP, DEFAULT_POLICY, FAINT, PRESETS
 from leadflow.promotion import can_promote, promote
 from leadflow.qualification import effective_timeframe, qualify
+from leadflow.signals import (
+    CategoricalSignal,
+    NumericSignal,
+    Signal,
+    SignalObservation,
+    SignalResult,
+)
 from leadflow.stages import FunnelStage, OpportunityStage
 
 try:
@@ -117,6 +124,7 @@ __all__ = [
     "BatchResult",
     "BudgetEvidence",
     "BudgetLevel",
+    "CategoricalSignal",
     "Contact",
     "ContactId",
     "Criterion",
@@ -153,6 +161,7 @@ __all__ = [
     "NeedEvidence",
     "NeedLevel",
     "NotQualifiedError",
+    "NumericSignal",
     "NurturedLead",
     "Opportunity",
     "OpportunityAdvanced",
@@ -171,6 +180,9 @@ __all__ = [
     "Rating",
     "RelationshipLevel",
     "RequirementsLevel",
+    "Signal",
+    "SignalObservation",
+    "SignalResult",
     "Stage",
     "Status",
     "SupplierStatus",

@@ -20,11 +20,11 @@ pair (see docs/performance.md).
 ... )
 >>> results = list(qualify_many([(ada, ready), (ada, Evidence())], as_of=now))
 >>> [(r.verdict.value, r.score) for r in results]
-[('qualified', 83), ('disqualified', 0)]
+[('qualified', 83), ('undetermined', 0)]
 >>> results[0].decision() == qualify(ada, ready, as_of=now)
 True
 >>> print(results[1].explain().splitlines()[0])
-DISQUALIFIED: score 0/100 (threshold 60), grade D, cold
+UNDETERMINED: score 0/100 (threshold 60), grade D, cold
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from leadflow.qualification import (
     outcome_at,
     outcome_index,
     qualify,
+    signal_outcome,
 )
 
 __all__ = ["BatchResult", "qualify_many"]
@@ -60,7 +61,7 @@ class BatchResult(NamedTuple):
     Attributes:
         contact: The contact decided on.
         evidence: The evidence it was decided on.
-        verdict: Qualified, nurture or disqualified.
+        verdict: Qualified, nurture, undetermined or disqualified.
         score: 0-100.
         policy: The policy of the batch.
         as_of: The "now" of the batch.
@@ -131,6 +132,7 @@ def _decide_all(
     # compiled lookup (qualification.outcome_index) and one small tuple.
     compiled = policy._compiled
     outcomes = compiled.outcomes
+    signals = bool(policy.signals)
     now = v.instant(as_of)
     new = tuple.__new__
     for pair in pairs:
@@ -145,7 +147,10 @@ def _decide_all(
         index = outcome_index(contact.role, evidence, compiled, as_of, now)
         if index < 0:
             _refuse(contact, evidence, policy, as_of)
-        outcome = outcomes[index] or outcome_at(policy, index)
+        if signals:
+            outcome = signal_outcome(policy, index, evidence, now)
+        else:
+            outcome = outcomes[index] or outcome_at(policy, index)
         yield new(BatchResult, (contact, evidence, outcome[0], outcome[1], policy, as_of))
 
 

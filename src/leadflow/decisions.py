@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import TypeAlias
+from typing import Final, TypeAlias
 
 import attrs
 
 from leadflow.errors import InvalidFieldError
 from leadflow.evidence import Criterion, Evidence, PromotionSignals
-from leadflow.explanation import CriterionResult
+from leadflow.explanation import CriterionResult, Status
+from leadflow.signals import SignalResult
 
 __all__ = [
     "Grade",
@@ -28,9 +29,19 @@ __all__ = [
 
 
 class Verdict(Enum):
-    """The outcome of a qualification, from worst to best."""
+    """The outcome of a qualification.
+
+    ``DISQUALIFIED`` takes evidence against the contact; ``UNDETERMINED`` means
+    "insufficient evidence": nothing known rules the contact out, but some
+    required criterion is still unknown (or its evidence went stale);
+    ``NURTURE`` is a contact worth developing (in the market only later, or
+    meeting every requirement below the threshold); ``QUALIFIED`` meets every
+    requirement at or above the threshold. Only ``DISQUALIFIED`` ends a lead:
+    the other three are open states.
+    """
 
     DISQUALIFIED = "disqualified"
+    UNDETERMINED = "undetermined"
     NURTURE = "nurture"
     QUALIFIED = "qualified"
 
@@ -57,16 +68,21 @@ class QualificationDecision:
     """Whether a contact qualifies as a lead, and why.
 
     Attributes:
-        verdict: Qualified, nurture or disqualified.
-        score: 0-100, the sum of the criteria's points.
+        verdict: Qualified, nurture, undetermined or disqualified.
+        score: 0-100, the sum of the criteria's and the signals' points.
         grade: Letter grade from the score.
         rating: Hot, warm or cold.
         results: One result per criterion, in policy order.
-        next_steps: What to do to move forward, in policy order (no repeats).
+        next_steps: What to do to move forward, no repeats: for an undetermined
+            contact the required criteria still to find out come first, weightiest
+            first; otherwise in policy order.
         policy: Name of the policy that decided.
         threshold: The policy's qualification threshold.
         as_of: The "now" the decision was made at.
         evidence: The evidence the decision was made on.
+        signals: One result per signal the policy declares, in policy order.
+        reason: Why the verdict is what it is, in one sentence (the evidence
+            against, for a disqualified contact).
     """
 
     verdict: Verdict
@@ -79,6 +95,8 @@ class QualificationDecision:
     threshold: int
     as_of: datetime
     evidence: Evidence
+    signals: tuple[SignalResult, ...] = ()
+    reason: str = ""
 
     @property
     def qualified(self) -> bool:
@@ -87,46 +105,81 @@ class QualificationDecision:
 
     @property
     def codes(self) -> tuple[str, ...]:
-        """The results' machine codes, in policy order."""
-        return tuple(r.code for r in self.results)
+        """The machine codes of the criteria (policy order), then of the signals."""
+        return tuple(r.code for r in self.results) + tuple(s.code for s in self.signals)
+
+    @property
+    def against(self) -> tuple[CriterionResult, ...]:
+        """The required criteria known and below their minimum, in policy order."""
+        return tuple(r for r in self.results if r.required and r.status is Status.BELOW_MINIMUM)
+
+    @property
+    def missing(self) -> tuple[CriterionResult, ...]:
+        """The required criteria not known (never asked, or gone stale), in policy order."""
+        return tuple(
+            r for r in self.results if r.required and r.status in (Status.UNCONFIRMED, Status.STALE)
+        )
 
     def result(self, criterion: Criterion | str) -> CriterionResult:
         """The result for *criterion* (a :class:`Criterion` or its name)."""
         return _find(self.results, criterion)
 
+    def signal(self, name: str) -> SignalResult:
+        """The result for the signal *name*."""
+        for result in self.signals:
+            if result.name == name:
+                return result
+        raise InvalidFieldError("signal", name, "not reported by this decision")
+
     def explain(self) -> str:
-        """The decision as readable text: verdict, one line per criterion, next steps."""
+        """The decision as readable text: verdict, one line per criterion and signal, steps."""
         return explain_decision(
             f"{self.verdict.value.upper()}: score {self.score}/100 "
             f"(threshold {self.threshold}), grade {self.grade.value}, {self.rating.value}",
             f"policy {self.policy}, as of {self.as_of.isoformat()}",
             self.results,
             self.next_steps,
+            reason=self.reason,
+            signals=self.signals,
         )
 
 
-#: What a qualification decides from its criterion results alone: verdict, score,
-#: grade, rating, results, next steps, policy name and threshold, in field order.
+#: What a qualification decides from its criterion and signal results alone: verdict,
+#: score, grade, rating, results, next steps, policy name, threshold, signals and reason.
 Outcome: TypeAlias = tuple[
-    Verdict, int, Grade, Rating, tuple[CriterionResult, ...], tuple[str, ...], str, int
+    Verdict,
+    int,
+    Grade,
+    Rating,
+    tuple[CriterionResult, ...],
+    tuple[str, ...],
+    str,
+    int,
+    tuple[SignalResult, ...],
+    str,
 ]
 
 # QualificationDecision has no validators or converters, so filling its slots directly
-# builds exactly what its __init__ builds, without parsing ten keyword arguments.
+# builds exactly what its __init__ builds, without parsing twelve keyword arguments.
 # Batches build one decision per record; this halves the cost of each.
 _new = object.__new__
-(
-    _set_verdict,
-    _set_score,
-    _set_grade,
-    _set_rating,
-    _set_results,
-    _set_next_steps,
-    _set_policy,
-    _set_threshold,
-    _set_as_of,
-    _set_evidence,
-) = (getattr(QualificationDecision, a.name).__set__ for a in attrs.fields(QualificationDecision))
+_SETTERS: Final = tuple(
+    getattr(QualificationDecision, name).__set__
+    for name in (
+        "verdict",
+        "score",
+        "grade",
+        "rating",
+        "results",
+        "next_steps",
+        "policy",
+        "threshold",
+        "signals",
+        "reason",
+        "as_of",
+        "evidence",
+    )
+)
 
 
 def assemble(outcome: Outcome, as_of: datetime, evidence: Evidence) -> QualificationDecision:
@@ -135,18 +188,9 @@ def assemble(outcome: Outcome, as_of: datetime, evidence: Evidence) -> Qualifica
     Equal to ``QualificationDecision(verdict=outcome[0], ..., as_of=as_of,
     evidence=evidence)``, built faster. The caller vouches for the parts' types.
     """
-    verdict, score, grade, rating, results, next_steps, policy, threshold = outcome
     decision: QualificationDecision = _new(QualificationDecision)
-    _set_verdict(decision, verdict)
-    _set_score(decision, score)
-    _set_grade(decision, grade)
-    _set_rating(decision, rating)
-    _set_results(decision, results)
-    _set_next_steps(decision, next_steps)
-    _set_policy(decision, policy)
-    _set_threshold(decision, threshold)
-    _set_as_of(decision, as_of)
-    _set_evidence(decision, evidence)
+    for setter, value in zip(_SETTERS, (*outcome, as_of, evidence), strict=True):
+        setter(decision, value)
     return decision
 
 
@@ -155,11 +199,20 @@ def explain_decision(
     context: str,
     results: tuple[CriterionResult, ...],
     next_steps: tuple[str, ...],
+    *,
+    reason: str = "",
+    signals: tuple[SignalResult, ...] = (),
 ) -> str:
     """Lay out a decision as text (shared by qualification and promotion)."""
-    width = max(len(r.name) for r in results) if results else 0
+    names = [r.name for r in results] + [r.name for r in signals]
+    width = max((len(name) for name in names), default=0)
+    # Wide enough for "<name>.below_minimum", the longest criterion code.
+    code_width = max([width + 14, *(len(r.code) for r in signals)])
     lines = [headline, f"  ({context})"]
-    lines += [f"  {r.name:<{width}}  {r.code:<{width + 14}}  {r.sentence}" for r in results]
+    if reason:
+        lines.append(f"  {reason}")
+    lines += [f"  {r.name:<{width}}  {r.code:<{code_width}}  {r.sentence}" for r in results]
+    lines += [f"  {r.name:<{width}}  {r.code:<{code_width}}  {r.sentence}" for r in signals]
     if next_steps:
         lines.append("Next steps:")
         lines += [f"  - {step}" for step in next_steps]

@@ -12,6 +12,7 @@ Level names follow Dynamics 365's lead fields where they fit: ``need``
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, TypeAlias
@@ -20,8 +21,9 @@ import attrs
 
 from leadflow import _validate as v
 from leadflow.contacts import PurchaseRole
-from leadflow.errors import InvalidFieldError
+from leadflow.errors import InvalidFieldError, WrongTypeError
 from leadflow.money import Money
+from leadflow.signals import SignalObservation
 
 __all__ = [
     "AuthorityEvidence",
@@ -287,9 +289,56 @@ class AuthorityEvidence:
     note: str | None = attrs.field(default=None, validator=v.optional_text)
 
 
+def _signals(value: object) -> object:
+    """A mapping of signal values becomes sorted ``(name, SignalObservation)`` pairs.
+
+    A plain value stands for an observation with no time; an observation is kept.
+    """
+    if isinstance(value, Mapping):
+        value = tuple(value.items())
+    if not isinstance(value, (tuple, list)):
+        return value
+    pairs: list[tuple[object, object]] = []
+    for item in value:
+        if not isinstance(item, (tuple, list)) or len(item) != 2:
+            return value  # refused by the validator
+        name, seen = item
+        if seen is not None and not isinstance(seen, SignalObservation):
+            try:
+                seen = SignalObservation(value=seen)
+            except InvalidFieldError as error:
+                raise type(error)(f"signals.{name}", error.value, error.reason) from None
+        pairs.append((name, seen))
+    if not all(isinstance(name, str) for name, _ in pairs):
+        return tuple(pairs)
+    return tuple(sorted(((n, s) for n, s in pairs if s is not None), key=lambda p: str(p[0])))
+
+
+def _check_signals(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, tuple):
+        raise WrongTypeError(
+            attribute.name, value, f"expected a mapping of signal names to values, not "
+            f"{type(value).__name__}"
+        )
+    seen: set[str] = set()
+    for item in value:
+        if not isinstance(item, tuple) or len(item) != 2 or not isinstance(item[0], str):
+            raise WrongTypeError(attribute.name, item, "expected (name, value) pairs")
+        name, observation = item
+        if not name.strip():
+            raise InvalidFieldError(attribute.name, name, "a signal name must not be blank")
+        if name in seen:
+            raise InvalidFieldError(f"{attribute.name}.{name}", name, "given twice")
+        seen.add(name)
+        if not isinstance(observation, SignalObservation):
+            raise WrongTypeError(
+                f"{attribute.name}.{name}", observation, "expected a SignalObservation"
+            )
+
+
 @attrs.frozen(kw_only=True)
 class Evidence:
-    """Everything known about a contact on the four criteria.
+    """Everything known about a contact: the four criteria and any signals.
 
     Every part defaults to "unknown", so ``Evidence()`` is a valid, empty start.
 
@@ -298,6 +347,11 @@ class Evidence:
         budget: Budget evidence.
         timeframe: Market availability (timeframe) evidence.
         authority: Purchase-process evidence for decision authority.
+        signals: Fit and engagement signal values by name (see
+            :mod:`leadflow.signals`), given as a mapping of names to values
+            (text, numbers) or :class:`~leadflow.SignalObservation`; kept as
+            ``(name, observation)`` pairs sorted by name. A policy scores the
+            signals it declares and ignores the others.
     """
 
     need: NeedEvidence = attrs.field(factory=NeedEvidence, validator=v.of_type(NeedEvidence))
@@ -310,6 +364,16 @@ class Evidence:
     authority: AuthorityEvidence = attrs.field(
         factory=AuthorityEvidence, validator=v.of_type(AuthorityEvidence)
     )
+    signals: tuple[tuple[str, SignalObservation], ...] = attrs.field(
+        default=(), converter=_signals, validator=_check_signals
+    )
+
+    def signal(self, name: str) -> SignalObservation | None:
+        """The observation of the signal *name*, or ``None`` when none was given."""
+        for key, observation in self.signals:
+            if key == name:
+                return observation
+        return None
 
     def observed(self, criterion: Criterion) -> datetime | None:
         """When the evidence for *criterion* was observed."""

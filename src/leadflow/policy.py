@@ -39,6 +39,7 @@ from leadflow.evidence import (
     authority_level,
 )
 from leadflow.explanation import CriterionResult, build_result
+from leadflow.signals import CategoricalSignal, NumericSignal, Signal
 from leadflow.stages import OpportunityStage
 
 __all__ = ["CriterionRule", "Policy", "PromotionRule"]
@@ -121,7 +122,12 @@ class CriterionRule(Generic[L]):
         if not isinstance(self.minimum, _OrderedLevel):
             raise InvalidPolicyError("minimum", self.minimum, "expected a level")
         table = _check_table("points", self.points, type(self.minimum), 0, self.weight)
-        _check_monotone("points", table, "points")
+        # Among known levels, better evidence never earns fewer points. "Unknown" is not
+        # a level on that scale: it may earn more than a known "none" (a fitted policy
+        # learns that an unasked budget converts better than a missing one).
+        _check_monotone(
+            "points", {level: n for level, n in table.items() if level.rank > 0}, "points"
+        )
         object.__setattr__(self, "points", tuple(table.items()))
         object.__setattr__(self, "_table", table)
 
@@ -202,6 +208,8 @@ class _Compiled:
         outcomes: Index -> what the combination decides, filled in by
             :mod:`leadflow.qualification` the first time the combination is seen.
         last_as_of: One item: the last ``as_of`` :func:`~leadflow.qualify` validated.
+        signal_outcomes: For a policy with signals: (index * 101 + signal points) ->
+            what that combination decides, filled in the same way.
 
     ``outcomes`` and ``last_as_of`` are memos, not state: what they hold never
     changes a result (an outcome is a pure function of the policy and the index),
@@ -219,6 +227,7 @@ class _Compiled:
     freshness: timedelta
     outcomes: list[Any]
     last_as_of: list[object] = attrs.field(factory=lambda: [_NEVER])
+    signal_outcomes: dict[int, Any] = attrs.field(factory=dict)
 
     def results(self, index: int) -> tuple[CriterionResult, ...]:
         """The four results (in policy order) that *index* stands for."""
@@ -301,6 +310,9 @@ class Policy:
         stage_probabilities: Win probability (0-100) per open opportunity stage,
             never falling from stage to stage.
         promotion: The lead-to-opportunity gate.
+        signals: Fit and engagement signals scored beside the criteria (see
+            :mod:`leadflow.signals`), in the order decisions report them. The
+            weights of the criteria and the signals add up to 100.
     """
 
     name: str
@@ -323,6 +335,7 @@ class Policy:
         default=tuple(_DEFAULT_PROBABILITIES.items()), converter=_pairs
     )
     promotion: PromotionRule = attrs.field(factory=PromotionRule)
+    signals: tuple[Signal, ...] = attrs.field(default=(), converter=to_tuple)
     _probabilities: dict[OpportunityStage, int] = attrs.field(
         init=False, eq=False, repr=False, hash=False
     )
@@ -346,9 +359,24 @@ class Policy:
                     rule.minimum,
                     f"expected a {level_type.__name__}",
                 )
-        total = sum(self.rule(c).weight for c in Criterion)
+        signals = self.signals
+        if not isinstance(signals, tuple):
+            raise InvalidPolicyError("signals", signals, "expected a sequence of signals")
+        names: set[str] = {c.value for c in Criterion}
+        for index, signal in enumerate(signals):
+            if not isinstance(signal, (CategoricalSignal, NumericSignal)):
+                raise InvalidPolicyError(
+                    f"signals[{index}]", signal, "expected a CategoricalSignal or NumericSignal"
+                )
+            if signal.name in names:
+                raise InvalidPolicyError(
+                    f"signals[{index}].name", signal.name, "names a criterion or another signal"
+                )
+            names.add(signal.name)
+        total = sum(self.rule(c).weight for c in Criterion) + sum(s.weight for s in signals)
         if total != 100:
-            raise InvalidPolicyError("weights", total, "criterion weights must add up to 100")
+            what = "criterion and signal weights" if signals else "criterion weights"
+            raise InvalidPolicyError("weights", total, f"{what} must add up to 100")
         order = self.order
         if (
             not isinstance(order, tuple)
@@ -359,6 +387,7 @@ class Policy:
         _check_int("threshold", self.threshold, 0, 100)
         _check_int("nurture_threshold", self.nurture_threshold, 0, self.threshold)
         best = sum(max(n for _, n in self.rule(c).points) for c in Criterion)
+        best += sum(signal.best for signal in signals)
         if self.threshold > best:
             raise InvalidPolicyError(
                 "threshold", self.threshold, f"unreachable: the best possible score is {best}"

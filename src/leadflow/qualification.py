@@ -21,9 +21,10 @@ from leadflow.evidence import (
     TimeframeLevel,
     authority_level,
 )
-from leadflow.explanation import CriterionResult
+from leadflow.explanation import CriterionResult, Status
 from leadflow.policy import Policy, _Compiled
 from leadflow.presets import DEFAULT_POLICY
+from leadflow.signals import SignalResult
 
 __all__ = ["effective_timeframe", "qualify"]
 
@@ -116,10 +117,13 @@ def qualify(
     if compiled.last_as_of[0] is not as_of:
         v.check_aware("as_of", as_of)
         compiled.last_as_of[0] = as_of
-    index = outcome_index(contact.role, evidence, compiled, as_of, v.instant(as_of))
-    if index >= 0:
-        return assemble(compiled.outcomes[index] or outcome_at(policy, index), as_of, evidence)
-    return decide(criterion_results(contact, evidence, policy, as_of), policy, as_of, evidence)
+    now = v.instant(as_of)
+    index = outcome_index(contact.role, evidence, compiled, as_of, now)
+    if index < 0:
+        criterion_results(contact, evidence, policy, as_of)  # raises the error
+    if policy.signals:
+        return assemble(signal_outcome(policy, index, evidence, now), as_of, evidence)
+    return assemble(compiled.outcomes[index] or outcome_at(policy, index), as_of, evidence)
 
 
 def criterion_results(
@@ -241,31 +245,161 @@ def outcome_at(policy: Policy, index: int) -> Outcome:
     return outcome
 
 
+def signal_results(policy: Policy, evidence: Evidence, now: datetime) -> tuple[SignalResult, ...]:
+    """Score each signal *policy* declares on *evidence* at *now* (an instant), in order.
+
+    Raises:
+        InvalidFieldError: a signal's value is of the wrong kind (a number for a
+            categorical signal, text for a numeric one), or was observed after *now*.
+    """
+    return tuple(signal.score(evidence.signal(signal.name), now) for signal in policy.signals)
+
+
+def signal_outcome(policy: Policy, index: int, evidence: Evidence, now: datetime) -> Outcome:
+    """What criteria combination *index* and *evidence*'s signals decide under *policy*.
+
+    The verdict, grade, rating and next steps depend on the signals only through
+    the points they add, so they are kept per (combination, points).
+    """
+    signals = signal_results(policy, evidence, now)
+    points = 0
+    for result in signals:
+        points += result.points
+    compiled = policy._compiled
+    key = index * 101 + points
+    known = compiled.signal_outcomes.get(key)
+    if known is None:
+        known = outcome_of(compiled.results(index), policy, signals)
+        compiled.signal_outcomes[key] = known
+    return (*known[:8], signals, known[9])
+
+
 def decide(
-    results: tuple[CriterionResult, ...], policy: Policy, as_of: datetime, evidence: Evidence
+    results: tuple[CriterionResult, ...],
+    policy: Policy,
+    as_of: datetime,
+    evidence: Evidence,
+    signals: tuple[SignalResult, ...] = (),
 ) -> QualificationDecision:
-    """Turn per-criterion results into the decision (the threshold law lives here)."""
-    return assemble(outcome_of(results, policy), as_of, evidence)
+    """Turn per-criterion and signal results into the decision."""
+    return assemble(outcome_of(results, policy, signals), as_of, evidence)
 
 
-def outcome_of(results: tuple[CriterionResult, ...], policy: Policy) -> Outcome:
-    """Everything a decision on *results* holds but the time and the evidence."""
-    score = sum(r.points for r in results)
-    requirements_met = all(r.met for r in results if r.required)
-    if requirements_met and score >= policy.threshold:
-        verdict = Verdict.QUALIFIED
-    elif score >= policy.nurture_threshold:
-        verdict = Verdict.NURTURE
-    else:
-        verdict = Verdict.DISQUALIFIED
+def verdict_of(
+    results: tuple[CriterionResult, ...], score: int, policy: Policy
+) -> tuple[Verdict, str]:
+    """The verdict on *results* scoring *score* under *policy*, and the reason for it.
+
+    The rule, in order:
+
+    1. A required criterion known and below its minimum (need none, budget none or
+       insufficient ...) is evidence against: **disqualified**. A timeframe below its
+       minimum is not: the party is in the market, later.
+    2. Otherwise, a required criterion unknown or stale: **undetermined**, unless a
+       known later timeframe already makes even meeting every open requirement at
+       its minimum score below the nurture floor (then **disqualified**).
+    3. Otherwise, a required timeframe below its minimum (in the market later):
+       **nurture** when the score reaches the nurture floor, else **disqualified**.
+    4. Otherwise every requirement is met: **qualified** at or above the threshold,
+       else **nurture**.
+
+    Signals only add points: they never outweigh rules 1 and 2.
+    """
+    against: list[CriterionResult] = []
+    unknown: list[CriterionResult] = []
+    later: CriterionResult | None = None
+    for result in results:
+        if not result.required or result.status is Status.MET:
+            continue
+        if result.status is Status.BELOW_MINIMUM:
+            if result.name == Criterion.TIMEFRAME.value:
+                later = result
+            else:
+                against.append(result)
+        else:
+            unknown.append(result)
+    floor = policy.nurture_threshold
+    if against:
+        named = "; ".join(_against(r) for r in against)
+        return Verdict.DISQUALIFIED, f"Disqualified on evidence against: {named}."
+    if unknown:
+        names = ", ".join(
+            f"{r.name} (stale)" if r.status is Status.STALE else r.name for r in unknown
+        )
+        if later is not None:
+            # Meeting every open requirement at its minimum scores at least this much.
+            best_case = score + sum(
+                policy.rule(Criterion(r.name)).points_for(r.minimum) - r.points for r in unknown
+            )
+            if best_case < floor:
+                return Verdict.DISQUALIFIED, (
+                    f"Disqualified: in the market only later ({_later(later)}), and even "
+                    f"meeting {names} would score {best_case}, below the nurture floor of "
+                    f"{floor}."
+                )
+        return Verdict.UNDETERMINED, f"Insufficient evidence: {names} not known yet (required)."
+    if later is not None:
+        if score >= floor:
+            return Verdict.NURTURE, (
+                f"Nurture: in the market only later ({_later(later)}); "
+                "every other requirement is met."
+            )
+        return Verdict.DISQUALIFIED, (
+            f"Disqualified: in the market only later ({_later(later)}), and the score "
+            f"of {score} is below the nurture floor of {floor}."
+        )
+    if score >= policy.threshold:
+        return Verdict.QUALIFIED, (
+            f"Qualified: every requirement is met and the score reaches the threshold of "
+            f"{policy.threshold}."
+        )
+    return Verdict.NURTURE, (
+        f"Nurture: every requirement is met, but the score of {score} is below the "
+        f"threshold of {policy.threshold}."
+    )
+
+
+def _words(level: Any) -> str:
+    return str(level.value).replace("_", " ")
+
+
+def _later(result: CriterionResult) -> str:
+    return f"timeframe {_words(result.level)}, the minimum is {_words(result.minimum)}"
+
+
+def _against(result: CriterionResult) -> str:
+    return f"{result.name} is {_words(result.level)} (the minimum is {_words(result.minimum)})"
+
+
+def outcome_of(
+    results: tuple[CriterionResult, ...],
+    policy: Policy,
+    signals: tuple[SignalResult, ...] = (),
+) -> Outcome:
+    """Everything a decision on *results* and *signals* holds but the time and the evidence."""
+    score = sum(r.points for r in results) + sum(s.points for s in signals)
+    verdict, reason = verdict_of(results, score, policy)
     if score >= policy.hot_score and verdict is Verdict.QUALIFIED:
         rating = Rating.HOT
     elif score >= policy.warm_score:
         rating = Rating.WARM
     else:
         rating = Rating.COLD
+    ordered = results
+    if verdict is Verdict.UNDETERMINED:
+        # What to find out first: the required criteria still unknown, weightiest
+        # first (each one's answer can change the verdict), then the rest.
+        def priority(item: tuple[int, CriterionResult]) -> tuple[int, int, int]:
+            position, result = item
+            open_requirement = result.required and not result.met and (
+                result.status is not Status.BELOW_MINIMUM
+            )
+            return (0 if open_requirement else 1, -result.weight if open_requirement else 0,
+                    position)
+
+        ordered = tuple(r for _, r in sorted(enumerate(results), key=priority))
     steps: list[str] = []
-    for result in results:
+    for result in ordered:
         if result.next_step is not None and result.next_step not in steps:
             steps.append(result.next_step)
     return (
@@ -277,4 +411,6 @@ def outcome_of(results: tuple[CriterionResult, ...], policy: Policy) -> Outcome:
         tuple(steps),
         policy.name,
         policy.threshold,
+        signals,
+        reason,
     )
