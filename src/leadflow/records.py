@@ -1,10 +1,12 @@
 """Flat records: one row per contact, as a CSV file, a JSON Lines file or a CRM sends them.
 
 A flat record holds a contact, its evidence on the four criteria and, optionally,
-its promotion signals, under the field names in :data:`RECORD_FIELDS`.
-:func:`parse_record` turns one into a :class:`QualificationInput`;
-:func:`decision_row` and :func:`promotion_row` turn decisions back into flat rows
-with fixed columns (:data:`DECISION_FIELDS`, :data:`PROMOTION_FIELDS`).
+its promotion signals, under the field names in :data:`RECORD_FIELDS`, and the
+values of the fit and engagement signals a policy declares, under the signals'
+names (:func:`signal_columns`). :func:`parse_record` turns one into a
+:class:`QualificationInput`; :func:`decision_row` and :func:`promotion_row` turn
+decisions back into flat rows with fixed columns (:data:`DECISION_FIELDS` and
+each signal's, :func:`decision_fields`; :data:`PROMOTION_FIELDS`).
 
 The rules of a record:
 
@@ -19,8 +21,18 @@ The rules of a record:
   (``budget_amount`` with ``budget_currency``, ``estimated_value`` with
   ``estimated_currency``); floats are refused, they are inexact;
 - ``industry``, ``employees`` and ``website`` describe the ``organisation`` and need it;
-- keys that are not in :data:`RECORD_FIELDS` are ignored, so a CRM export with extra
-  columns reads as it is.
+- a signal's value is in the column named as the signal (``total_visits``,
+  ``lead_origin``), read only when :func:`parse_record` is given the signals. A
+  numeric signal's value follows the rules of amounts (plain decimal text, or a
+  JSON integer), except that it may be negative and may be a float: ``12.5``
+  minutes on site is a measurement, not money (a float is read through its
+  shortest ``repr``). A categorical signal's value is stripped text. An optional
+  ``<signal>_observed_at`` column, a datetime like the other ``*_observed_at``
+  fields, dates the value for the signal's decay; a time without a value is an
+  error. A signal whose column is a record field (a signal called ``source``)
+  cannot be read from records;
+- keys that are not in :data:`RECORD_FIELDS` (or the signals' columns) are
+  ignored, so a CRM export with extra columns reads as it is.
 
 Parsing is plain code with lookups in tables built once: a file of a million rows
 goes through it. Every bad field of a row is reported at once.
@@ -30,23 +42,42 @@ goes through it. Every bad field of a row is reported at once.
 ...                     "budget_amount": "25000", "budget_currency": "EUR"})
 >>> row.evidence.budget.level, str(row.evidence.budget.amount)
 (<BudgetLevel.APPROVED: 'approved'>, '25000 EUR')
+
+With a policy's signals, their columns are read too:
+
+>>> from leadflow import CategoricalSignal, NumericSignal
+>>> visits = NumericSignal(name="total_visits", weight=20, edges=(5,), points=(0, 20))
+>>> origin = CategoricalSignal(name="lead_origin", weight=10, points={"API": 10})
+>>> row = parse_record({"name": "Ada Lovelace", "email": "ada@example.com",
+...                     "created_at": "2026-01-05T09:00:00+00:00", "total_visits": " 7 ",
+...                     "lead_origin": "API", "lead_origin_observed_at": "2026-01-04T10:00Z"},
+...                    signals=(visits, origin))
+>>> for name, seen in row.evidence.signals:
+...     print(name, repr(seen.value), seen.observed_at)
+lead_origin 'API' 2026-01-04 10:00:00+00:00
+total_visits Decimal('7') None
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeAlias, TypeVar
 
 import attrs
 
 from leadflow import _validate as v
 from leadflow.contacts import Contact, LeadSource, PurchaseRole
 from leadflow.decisions import PromotionDecision, QualificationDecision
-from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError
+from leadflow.errors import (
+    InvalidFieldError,
+    InvalidPolicyError,
+    InvalidRecordError,
+    WrongTypeError,
+)
 from leadflow.evidence import (
     AuthorityEvidence,
     BudgetEvidence,
@@ -65,6 +96,7 @@ from leadflow.evidence import (
     TimeframeLevel,
 )
 from leadflow.money import Money
+from leadflow.signals import CategoricalSignal, NumericSignal, Signal, SignalObservation
 
 __all__ = [
     "DATETIME_FIELDS",
@@ -77,9 +109,11 @@ __all__ = [
     "RECORD_FIELDS",
     "SIGNAL_FIELDS",
     "QualificationInput",
+    "decision_fields",
     "decision_row",
     "parse_record",
     "promotion_row",
+    "signal_columns",
 ]
 
 E = TypeVar("E", bound=Enum)
@@ -187,7 +221,8 @@ class QualificationInput:
 
     Attributes:
         contact: The contact.
-        evidence: Its evidence on the four criteria (unknown where the record is silent).
+        evidence: Its evidence on the four criteria (unknown where the record is silent)
+            and the values of the signals it was read with.
         signals: Its promotion signals, or ``None`` when the record gives none.
         estimated_value: What a sale would be worth, if given.
         expected_close: When a sale is expected to close, if given.
@@ -320,7 +355,15 @@ def _blank(value: object) -> bool:
 _DECIMAL: Final = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
-def _amount(field: str, raw: object, errors: list[InvalidFieldError]) -> Decimal | None:
+def _number(
+    field: str, raw: object, errors: list[InvalidFieldError], *, floats: bool
+) -> Decimal | None:
+    """Read a finite decimal: plain decimal text, an ``int`` or a ``Decimal``.
+
+    A ``float`` is refused unless *floats*; then it is read through its shortest
+    ``repr`` (``7.3`` is ``Decimal("7.3")``), as :class:`~leadflow.SignalObservation`
+    reads one. Blank text is no value (``None``, no error).
+    """
     if isinstance(raw, str):
         text = raw.strip()
         if not text:
@@ -328,19 +371,28 @@ def _amount(field: str, raw: object, errors: list[InvalidFieldError]) -> Decimal
         if not _DECIMAL.fullmatch(text):
             errors.append(InvalidFieldError(field, raw, "not a decimal number"))
             return None
-        amount = Decimal(text)
+        number = Decimal(text)
     elif isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
-        amount = Decimal(raw)
+        number = Decimal(raw)
+    elif isinstance(raw, float) and floats:
+        number = Decimal(repr(raw))
     elif isinstance(raw, float):
         errors.append(WrongTypeError(field, raw, "expected a decimal string; a float is inexact"))
         return None
     else:
-        errors.append(WrongTypeError(field, raw, f"expected a decimal string, not {_kind(raw)}"))
+        expected = "a number" if floats else "a decimal string"
+        errors.append(WrongTypeError(field, raw, f"expected {expected}, not {_kind(raw)}"))
         return None
-    if not amount.is_finite():
+    if not number.is_finite():
         errors.append(InvalidFieldError(field, raw, "must be a finite number"))
         return None
-    if amount < 0:
+    return number
+
+
+def _amount(field: str, raw: object, errors: list[InvalidFieldError]) -> Decimal | None:
+    # Money is exact: a float (0.1 is not one tenth) is refused.
+    amount = _number(field, raw, errors, floats=False)
+    if amount is not None and amount < 0:
         errors.append(InvalidFieldError(field, raw, "must not be negative"))
         return None
     return amount
@@ -457,13 +509,106 @@ def _contact(
         return None
 
 
-def parse_record(record: Mapping[str, Any]) -> QualificationInput:
-    """Read one flat record (see :data:`RECORD_FIELDS`) into a :class:`QualificationInput`.
+#: What a signal's columns are called and how its value is read: its name, the
+#: column of its observation time, and whether it is numeric.
+_SignalColumns: TypeAlias = tuple[str, str, bool]
+
+#: The suffix of the column that dates a signal's value.
+_OBSERVED: Final = "_observed_at"
+
+
+def _signal_plan(signals: Sequence[Signal]) -> tuple[_SignalColumns, ...]:
+    """The columns of each of *signals*, in order; refuses columns a record already uses."""
+    plan: list[_SignalColumns] = []
+    claimed: dict[str, str] = {}
+    for index, signal in enumerate(signals):
+        if not isinstance(signal, (CategoricalSignal, NumericSignal)):
+            raise InvalidPolicyError(
+                f"signals[{index}]", signal, "expected a CategoricalSignal or NumericSignal"
+            )
+        name = signal.name
+        dated = f"{name}{_OBSERVED}"
+        for column in (name, dated):
+            if column in _ORDER:
+                reason = f"is a record field ({column}): a signal read from records needs a name "
+                raise InvalidPolicyError(f"signals[{index}].name", name, reason + "of its own")
+            if column in claimed:
+                raise InvalidPolicyError(
+                    f"signals[{index}].name",
+                    name,
+                    f"its column {column} is also a column of the signal {claimed[column]}",
+                )
+            claimed[column] = name
+        plan.append((name, dated, isinstance(signal, NumericSignal)))
+    return tuple(plan)
+
+
+def signal_columns(signals: Sequence[Signal]) -> tuple[str, ...]:
+    """The record columns that *signals* are read from, in order.
+
+    Each signal has two: its name (the value) and ``<name>_observed_at`` (when the
+    value was seen, for decay):
+
+    >>> from leadflow import NumericSignal
+    >>> visits = NumericSignal(name="total_visits", weight=20, edges=(5,), points=(0, 20))
+    >>> signal_columns([visits])
+    ('total_visits', 'total_visits_observed_at')
 
     Raises:
-        InvalidRecordError: listing every bad field, in :data:`RECORD_FIELDS` order,
-            each with its path (``$.email``).
+        InvalidPolicyError: a signal's column is a record field (a signal called
+            ``source``, or ``signals``, whose time would be ``signals_observed_at``),
+            or another signal's column.
     """
+    return tuple(column for name, dated, _ in _signal_plan(signals) for column in (name, dated))
+
+
+def _signal_values(
+    record: Mapping[str, Any],
+    plan: tuple[_SignalColumns, ...],
+    errors: list[InvalidFieldError],
+) -> dict[str, SignalObservation]:
+    """Read the value and observation time of each signal in *plan* that *record* gives."""
+    observed: dict[str, SignalObservation] = {}
+    get = record.get
+    for name, dated, numeric in plan:
+        failed = len(errors)
+        raw = get(name)
+        value: Decimal | str | None
+        if numeric:
+            value = None if raw is None else _number(name, raw, errors, floats=True)
+        else:
+            value = _text(record, errors, name)
+        moment = get(dated)
+        when = None if moment is None else _datetime(dated, moment, errors)
+        if value is not None:
+            observed[name] = SignalObservation(value=value, observed_at=when)
+        elif when is not None and len(errors) == failed:
+            # A time without a value dates nothing: most likely a column mapped wrong.
+            errors.append(InvalidFieldError(name, raw, f"is required with {dated}"))
+    return observed
+
+
+def parse_record(
+    record: Mapping[str, Any], *, signals: Sequence[Signal] = ()
+) -> QualificationInput:
+    """Read one flat record (see :data:`RECORD_FIELDS`) into a :class:`QualificationInput`.
+
+    Args:
+        record: The record, field names to values.
+        signals: The fit and engagement signals to read (a policy's
+            :attr:`~leadflow.Policy.signals`): each from the column named as the
+            signal, dated by an optional ``<name>_observed_at`` column (see
+            :func:`signal_columns`). Without them, such columns are ignored like
+            any other unknown key.
+
+    Raises:
+        InvalidRecordError: listing every bad field, in :data:`RECORD_FIELDS` order
+            and then the signals' columns in *signals* order, each with its path
+            (``$.email``, ``$.total_visits``).
+        InvalidPolicyError: a signal's column is a record field or another signal's
+            (see :func:`signal_columns`): the signals cannot be read from records.
+    """
+    plan = _signal_plan(signals) if signals else ()
     if not isinstance(record, Mapping):
         raise InvalidRecordError(
             [WrongTypeError("", record, f"expected an object, not {_kind(record)}")]
@@ -473,8 +618,13 @@ def parse_record(record: Mapping[str, Any]) -> QualificationInput:
     contact = _contact(record, values, errors)
     budget_amount = _money(record, errors, "budget_amount", "budget_currency")
     estimated_value = _money(record, errors, "estimated_value", "estimated_currency")
+    observed = _signal_values(record, plan, errors) if plan else {}
     if errors or contact is None:
-        errors.sort(key=lambda error: _ORDER.get(error.field, -1))
+        order = _ORDER
+        if plan:
+            after = len(RECORD_FIELDS)
+            order = {**_ORDER, **{c: after + i for i, c in enumerate(signal_columns(signals))}}
+        errors.sort(key=lambda error: order.get(error.field, -1))
         raise InvalidRecordError(errors)
     get = values.get
     evidence = Evidence(
@@ -500,10 +650,11 @@ def parse_record(record: Mapping[str, Any]) -> QualificationInput:
             observed_at=get("authority_observed_at"),
             note=get("authority_note"),
         ),
+        signals=observed,
     )
-    signals = None
+    promotion = None
     if any(field in values for field in SIGNAL_FIELDS):
-        signals = PromotionSignals(
+        promotion = PromotionSignals(
             relationship=get("relationship", RelationshipLevel.UNKNOWN),
             requirements=get("requirements", RequirementsLevel.UNKNOWN),
             terms=get("terms", TermsLevel.UNKNOWN),
@@ -513,7 +664,7 @@ def parse_record(record: Mapping[str, Any]) -> QualificationInput:
     return QualificationInput(
         contact=contact,
         evidence=evidence,
-        signals=signals,
+        signals=promotion,
         estimated_value=estimated_value,
         expected_close=get("expected_close"),
     )
@@ -523,7 +674,8 @@ def parse_record(record: Mapping[str, Any]) -> QualificationInput:
 # Output rows
 # ----------------------------------------------------------------------------------------
 
-#: The columns of a qualification decision row, in order (a CSV header).
+#: The columns of a qualification decision row, in order (a CSV header), whatever the
+#: policy; a policy's signals add columns after them (see :func:`decision_fields`).
 DECISION_FIELDS: Final[tuple[str, ...]] = (
     "id",
     "verdict",
@@ -535,7 +687,31 @@ DECISION_FIELDS: Final[tuple[str, ...]] = (
     "codes",
     *(f"{criterion.value}_{part}" for criterion in Criterion for part in ("code", "points")),
     "next_steps",
+    "reason",
 )
+
+_SIGNAL_PARTS: Final = ("code", "points")
+
+
+def decision_fields(signals: Sequence[Signal] = ()) -> tuple[str, ...]:
+    """The columns of a decision row under a policy with *signals* (a CSV header).
+
+    :data:`DECISION_FIELDS`, then ``<name>_code`` and ``<name>_points`` for each
+    signal, in *signals* order: the same header for every decision of one policy.
+
+    >>> from leadflow import NumericSignal
+    >>> visits = NumericSignal(name="total_visits", weight=20, edges=(5,), points=(0, 20))
+    >>> decision_fields([visits])[-4:]
+    ('next_steps', 'reason', 'total_visits_code', 'total_visits_points')
+
+    Raises:
+        InvalidPolicyError: as :func:`signal_columns`.
+    """
+    plan = _signal_plan(signals)
+    return DECISION_FIELDS + tuple(
+        f"{name}_{part}" for name, _, _ in plan for part in _SIGNAL_PARTS
+    )
+
 
 #: The columns of a promotion decision row, in order (a CSV header).
 PROMOTION_FIELDS: Final[tuple[str, ...]] = (
@@ -549,12 +725,15 @@ PROMOTION_FIELDS: Final[tuple[str, ...]] = (
 
 
 def decision_row(decision: QualificationDecision, *, record_id: str | None) -> dict[str, Any]:
-    """A qualification decision as a flat, JSON- and CSV-ready row (:data:`DECISION_FIELDS`).
+    """A qualification decision as a flat, JSON- and CSV-ready row.
 
-    ``codes`` joins the per-criterion codes in policy order with ``";"``; each
-    criterion also has its own ``<criterion>_code`` and ``<criterion>_points``
+    Its columns are :func:`decision_fields` of the deciding policy's signals
+    (:data:`DECISION_FIELDS` for a policy without any). ``codes`` joins the
+    per-criterion codes in policy order, then the signals' codes, with ``";"``;
+    each criterion also has its own ``<criterion>_code`` and ``<criterion>_points``
     columns, in a fixed order whatever the policy; ``next_steps`` is joined with
-    ``"; "``.
+    ``"; "``; ``reason`` is the decision's one sentence; then each signal has
+    ``<name>_code`` and ``<name>_points`` columns, in policy order.
     """
     row: dict[str, Any] = {
         "id": record_id,
@@ -564,13 +743,17 @@ def decision_row(decision: QualificationDecision, *, record_id: str | None) -> d
         "rating": decision.rating.value,
         "policy": decision.policy,
         "as_of": decision.as_of.isoformat(),
-        "codes": ";".join(result.code for result in decision.results),
+        "codes": ";".join(decision.codes),
     }
     for criterion in Criterion:
         result = decision.result(criterion)
         row[f"{criterion.value}_code"] = result.code
         row[f"{criterion.value}_points"] = result.points
     row["next_steps"] = "; ".join(decision.next_steps)
+    row["reason"] = decision.reason
+    for signal in decision.signals:
+        row[f"{signal.name}_code"] = signal.code
+        row[f"{signal.name}_points"] = signal.points
     return row
 
 
