@@ -5,7 +5,10 @@ from __future__ import annotations
 import contextlib
 import copy
 import itertools
+import math
+import re
 from datetime import date, datetime, timedelta, timezone, tzinfo
+from decimal import Decimal
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -29,12 +32,15 @@ from leadflow import (
     NaiveDatetimeError,
     NeedEvidence,
     NeedLevel,
+    NumericSignal,
     Organisation,
     Policy,
     PurchaseProcess,
     PurchaseRole,
     QualificationDecision,
     Rating,
+    Signal,
+    SignalObservation,
     TimeframeEvidence,
     TimeframeLevel,
     Verdict,
@@ -49,7 +55,9 @@ from leadflow import strategies as lfst
 # Orders and oracles, stated here from the domain rather than read from the code under test
 # --------------------------------------------------------------------------------------------
 
-VERDICT_ORDER = (Verdict.DISQUALIFIED, Verdict.NURTURE, Verdict.QUALIFIED)
+#: Worst to best. "Undetermined" (insufficient evidence) sits above "disqualified" (evidence
+#: against) and below "nurture": learning more can move it either way.
+VERDICT_ORDER = (Verdict.DISQUALIFIED, Verdict.UNDETERMINED, Verdict.NURTURE, Verdict.QUALIFIED)
 GRADE_ORDER = (Grade.D, Grade.C, Grade.B, Grade.A)
 RATING_ORDER = (Rating.COLD, Rating.WARM, Rating.HOT)
 
@@ -132,6 +140,7 @@ def moved(evidence: Evidence, delta: timedelta) -> Evidence:
         budget=move(evidence.budget),
         timeframe=timeframe,
         authority=move(evidence.authority),
+        signals={name: move(observation) for name, observation in evidence.signals},
     )
 
 
@@ -146,10 +155,20 @@ def cases(draw: st.DrawFn, policies: st.SearchStrategy[Policy] | None = None) ->
             evidence.timeframe, decision_date=as_of.date() + timedelta(days=days_ahead)
         )
         evidence = attrs.evolve(evidence, timeframe=dated)
+    policy = draw(lfst.policies() if policies is None else policies)
+    # Values for most of the policy's own signals, seen up to a few half-lives ago.
+    seen = dict(evidence.signals)
+    for signal in policy.signals:
+        if draw(st.integers(0, 3)):
+            back = draw(st.none() | st.integers(0, 400 * 24 * 60))
+            seen[signal.name] = SignalObservation(
+                value=draw(lfst.signal_values(signal.name)),
+                observed_at=None if back is None else as_of - timedelta(minutes=back),
+            )
     return Case(
         contact=draw(CONTACTS),
-        evidence=evidence,
-        policy=draw(lfst.policies() if policies is None else policies),
+        evidence=attrs.evolve(evidence, signals=seen),
+        policy=policy,
         as_of=as_of,
     )
 
@@ -201,7 +220,84 @@ def points_at(policy: Policy, criterion: Criterion, level: Any) -> int:
 
 
 def best_score(policy: Policy) -> int:
-    return sum(max(n for _, n in policy.rule(c).points) for c in Criterion)
+    criteria = sum(max(n for _, n in policy.rule(c).points) for c in Criterion)
+    signals = 0
+    for signal in policy.signals:
+        if isinstance(signal, NumericSignal):
+            signals += max(signal.unknown, *signal.points)
+        else:
+            signals += max([signal.default, signal.unknown, *(n for _, n in signal.points)])
+    return criteria + signals
+
+
+def category_key(text: str) -> str:
+    """Categories match ignoring case and how words are separated."""
+    return re.sub(r"[^a-z0-9]+", "_", text.casefold()).strip("_")
+
+
+def expected_signal_points(case: Case, signal: Signal) -> int:
+    """The points *signal* gives on *case*: its bin or category, halved per half-life of age."""
+    observation = case.evidence.signal(signal.name)
+    if observation is None:
+        return signal.unknown
+    value = observation.value
+    if isinstance(signal, NumericSignal):
+        assert isinstance(value, Decimal)
+        full = signal.points[sum(1 for edge in signal.edges if value >= edge)]
+    else:
+        assert isinstance(value, str)
+        listed = {category_key(c): n for c, n in signal.points}
+        full = listed.get(category_key(value), signal.default)
+    if signal.half_life is None or observation.observed_at is None:
+        return full
+    halvings = (case.as_of - observation.observed_at) / signal.half_life
+    decayed: int = math.floor(full * 0.5**halvings + 0.5)
+    return decayed
+
+
+def expected_score(case: Case) -> int:
+    criteria = sum(points_at(case.policy, c, expected_level(case, c)) for c in Criterion)
+    return criteria + sum(expected_signal_points(case, s) for s in case.policy.signals)
+
+
+def expected_verdict(case: Case, score: int) -> Verdict:
+    """The verdict the domain asks for, stated independently of the code under test.
+
+    Disqualified takes evidence against: a required criterion known and below its
+    minimum (other than the timeframe, which only says "later"), or a later timeframe
+    with too little else -- counting each unknown requirement as met at its minimum.
+    A required criterion not known is "undetermined". Everything else is open:
+    nurture, or qualified when every requirement is met at or above the threshold.
+    """
+    policy = case.policy
+    against = later = False
+    unknown: list[Criterion] = []
+    for criterion in Criterion:
+        rule = policy.rule(criterion)
+        level = expected_level(case, criterion)
+        if not rule.required or level.rank >= rule.minimum.rank:
+            continue
+        if level.rank == 0:
+            unknown.append(criterion)
+        elif criterion is Criterion.TIMEFRAME:
+            later = True
+        else:
+            against = True
+    if against:
+        return Verdict.DISQUALIFIED
+    if unknown:
+        if later:
+            at_minimums = score + sum(
+                points_at(policy, c, policy.rule(c).minimum)
+                - points_at(policy, c, expected_level(case, c))
+                for c in unknown
+            )
+            if at_minimums < policy.nurture_threshold:
+                return Verdict.DISQUALIFIED
+        return Verdict.UNDETERMINED
+    if later:
+        return Verdict.NURTURE if score >= policy.nurture_threshold else Verdict.DISQUALIFIED
+    return Verdict.QUALIFIED if score >= policy.threshold else Verdict.NURTURE
 
 
 # --------------------------------------------------------------------------------------------
@@ -219,22 +315,43 @@ class TestScoreBounds:
 
     @CORE
     @given(cases())
-    def test_score_is_the_points_of_the_levels_seen(self, case: Case) -> None:
-        expected = sum(points_at(case.policy, c, expected_level(case, c)) for c in Criterion)
-
-        assert case.decide().score == expected
+    def test_score_is_the_points_of_the_levels_and_signal_values_seen(self, case: Case) -> None:
+        assert case.decide().score == expected_score(case)
 
 
 class TestExplanation:
     @CORE
     @given(cases())
-    def test_one_result_per_criterion_in_policy_order_and_points_sum_to_the_score(
+    def test_one_result_per_criterion_and_signal_in_policy_order_and_points_sum_to_the_score(
         self, case: Case
     ) -> None:
         decision = case.decide()
 
         assert [r.name for r in decision.results] == [c.value for c in case.policy.order]
-        assert sum(r.points for r in decision.results) == decision.score
+        assert [s.name for s in decision.signals] == [s.name for s in case.policy.signals]
+        total = sum(r.points for r in decision.results) + sum(s.points for s in decision.signals)
+        assert total == decision.score
+
+    @CORE
+    @given(cases())
+    def test_each_signal_reports_its_value_points_and_a_stable_code(self, case: Case) -> None:
+        decision = case.decide()
+
+        for signal in case.policy.signals:
+            result = decision.signal(signal.name)
+            observation = case.evidence.signal(signal.name)
+            assert result.points == expected_signal_points(case, signal)
+            assert 0 <= result.points <= result.full_points <= signal.weight == result.weight
+            assert result.value == (None if observation is None else observation.value)
+            assert result.code.startswith(f"signal.{signal.name}.")
+            if observation is None:
+                assert result.code == f"signal.{signal.name}.unknown"
+            elif isinstance(signal, NumericSignal):
+                assert isinstance(result.value, Decimal)
+                number = 1 + sum(1 for edge in signal.edges if result.value >= edge)
+                assert result.code == f"signal.{signal.name}.bin_{number}"
+            assert f"{result.points}/{signal.weight}" in result.sentence
+        assert decision.codes[len(decision.results) :] == tuple(s.code for s in decision.signals)
 
     @CORE
     @given(cases())
@@ -255,17 +372,26 @@ class TestExplanation:
             assert result.met == level.at_least(rule.minimum)
             assert result.met == (level.rank >= rule.minimum.rank)
             assert result.code == f"{criterion.value}.{result.status.value}"
-        assert decision.codes == tuple(r.code for r in decision.results)
+        criteria = tuple(r.code for r in decision.results)
+        assert decision.codes == criteria + tuple(s.code for s in decision.signals)
 
     @CORE
     @given(cases())
-    def test_next_steps_are_the_unmet_results_steps_in_order_without_repeats(
+    def test_next_steps_are_the_unmet_results_steps_without_repeats_most_valuable_first(
         self, case: Case
     ) -> None:
         decision = case.decide()
+        results = list(decision.results)
+        if decision.verdict is Verdict.UNDETERMINED:
+            # What to find out first: the unknown requirements, weightiest first.
+            def opens(r: Any) -> bool:
+                return bool(r.required and r.status.value in ("unconfirmed", "stale"))
+
+            first = sorted((r for r in results if opens(r)), key=lambda r: -r.weight)
+            results = first + [r for r in results if not opens(r)]
 
         expected: list[str] = []
-        for result in decision.results:
+        for result in results:
             if result.met:
                 assert result.next_step is None
             else:
@@ -282,7 +408,11 @@ class TestExplanation:
 
         for code in decision.codes:
             assert code in text
+        for signal in decision.signals:
+            assert signal.sentence in text
         assert decision.verdict.value in text.lower()
+        assert decision.reason
+        assert decision.reason in text
         for step in decision.next_steps:
             assert step in text
 
@@ -300,18 +430,22 @@ class TestExplanation:
 class TestThresholdLaw:
     @CORE
     @given(cases())
-    def test_verdict_follows_requirements_and_thresholds(self, case: Case) -> None:
+    def test_verdict_follows_the_evidence_requirements_and_thresholds(self, case: Case) -> None:
         decision = case.decide()
-        policy = case.policy
-        requirements_met = requirements_are_met(case)
 
-        if requirements_met and decision.score >= policy.threshold:
-            assert decision.verdict is Verdict.QUALIFIED
-        elif decision.score >= policy.nurture_threshold:
-            assert decision.verdict is Verdict.NURTURE
-        else:
-            assert decision.verdict is Verdict.DISQUALIFIED
+        assert decision.verdict is expected_verdict(case, decision.score)
         assert decision.qualified == (decision.verdict is Verdict.QUALIFIED)
+
+    @CORE
+    @given(cases())
+    def test_qualified_exactly_when_every_requirement_is_met_at_or_above_the_threshold(
+        self, case: Case
+    ) -> None:
+        decision = case.decide()
+
+        assert decision.qualified == (
+            requirements_are_met(case) and decision.score >= case.policy.threshold
+        )
 
     @CORE
     @given(cases())
@@ -356,7 +490,8 @@ class TestThresholdLaw:
         decision = edge.decide()
 
         assert decision.score == score
-        assert decision.verdict is (Verdict.QUALIFIED if requirements_met else Verdict.NURTURE)
+        assert decision.verdict is expected_verdict(edge, score)
+        assert decision.qualified == requirements_met
         assert decision.rating is (Rating.HOT if requirements_met else Rating.WARM)
         assert decision.grade is (Grade.A if score >= 2 else Grade.C)
 
@@ -369,40 +504,42 @@ def with_authority(case: Case, role: PurchaseRole, process: PurchaseProcess) -> 
     )
 
 
+def known_levels(level_type: Any) -> st.SearchStrategy[Any]:
+    """Any level of *level_type* but unknown."""
+    return st.sampled_from([m for m in level_type if m.rank > 0])
+
+
 @st.composite
 def improved(draw: st.DrawFn, case: Case, criterion: Criterion) -> tuple[Case, Case]:
-    """A (base, better) pair differing only in *criterion*, the better one at least as strong.
+    """A (base, better) pair differing only in *criterion*: both known, the better as strong.
 
     For the timeframe both use a named level, since a decision date would override it.
     """
     evidence = case.evidence
-    if criterion is Criterion.NEED:
-        level = draw(stronger_or_equal(evidence.need.level))
-        better = attrs.evolve(evidence, need=attrs.evolve(evidence.need, level=level))
-        return case, case._replace(evidence=better)
-    if criterion is Criterion.BUDGET:
-        level = draw(stronger_or_equal(evidence.budget.level))
-        better = attrs.evolve(evidence, budget=attrs.evolve(evidence.budget, level=level))
-        return case, case._replace(evidence=better)
-    if criterion is Criterion.TIMEFRAME:
-        named = attrs.evolve(evidence.timeframe, decision_date=None)
-        base = case._replace(evidence=attrs.evolve(evidence, timeframe=named))
-        level = draw(stronger_or_equal(named.level))
-        better = attrs.evolve(evidence, timeframe=attrs.evolve(named, level=level))
-        return base, case._replace(evidence=better)
-    current = authority_level(case.contact.role, evidence.authority.process)
-    role, process = draw(
-        st.sampled_from(
-            [(r, p) for r, p in ROLE_PROCESS_PAIRS if authority_level(r, p).rank >= current.rank]
+    if criterion is Criterion.AUTHORITY:
+        known = [(r, p) for r, p in ROLE_PROCESS_PAIRS if authority_level(r, p).rank > 0]
+        role, process = draw(st.sampled_from(known))
+        current = authority_level(role, process)
+        stronger_pair = draw(
+            st.sampled_from(
+                [(r, p) for r, p in known if authority_level(r, p).rank >= current.rank]
+            )
         )
-    )
-    return case, with_authority(case, role, process)
+        return with_authority(case, role, process), with_authority(case, *stronger_pair)
+    part = getattr(evidence, criterion.value)
+    if criterion is Criterion.TIMEFRAME:
+        part = attrs.evolve(part, decision_date=None)
+    level = draw(known_levels(type(part.level)))
+    stronger = draw(stronger_or_equal(level))
+    base = attrs.evolve(evidence, **{criterion.value: attrs.evolve(part, level=level)})
+    better = attrs.evolve(evidence, **{criterion.value: attrs.evolve(part, level=stronger)})
+    return case._replace(evidence=base), case._replace(evidence=better)
 
 
 class TestMonotonicity:
     @CORE
     @given(case=cases(), criterion=st.sampled_from(Criterion), data=st.data())
-    def test_better_evidence_never_lowers_score_verdict_grade_or_rating(
+    def test_better_known_evidence_never_lowers_score_verdict_grade_or_rating(
         self, case: Case, criterion: Criterion, data: st.DataObject
     ) -> None:
         base, better = data.draw(improved(case, criterion))
@@ -430,11 +567,11 @@ class TestMonotonicity:
 
 
 @st.composite
-def requiring(draw: st.DrawFn, criterion: Criterion) -> Policy:
-    """A valid policy in which *criterion* is required at a minimum above unknown."""
+def requiring(draw: st.DrawFn, criterion: Criterion, lowest: int = 1) -> Policy:
+    """A valid policy in which *criterion* is required at a minimum of rank *lowest* or more."""
     policy = draw(lfst.policies())
     rule = policy.rule(criterion)
-    minimum = draw(st.sampled_from([m for m in rule.level_type if m.rank > 0]))
+    minimum = draw(st.sampled_from([m for m in rule.level_type if m.rank >= lowest]))
     changes: dict[str, Any] = {criterion.value: attrs.evolve(rule, required=True, minimum=minimum)}
     return attrs.evolve(policy, **changes)
 
@@ -470,6 +607,37 @@ class TestRequiredCriteria:
         result = decision.result(criterion)
         assert not result.met
         assert result.next_step in decision.next_steps
+
+
+def learned(case: Case, criterion: Criterion, level: Any) -> Case:
+    """*case* once *criterion* is found to be at *level*, freshly (for authority: a role)."""
+    if criterion is Criterion.AUTHORITY:
+        pairs = [(r, p) for r, p in ROLE_PROCESS_PAIRS if authority_level(r, p) is level]
+        case = with_observed(case, criterion, None)
+        return with_authority(case, *pairs[0])
+    part = attrs.evolve(getattr(case.evidence, criterion.value), level=level, observed_at=None)
+    if criterion is Criterion.TIMEFRAME:
+        part = attrs.evolve(part, decision_date=None)
+    return case._replace(evidence=attrs.evolve(case.evidence, **{criterion.value: part}))
+
+
+def best_signals(case: Case) -> Case:
+    """*case* with every declared signal at a value earning the most points it can."""
+    values: dict[str, Any] = dict(case.evidence.signals)
+    for signal in case.policy.signals:
+        options: list[Any]
+        if isinstance(signal, NumericSignal):
+            options = [None, signal.edges[0] - 1, *signal.edges]
+            scores = [signal.unknown, *signal.points]
+        else:
+            options = [None, "not a listed category", *(c for c, _ in signal.points)]
+            scores = [signal.unknown, signal.default, *(n for _, n in signal.points)]
+        best = options[scores.index(max(scores))]
+        if best is None:
+            values.pop(signal.name, None)
+        else:
+            values[signal.name] = best
+    return case._replace(evidence=attrs.evolve(case.evidence, signals=values))
 
 
 @st.composite
@@ -630,26 +798,45 @@ BACK = st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=2000))
 class TestDecay:
     @CORE
     @given(case=cases(), criterion=st.sampled_from(Criterion), back=BACK)
-    def test_older_evidence_never_scores_higher_than_fresh(
+    def test_ageing_evidence_decides_as_it_did_until_it_goes_stale_then_as_unknown(
         self, case: Case, criterion: Criterion, back: timedelta
     ) -> None:
         observed = getattr(case.evidence, criterion.value).observed_at
         older = with_observed(case, criterion, (observed or case.as_of) - back)
 
-        before, after = case.decide(), older.decide()
+        decision = older.decide()
 
-        assert after.score <= before.score
-        assert VERDICT_ORDER.index(after.verdict) <= VERDICT_ORDER.index(before.verdict)
+        if stale(older, criterion):
+            gone = forgotten(older, criterion).decide()
+            assert decision.result(criterion).level is LEVEL_TYPES[criterion].UNKNOWN
+            assert (decision.score, decision.verdict) == (gone.score, gone.verdict)
+        else:
+            assert decision.results == case.decide().results
 
-    @SECONDARY
-    @given(case=cases(), back=BACK)
-    def test_ageing_all_evidence_never_scores_higher(self, case: Case, back: timedelta) -> None:
-        older = case
-        for criterion in Criterion:
-            observed = getattr(case.evidence, criterion.value).observed_at
-            older = with_observed(older, criterion, (observed or case.as_of) - back)
+    @CORE
+    @given(case=cases(), data=st.data(), back=BACK)
+    def test_an_older_signal_observation_never_earns_more_than_a_fresher_one(
+        self, case: Case, data: st.DataObject, back: timedelta
+    ) -> None:
+        declared = case.policy.signals
+        if not declared:
+            return
+        signal = data.draw(st.sampled_from(declared))
+        value = data.draw(lfst.signal_values(signal.name))
+        fresher = data.draw(st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=900)))
 
-        assert older.decide().score <= case.decide().score
+        def seen(ago: timedelta) -> Case:
+            observation = SignalObservation(value=value, observed_at=case.as_of - ago)
+            signals = {**dict(case.evidence.signals), signal.name: observation}
+            return case._replace(evidence=attrs.evolve(case.evidence, signals=signals))
+
+        new, old = seen(fresher).decide(), seen(fresher + back).decide()
+
+        assert old.signal(signal.name).points <= new.signal(signal.name).points
+        assert old.score <= new.score
+        assert VERDICT_ORDER.index(old.verdict) <= VERDICT_ORDER.index(new.verdict)
+        if signal.half_life is None:
+            assert old.signal(signal.name).points == new.signal(signal.name).points
 
     @CORE
     @given(
@@ -704,6 +891,91 @@ class TestDecay:
 
         assert not any(code.endswith(".stale") for code in decision.codes)
         assert decision.results == timeless.decide().results
+
+
+class TestUnknownIsNotNo:
+    @CORE
+    @given(policy=lfst.policies(), as_of=AS_OF, contact=CONTACTS)
+    def test_no_evidence_at_all_is_never_disqualified(
+        self, policy: Policy, as_of: datetime, contact: Contact
+    ) -> None:
+        nobody = attrs.evolve(contact, role=PurchaseRole.UNKNOWN)
+
+        decision = qualify(nobody, Evidence(), policy, as_of=as_of)
+
+        assert decision.verdict is not Verdict.DISQUALIFIED
+        open_requirements = [
+            c for c in Criterion if policy.rule(c).required and policy.rule(c).minimum.rank > 0
+        ]
+        assert (decision.verdict is Verdict.UNDETERMINED) == bool(open_requirements)
+        assert decision.missing == tuple(
+            decision.result(c) for c in policy.order if c in open_requirements
+        )
+
+    @CORE
+    @given(
+        case=cases(policies=fresh_windows()),
+        criterion=st.sampled_from(Criterion),
+        beyond=st.timedeltas(min_value=timedelta(microseconds=1), max_value=timedelta(days=900)),
+    )
+    def test_stale_evidence_is_never_worse_than_no_evidence(
+        self, case: Case, criterion: Criterion, beyond: timedelta
+    ) -> None:
+        window = case.policy.freshness
+        assert window is not None
+        old = with_observed(case, criterion, case.as_of - window - beyond)
+
+        stale_decision, none = old.decide(), forgotten(old, criterion).decide()
+
+        assert stale_decision.score >= none.score
+        assert VERDICT_ORDER.index(stale_decision.verdict) >= VERDICT_ORDER.index(none.verdict)
+
+    @CORE
+    @given(criterion=st.sampled_from(Criterion), data=st.data())
+    def test_learning_a_required_criterion_is_met_never_moves_towards_disqualified(
+        self, criterion: Criterion, data: st.DataObject
+    ) -> None:
+        case = forgotten(data.draw(cases(policies=requiring(criterion))), criterion)
+        minimum = case.policy.rule(criterion).minimum
+        met = learned(case, criterion, data.draw(stronger_or_equal(minimum)))
+
+        before, after = case.decide(), met.decide()
+
+        assert before.result(criterion).status.value in ("unconfirmed", "stale")
+        assert after.result(criterion).met
+        assert VERDICT_ORDER.index(after.verdict) >= VERDICT_ORDER.index(before.verdict)
+        if before.verdict is not Verdict.DISQUALIFIED:
+            assert after.verdict is not Verdict.DISQUALIFIED
+
+    @CORE
+    @given(criterion=st.sampled_from(Criterion), data=st.data())
+    def test_learning_a_required_criterion_is_unmet_never_qualifies(
+        self, criterion: Criterion, data: st.DataObject
+    ) -> None:
+        case = forgotten(data.draw(cases(policies=requiring(criterion, lowest=2))), criterion)
+        minimum = case.policy.rule(criterion).minimum
+        weaker = [m for m in type(minimum) if 0 < m.rank < minimum.rank]
+        unmet = learned(case, criterion, data.draw(st.sampled_from(weaker)))
+
+        decision = unmet.decide()
+
+        assert not decision.qualified
+        if criterion is not Criterion.TIMEFRAME:
+            assert decision.verdict is Verdict.DISQUALIFIED
+            assert decision.result(criterion) in decision.against
+            assert criterion.value in decision.reason
+
+    @CORE
+    @given(cases())
+    def test_signals_never_outweigh_a_failing_or_unknown_requirement(self, case: Case) -> None:
+        decision, boosted = case.decide(), best_signals(case).decide()
+
+        assert boosted.score >= decision.score
+        if decision.against:
+            assert boosted.verdict is Verdict.DISQUALIFIED
+        if decision.missing:
+            assert not boosted.qualified
+        assert boosted.results == decision.results
 
 
 class TestEffectiveTimeframe:
@@ -990,11 +1262,14 @@ class TestWorkedExamplesUnderBant:
         assert decision.result(Criterion.AUTHORITY).code == "authority.unconfirmed"
         assert "identify the decision maker" in decision.next_steps
 
-    def test_nothing_known_is_disqualified_and_asks_for_every_criterion(self) -> None:
+    def test_a_fresh_contact_is_undetermined_and_the_next_steps_find_out_the_requirements(
+        self,
+    ) -> None:
         decision = bant()
 
         assert decision.score == 0
-        assert decision.verdict is Verdict.DISQUALIFIED
+        assert decision.verdict is Verdict.UNDETERMINED
+        assert not decision.qualified
         assert decision.grade is Grade.D
         assert decision.rating is Rating.COLD
         assert decision.codes == (
@@ -1003,8 +1278,71 @@ class TestWorkedExamplesUnderBant:
             "need.unconfirmed",
             "timeframe.unconfirmed",
         )
-        assert decision.next_steps[:2] == ("confirm budget", "identify the decision maker")
-        assert len(decision.next_steps) == 4
+        # Budget and need weigh 30 each (budget comes first in BANT's order), the
+        # timeframe 25; authority is not required, so it comes last.
+        assert decision.next_steps == (
+            "confirm budget",
+            "confirm what the party needs",
+            "confirm when the party will buy",
+            "identify the decision maker",
+        )
+        assert [r.name for r in decision.missing] == ["budget", "need", "timeframe"]
+        assert decision.against == ()
+        assert "not known yet" in decision.reason
+
+    def test_a_contact_with_no_budget_is_disqualified_and_the_explanation_says_so(self) -> None:
+        decision = bant(budget=BudgetLevel.NONE)
+
+        assert decision.verdict is Verdict.DISQUALIFIED
+        assert [r.code for r in decision.against] == ["budget.below_minimum"]
+        text = decision.explain()
+        assert text.startswith("DISQUALIFIED")
+        assert "evidence against: budget is none" in text
+
+    def test_no_need_is_disqualified_even_with_everything_else_unknown(self) -> None:
+        decision = bant(need=NeedLevel.NONE)
+
+        assert decision.verdict is Verdict.DISQUALIFIED
+        assert [r.name for r in decision.against] == ["need"]
+        assert "need is none" in decision.reason
+
+    def test_learning_need_budget_and_timeframe_one_by_one_goes_from_undetermined_to_qualified(
+        self,
+    ) -> None:
+        steps = [
+            bant(),
+            bant(NeedLevel.STRONG),
+            bant(NeedLevel.STRONG, BudgetLevel.AVAILABLE),
+            bant(NeedLevel.STRONG, BudgetLevel.AVAILABLE, TimeframeLevel.THIS_QUARTER),
+        ]
+
+        assert [d.verdict for d in steps] == [Verdict.UNDETERMINED] * 3 + [Verdict.QUALIFIED]
+        assert [d.next_steps[0] for d in steps[:3]] == [
+            "confirm budget",
+            "confirm budget",
+            "confirm when the party will buy",
+        ]
+
+    def test_a_timeframe_beyond_the_horizon_is_nurtured_not_disqualified(self) -> None:
+        evidence = Evidence(
+            need=NeedEvidence(level=NeedLevel.STRONG),
+            budget=BudgetEvidence(level=BudgetLevel.AVAILABLE),
+            timeframe=TimeframeEvidence(decision_date=date(2028, 5, 1)),
+        )
+
+        decision = qualify(ada(), evidence, as_of=AS_OF_MAY)
+
+        assert decision.result(Criterion.TIMEFRAME).level is TimeframeLevel.LATER
+        assert decision.score == 30 + 24 + 3 == 57
+        assert decision.verdict is Verdict.NURTURE
+        assert "later" in decision.reason
+        assert "revisit when the purchase is this year or sooner" in decision.next_steps
+
+    def test_a_later_timeframe_with_unknown_need_is_still_undetermined(self) -> None:
+        decision = bant(budget=BudgetLevel.APPROVED, timeframe=TimeframeLevel.LATER)
+
+        assert decision.verdict is Verdict.UNDETERMINED
+        assert decision.next_steps[0] == "confirm what the party needs"
 
     def test_a_sole_decision_maker_scores_the_full_authority_weight(self) -> None:
         decision = bant(
@@ -1034,7 +1372,7 @@ class TestWorkedExamplesUnderBant:
         assert decision.verdict is Verdict.QUALIFIED
         assert decision.rating is Rating.WARM
 
-    def test_a_high_score_without_enough_budget_is_only_nurtured_and_never_hot(self) -> None:
+    def test_an_insufficient_budget_is_evidence_against_whatever_the_score(self) -> None:
         decision = bant(
             NeedLevel.STRONG,
             BudgetLevel.INSUFFICIENT,
@@ -1043,8 +1381,9 @@ class TestWorkedExamplesUnderBant:
         )
 
         assert decision.score == 30 + 9 + 25 + 15 == 79
-        assert decision.verdict is Verdict.NURTURE
+        assert decision.verdict is Verdict.DISQUALIFIED
         assert decision.result(Criterion.BUDGET).code == "budget.below_minimum"
+        assert "budget is insufficient" in decision.reason
         assert decision.grade is Grade.B
         assert decision.rating is Rating.WARM
 
@@ -1057,24 +1396,56 @@ class TestWorkedExamplesUnderBant:
         )
 
         assert decision.score == 11 + 30 + 25 + 15 == 81
-        assert decision.verdict is Verdict.NURTURE
+        assert decision.verdict is Verdict.DISQUALIFIED
         assert decision.grade is Grade.A
         assert decision.result(Criterion.NEED).code == "need.below_minimum"
 
-    def test_the_nurture_band_starts_at_thirty_five(self) -> None:
-        at_floor = bant(
-            NeedLevel.EXPRESSED, role=PurchaseRole.DECISION_MAKER, process=PurchaseProcess.COMMITTEE
+    def test_the_nurture_floor_decides_a_later_timeframe_and_includes_its_floor(self) -> None:
+        # Meeting need and budget with a later timeframe scores 23 + 24 + 3 = 50 at least
+        # under BANT, always above its floor of 35; a stricter floor decides it.
+        policy = attrs.evolve(BANT, nurture_threshold=57)
+        strong = Evidence(
+            need=NeedEvidence(level=NeedLevel.STRONG),
+            budget=BudgetEvidence(level=BudgetLevel.AVAILABLE),
+            timeframe=TimeframeEvidence(level=TimeframeLevel.LATER),
         )
-        below = bant(
-            NeedLevel.EXPRESSED, timeframe=TimeframeLevel.LATER, role=PurchaseRole.INFLUENCER
+        expressed = attrs.evolve(strong, need=NeedEvidence(level=NeedLevel.EXPRESSED))
+
+        at_floor = qualify(ada(), strong, policy, as_of=AS_OF_MAY)
+        below = qualify(ada(), expressed, policy, as_of=AS_OF_MAY)
+
+        assert at_floor.score == 30 + 24 + 3 == 57
+        assert at_floor.verdict is Verdict.NURTURE
+        assert below.score == 23 + 24 + 3 == 50
+        assert below.verdict is Verdict.DISQUALIFIED
+        assert "below the nurture floor of 57" in below.reason
+
+    def test_a_later_timeframe_too_weak_to_wait_for_is_disqualified_before_the_rest_is_known(
+        self,
+    ) -> None:
+        # With need unknown, even an expressed need (its minimum, 23 points) would leave
+        # 24 + 3 + 23 = 50 below a floor of 57: learning the need cannot save it, so the
+        # contact is not left undetermined only to be disqualified once the need is known.
+        policy = attrs.evolve(BANT, nurture_threshold=57)
+        unknown_need = Evidence(
+            budget=BudgetEvidence(level=BudgetLevel.AVAILABLE),
+            timeframe=TimeframeEvidence(level=TimeframeLevel.LATER),
+        )
+        strong_need = attrs.evolve(unknown_need, need=NeedEvidence(level=NeedLevel.STRONG))
+
+        before = qualify(ada(), unknown_need, policy, as_of=AS_OF_MAY)
+        expressed = qualify(
+            ada(),
+            attrs.evolve(unknown_need, need=NeedEvidence(level=NeedLevel.EXPRESSED)),
+            policy,
+            as_of=AS_OF_MAY,
         )
 
-        assert at_floor.score == 23 + 12 == 35
-        assert at_floor.verdict is Verdict.NURTURE
-        assert at_floor.grade is Grade.D
-        assert at_floor.rating is Rating.COLD
-        assert below.score == 23 + 3 + 8 == 34
-        assert below.verdict is Verdict.DISQUALIFIED
+        assert before.verdict is Verdict.DISQUALIFIED
+        assert "would score 50, below the nurture floor of 57" in before.reason
+        assert expressed.verdict is Verdict.DISQUALIFIED
+        assert qualify(ada(), strong_need, policy, as_of=AS_OF_MAY).verdict is Verdict.NURTURE
+        assert qualify(ada(), unknown_need, as_of=AS_OF_MAY).verdict is Verdict.UNDETERMINED
 
     def test_weak_evidence_everywhere_is_disqualified(self) -> None:
         decision = bant(
@@ -1116,7 +1487,8 @@ class TestWorkedExamplesUnderBant:
 
         assert decision.result(Criterion.BUDGET).code == "budget.stale"
         assert decision.score == 23 + 0 + 13 == 36
-        assert decision.verdict is Verdict.NURTURE
-        assert any("budget" in step for step in decision.next_steps)
+        assert decision.verdict is Verdict.UNDETERMINED
+        assert decision.next_steps[0] == "re-confirm budget"
+        assert "budget (stale)" in decision.reason
         assert a_day_earlier.result(Criterion.BUDGET).code == "budget.met"
         assert a_day_earlier.score == 23 + 30 + 13 == 66

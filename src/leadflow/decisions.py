@@ -110,8 +110,16 @@ class QualificationDecision:
 
     @property
     def against(self) -> tuple[CriterionResult, ...]:
-        """The required criteria known and below their minimum, in policy order."""
-        return tuple(r for r in self.results if r.required and r.status is Status.BELOW_MINIMUM)
+        """The evidence against, in policy order: required criteria known below their minimum.
+
+        A timeframe below its minimum is not among them: it says the party is in the
+        market later, not that it never will be.
+        """
+        return tuple(
+            r
+            for r in self.results
+            if r.required and r.status is Status.BELOW_MINIMUM and r.name != "timeframe"
+        )
 
     @property
     def missing(self) -> tuple[CriterionResult, ...]:

@@ -1,13 +1,19 @@
 """Evidence for the four qualification criteria: need, budget, timeframe, authority.
 
 Every level enum lists its members from the weakest to the strongest evidence,
-and ``UNKNOWN`` is always the weakest: not knowing never beats knowing. The
-rules rely on that order (see :meth:`rank`), so better evidence never lowers a
-score.
+with ``UNKNOWN`` first. ``UNKNOWN`` is not a level on the scale, though: it says
+nothing was learned yet, which is not the same as learning "none". Among the
+known levels, the order is the strength order the rules rely on (see
+:meth:`rank`): better known evidence never lowers a score or a verdict. An
+unknown required criterion leaves a contact *undetermined*; a known one below
+its minimum is evidence against it.
 
 Level names follow Dynamics 365's lead fields where they fit: ``need``
 (must have ... no need), ``budgetstatus``, ``purchasetimeframe`` and
 ``purchaseprocess``.
+
+:class:`Evidence` also carries the values of fit and engagement signals
+(:mod:`leadflow.signals`) by name.
 """
 
 from __future__ import annotations
@@ -52,7 +58,7 @@ class _OrderedLevel(Enum):
 
     @property
     def rank(self) -> int:
-        """Position from the weakest (0, always ``UNKNOWN``) to the strongest."""
+        """Position from ``UNKNOWN`` (0), then the weakest known level, to the strongest."""
         return _RANKS[self]
 
     def at_least(self, other: _OrderedLevel) -> bool:
@@ -317,8 +323,9 @@ def _signals(value: object) -> object:
 def _check_signals(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, tuple):
         raise WrongTypeError(
-            attribute.name, value, f"expected a mapping of signal names to values, not "
-            f"{type(value).__name__}"
+            attribute.name,
+            value,
+            f"expected a mapping of signal names to values, not {type(value).__name__}",
         )
     seen: set[str] = set()
     for item in value:

@@ -391,11 +391,14 @@ def outcome_of(
         # first (each one's answer can change the verdict), then the rest.
         def priority(item: tuple[int, CriterionResult]) -> tuple[int, int, int]:
             position, result = item
-            open_requirement = result.required and not result.met and (
-                result.status is not Status.BELOW_MINIMUM
+            open_requirement = (
+                result.required and not result.met and (result.status is not Status.BELOW_MINIMUM)
             )
-            return (0 if open_requirement else 1, -result.weight if open_requirement else 0,
-                    position)
+            return (
+                0 if open_requirement else 1,
+                -result.weight if open_requirement else 0,
+                position,
+            )
 
         ordered = tuple(r for _, r in sorted(enumerate(results), key=priority))
     steps: list[str] = []

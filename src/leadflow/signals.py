@@ -173,8 +173,13 @@ def _number(value: Decimal) -> str:
     return format(value.normalize(), "f") if value == value.to_integral() else str(value)
 
 
-def _decay(points: int, observed_at: datetime | None, now: datetime, half_life: timedelta | None,
-           field: str) -> int:
+def _decay(
+    points: int,
+    observed_at: datetime | None,
+    now: datetime,
+    half_life: timedelta | None,
+    field: str,
+) -> int:
     """*points* after decay at *now* (an instant, see :func:`_validate.instant`)."""
     if observed_at is None:
         return points
@@ -239,8 +244,11 @@ class CategoricalSignal:
             key = signal_key(category)
             if key in table or key in ("other", "unknown"):
                 raise InvalidPolicyError(
-                    f"points.{category}", category, "names the same category as another entry"
-                    if key in table else f"'{key}' is reserved"
+                    f"points.{category}",
+                    category,
+                    "names the same category as another entry"
+                    if key in table
+                    else f"'{key}' is reserved",
                 )
             table[key] = (category, _check_points(f"points.{category}", number, self.weight))
         _check_points("default", self.default, self.weight)

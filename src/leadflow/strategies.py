@@ -17,9 +17,11 @@ shrinks towards simple values. Times are timezone-aware with fixed offsets.
 from __future__ import annotations
 
 import functools
+import itertools
 import string
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, TypeVar
+from decimal import Decimal
+from typing import Any, Final, TypeVar
 
 from hypothesis import strategies as st
 
@@ -66,12 +68,14 @@ from leadflow.policy import CriterionRule, Policy, PromotionRule
 from leadflow.presets import DEFAULT_POLICY, PRESETS
 from leadflow.promotion import can_promote, promote
 from leadflow.qualification import qualify
+from leadflow.signals import CategoricalSignal, NumericSignal, Signal, SignalObservation
 from leadflow.stages import OpportunityStage
 
 __all__ = [
     "authority_evidence",
     "aware_datetimes",
     "budget_evidence",
+    "categorical_signals",
     "contacts",
     "criterion_rules",
     "customers",
@@ -84,6 +88,7 @@ __all__ = [
     "lost_opportunities",
     "money",
     "need_evidence",
+    "numeric_signals",
     "nurtured_leads",
     "opportunities",
     "organisations",
@@ -94,6 +99,9 @@ __all__ = [
     "promotion_signals",
     "qualification_decisions",
     "qualifying_signals",
+    "signal_observations",
+    "signal_values",
+    "signals",
     "stages",
     "texts",
     "timeframe_evidence",
@@ -272,14 +280,77 @@ def authority_evidence(as_of: datetime | None = None) -> st.SearchStrategy[Autho
     )
 
 
+#: The signal names the strategies use, each always of one kind, so that generated
+#: evidence carries values of the kind a generated policy's signal of that name expects.
+NUMERIC_SIGNAL_NAMES: Final = ("total_visits", "minutes_on_site", "emails_opened", "employees_n")
+CATEGORICAL_SIGNAL_NAMES: Final = ("lead_origin", "lead_source", "country", "occupation")
+#: Categories drawn for categorical signals; values also come in other cases and spacings.
+CATEGORIES: Final = (
+    "Landing Page Submission",
+    "API",
+    "Lead Add Form",
+    "Google",
+    "Direct Traffic",
+    "Organic Search",
+    "Reference",
+    "Working Professional",
+    "Unemployed",
+    "India",
+)
+
+_NUMBERS = st.one_of(
+    st.integers(0, 120).map(Decimal),
+    st.decimals(min_value=0, max_value=120, places=2, allow_nan=False, allow_infinity=False),
+)
+
+
+def _spelled(category: str) -> st.SearchStrategy[str]:
+    """*category* as written, or in upper or lower case, or with hyphens for spaces."""
+    return st.sampled_from(
+        [category, category.upper(), category.lower(), category.replace(" ", "-")]
+    )
+
+
+def signal_values(name: str) -> st.SearchStrategy[Decimal | str]:
+    """Values of the kind the strategies' signal *name* takes: numbers or categories."""
+    if name in NUMERIC_SIGNAL_NAMES:
+        return _NUMBERS
+    return st.sampled_from(CATEGORIES).flatmap(_spelled) | texts(12).filter(str.strip)
+
+
+def signal_observations(
+    name: str, as_of: datetime | None = None
+) -> st.SearchStrategy[SignalObservation]:
+    """Observations of the signal *name*, dated no later than *as_of* if given."""
+    return st.builds(SignalObservation, value=signal_values(name), observed_at=_observed(as_of))
+
+
+@st.composite
+def _signal_evidence(draw: st.DrawFn, as_of: datetime | None) -> dict[str, SignalObservation]:
+    names = draw(
+        st.lists(
+            st.sampled_from(NUMERIC_SIGNAL_NAMES + CATEGORICAL_SIGNAL_NAMES),
+            unique=True,
+            max_size=4,
+        )
+    )
+    return {name: draw(signal_observations(name, as_of)) for name in names}
+
+
 def evidence(as_of: datetime | None = None) -> st.SearchStrategy[Evidence]:
-    """Evidence on all four criteria, observed no later than *as_of* if given."""
+    """Evidence on all four criteria and some signals, observed no later than *as_of*.
+
+    Signal values use the names in :data:`NUMERIC_SIGNAL_NAMES` and
+    :data:`CATEGORICAL_SIGNAL_NAMES`, each with values of its kind, so they fit the
+    signals :func:`policies` declares.
+    """
     return st.builds(
         Evidence,
         need=need_evidence(as_of),
         budget=budget_evidence(as_of),
         timeframe=timeframe_evidence(as_of),
         authority=authority_evidence(as_of),
+        signals=_signal_evidence(as_of),
     )
 
 
@@ -290,15 +361,69 @@ def _non_decreasing(draw: st.DrawFn, count: int, high: int) -> list[int]:
 
 @st.composite
 def criterion_rules(draw: st.DrawFn, level_type: type[L], weight: int) -> CriterionRule[L]:
-    """Valid rules for *level_type* with the given *weight*."""
+    """Valid rules for *level_type* with the given *weight*.
+
+    Points never fall as known levels rise; "unknown" earns anything up to the weight.
+    """
     levels = list(level_type)
-    points = draw(_non_decreasing(len(levels), weight))
+    known = draw(_non_decreasing(len(levels) - 1, weight))
+    unknown = draw(st.integers(0, weight) | st.just(0))
     return CriterionRule(
         weight=weight,
         required=draw(st.booleans()),
         minimum=draw(st.sampled_from(levels)),
-        points=dict(zip(levels, points, strict=True)),
+        points=dict(zip(levels, [unknown, *known], strict=True)),
     )
+
+
+_HALF_LIVES = st.none() | st.integers(1, 400).map(lambda days: timedelta(days=days))
+
+
+@st.composite
+def numeric_signals(draw: st.DrawFn, weight: int, name: str | None = None) -> NumericSignal:
+    """Numeric signals with the given *weight*: rising edges, points per bin, maybe decaying."""
+    edges = sorted(draw(st.sets(_NUMBERS, min_size=1, max_size=5)))
+    return NumericSignal(
+        name=name or draw(st.sampled_from(NUMERIC_SIGNAL_NAMES)),
+        weight=weight,
+        edges=tuple(edges),
+        points=draw(
+            st.lists(st.integers(0, weight), min_size=len(edges) + 1, max_size=len(edges) + 1)
+        ),
+        unknown=draw(st.integers(0, weight)),
+        half_life=draw(_HALF_LIVES),
+    )
+
+
+@st.composite
+def categorical_signals(draw: st.DrawFn, weight: int, name: str | None = None) -> CategoricalSignal:
+    """Categorical signals with the given *weight*: points for some categories, maybe decaying."""
+    listed = draw(st.lists(st.sampled_from(CATEGORIES), unique=True, max_size=6))
+    return CategoricalSignal(
+        name=name or draw(st.sampled_from(CATEGORICAL_SIGNAL_NAMES)),
+        weight=weight,
+        points={category: draw(st.integers(0, weight)) for category in listed},
+        default=draw(st.integers(0, weight)),
+        unknown=draw(st.integers(0, weight)),
+        half_life=draw(_HALF_LIVES),
+    )
+
+
+@st.composite
+def signals(draw: st.DrawFn, weights: tuple[int, ...]) -> tuple[Signal, ...]:
+    """One signal per weight in *weights*, of either kind, with distinct names."""
+    names = draw(
+        st.permutations(NUMERIC_SIGNAL_NAMES + CATEGORICAL_SIGNAL_NAMES).map(
+            lambda all_names: all_names[: len(weights)]
+        )
+    )
+    drawn: list[Signal] = []
+    for name, weight in zip(names, weights, strict=True):
+        if name in NUMERIC_SIGNAL_NAMES:
+            drawn.append(draw(numeric_signals(weight, name)))
+        else:
+            drawn.append(draw(categorical_signals(weight, name)))
+    return tuple(drawn)
 
 
 def promotion_rules() -> st.SearchStrategy[PromotionRule]:
@@ -315,14 +440,18 @@ def promotion_rules() -> st.SearchStrategy[PromotionRule]:
 
 @st.composite
 def _random_policy(draw: st.DrawFn) -> Policy:
-    cuts = sorted(draw(st.lists(st.integers(0, 100), min_size=3, max_size=3)))
-    weights = [cuts[0], cuts[1] - cuts[0], cuts[2] - cuts[1], 100 - cuts[2]]
+    count = draw(st.integers(0, 3))  # how many signals beside the four criteria
+    cuts = sorted(draw(st.lists(st.integers(0, 100), min_size=3 + count, max_size=3 + count)))
+    bounds = [0, *cuts, 100]
+    weights = [high - low for low, high in itertools.pairwise(bounds)]
     need = draw(criterion_rules(NeedLevel, weights[0]))
     budget = draw(criterion_rules(BudgetLevel, weights[1]))
     timeframe = draw(criterion_rules(TimeframeLevel, weights[2]))
     authority = draw(criterion_rules(AuthorityLevel, weights[3]))
+    declared = draw(signals(tuple(weights[4:])))
     rules: list[CriterionRule[Any]] = [need, budget, timeframe, authority]
     best = sum(max(points for _, points in rule.points) for rule in rules)
+    best += sum(signal.best for signal in declared)
     threshold = draw(st.integers(0, best))
     floors = sorted(draw(st.sets(st.integers(0, 100), min_size=3, max_size=3)), reverse=True)
     hot = draw(st.integers(0, 100))
@@ -343,6 +472,7 @@ def _random_policy(draw: st.DrawFn) -> Policy:
         freshness=draw(st.none() | st.integers(1, 1000).map(lambda d: timedelta(days=d))),
         stage_probabilities=dict(zip(OpportunityStage, probabilities, strict=True)),
         promotion=draw(promotion_rules()),
+        signals=declared,
     )
 
 
