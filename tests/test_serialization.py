@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -19,6 +21,8 @@ from leadflow import (
     BANT,
     AuthorityEvidence,
     BudgetEvidence,
+    BudgetLevel,
+    CategoricalSignal,
     Contact,
     CriterionResult,
     CriterionRule,
@@ -30,10 +34,12 @@ from leadflow import (
     InvalidRecordError,
     Lead,
     LeadNurtured,
+    LeadReassessed,
     LostOpportunity,
     Money,
     NeedEvidence,
     NeedLevel,
+    NumericSignal,
     NurturedLead,
     Opportunity,
     Organisation,
@@ -42,9 +48,14 @@ from leadflow import (
     PromotionRule,
     PromotionSignals,
     QualificationDecision,
+    SignalObservation,
+    SignalResult,
     Stage,
     TimeframeEvidence,
+    TimeframeLevel,
+    Verdict,
     nurture,
+    qualify,
     requalify,
     summarize,
 )
@@ -60,8 +71,16 @@ from leadflow.serialization import (
     unstructure,
 )
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
 UTC = timezone.utc
 DAY = timedelta(days=1)
+EXAMPLE_POLICY = Path(__file__).resolve().parent.parent / "examples" / "signals.toml"
+#: Either kind of signal, as a policy's signals field is typed.
+SIGNAL: Any = CategoricalSignal | NumericSignal
 
 
 @st.composite
@@ -92,6 +111,46 @@ def _histories() -> st.SearchStrategy[Any]:
 
 events: st.SearchStrategy[Event] = _histories().flatmap(lambda s: st.sampled_from(s.history))
 
+# Signal values as wide as SignalObservation takes them, wider than the values the
+# strategies score: any finite decimal (any sign, exponent or number of digits) and any
+# text, including text that reads like another JSON value.
+signal_numbers: st.SearchStrategy[Decimal] = st.integers().map(Decimal) | st.decimals(
+    allow_nan=False, allow_infinity=False
+)
+signal_categories: st.SearchStrategy[str] = lfst.texts(20) | st.sampled_from(
+    ["7", "12.5", "-3", "1e3", "null", "true", "{}", "other", "unknown"]
+)
+signal_values: st.SearchStrategy[Decimal | str] = signal_numbers | signal_categories
+observations: st.SearchStrategy[SignalObservation] = st.builds(
+    SignalObservation, value=signal_values, observed_at=st.none() | lfst.aware_datetimes()
+)
+signal_evidence: st.SearchStrategy[Evidence] = st.builds(
+    Evidence,
+    need=lfst.need_evidence(),
+    signals=st.dictionaries(lfst.texts(12), observations, max_size=5),
+)
+signal_results: st.SearchStrategy[SignalResult] = st.builds(
+    SignalResult,
+    name=lfst.texts(12),
+    code=lfst.texts(),
+    value=st.none() | signal_values,
+    label=lfst.texts(),
+    points=st.integers(0, 100),
+    weight=st.integers(0, 100),
+    full_points=st.integers(0, 100),
+    sentence=lfst.texts(),
+)
+#: Events that carry a decision made under a policy that may declare signals, with any
+#: verdict (a reassessed lead stays open whatever it is).
+decision_events: st.SearchStrategy[Event] = lfst.qualification_decisions().flatmap(
+    lambda decision: st.sampled_from(
+        [
+            LeadReassessed(at=decision.as_of, decision=decision),
+            LeadNurtured(at=decision.as_of, decision=decision),
+        ]
+    )
+)
+
 #: Values that hold most others: stages carry contacts, evidence, decisions (with their
 #: criterion results), signals, money and their history of events.
 funnel_values: st.SearchStrategy[Any] = st.one_of(
@@ -113,6 +172,9 @@ simple_values: st.SearchStrategy[Any] = st.one_of(
     lfst.evidence(),
     lfst.promotion_signals(),
     lfst.promotion_rules(),
+    observations,
+    signal_evidence,
+    signal_results,
 )
 
 # Every example of a funnel value builds a contact, qualifies it and walks it through the
@@ -135,6 +197,11 @@ TYPES: list[Any] = [
     CriterionRule[NeedLevel],
     PromotionRule,
     Policy,
+    CategoricalSignal,
+    NumericSignal,
+    SIGNAL,
+    SignalObservation,
+    SignalResult,
     CriterionResult,
     QualificationDecision,
     PromotionDecision,
@@ -331,6 +398,201 @@ class TestWireFormat:
         assert policy == Policy(name=BANT.name, **rules)
 
 
+def _bare(value: Decimal | str) -> str:
+    """*value* as JSON text a person would write: a string, or a number (no quotes)."""
+    return json.dumps(value) if isinstance(value, str) else str(value)
+
+
+def _example_policy_data() -> dict[str, Any]:
+    data: dict[str, Any] = tomllib.loads(EXAMPLE_POLICY.read_text(encoding="utf-8"))
+    return data
+
+
+class TestSignals:
+    @given(observations)
+    def test_an_observation_round_trips_and_keeps_its_kind(
+        self, observation: SignalObservation
+    ) -> None:
+        _assert_round_trips(observation, SignalObservation)
+
+        again = from_json(to_json(observation), SignalObservation)
+        assert type(again.value) is type(observation.value)
+
+    @given(signal_evidence)
+    def test_evidence_with_signals_round_trips_and_keeps_every_kind(
+        self, evidence: Evidence
+    ) -> None:
+        _assert_round_trips(evidence, Evidence)
+
+        again = from_json(to_json(evidence), Evidence)
+        assert [type(seen.value) for _, seen in again.signals] == [
+            type(seen.value) for _, seen in evidence.signals
+        ]
+
+    @given(signal_results)
+    def test_a_signal_result_round_trips_and_keeps_its_kind(self, result: SignalResult) -> None:
+        _assert_round_trips(result, SignalResult)
+
+        assert type(from_json(to_json(result), SignalResult).value) is type(result.value)
+
+    @given(lfst.policies(presets=False))
+    def test_each_signal_round_trips_alone_and_as_either_kind(self, policy: Policy) -> None:
+        for signal in policy.signals:
+            _assert_round_trips(signal, type(signal))
+            _assert_round_trips(signal, SIGNAL)
+
+    @expensive
+    @given(decision_events)
+    def test_an_event_carrying_a_decision_with_signals_round_trips(self, event: Event) -> None:
+        _assert_round_trips(event, Event)
+
+    @given(st.dictionaries(lfst.texts(12), signal_values, max_size=5))
+    def test_values_written_by_hand_read_as_their_json_type_says(
+        self, values: dict[str, Decimal | str]
+    ) -> None:
+        text = "{" + ", ".join(f"{json.dumps(k)}: {_bare(v)}" for k, v in values.items()) + "}"
+
+        evidence = from_json(f'{{"signals": {text}}}', Evidence)
+
+        assert evidence == Evidence(signals=values)
+        assert all(
+            type(evidence.signal(name).value) is type(value)  # type: ignore[union-attr]
+            for name, value in values.items()
+        )
+
+    def test_a_signal_value_names_its_kind(self) -> None:
+        at = datetime(2026, 5, 1, 8, tzinfo=UTC)
+        evidence = Evidence(
+            signals={
+                "lead_origin": "API",
+                "total_visits": SignalObservation(value=7, observed_at=at),
+                "minutes_on_site": Decimal("12.50"),
+            }
+        )
+
+        assert unstructure(evidence)["signals"] == {
+            "lead_origin": {"category": "API", "observed_at": None},
+            "minutes_on_site": {"number": "12.50", "observed_at": None},
+            "total_visits": {"number": "7", "observed_at": "2026-05-01T08:00:00+00:00"},
+        }
+
+    def test_text_that_looks_like_a_number_stays_a_category(self) -> None:
+        evidence = structure({"signals": {"a": "7", "b": 7, "c": {"number": "7"}}}, Evidence)
+
+        assert evidence.signal("a") == SignalObservation(value="7")
+        assert evidence.signal("b") == evidence.signal("c") == SignalObservation(value=Decimal(7))
+
+    def test_a_float_is_refused_but_a_json_number_with_a_fraction_is_read_exactly(self) -> None:
+        with pytest.raises(InvalidRecordError) as caught:
+            structure({"signals": {"minutes_on_site": 12.5}}, Evidence)
+
+        assert _paths(caught.value) == ["$.signals.minutes_on_site"]
+        assert "from_json" in caught.value.errors[0].reason
+        read = from_json('{"signals": {"minutes_on_site": 0.1}}', Evidence)
+        assert read.signal("minutes_on_site") == SignalObservation(value=Decimal("0.1"))
+
+    def test_null_is_no_value(self) -> None:
+        evidence = structure({"signals": {"total_visits": None, "lead_origin": "API"}}, Evidence)
+
+        assert evidence.signals == (("lead_origin", SignalObservation(value="API")),)
+
+    def test_a_result_writes_its_value_with_its_kind(self) -> None:
+        signal = NumericSignal(name="total_visits", weight=10, edges=(1, 5), points=(0, 5, 10))
+        now = datetime(2026, 5, 4, tzinfo=UTC)
+
+        known = unstructure(signal.score(SignalObservation(value=3), now))
+        unknown = unstructure(signal.score(None, now))
+
+        assert (known["code"], known["value"]) == ("signal.total_visits.bin_2", {"number": "3"})
+        assert (unknown["code"], unknown["value"]) == ("signal.total_visits.unknown", None)
+
+    def test_every_signal_of_a_policy_carries_its_kind(self) -> None:
+        data = _example_policy_data()
+        policy = structure(data, Policy)
+
+        written = unstructure(policy)["signals"]
+
+        assert [s["kind"] for s in written] == ["categorical", "categorical", "numeric", "numeric"]
+        assert written[0]["points"] == data["signals"][0]["points"]
+        assert list(written[0]["points"]) == list(data["signals"][0]["points"])  # policy order
+        assert written[2]["edges"] == ["1", "3", "6", "10"]
+        assert written[2]["half_life"] == "P30D"
+
+    def test_a_signal_on_its_own_may_leave_out_its_kind_but_not_contradict_it(self) -> None:
+        data = unstructure(structure(_example_policy_data(), Policy).signals[2])
+        numeric = {key: value for key, value in data.items() if key != "kind"}
+
+        assert structure(numeric, NumericSignal) == structure(data, NumericSignal)
+        with pytest.raises(InvalidRecordError) as caught:
+            structure(data, CategoricalSignal)
+        assert _paths(caught.value) == ["$.kind"]
+        with pytest.raises(InvalidRecordError) as caught:
+            structure(numeric, SIGNAL)
+        assert _paths(caught.value) == ["$.kind"]
+        assert caught.value.errors[0].reason.startswith("is required")
+
+    def test_an_undetermined_decision_round_trips(self) -> None:
+        now = datetime(2026, 5, 4, tzinfo=UTC)
+        contact = Contact(name="Ada", email="ada@example.com", created_at=now - DAY)
+        policy = structure(_example_policy_data(), Policy)
+
+        decision = qualify(contact, Evidence(signals={"total_visits": 12}), policy, as_of=now)
+        data = unstructure(decision)
+
+        assert decision.verdict is Verdict.UNDETERMINED
+        assert data["verdict"] == "undetermined"
+        assert data["reason"] == decision.reason != ""
+        assert [s["code"] for s in data["signals"]] == list(decision.codes[4:])
+        _assert_round_trips(decision, QualificationDecision)
+
+
+class TestExamplePolicy:
+    """examples/signals.toml: a policy file with fit and engagement signals."""
+
+    def test_it_loads_with_two_signals_of_each_kind_one_of_them_decaying(self) -> None:
+        policy = structure(_example_policy_data(), Policy)
+
+        kinds = [type(signal).__name__ for signal in policy.signals]
+        assert kinds == ["CategoricalSignal", "CategoricalSignal", "NumericSignal", "NumericSignal"]
+        assert [s.name for s in policy.signals if s.half_life is not None] == ["total_visits"]
+        assert all(signal.description for signal in policy.signals)
+
+    def test_it_reads_the_same_from_json(self) -> None:
+        policy = structure(_example_policy_data(), Policy)
+
+        assert from_json(to_json(policy), Policy) == policy
+        assert from_json(json.dumps(_example_policy_data()), Policy) == policy
+
+    def test_an_engaged_contact_is_scored_on_every_signal_in_policy_order(self) -> None:
+        policy = structure(_example_policy_data(), Policy)
+        now = datetime(2026, 5, 4, tzinfo=UTC)
+        contact = Contact(name="Ada", email="ada@example.com", created_at=now - 40 * DAY)
+        evidence = Evidence(
+            need=NeedEvidence(level=NeedLevel.STRONG),
+            budget=BudgetEvidence(level=BudgetLevel.AVAILABLE),
+            timeframe=TimeframeEvidence(level=TimeframeLevel.THIS_QUARTER),
+            signals={
+                "lead_origin": "lead add form",
+                "lead_source": "Google",
+                "total_visits": SignalObservation(value=12, observed_at=now - 30 * DAY),
+                "minutes_on_site": 42,
+            },
+        )
+
+        decision = qualify(contact, evidence, policy, as_of=now)
+
+        # The file's points: "Lead Add Form" 8, Google 4, 10 visits or more 10 (halved by
+        # a month at a half-life of 30 days), 30 to under 60 minutes 8.
+        assert [(s.name, s.points) for s in decision.signals] == [
+            ("lead_origin", 8),
+            ("lead_source", 4),
+            ("total_visits", 5),
+            ("minutes_on_site", 8),
+        ]
+        assert decision.verdict is Verdict.QUALIFIED
+        _assert_round_trips(decision, QualificationDecision)
+
+
 class TestDurations:
     @pytest.mark.parametrize(
         ("duration", "text"),
@@ -430,6 +692,73 @@ class TestErrors:
             "$.freshness",
         ]
 
+    def test_every_bad_signal_value_is_reported_with_its_path(self) -> None:
+        data = {
+            "signals": {
+                "total_visits": 7.5,
+                "lead_origin": True,
+                "minutes_on_site": {"number": "about ten"},
+                "emails_opened": {"value": 3},
+                "lead_source": {"category": "API", "observed_at": "2026-05-01"},
+                "country": {"category": "India", "number": "91"},
+                "Page Views": [3],
+            }
+        }
+
+        with pytest.raises(InvalidRecordError) as caught:
+            structure({"need": {"level": "urgent"}, **data}, Evidence)
+
+        assert _paths(caught.value) == [
+            "$.need.level",
+            "$.signals.total_visits",
+            "$.signals.lead_origin",
+            "$.signals.minutes_on_site.number",
+            "$.signals.emails_opened.value",
+            "$.signals.emails_opened",
+            "$.signals.lead_source.observed_at",
+            "$.signals.country",
+            "$.signals['Page Views']",
+        ]
+        reasons = {e.path: e.reason for e in caught.value.errors}
+        assert reasons["$.signals.emails_opened.value"] == "unknown field"
+        assert reasons["$.signals.lead_source.observed_at"] == "datetime has no UTC offset"
+        assert "not both" in reasons["$.signals.country"]
+
+    def test_a_blank_category_is_reported_where_it_was_written(self) -> None:
+        with pytest.raises(InvalidRecordError) as caught:
+            structure({"signals": {"a": " ", "b": {"category": ""}}}, Evidence)
+
+        assert _paths(caught.value) == ["$.signals.a", "$.signals.b.category"]
+        assert {e.reason for e in caught.value.errors} == {"must not be blank"}
+
+    def test_a_policy_reports_every_bad_signal(self) -> None:
+        data = _example_policy_data()
+        origin, source, visits, minutes = data["signals"]
+        origin["points"]["API"] = 99
+        source["kind"] = "ordinal"
+        visits["edges"] = [1, "three", 6.5, 10]
+        minutes["half_life"] = "P1M"
+        minutes["colour"] = "blue"
+
+        with pytest.raises(InvalidRecordError) as caught:
+            structure(data, Policy)
+
+        assert _paths(caught.value) == [
+            "$.signals[0].points.API",
+            "$.signals[1].kind",
+            "$.signals[2].edges[1]",
+            "$.signals[2].edges[2]",
+            "$.signals[3].half_life",
+            "$.signals[3].colour",
+        ]
+
+    def test_signal_weights_count_towards_the_hundred(self) -> None:
+        data = _example_policy_data()
+        data["signals"][3]["weight"] += 1
+
+        with pytest.raises(InvalidRecordError, match="signal weights must add up to 100"):
+            structure(data, Policy)
+
     def test_weights_that_do_not_add_up_are_refused(self) -> None:
         data = unstructure(BANT)
         data["need"]["weight"] += 1
@@ -452,6 +781,21 @@ class TestErrors:
             ({"stage": "prospect"}, Stage),
             ({"type": "LeadQualified"}, LeadNurtured),
             ([], Event),
+            ({}, SignalObservation),
+            ({"number": "7", "category": "7"}, SignalObservation),
+            ({"number": "Infinity"}, SignalObservation),
+            ({"category": 7}, SignalObservation),
+            (7.5, SignalObservation),
+            ({"signals": [["a", 1]]}, Evidence),
+            ({"signals": {"a": {"number": 7, "observed_at": 0}}}, Evidence),
+            ({"kind": "ordinal"}, SIGNAL),
+            ("numeric", SIGNAL),
+            ({"kind": "numeric", "name": "visits", "weight": 10}, SIGNAL),
+            (
+                {"kind": "numeric", "name": "Visits", "weight": 5, "edges": [1], "points": [0, 5]},
+                SIGNAL,
+            ),
+            ({"name": "x", "weight": 5, "points": [["a", 1]]}, CategoricalSignal),
         ],
     )
     def test_bad_data_raises_one_leadflow_error(self, value: object, kind: Any) -> None:
@@ -487,10 +831,21 @@ class TestErrors:
 _KEYS = sorted(
     {
         a.name
-        for kind in (Policy, CriterionRule, Opportunity, QualificationDecision)
+        for kind in (
+            Policy,
+            CriterionRule,
+            Opportunity,
+            QualificationDecision,
+            CategoricalSignal,
+            NumericSignal,
+            SignalResult,
+            Evidence,
+        )
         for a in attrs.fields(kind)
+        if a.init
     }
     | {"type", "stage", "amount", "currency", "level", "observed_at", "name", "email"}
+    | {"kind", "category", "number"}
 )
 json_like = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),

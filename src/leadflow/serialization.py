@@ -1,8 +1,8 @@
 """Lossless, JSON-ready (un)structuring of every public leadflow value, built on cattrs.
 
 :data:`converter` is a :class:`cattrs.Converter` that knows every public value:
-contacts, evidence, money, policies, decisions, events, every funnel stage and
-funnel summaries. :func:`unstructure` turns a value into plain data that
+contacts, evidence, money, policies and their signals, decisions, events, every
+funnel stage and funnel summaries. :func:`unstructure` turns a value into plain data that
 :func:`json.dumps` accepts as it is (only ``dict``, ``list``, ``str``, ``int``,
 ``bool`` and ``None``); :func:`structure` turns such data back into the value,
 validated exactly as the value's constructor validates it.
@@ -27,6 +27,17 @@ The wire format:
   :class:`~leadflow.Contact` carries no tag; structured as a
   :data:`~leadflow.Stage`, data without ``"stage"`` (or with ``"stage": "contact"``)
   is a contact;
+- every signal a policy declares carries its kind in ``"kind"`` (``"categorical"`` or
+  ``"numeric"``); a categorical signal's ``points`` is an object keyed by category, in
+  the policy's order; a numeric signal's ``edges`` are decimal strings (integers are
+  also read);
+- a signal value is an object that names its kind, ``{"category": "API"}`` or
+  ``{"number": "12.5"}`` (a decimal string, as every decimal). An observation adds
+  ``"observed_at"``, and evidence holds its signals in an object keyed by name:
+  ``"signals": {"total_visits": {"number": "7", "observed_at": null}}``. Written by
+  hand, a value may also be bare: a JSON string is a category, a JSON number a number
+  (a float only through :func:`from_json`, which reads it exactly), ``null`` no value.
+  A number is never guessed from text: ``"7"`` is the category ``"7"``;
 - a :class:`~leadflow.CriterionResult`'s ``level`` and ``minimum`` are read with the
   level enum of its ``name`` (``"budget"`` -> :class:`~leadflow.BudgetLevel`), and a
   :class:`~leadflow.CriterionRule`'s with the level enum of the policy field it sits
@@ -51,7 +62,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -73,6 +84,7 @@ from leadflow.errors import InvalidFieldError, InvalidRecordError, LeadflowError
 from leadflow.events import EVENT_TYPES, Event
 from leadflow.evidence import (
     LEVELS,
+    Evidence,
     RelationshipLevel,
     RequirementsLevel,
     SupplierStatus,
@@ -90,6 +102,7 @@ from leadflow.lifecycle import (
     Stage,
 )
 from leadflow.policy import CriterionRule, Policy
+from leadflow.signals import CategoricalSignal, NumericSignal, SignalObservation, SignalResult
 from leadflow.stages import OpportunityStage
 
 __all__ = [
@@ -124,9 +137,12 @@ class _RejectedFieldError(Exception):
 
 
 class _ItemsError(Exception):
-    """Errors found inside a list or an object, each under its index or key."""
+    """Errors found inside a list or an object, each under its index or key.
 
-    def __init__(self, errors: list[tuple[int | str, Exception]]) -> None:
+    The key ``None`` stands for the list or object itself (a rule about its keys).
+    """
+
+    def __init__(self, errors: Sequence[tuple[int | str | None, Exception]]) -> None:
         super().__init__(f"{len(errors)} bad items")
         self.errors = errors
 
@@ -202,7 +218,11 @@ def _collect(error: BaseException, field: str, data: object) -> list[InvalidFiel
         return [
             bad
             for key, inner in error.errors
-            for bad in _collect(inner, _join(field, key), _child(data, key))
+            for bad in (
+                _collect(inner, field, data)
+                if key is None
+                else _collect(inner, _join(field, key), _child(data, key))
+            )
         ]
     if isinstance(error, _RejectedFieldError):
         return [_at(error.error, field + error.suffix)]
@@ -482,13 +502,18 @@ def _unstructure_mapping(conv: cattrs.Converter) -> Callable[[Mapping[Any, Any]]
 # attrs classes: each field validated on its own, so every bad field is reported
 # ----------------------------------------------------------------------------------------
 
-#: The tag each event and stage is written with: (key, value).
+#: The tag each event, stage and signal is written with: (key, value).
 _TAGS: Final[dict[type, tuple[str, str]]] = {
     **{kind: ("type", kind.__name__) for kind in EVENT_TYPES},
     **{
         kind: ("stage", kind.stage.value)
         for kind in (Lead, NurturedLead, DisqualifiedLead, Opportunity, LostOpportunity, Customer)
     },
+    CategoricalSignal: ("kind", "categorical"),
+    NumericSignal: ("kind", "numeric"),
+}
+_SIGNALS: Final[dict[str, type]] = {
+    tag: kind for kind, (key, tag) in _TAGS.items() if key == "kind"
 }
 _EVENTS: Final = {kind.__name__: kind for kind in EVENT_TYPES}
 _STAGES: Final[dict[str, type]] = {
@@ -569,6 +594,16 @@ def _tagged(
     return structure_object
 
 
+#: Fields kept as ``(key, value)`` pairs that are written as JSON objects, with the
+#: mapping type they are read as (their attrs converter turns the mapping into pairs).
+_OBJECT_FIELDS: Final[dict[type, dict[str, Any]]] = {
+    Policy: {"stage_probabilities": dict[OpportunityStage, int]},
+    # A null value is no value, as in Evidence(signals={"visits": None}): it is dropped.
+    Evidence: {"signals": dict[str, SignalObservation | None]},
+    CategoricalSignal: {"points": dict[str, int]},
+}
+
+
 def _attrs_structure_hook(kind: type, conv: cattrs.Converter) -> Any:
     attrs.resolve_types(kind)
     # Typed Any: cattrs declares its own keyword options next to the per-field overrides.
@@ -577,22 +612,20 @@ def _attrs_structure_hook(kind: type, conv: cattrs.Converter) -> Any:
         for a in attrs.fields(kind)
         if a.init and (a.converter is not None or a.validator is not None)
     }
-    if kind is Policy:
-        overrides["stage_probabilities"] = override(
-            struct_hook=_checked(
-                kind,
-                attrs.fields(Policy).stage_probabilities.evolve(type=dict[OpportunityStage, int]),
-                conv,
-            )
+    fields = attrs.fields_dict(kind)
+    for name, mapping in _OBJECT_FIELDS.get(kind, {}).items():
+        overrides[name] = override(
+            struct_hook=_checked(kind, fields[name].evolve(type=mapping), conv)
         )
     return _tagged(kind, make_dict_structure_fn(kind, conv, **overrides))
 
 
 def _attrs_unstructure_hook(kind: type, conv: cattrs.Converter) -> Any:
     attrs.resolve_types(kind)
-    overrides: dict[str, Any] = {}
-    if kind is Policy:
-        overrides["stage_probabilities"] = override(unstruct_hook=_pairs_to_object)
+    overrides: dict[str, Any] = {
+        name: override(unstruct_hook=_pairs_to_object(conv))
+        for name in _OBJECT_FIELDS.get(kind, {})
+    }
     base: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(kind, conv, **overrides)
     tag = _TAGS.get(kind)
     if tag is None:
@@ -605,7 +638,14 @@ def _attrs_unstructure_hook(kind: type, conv: cattrs.Converter) -> Any:
     return unstructure_tagged
 
 
-def _pairs_to_object(pairs: tuple[tuple[Enum, int], ...]) -> dict[str, int]:
+def _pairs_to_object(conv: cattrs.Converter) -> Callable[[tuple[tuple[Any, Any], ...]], Any]:
+    def unstructure_pairs(pairs: tuple[tuple[Any, Any], ...]) -> dict[str, Any]:
+        return {str(conv.unstructure(key)): conv.unstructure(item) for key, item in pairs}
+
+    return unstructure_pairs
+
+
+def _levels_to_object(pairs: tuple[tuple[Enum, int], ...]) -> dict[str, int]:
     return {str(level.value): number for level, number in pairs}
 
 
@@ -672,7 +712,7 @@ def _unstructure_rule(rule: CriterionRule[Any]) -> dict[str, Any]:
         "weight": rule.weight,
         "required": rule.required,
         "minimum": rule.minimum.value,
-        "points": _pairs_to_object(rule.points),
+        "points": _levels_to_object(rule.points),
     }
 
 
@@ -713,6 +753,135 @@ def _result_hook(kind: Any, conv: cattrs.Converter) -> Any:
         return result
 
     return structure_result
+
+
+# ----------------------------------------------------------------------------------------
+# Signal values: a category or a number, never told apart by guessing
+# ----------------------------------------------------------------------------------------
+
+#: What a signal value is; SignalResult.value is this or None.
+_SIGNAL_VALUE: Final[Any] = str | Decimal
+_OPTIONAL_SIGNAL_VALUE: Final[Any] = str | Decimal | None
+#: Either kind of signal a policy declares.
+_SIGNAL: Final[Any] = CategoricalSignal | NumericSignal
+#: The keys that name a signal value's kind, in the order they are looked for.
+_VALUE_KEYS: Final = ("category", "number")
+
+# SignalResult.value is annotated "SignalValue | None" with SignalValue a string alias,
+# which typing cannot evaluate ("str | Decimal" | None); name what the alias stands for.
+attrs.resolve_types(SignalResult, localns={"SignalValue": _SIGNAL_VALUE})
+
+
+def _bare_value(value: object) -> str | Decimal:
+    """A value written by hand: a JSON string is a category, a JSON number a number."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        raise WrongTypeError(
+            "",
+            value,
+            'a float is inexact: write {"number": "<decimal>"}, or read JSON with from_json',
+        )
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return _structure_decimal(value, Decimal)
+    raise WrongTypeError(
+        "", value, f"expected a category (a string) or a number, not {_kind(value)}"
+    )
+
+
+def _value_object(
+    value: Mapping[Any, Any], others: tuple[str, ...]
+) -> tuple[str | Decimal | None, str, list[tuple[int | str | None, Exception]]]:
+    """Read ``{"category": ...}`` or ``{"number": ...}`` (plus the keys in *others*).
+
+    Returns the value (``None`` if unreadable), the key it was under and the errors.
+    """
+    errors: list[tuple[int | str | None, Exception]] = [
+        (str(key), InvalidFieldError("", item, "unknown field"))
+        for key, item in value.items()
+        if key not in (*_VALUE_KEYS, *others)
+    ]
+    given = [key for key in _VALUE_KEYS if key in value]
+    if len(given) != 1:
+        reason = (
+            'give either "category" or "number", not both'
+            if given
+            else 'expected a "category" (text) or a "number"'
+        )
+        errors.append((None, InvalidFieldError("", dict(value), reason)))
+        return None, "", errors
+    key = given[0]
+    try:
+        if key == "category":
+            found: str | Decimal = _structure_str(value[key], str)
+        else:
+            found = _structure_decimal(value[key], Decimal)
+    except InvalidFieldError as error:
+        errors.append((key, error))
+        return None, key, errors
+    return found, key, errors
+
+
+def _structure_signal_value(value: object, _: object) -> str | Decimal:
+    if not isinstance(value, Mapping):
+        return _bare_value(value)
+    found, _key, errors = _value_object(value, ())
+    if errors or found is None:
+        raise _ItemsError(errors)
+    return found
+
+
+def _structure_optional_signal_value(value: object, _: object) -> str | Decimal | None:
+    return None if value is None else _structure_signal_value(value, _)
+
+
+def _unstructure_signal_value(value: str | Decimal | None) -> dict[str, str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return {"category": value}
+    return {"number": _unstructure_decimal(value)}
+
+
+def _structure_observation(value: object, _: object) -> SignalObservation:
+    if not isinstance(value, Mapping):
+        found: str | Decimal | None = _bare_value(value)
+        key, observed_at = "", None
+    else:
+        found, key, errors = _value_object(value, ("observed_at",))
+        observed_at = value.get("observed_at")
+        if observed_at is not None:
+            try:
+                observed_at = _structure_datetime(observed_at, datetime)
+            except InvalidFieldError as error:
+                errors.append(("observed_at", error))
+        if errors:
+            raise _ItemsError(errors)
+    try:
+        return SignalObservation(value=found, observed_at=observed_at)
+    except InvalidFieldError as error:
+        # The observation's attribute "value" is written under "category" or "number".
+        where = key if error.field == "value" else error.field
+        raise _ItemsError([(where or None, _at(error, ""))]) from None
+
+
+def _unstructure_observation(value: SignalObservation) -> dict[str, Any]:
+    return {
+        **(_unstructure_signal_value(value.value) or {}),
+        "observed_at": converter.unstructure(value.observed_at, datetime | None),
+    }
+
+
+def _structure_signal(value: object, _: object) -> Any:
+    if not isinstance(value, Mapping):
+        raise WrongTypeError("", value, f"expected an object, not {_kind(value)}")
+    tag = value.get("kind")
+    kind = _SIGNALS.get(tag) if isinstance(tag, str) else None
+    if kind is None:
+        allowed = ", ".join(repr(name) for name in _SIGNALS)
+        reason = "is required" if tag is None else "is not a kind of signal"
+        raise InvalidFieldError("kind", tag, f"{reason}: expected one of {allowed}")
+    return converter.structure(value, kind)
 
 
 # ----------------------------------------------------------------------------------------
@@ -773,6 +942,21 @@ def _configure(conv: cattrs.Converter) -> None:
         lambda kind: kind is CriterionResult,
         make_dict_unstructure_fn(CriterionResult, conv),
     )
+    conv.register_structure_hook_func(lambda kind: kind == _SIGNAL_VALUE, _structure_signal_value)
+    conv.register_structure_hook_func(
+        lambda kind: kind == _OPTIONAL_SIGNAL_VALUE, _structure_optional_signal_value
+    )
+    conv.register_unstructure_hook_func(
+        lambda kind: kind in (_SIGNAL_VALUE, _OPTIONAL_SIGNAL_VALUE), _unstructure_signal_value
+    )
+    conv.register_structure_hook_func(
+        lambda kind: kind is SignalObservation, _structure_observation
+    )
+    conv.register_unstructure_hook_func(
+        lambda kind: kind is SignalObservation, _unstructure_observation
+    )
+    conv.register_structure_hook_func(lambda kind: kind == _SIGNAL, _structure_signal)
+    conv.register_unstructure_hook_func(lambda kind: kind == _SIGNAL, _unstructure_runtime)
     conv.register_structure_hook_func(lambda kind: kind == Event, _structure_event)
     conv.register_unstructure_hook_func(lambda kind: kind == Event, _unstructure_runtime)
     conv.register_structure_hook_func(lambda kind: kind == Stage, _structure_stage)
@@ -815,6 +999,8 @@ def _what(kind: object) -> str:
         return "Stage"
     if kind == Event:
         return "Event"
+    if kind == _SIGNAL:
+        return "Signal"
     return getattr(kind, "__name__", str(kind))
 
 
