@@ -32,7 +32,7 @@ from leadflow import (
 )
 from leadflow import strategies as lfst
 from leadflow.batch import BatchResult, qualify_many
-from leadflow.qualification import criterion_results, decide
+from leadflow.qualification import criterion_results, decide, signal_results
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=timezone.utc)
 
@@ -96,7 +96,11 @@ class TestAgreesWithQualify:
             pairs, qualify_many(pairs, policy, as_of=as_of), strict=True
         ):
             reference = decide(
-                criterion_results(contact_, evidence, policy, as_of), policy, as_of, evidence
+                criterion_results(contact_, evidence, policy, as_of),
+                policy,
+                as_of,
+                evidence,
+                signal_results(policy, evidence, as_of),
             )
             assert qualify(contact_, evidence, policy, as_of=as_of) == reference
             assert (result.verdict, result.score) == (reference.verdict, reference.score)
@@ -172,9 +176,9 @@ class TestWorkedExamples:
         assert (result.verdict, result.score) == (Verdict.QUALIFIED, 83)
         assert result.qualified
 
-    def test_nothing_known_disqualifies_with_no_points(self) -> None:
+    def test_nothing_known_is_undetermined_with_no_points(self) -> None:
         [result] = qualify_many([(contact(), Evidence())], as_of=NOW)
-        assert (result.verdict, result.score, result.qualified) == (Verdict.DISQUALIFIED, 0, False)
+        assert (result.verdict, result.score, result.qualified) == (Verdict.UNDETERMINED, 0, False)
 
     def test_evidence_older_than_the_window_counts_as_unknown(self) -> None:
         old = NOW - timedelta(days=181)
@@ -184,8 +188,8 @@ class TestWorkedExamples:
             timeframe=READY.timeframe,
         )
         [result] = qualify_many([(contact(), stale)], as_of=NOW)
-        # Need drops to unknown: 0 + 30 + 23 = 53, short of the threshold, so nurture.
-        assert (result.verdict, result.score) == (Verdict.NURTURE, 53)
+        # Need drops to unknown: 0 + 30 + 23 = 53, and a required criterion is not known.
+        assert (result.verdict, result.score) == (Verdict.UNDETERMINED, 53)
         assert "need.stale" in result.decision().codes
 
     def test_a_decision_maker_on_a_committee_shares_the_authority(self) -> None:
@@ -223,7 +227,7 @@ class TestStreaming:
         assert taken == []  # nothing is read before it is asked for
         assert next(results).verdict is Verdict.QUALIFIED
         assert taken == [0]
-        assert [r.verdict for r in results] == [Verdict.DISQUALIFIED, Verdict.QUALIFIED]
+        assert [r.verdict for r in results] == [Verdict.UNDETERMINED, Verdict.QUALIFIED]
 
     def test_no_pairs_give_no_results(self) -> None:
         assert list(qualify_many([], as_of=NOW)) == []

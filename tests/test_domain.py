@@ -162,8 +162,8 @@ BATCH: list[tuple[Contact, Evidence, int, Verdict]] = [
         65,
         Verdict.QUALIFIED,
     ),
-    # signed up for the newsletter; nothing known
-    (_contact("Cleo Park", organisation=None), _evidence(), 0, Verdict.DISQUALIFIED),
+    # signed up for the newsletter; nothing known yet, which is not a no
+    (_contact("Cleo Park", organisation=None), _evidence(), 0, Verdict.UNDETERMINED),
     # 11 + 0 + 3 + 0
     (
         _contact("Dan Reyes", R.USER),
@@ -171,35 +171,35 @@ BATCH: list[tuple[Contact, Evidence, int, Verdict]] = [
         14,
         Verdict.DISQUALIFIED,
     ),
-    # 30 + 0 + 25 + 8, but no budget: required
+    # 30 + 0 + 25 + 8, but no budget: evidence against a required criterion
     (
         _contact("Eve Martin", R.INFLUENCER),
         _evidence(N.STRONG, B.NONE, T.IMMEDIATE, P.COMMITTEE),
         63,
-        Verdict.NURTURE,
+        Verdict.DISQUALIFIED,
     ),
-    # 23 + 9 + 18 + 0, budget below "available"
+    # 23 + 9 + 18 + 0, budget known to be below "available"
     (
         _contact("Finn Walsh"),
         _evidence(N.EXPRESSED, B.INSUFFICIENT, T.NEXT_QUARTER),
         50,
-        Verdict.NURTURE,
+        Verdict.DISQUALIFIED,
     ),
     # 0 + 30 + 25 + 12 (a decision maker on a committee), but no need
     (
         _contact("Gus Ito", R.DECISION_MAKER),
         _evidence(N.NONE, B.APPROVED, T.IMMEDIATE, P.COMMITTEE),
         67,
-        Verdict.NURTURE,
+        Verdict.DISQUALIFIED,
     ),
-    # visited the web site; only a rough timeframe known
-    (_contact("Hana Novak"), _evidence(timeframe=T.THIS_YEAR), 13, Verdict.DISQUALIFIED),
-    # 23 + 24 + 0 + 8, timeframe unknown
+    # visited the web site; only a rough timeframe known: need and budget to find out
+    (_contact("Hana Novak"), _evidence(timeframe=T.THIS_YEAR), 13, Verdict.UNDETERMINED),
+    # 23 + 24 + 0 + 8, timeframe not known yet
     (
         _contact("Ivo Costa", R.INFLUENCER),
         _evidence(N.EXPRESSED, B.AVAILABLE),
         55,
-        Verdict.NURTURE,
+        Verdict.UNDETERMINED,
     ),
     # 11 + 9 + 3 + 5
     (
@@ -410,23 +410,27 @@ class TestQualifyingTheFourCriteria:
 
         decision = qualify(contact, _evidence(**everything, process=P.INDIVIDUAL), as_of=NOW)
 
-        # The score clears the threshold of 60, and still the contact does not qualify.
+        # The score clears the threshold of 60, and still the contact does not qualify:
+        # not knowing is not a no, so it is undetermined until the rest is found out.
         assert decision.score == score
         assert not decision.qualified
-        assert decision.verdict is Verdict.NURTURE
+        assert decision.verdict is Verdict.UNDETERMINED
+        assert decision.missing == (decision.result(missing),)
         assert decision.result(missing).code == f"{missing.value}.unconfirmed"
         assert decision.result(missing).required
 
     @pytest.mark.parametrize(
-        ("weak", "level", "score"),
+        ("weak", "level", "score", "verdict"),
         [
-            (Criterion.NEED, N.LATENT, 81),  # 11 + 30 + 25 + 15
-            (Criterion.BUDGET, B.INSUFFICIENT, 79),  # 30 + 9 + 25 + 15
-            (Criterion.TIMEFRAME, T.LATER, 78),  # 30 + 30 + 3 + 15
+            # Known below the minimum: evidence against.
+            (Criterion.NEED, N.LATENT, 81, Verdict.DISQUALIFIED),  # 11 + 30 + 25 + 15
+            (Criterion.BUDGET, B.INSUFFICIENT, 79, Verdict.DISQUALIFIED),  # 30 + 9 + 25 + 15
+            # In the market only later: nurtured, not dropped.
+            (Criterion.TIMEFRAME, T.LATER, 78, Verdict.NURTURE),  # 30 + 30 + 3 + 15
         ],
     )
     def test_a_required_criterion_below_its_minimum_does_not_qualify(
-        self, weak: Criterion, level: Any, score: int
+        self, weak: Criterion, level: Any, score: int, verdict: Verdict
     ) -> None:
         levels: dict[str, Any] = {"need": N.STRONG, "budget": B.APPROVED, "timeframe": T.IMMEDIATE}
         levels[weak.value] = level
@@ -435,7 +439,7 @@ class TestQualifyingTheFourCriteria:
         decision = qualify(contact, _evidence(**levels, process=P.INDIVIDUAL), as_of=NOW)
 
         assert decision.score == score
-        assert decision.verdict is Verdict.NURTURE
+        assert decision.verdict is verdict
         assert decision.result(weak).code == f"{weak.value}.below_minimum"
 
     def test_authority_is_not_required_but_raises_confidence(self) -> None:
@@ -504,8 +508,8 @@ class TestQualifyingTheFourCriteria:
         bant = qualify(contact, evidence, BANT, as_of=NOW)
         faint = qualify(contact, evidence, FAINT, as_of=NOW)
 
-        # BANT: 11 + 9 + 23 + 8, need and budget below its minimums.
-        assert (bant.score, bant.verdict) == (51, Verdict.NURTURE)
+        # BANT: 11 + 9 + 23 + 8, need and budget known to be below its minimums.
+        assert (bant.score, bant.verdict) == (51, Verdict.DISQUALIFIED)
         # FAINT (budget 30, authority 25, need 25, timing 20): funds and interest are
         # enough; 9 + 14 + 9 + 18 against a threshold of 40.
         assert (faint.score, faint.verdict) == (50, Verdict.QUALIFIED)
@@ -519,8 +523,8 @@ class TestQualifyingTheFourCriteria:
 
         assert (bant.score, bant.verdict) == (65, Verdict.QUALIFIED)  # 23 + 24 + 18 + 0
         # ANUM (authority 30, need 30, urgency 25, money 15): 0 + 23 + 18 + 12, and the
-        # authority it requires is unknown.
-        assert (anum.score, anum.verdict) == (53, Verdict.NURTURE)
+        # authority it requires is still to be found out.
+        assert (anum.score, anum.verdict) == (53, Verdict.UNDETERMINED)
         assert anum.result(Criterion.AUTHORITY).required
 
     def test_weights_and_requirements_are_a_policy_not_constants(self) -> None:
@@ -547,8 +551,56 @@ class TestQualifyingTheFourCriteria:
 
         assert ben.qualification.qualified
         assert decision.score == 65
-        assert decision.verdict is Verdict.NURTURE
+        # Ben is an adviser: under this policy, evidence against him.
+        assert decision.verdict is Verdict.DISQUALIFIED
         assert decision.policy == "BANT with authority"
+
+
+class TestNotKnowingIsNotANo:
+    def test_a_fresh_contact_with_no_evidence_is_not_disqualified(self) -> None:
+        decision = qualify(_contact("Xia Moreau"), _evidence(), as_of=NOW)
+
+        assert decision.verdict is Verdict.UNDETERMINED
+        # Its need, budget and timeframe are still to be found out.
+        assert decision.next_steps[:3] == (
+            "confirm budget",
+            "confirm what the party needs",
+            "confirm when the party will buy",
+        )
+
+    def test_a_budget_nobody_has_asked_about_is_not_a_missing_budget(self) -> None:
+        unasked = qualify(
+            _contact("Yan Berg"), _evidence(N.STRONG, B.UNKNOWN, T.IMMEDIATE), as_of=NOW
+        )
+        none = qualify(_contact("Yan Berg"), _evidence(N.STRONG, B.NONE, T.IMMEDIATE), as_of=NOW)
+
+        assert unasked.verdict is Verdict.UNDETERMINED
+        assert none.verdict is Verdict.DISQUALIFIED
+        assert "budget is none" in none.explain()
+
+    def test_disqualifying_takes_evidence_against(self) -> None:
+        no_need = qualify(_contact("Zoe Hart"), _evidence(need=N.NONE), as_of=NOW)
+
+        assert no_need.verdict is Verdict.DISQUALIFIED
+        assert [r.code for r in no_need.against] == ["need.below_minimum"]
+
+    def test_with_everything_required_known_too_little_of_it_disqualifies(self) -> None:
+        # In the market only later, with a floor no later contact of this kind reaches.
+        strict = attrs.evolve(BANT, name="strict BANT", nurture_threshold=55)
+        evidence = _evidence(N.EXPRESSED, B.AVAILABLE, T.LATER)  # 23 + 24 + 3
+
+        decision = qualify(_contact("Abe Quist"), evidence, strict, as_of=NOW)
+
+        assert (decision.score, decision.verdict) == (50, Verdict.DISQUALIFIED)
+        assert "below the nurture floor of 55" in decision.reason
+
+    def test_a_contact_in_the_market_only_later_is_nurtured_not_dropped(self) -> None:
+        evidence = _evidence(N.STRONG, B.APPROVED, T.LATER)
+
+        decision = qualify(_contact("Bea Solis"), evidence, as_of=NOW)
+
+        assert decision.verdict is Verdict.NURTURE
+        assert not decision.qualified
 
 
 class TestPromotingALead:
@@ -713,7 +765,7 @@ class TestWhatFollowsForTheLibrary:
     def test_every_decision_explains_each_criterion_and_what_is_missing(self) -> None:
         decision = qualify(_contact("Finn Walsh"), _evidence(need=N.EXPRESSED), as_of=NOW)
 
-        assert decision.verdict is Verdict.DISQUALIFIED
+        assert decision.verdict is Verdict.UNDETERMINED
         assert decision.score == 23
         # One result per criterion, in BANT's order (budget, authority, need, timeline).
         assert [r.name for r in decision.results] == ["budget", "authority", "need", "timeframe"]
@@ -731,7 +783,8 @@ class TestWhatFollowsForTheLibrary:
         assert "identify the decision maker" in decision.next_steps
         assert len(decision.next_steps) == 3  # one per criterion not met
         text = decision.explain()
-        assert "DISQUALIFIED" in text
+        assert "UNDETERMINED" in text
+        assert "budget, timeframe not known yet" in text
         assert "23/100" in text
         for result in decision.results:
             assert result.sentence in text
@@ -761,8 +814,9 @@ class TestWhatFollowsForTheLibrary:
         assert decide(NOW) == decide(NOW)
         assert (decide(NOW).score, decide(NOW).verdict) == (98, Verdict.QUALIFIED)
         assert (decide(fresh_until).score, decide(fresh_until).verdict) == (98, Verdict.QUALIFIED)
-        # Every part of the evidence, the purchase process included, decays to unknown.
-        assert (decide(stale_from).score, decide(stale_from).verdict) == (0, Verdict.DISQUALIFIED)
+        # Every part of the evidence, the purchase process included, decays to unknown:
+        # what was known is to be found out again, not held against the lead.
+        assert (decide(stale_from).score, decide(stale_from).verdict) == (0, Verdict.UNDETERMINED)
         assert decide(stale_from) == decide(stale_from)
         assert decide(stale_from).as_of == stale_from
 

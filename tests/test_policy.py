@@ -68,7 +68,8 @@ class TestGeneratedPolicies:
             assert rule is getattr(policy, criterion.value)
             assert rule.level_type is LEVEL_TYPES[criterion]
             assert levels == list(LEVEL_TYPES[criterion])
-            assert points == sorted(points)
+            # Never falling among known levels; "unknown" (the first) may earn anything.
+            assert points[1:] == sorted(points[1:])
             assert all(0 <= number <= rule.weight for number in points)
             for level, number in rule.points:
                 assert rule.points_for(level) == number
@@ -78,8 +79,10 @@ class TestGeneratedPolicies:
     @given(lfst.policies())
     def test_weights_add_up_and_thresholds_and_bands_are_in_order(self, policy: Policy) -> None:
         best = sum(max(n for _, n in policy.rule(c).points) for c in Criterion)
+        best += sum(signal.best for signal in policy.signals)
 
-        assert sum(policy.rule(c).weight for c in Criterion) == 100
+        weights = sum(policy.rule(c).weight for c in Criterion)
+        assert weights + sum(signal.weight for signal in policy.signals) == 100
         assert sorted(policy.order, key=lambda c: c.value) == sorted(
             Criterion, key=lambda c: c.value
         )
@@ -277,14 +280,15 @@ def points_that_are_a_bool(policy: Policy, data: st.DataObject) -> tuple[Callabl
 def points_falling_as_levels_rise(
     policy: Policy, data: st.DataObject
 ) -> tuple[Callable[[], object], str]:
-    # The heaviest criterion weighs at least 25, so "unknown" can earn more than the next level.
+    # The heaviest criterion weighs at least 25, so the weakest known level can earn more
+    # than the next. ("Unknown" is not on that scale: it may earn anything.)
     heaviest = max(Criterion, key=lambda c: policy.rule(c).weight)
     rule = policy.rule(heaviest)
-    unknown, weakest_known = [level for level, _ in rule.points][:2]
+    weakest, next_weakest = [level for level, _ in rule.points][1:3]
     points = dict(rule.points)
-    points[unknown] = rule.weight
-    points[weakest_known] = 0
-    return _with_points(rule, points), f"points.{weakest_known.value}"
+    points[weakest] = rule.weight
+    points[next_weakest] = 0
+    return _with_points(rule, points), f"points.{next_weakest.value}"
 
 
 @breaker
@@ -476,7 +480,8 @@ def a_promotion_signal_of_the_wrong_kind(
 class TestBrokenPolicies:
     @pytest.mark.parametrize("break_it", BREAKERS, ids=lambda b: b.__name__)
     @examples(1 / 20)
-    @given(policy=lfst.policies(), data=st.data())
+    # Without signals, so that the criteria carry every weight the breakers shift about.
+    @given(policy=lfst.policies(signals=False), data=st.data())
     def test_breaking_one_thing_is_refused_naming_that_field(
         self, break_it: Breaker, policy: Policy, data: st.DataObject
     ) -> None:

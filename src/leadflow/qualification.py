@@ -245,13 +245,16 @@ def outcome_at(policy: Policy, index: int) -> Outcome:
     return outcome
 
 
-def signal_results(policy: Policy, evidence: Evidence, now: datetime) -> tuple[SignalResult, ...]:
-    """Score each signal *policy* declares on *evidence* at *now* (an instant), in order.
+def signal_results(
+    policy: Policy, evidence: Evidence, as_of: datetime
+) -> tuple[SignalResult, ...]:
+    """Score each signal *policy* declares on *evidence* at *as_of*, in policy order.
 
     Raises:
         InvalidFieldError: a signal's value is of the wrong kind (a number for a
             categorical signal, text for a numeric one), or was observed after *now*.
     """
+    now = v.instant(as_of)
     return tuple(signal.score(evidence.signal(signal.name), now) for signal in policy.signals)
 
 

@@ -439,8 +439,9 @@ def promotion_rules() -> st.SearchStrategy[PromotionRule]:
 
 
 @st.composite
-def _random_policy(draw: st.DrawFn) -> Policy:
-    count = draw(st.integers(0, 3))  # how many signals beside the four criteria
+def _random_policy(draw: st.DrawFn, with_signals: bool = True) -> Policy:
+    # How many signals beside the four criteria.
+    count = draw(st.integers(0, 3)) if with_signals else 0
     cuts = sorted(draw(st.lists(st.integers(0, 100), min_size=3 + count, max_size=3 + count)))
     bounds = [0, *cuts, 100]
     weights = [high - low for low, high in itertools.pairwise(bounds)]
@@ -476,9 +477,12 @@ def _random_policy(draw: st.DrawFn) -> Policy:
     )
 
 
-def policies(*, presets: bool = True) -> st.SearchStrategy[Policy]:
-    """Valid policies: the presets (if *presets*) and arbitrary valid ones."""
-    generated = _random_policy()
+def policies(*, presets: bool = True, signals: bool = True) -> st.SearchStrategy[Policy]:
+    """Valid policies: the presets (if *presets*) and arbitrary valid ones.
+
+    Arbitrary policies declare up to three signals unless *signals* is false.
+    """
+    generated = _random_policy(signals)
     return st.sampled_from(list(PRESETS.values())) | generated if presets else generated
 
 
