@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Final, TypeAlias
+from typing import TypeAlias
 
 import attrs
 
@@ -171,23 +171,24 @@ Outcome: TypeAlias = tuple[
 # builds exactly what its __init__ builds, without parsing twelve keyword arguments.
 # Batches build one decision per record; this halves the cost of each.
 _new = object.__new__
-_SETTERS: Final = tuple(
-    getattr(QualificationDecision, name).__set__
-    for name in (
-        "verdict",
-        "score",
-        "grade",
-        "rating",
-        "results",
-        "next_steps",
-        "policy",
-        "threshold",
-        "signals",
-        "reason",
-        "as_of",
-        "evidence",
-    )
-)
+_slot = {
+    a.name: getattr(QualificationDecision, a.name).__set__
+    for a in attrs.fields(QualificationDecision)
+}
+_set_verdict = _slot["verdict"]
+_set_score = _slot["score"]
+_set_grade = _slot["grade"]
+_set_rating = _slot["rating"]
+_set_results = _slot["results"]
+_set_next_steps = _slot["next_steps"]
+_set_policy = _slot["policy"]
+_set_threshold = _slot["threshold"]
+_set_signals = _slot["signals"]
+_set_reason = _slot["reason"]
+_set_as_of = _slot["as_of"]
+_set_evidence = _slot["evidence"]
+if len(_slot) != 12:  # pragma: no cover - a new field must be filled in below too
+    raise AssertionError("assemble() does not fill every field of QualificationDecision")
 
 
 def assemble(outcome: Outcome, as_of: datetime, evidence: Evidence) -> QualificationDecision:
@@ -196,9 +197,20 @@ def assemble(outcome: Outcome, as_of: datetime, evidence: Evidence) -> Qualifica
     Equal to ``QualificationDecision(verdict=outcome[0], ..., as_of=as_of,
     evidence=evidence)``, built faster. The caller vouches for the parts' types.
     """
+    verdict, score, grade, rating, results, next_steps, policy, threshold, signals, reason = outcome
     decision: QualificationDecision = _new(QualificationDecision)
-    for setter, value in zip(_SETTERS, (*outcome, as_of, evidence), strict=True):
-        setter(decision, value)
+    _set_verdict(decision, verdict)
+    _set_score(decision, score)
+    _set_grade(decision, grade)
+    _set_rating(decision, rating)
+    _set_results(decision, results)
+    _set_next_steps(decision, next_steps)
+    _set_policy(decision, policy)
+    _set_threshold(decision, threshold)
+    _set_signals(decision, signals)
+    _set_reason(decision, reason)
+    _set_as_of(decision, as_of)
+    _set_evidence(decision, evidence)
     return decision
 
 
