@@ -1,4 +1,4 @@
-"""Walk nine contacts through the leadflow funnel and print every decision.
+"""Walk ten contacts through the leadflow funnel and print every decision.
 
 Run it from a checkout with leadflow installed (nothing else is needed)::
 
@@ -8,9 +8,12 @@ A seller of operations software reviews its contacts on Monday 2 March 2026 unde
 default policy, BANT, and then works the ones that qualify over the following weeks. The
 contacts come from different industries and play different parts in their purchase: a
 decision maker who buys alone, decision makers on committees, influencers, an adviser and
-an employee without a say. Between them they show every verdict (qualified, nurture and
-disqualified), stale evidence, a promotion refused and three granted, a nurtured lead, a
-disqualified lead, a win, a loss to a named competitor and an opportunity still open.
+an employee without a say. Between them they show every verdict: qualified; nurture (in
+the market only later); undetermined (a required criterion not known yet, or known once
+and gone stale); and disqualified (evidence against, whatever the score). One contact
+starts with nothing known and qualifies as the evidence is found, one call at a time.
+They also show a promotion refused and three granted, a nurtured lead, a disqualified
+lead, a win, a loss to a named competitor and an opportunity still open.
 
 Every decision is printed with its explanation and every move with its event; the funnel
 summary comes last. All dates are fixed in the script, never read from a clock, so the
@@ -23,6 +26,8 @@ import textwrap
 from collections.abc import Callable
 from datetime import date, datetime, timezone
 from fractions import Fraction
+
+import attrs
 
 from leadflow import (
     AuthorityEvidence,
@@ -130,18 +135,20 @@ def moved(event: Event, value: Stage) -> None:
     )
 
 
-def qualify_and_show(contact: Contact, evidence: Evidence) -> QualificationDecision:
-    """Qualify *contact* at the review and print the explained decision."""
-    decision = qualify(contact, evidence, as_of=REVIEW)
-    print(f"  Qualification on {REVIEW:%Y-%m-%d}:")
+def qualify_and_show(
+    contact: Contact, evidence: Evidence, as_of: datetime = REVIEW
+) -> QualificationDecision:
+    """Qualify *contact* at *as_of* (the review by default) and print the explained decision."""
+    decision = qualify(contact, evidence, as_of=as_of)
+    print(f"  Qualification on {as_of:%Y-%m-%d}:")
     show(decision)
     return decision
 
 
-def make_lead(contact: Contact, evidence: Evidence) -> Lead:
-    """Qualify *contact* at the review, print the decision, and turn it into a lead."""
-    qualify_and_show(contact, evidence)
-    lead, event = to_lead(contact, evidence, as_of=REVIEW, by="sales review")
+def make_lead(contact: Contact, evidence: Evidence, as_of: datetime = REVIEW) -> Lead:
+    """Qualify *contact* at *as_of*, print the decision, and turn it into a lead."""
+    qualify_and_show(contact, evidence, as_of)
+    lead, event = to_lead(contact, evidence, as_of=as_of, by="sales review")
     moved(event, lead)
     return lead
 
@@ -419,7 +426,11 @@ def daniel(number: int) -> DisqualifiedLead:
 
 
 def marco(number: int) -> Contact:
-    """A restaurant owner who wants it now but cannot pay for it yet: nurture."""
+    """A restaurant owner who wants it now but cannot pay for it: disqualified.
+
+    Everything else speaks for him (79 points), but a budget known to be too small is
+    evidence against, and no score makes up for it.
+    """
     contact = Contact(
         name="Marco Bellini",
         phone="+39 055 212 4789",
@@ -442,7 +453,7 @@ def marco(number: int) -> Contact:
 
 
 def priya(number: int) -> Contact:
-    """An outside adviser with only a latent interest and no timeline: disqualified."""
+    """An outside adviser whose client will buy, but only next year: nurture."""
     contact = Contact(
         name="Priya Raman",
         email="priya@raman-foodsafety.example",
@@ -454,14 +465,19 @@ def priya(number: int) -> Contact:
     )
     introduce(number, contact)
     evidence = Evidence(
-        need=NeedEvidence(level=NeedLevel.LATENT, observed_at=on(2, 28)),
-        timeframe=TimeframeEvidence(level=TimeframeLevel.LATER, observed_at=on(2, 28)),
+        need=NeedEvidence(level=NeedLevel.EXPRESSED, observed_at=on(2, 28)),
+        budget=BudgetEvidence(level=BudgetLevel.AVAILABLE, observed_at=on(2, 28)),
+        timeframe=TimeframeEvidence(
+            level=TimeframeLevel.LATER,
+            observed_at=on(2, 28),
+            note="new traceability rules apply from next year; the plant buys after its merger",
+        ),
     )
     return stays_a_contact(contact, evidence)
 
 
 def henrik(number: int) -> Contact:
-    """A decision maker on a committee whose budget evidence went stale: nurture."""
+    """A decision maker on a committee whose budget evidence went stale: undetermined."""
     contact = Contact(
         name="Henrik Vos",
         email="h.vos@noordhaven-university.example",
@@ -486,6 +502,43 @@ def henrik(number: int) -> Contact:
         authority=AuthorityEvidence(process=PurchaseProcess.COMMITTEE, observed_at=on(2, 19)),
     )
     return stays_a_contact(contact, evidence)
+
+
+def lucia(number: int) -> Lead:
+    """A fresh web sign-up: undetermined until the evidence is found, then qualified."""
+    contact = Contact(
+        name="Lucía Romero",
+        email="lucia.romero@transportes-romero.example",
+        organisation=Organisation(
+            name="Transportes Romero", industry="Road haulage", employees=140
+        ),
+        job_title="Fleet Director",
+        role=PurchaseRole.DECISION_MAKER,
+        source=LeadSource.WEB,
+        created_at=on(3, 1, 20),
+    )
+    introduce(number, contact)
+    # Nothing is known yet beyond the sign-up form: not knowing is not a no.
+    nothing_yet = Evidence()
+    qualify_and_show(contact, nothing_yet)
+    # The discovery call: fuel costs are out of hand and routes are planned by hand.
+    need_known = attrs.evolve(
+        nothing_yet,
+        need=NeedEvidence(
+            level=NeedLevel.STRONG, observed_at=on(3, 4), note="plans 90 routes a day by hand"
+        ),
+    )
+    qualify_and_show(contact, need_known, on(3, 4, 16))
+    # A week later: the budget is there, and she means to decide by the end of May.
+    found = attrs.evolve(
+        need_known,
+        budget=BudgetEvidence(
+            level=BudgetLevel.AVAILABLE, amount=Money("52000", "EUR"), observed_at=on(3, 11)
+        ),
+        timeframe=TimeframeEvidence(decision_date=date(2026, 5, 29), observed_at=on(3, 11)),
+        authority=AuthorityEvidence(process=PurchaseProcess.INDIVIDUAL, observed_at=on(3, 11)),
+    )
+    return make_lead(contact, found, on(3, 11, 16))
 
 
 # --------------------------------------------------------------------------------------------
@@ -530,7 +583,7 @@ def report(summary: FunnelSummary) -> None:
 
 def main() -> None:
     """Walk every contact through the funnel, then summarise where they all ended up."""
-    print("leadflow walkthrough: nine contacts, policy BANT, reviewed on 2026-03-02")
+    print("leadflow walkthrough: ten contacts, policy BANT, reviewed on 2026-03-02")
     stories: tuple[Callable[[int], Stage], ...] = (
         amara,
         jonas,
@@ -541,6 +594,7 @@ def main() -> None:
         marco,
         priya,
         henrik,
+        lucia,
     )
     values: list[Stage] = []
     for number, story in enumerate(stories, start=1):
