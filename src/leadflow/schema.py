@@ -8,21 +8,28 @@ fields, the level enums, the policy's attributes), so they cannot drift from it:
   every field of :data:`~leadflow.records.RECORD_FIELDS`, its type, its allowed
   values and format; ``name`` and ``created_at`` are required, and so is one of
   ``email`` and ``phone``. As in the parser, a blank string or ``null`` counts as
-  missing and unknown keys are allowed.
+  missing and unknown keys are allowed. Given a policy, it also describes the
+  columns of the policy's signals: ``<name>`` (a number or a category) and
+  ``<name>_observed_at``.
 - :func:`policy_schema` describes a policy as :mod:`leadflow.serialization` writes
-  and reads it (a policy file).
+  and reads it (a policy file), signals included.
 
 Formats (``date-time``, ``date``, ``email``) are annotations that validators check
 only on request, so every datetime, date, email, phone, currency and amount also
 carries a ``pattern``, which every validator checks.
 
 A schema says less than leadflow checks. It cannot say that a policy's weights
-add up to 100, that points never fall as levels rise or exceed the weight, that the
-threshold is reachable, that the nurture threshold and warm score stay below the
-threshold and hot score, or that grade floors fall from A to C; nor that a date
-exists (``2026-02-30``). Data that passes a schema can still be refused, with
-every reason, by :func:`~leadflow.records.parse_record` or
-:func:`~leadflow.serialization.structure`; data a schema refuses is never accepted.
+(criteria and signals) add up to 100, that points never fall as levels rise or
+exceed the weight, that the threshold is reachable, that the nurture threshold and
+warm score stay below the threshold and hot score, or that grade floors fall from A
+to C; nor, for signals, that names are distinct, that a numeric signal's edges rise
+and it has one point per bin, or that two categories are not one category written
+twice (``"API"`` and ``"api"``); nor that a date exists (``2026-02-30``). Data that
+passes a schema can still be refused, with every reason, by
+:func:`~leadflow.records.parse_record` or :func:`~leadflow.serialization.structure`.
+The other way round, a schema refuses only what leadflow refuses, except where it
+asks for the canonical form of what leadflow also reads: an upper-case currency, an
+amount or a bin edge as plain decimal text (not ``"1e3"``).
 
 >>> record_schema()["required"]
 ['name', 'created_at']
@@ -45,7 +52,9 @@ from leadflow.records import (
     MONEY_FIELDS,
     ORGANISATION_FIELDS,
     RECORD_FIELDS,
+    signal_columns,
 )
+from leadflow.signals import _NAME, CategoricalSignal, NumericSignal, Signal
 from leadflow.stages import OpportunityStage
 
 __all__ = ["DIALECT", "policy_schema", "record_schema"]
@@ -70,6 +79,18 @@ _PHONE: Final = rf"^{_PHONE_SEPARATOR}*\+?(?:{_PHONE_SEPARATOR}*[0-9]){{7,15}}{_
 _WHOLE: Final = r"^\s*[0-9]{1,18}\s*$"
 _DURATION: Final = (
     r"^P(?!$)([0-9]+W)?([0-9]+D)?(T(?=[0-9])([0-9]+H)?([0-9]+M)?([0-9]+([.,][0-9]{1,6})?S)?)?$"
+)
+# A duration of no time at all ("P0D", "PT0S"): freshness and half-lives are positive.
+_ZERO_DURATION: Final = r"^P(0+W)?(0+D)?(T(0+H)?(0+M)?(0+([.,]0{1,6})?S)?)?$"
+# A decimal as a policy file writes it (a bin edge): no exponent, no blanks.
+_POLICY_DECIMAL: Final = r"^[+-]?[0-9]+(\.[0-9]+)?$"
+# A numeric signal's value in a record, in plain decimal notation like an amount, but
+# signed, and with the surrounding blanks every record value may have.
+_SIGNAL_NUMBER: Final = r"^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)\s*$"
+# A category's key (see leadflow.signals.signal_key) must not be empty, nor a reserved code.
+_CATEGORY: Final = r"[A-Za-z0-9]"
+_RESERVED_CATEGORY: Final = (
+    r"^[^A-Za-z0-9]*([Oo][Tt][Hh][Ee][Rr]|[Uu][Nn][Kk][Nn][Oo][Ww][Nn])[^A-Za-z0-9]*$"
 )
 
 #: What each record field holds, for people (the schema's ``description``s).
@@ -149,10 +170,31 @@ def _record_value(field: str) -> dict[str, Any]:
     return special.get(field, {"$ref": "#/$defs/text"})
 
 
-def record_schema() -> dict[str, Any]:
+def _signal_description(signal: Signal) -> str:
+    if isinstance(signal, NumericSignal):
+        what = "Numeric signal: a number (plain decimal text or a JSON number)."
+    else:
+        what = "Categorical signal: a category (text)."
+    return f"{signal.description} ({what})" if signal.description else what
+
+
+def record_schema(policy: Policy | None = None) -> dict[str, Any]:
     """The JSON Schema of a flat input record (see :mod:`leadflow.records`).
 
+    Args:
+        policy: With a policy, the record may also hold the values of the policy's
+            signals, each in the column named as the signal: a number for a
+            numeric signal (plain decimal text, or a JSON number), non-blank text for
+            a categorical one, blank or ``null`` when not known. Beside it, an
+            optional ``<name>_observed_at`` datetime dates the value for decay; a
+            time without a value is refused.
+
     Returns a new document on every call, free to change.
+
+    Raises:
+        InvalidPolicyError: a signal's column is a record field (a signal called
+            ``source``) or a column of another signal; records cannot hold it (see
+            :func:`~leadflow.records.signal_columns`).
 
     >>> schema = record_schema()
     >>> schema["properties"]["budget"]["anyOf"][1]
@@ -172,12 +214,32 @@ def record_schema() -> dict[str, Any]:
     for amount, currency in MONEY_FIELDS.items():
         rules.append({"if": _given(amount), "then": _given(currency)})
         rules.append({"if": _given(currency), "then": _given(amount)})
+    signals = policy.signals if policy is not None else ()
+    columns = signal_columns(signals)  # two per signal: its value, then its time
+    for signal, column, dated in zip(signals, columns[::2], columns[1::2], strict=True):
+        numeric = isinstance(signal, NumericSignal)
+        value = {"$ref": "#/$defs/number" if numeric else "#/$defs/text"}
+        properties[column] = {
+            "description": _signal_description(signal),
+            "anyOf": [_MISSING, value],
+        }
+        properties[dated] = {
+            "description": f"When {column} was observed (dates it for decay).",
+            "anyOf": [_MISSING, {"$ref": "#/$defs/datetime"}],
+        }
+        rules.append({"if": _given(dated), "then": _given(column)})
     return {
         "$schema": DIALECT,
-        "title": "leadflow record",
+        "title": "leadflow record" if policy is None else f"leadflow record for {policy.name}",
         "description": (
-            "One contact with its evidence and optional promotion signals, as one CSV row "
-            "or JSON object. A blank string or null counts as missing; other keys are ignored."
+            "One contact with its evidence"
+            + (
+                " and optional promotion signals"
+                if policy is None
+                else ", optional promotion signals and the values of the policy's signals"
+            )
+            + ", as one CSV row or JSON object. A blank string or null counts as missing; "
+            "other keys are ignored."
         ),
         "type": "object",
         "properties": properties,
@@ -196,6 +258,9 @@ def record_schema() -> dict[str, Any]:
             "date": {"type": "string", "format": "date", "pattern": _DATE},
             "amount": {"type": "string", "pattern": _AMOUNT},
             "currency": {"type": "string", "pattern": _CURRENCY},
+            "number": {
+                "anyOf": [{"type": "number"}, {"type": "string", "pattern": _SIGNAL_NUMBER}]
+            },
         },
     }
 
@@ -250,13 +315,7 @@ def policy_schema() -> dict[str, Any]:
         "hot_score": score,
         "warm_score": score,
         "horizon_days": _integer(1, 3660),
-        "freshness": {
-            "anyOf": [
-                {"type": "null"},
-                {"type": "string", "pattern": _DURATION},
-                {"type": "integer", "minimum": 1},
-            ]
-        },
+        "freshness": _duration(),
         "stage_probabilities": {
             "type": "object",
             "properties": dict.fromkeys(stages, score),
@@ -270,6 +329,21 @@ def policy_schema() -> dict[str, Any]:
                 for field in attrs.fields(attrs.resolve_types(PromotionRule))
             },
             "additionalProperties": False,
+        },
+        "signals": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"kind": {"enum": ["categorical", "numeric"]}},
+                "required": ["kind"],
+                "allOf": [
+                    {
+                        "if": {"properties": {"kind": {"const": kind}}},
+                        "then": {"$ref": f"#/$defs/{kind}_signal"},
+                    }
+                    for kind in ("categorical", "numeric")
+                ],
+            },
         },
     }
     required = [
@@ -289,7 +363,75 @@ def policy_schema() -> dict[str, Any]:
         "properties": properties,
         "required": required,
         "additionalProperties": False,
-        "$defs": {f"{criterion.value}_rule": _rule(level) for criterion, level in LEVELS.items()},
+        "$defs": {
+            **{f"{criterion.value}_rule": _rule(level) for criterion, level in LEVELS.items()},
+            "categorical_signal": _signal(
+                CategoricalSignal,
+                "categorical",
+                points={
+                    "type": "object",
+                    "propertyNames": {"pattern": _CATEGORY, "not": {"pattern": _RESERVED_CATEGORY}},
+                    "additionalProperties": score,
+                },
+            ),
+            "numeric_signal": _signal(
+                NumericSignal,
+                "numeric",
+                edges={
+                    "type": "array",
+                    "items": {
+                        "anyOf": [
+                            {"type": "integer"},
+                            {"type": "string", "pattern": _POLICY_DECIMAL},
+                        ]
+                    },
+                    "minItems": 1,
+                },
+                points={"type": "array", "items": score, "minItems": 2},
+            ),
+        },
+    }
+
+
+def _duration() -> dict[str, Any]:
+    """A duration as a policy file gives it: ISO 8601, seconds, or null for none."""
+    return {
+        "anyOf": [
+            {"type": "null"},
+            {"type": "string", "pattern": _DURATION, "not": {"pattern": _ZERO_DURATION}},
+            {"type": "integer", "minimum": 1},
+        ]
+    }
+
+
+def _signal(kind: type, tag: str, **special: dict[str, Any]) -> dict[str, Any]:
+    """The schema of one kind of signal in a policy file; *special* gives its own fields."""
+    score = _integer(0, 100)
+    common: dict[str, Any] = {
+        "name": {
+            "type": "string",
+            "pattern": f"^{_NAME.pattern}$",
+            "not": {"enum": _values(Criterion)},
+        },
+        "weight": score,
+        "default": score,
+        "unknown": score,
+        "half_life": _duration(),
+        "description": {"anyOf": [{"type": "null"}, {"type": "string"}]},
+    }
+    fields = attrs.fields_dict(kind)
+    properties = {
+        "kind": {"const": tag},
+        **{name: {**common, **special}[name] for name in fields if fields[name].init},
+    }
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": [
+            "kind",
+            *(name for name, a in fields.items() if a.init and a.default is attrs.NOTHING),
+        ],
+        "additionalProperties": False,
     }
 
 
