@@ -4,7 +4,7 @@ Each step below is timed alone over the same records as the paths, so the report
 can say which part of a leadflow decision costs what:
 
 - ``(a) whole``: path (a), for scale;
-- ``rule``: the compiled rule alone (:func:`leadflow.qualification.outcome_index`
+- ``rule``: the compiled rule alone (``Engine.index`` of :mod:`leadflow._engine`
   for every pair, collecting plain ints): what leadflow computes for a verdict;
 - ``(a)'s result tuples``: building the ``(verdict, score)`` tuple path (a) returns
   for each record;
@@ -25,7 +25,6 @@ from benchmarks.paths import leadflow_pairs
 from leadflow.batch import BatchResult
 from leadflow.decisions import assemble
 from leadflow.presets import DEFAULT_POLICY
-from leadflow.qualification import outcome_at, outcome_index
 
 
 def measure(records: Sequence[dict[str, str]], repeat: int) -> dict[str, float]:
@@ -33,24 +32,26 @@ def measure(records: Sequence[dict[str, str]], repeat: int) -> dict[str, float]:
     as_of, policy = data.AS_OF, DEFAULT_POLICY
     ready = [data.ready(record) for record in records]
     pairs = leadflow_pairs(records)
-    compiled = policy._compiled
-    indices = [outcome_index(c.role, e, compiled, as_of, as_of) for c, e in pairs]
-    outcomes = [outcome_at(policy, index) for index in indices]
+    engine = policy._engine
+    indices = [engine.index(c.role, e, as_of, as_of) for c, e in pairs]
+    outcomes = [
+        engine.outcome(index, e, as_of) for index, (_, e) in zip(indices, pairs, strict=True)
+    ]
     verdicts = [(outcome[0].value, outcome[1]) for outcome in outcomes]
-    new = tuple.__new__
 
     def whole() -> object:
         return handwritten.decide_all(ready, as_of)
 
     def rule() -> object:
-        return [outcome_index(c.role, e, compiled, as_of, as_of) for c, e in pairs]
+        index = engine.index
+        return [index(c.role, e, as_of, as_of) for c, e in pairs]
 
     def result_tuples() -> object:
         return [(verdict, score) for verdict, score in verdicts]
 
     def batch_results() -> object:
         return [
-            new(BatchResult, (c, e, outcome[0], outcome[1], policy, as_of))
+            BatchResult(c, e, outcome[0], outcome[1], policy, as_of)
             for (c, e), outcome in zip(pairs, outcomes, strict=True)
         ]
 

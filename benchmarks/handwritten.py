@@ -44,6 +44,10 @@ AUTHORITY_POINTS: Final = {
 NEED_MET: Final = frozenset({"expressed", "strong"})
 BUDGET_MET: Final = frozenset({"available", "approved"})
 TIMEFRAME_MET: Final = frozenset({"this_year", "next_quarter", "this_quarter", "immediate"})
+# The levels known to fall short of need's and budget's minimums: evidence against. A
+# timeframe short of "this year" is only "later".
+NEED_AGAINST: Final = frozenset({"none", "latent"})
+BUDGET_AGAINST: Final = frozenset({"none", "insufficient"})
 ROLE_AUTHORITY: Final = {
     "unknown": "unknown",
     "user": "none",
@@ -108,15 +112,16 @@ def decide_all(records: Iterable[dict[str, Any]], as_of: datetime) -> list[tuple
             + TIMEFRAME_POINTS[timeframe]
             + AUTHORITY_POINTS[authority]
         )
-        if (
-            score >= THRESHOLD
-            and need in NEED_MET
-            and budget in BUDGET_MET
-            and timeframe in TIMEFRAME_MET
-        ):
-            append(("qualified", score))
-        elif score >= NURTURE_THRESHOLD:
-            append(("nurture", score))
-        else:
+        if need in NEED_AGAINST or budget in BUDGET_AGAINST:
             append(("disqualified", score))
+        elif need == "unknown" or budget == "unknown" or timeframe == "unknown":
+            # Meeting need and budget at their minimums with any timeframe scores at
+            # least 23 + 24 + 3, above the nurture floor: never ruled out yet.
+            append(("undetermined", score))
+        elif timeframe not in TIMEFRAME_MET:
+            append(("nurture" if score >= NURTURE_THRESHOLD else "disqualified", score))
+        elif score >= THRESHOLD:
+            append(("qualified", score))
+        else:
+            append(("nurture", score))
     return decided

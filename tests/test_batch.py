@@ -32,7 +32,6 @@ from leadflow import (
 )
 from leadflow import strategies as lfst
 from leadflow.batch import BatchResult, qualify_many
-from leadflow.qualification import criterion_results, decide, signal_results
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=timezone.utc)
 
@@ -85,25 +84,6 @@ class TestAgreesWithQualify:
             assert result.qualified == expected.qualified
             assert result.decision() == expected
             assert result.explain() == expected.explain()
-
-    @given(batches())
-    def test_batch_and_qualify_agree_with_the_rule_as_written(
-        self, batch: tuple[list[tuple[Contact, Evidence]], Policy, datetime]
-    ) -> None:
-        # Both take a compiled shortcut; the uncompiled rule is the reference.
-        pairs, policy, as_of = batch
-        for (contact_, evidence), result in zip(
-            pairs, qualify_many(pairs, policy, as_of=as_of), strict=True
-        ):
-            reference = decide(
-                criterion_results(contact_, evidence, policy, as_of),
-                policy,
-                as_of,
-                evidence,
-                signal_results(policy, evidence, as_of),
-            )
-            assert qualify(contact_, evidence, policy, as_of=as_of) == reference
-            assert (result.verdict, result.score) == (reference.verdict, reference.score)
 
     @given(st.data())
     def test_stale_evidence_and_decision_dates_decide_as_in_qualify(

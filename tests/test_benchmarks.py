@@ -44,6 +44,7 @@ class TestGeneratedInput:
         assert set(Counter(verdict for verdict, _ in verdicts["a"])) == {
             "qualified",
             "nurture",
+            "undetermined",
             "disqualified",
         }
         cutoff = data.AS_OF - handwritten.FRESHNESS

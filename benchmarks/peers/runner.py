@@ -96,9 +96,13 @@ def rule_engine_path(as_of: datetime) -> Decide:
         context=context,
     )
     verdict_rule = rule_engine.Rule(
-        f"score >= {hw.THRESHOLD} and need in {_levels(hw.NEED_MET)}"
-        f" and budget in {_levels(hw.BUDGET_MET)} and timeframe in {_levels(hw.TIMEFRAME_MET)}"
-        f' ? "qualified" : (score >= {hw.NURTURE_THRESHOLD} ? "nurture" : "disqualified")',
+        f"need in {_levels(hw.NEED_AGAINST)} or budget in {_levels(hw.BUDGET_AGAINST)}"
+        ' ? "disqualified"'
+        ' : (need == "unknown" or budget == "unknown" or timeframe == "unknown"'
+        ' ? "undetermined"'
+        f" : (not timeframe in {_levels(hw.TIMEFRAME_MET)}"
+        f' ? (score >= {hw.NURTURE_THRESHOLD} ? "nurture" : "disqualified")'
+        f' : (score >= {hw.THRESHOLD} ? "qualified" : "nurture")))',
         context=context,
     )
     rules = list(level_rules.items())
@@ -164,17 +168,17 @@ def glsm_path(as_of: datetime) -> Decide:
         for record in records:
             levels = levels_as_of(record, cutoff, today)
             score = model.compute_lambda(levels)
-            required = (
-                levels["need"] in hw.NEED_MET
-                and levels["budget"] in hw.BUDGET_MET
-                and levels["timeframe"] in hw.TIMEFRAME_MET
-            )
-            if required and model.assess_qualification(levels):
-                verdict = "qualified"
-            elif score >= hw.NURTURE_THRESHOLD:
-                verdict = "nurture"
-            else:
+            # glsm scores; the verdict is the rule leadflow states (see handwritten.py).
+            if levels["need"] in hw.NEED_AGAINST or levels["budget"] in hw.BUDGET_AGAINST:
                 verdict = "disqualified"
+            elif "unknown" in (levels["need"], levels["budget"], levels["timeframe"]):
+                verdict = "undetermined"
+            elif levels["timeframe"] not in hw.TIMEFRAME_MET:
+                verdict = "nurture" if score >= hw.NURTURE_THRESHOLD else "disqualified"
+            elif model.assess_qualification(levels):
+                verdict = "qualified"
+            else:
+                verdict = "nurture"
             decided.append((verdict, round(score)))
         return decided
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import NamedTuple, NoReturn
+from typing import NamedTuple
 
 from leadflow import _validate as v
 from leadflow.contacts import Contact
@@ -40,14 +40,7 @@ from leadflow.errors import WrongTypeError
 from leadflow.evidence import Evidence
 from leadflow.policy import Policy
 from leadflow.presets import DEFAULT_POLICY
-from leadflow.qualification import (
-    check_type,
-    criterion_results,
-    outcome_at,
-    outcome_index,
-    qualify,
-    signal_outcome,
-)
+from leadflow.qualification import check_type, qualify
 
 __all__ = ["BatchResult", "qualify_many"]
 
@@ -129,12 +122,11 @@ def _decide_all(
     pairs: Iterable[tuple[Contact, Evidence]], policy: Policy, as_of: datetime
 ) -> Iterator[BatchResult]:
     # What does not change from pair to pair is looked up once; each pair costs one
-    # compiled lookup (qualification.outcome_index) and one small tuple.
-    compiled = policy._compiled
-    outcomes = compiled.outcomes
-    signals = bool(policy.signals)
+    # compiled lookup (Engine.index), one memoised outcome and one small tuple.
+    engine = policy._engine
+    index_of = engine.index
+    outcome_of = engine.outcome
     now = v.instant(as_of)
-    new = tuple.__new__
     for pair in pairs:
         try:
             contact, evidence = pair
@@ -144,17 +136,8 @@ def _decide_all(
             check_type("contact", contact, Contact)
         if not isinstance(evidence, Evidence):
             check_type("evidence", evidence, Evidence)
-        index = outcome_index(contact.role, evidence, compiled, as_of, now)
+        index = index_of(contact.role, evidence, as_of, now)
         if index < 0:
-            _refuse(contact, evidence, policy, as_of)
-        if signals:
-            outcome = signal_outcome(policy, index, evidence, now)
-        else:
-            outcome = outcomes[index] or outcome_at(policy, index)
-        yield new(BatchResult, (contact, evidence, outcome[0], outcome[1], policy, as_of))
-
-
-def _refuse(contact: Contact, evidence: Evidence, policy: Policy, as_of: datetime) -> NoReturn:
-    """Raise what :func:`~leadflow.qualify` raises for evidence observed after *as_of*."""
-    criterion_results(contact, evidence, policy, as_of)
-    raise AssertionError("unreachable: some evidence was observed after as_of")  # pragma: no cover
+            engine.refuse(evidence, now)
+        verdict, score = outcome_of(index, evidence, now)[:2]
+        yield BatchResult(contact, evidence, verdict, score, policy, as_of)

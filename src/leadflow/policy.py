@@ -20,8 +20,8 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from leadflow._engine import Engine
 from leadflow._validate import to_tuple, type_name
-from leadflow.contacts import PurchaseRole
 from leadflow.errors import InvalidPolicyError
 from leadflow.evidence import (
     LEVELS,
@@ -29,16 +29,14 @@ from leadflow.evidence import (
     BudgetLevel,
     Criterion,
     NeedLevel,
-    PurchaseProcess,
     RelationshipLevel,
     RequirementsLevel,
     SupplierStatus,
     TermsLevel,
     TimeframeLevel,
     _OrderedLevel,
-    authority_level,
 )
-from leadflow.explanation import CriterionResult, build_result
+from leadflow.explanation import CriterionResult
 from leadflow.signals import CategoricalSignal, NumericSignal, Signal
 from leadflow.stages import OpportunityStage
 
@@ -180,103 +178,6 @@ class PromotionRule:
                 raise InvalidPolicyError(name, value, f"expected a {enum.__name__} or None")
 
 
-# Stands for "no as_of yet" in _Compiled.last_as_of: no caller can pass this object.
-_NEVER: Any = object()
-
-
-@attrs.frozen(eq=False)
-class _Compiled:
-    """A policy's criterion results, numbered so that ``qualify`` finds them fast.
-
-    Every possible result of a criterion (one per level, and the stale one) gets a
-    code; the codes are scaled so that adding one code per criterion gives a distinct
-    index in ``range(size)`` for each combination of four results. Level enums hash
-    in Python code, so the tables are keyed by the members' values (plain strings).
-
-    Attributes:
-        need: Need level value -> code of its fresh result.
-        budget: Budget level value -> code.
-        timeframe: Timeframe level value -> code.
-        authority: Contact role value -> purchase process value -> code (the
-            authority level follows from both).
-        stale: Code of the stale result of need, budget, timeframe and authority.
-        decoders: Per criterion in policy order: (scale, count, results by code),
-            which turns an index back into the four results.
-        horizon_days: The policy's horizon for expected decision dates.
-        freshness: The policy's freshness window (the longest ``timedelta`` when
-            evidence never goes stale).
-        outcomes: Index -> what the combination decides, filled in by
-            :mod:`leadflow.qualification` the first time the combination is seen.
-        last_as_of: One item: the last ``as_of`` :func:`~leadflow.qualify` validated.
-        signal_outcomes: For a policy with signals: (index * 101 + signal points) ->
-            what that combination decides, filled in the same way.
-
-    ``outcomes`` and ``last_as_of`` are memos, not state: what they hold never
-    changes a result (an outcome is a pure function of the policy and the index),
-    and each item is replaced in one step, so concurrent callers only ever read a
-    complete, correct item.
-    """
-
-    need: dict[str, int]
-    budget: dict[str, int]
-    timeframe: dict[str, int]
-    authority: dict[str, dict[str, int]]
-    stale: tuple[int, int, int, int]
-    decoders: tuple[tuple[int, int, tuple[CriterionResult, ...]], ...]
-    horizon_days: int
-    freshness: timedelta
-    outcomes: list[Any]
-    last_as_of: list[object] = attrs.field(factory=lambda: [_NEVER])
-    signal_outcomes: dict[int, Any] = attrs.field(factory=dict)
-
-    def results(self, index: int) -> tuple[CriterionResult, ...]:
-        """The four results (in policy order) that *index* stands for."""
-        return tuple(table[index // scale % count] for scale, count, table in self.decoders)
-
-
-def _compile(
-    results: Mapping[tuple[Criterion, Any, bool], CriterionResult],
-    order: tuple[Criterion, ...],
-    horizon_days: int,
-    freshness: timedelta | None,
-) -> _Compiled:
-    codes: dict[Criterion, dict[str, int]] = {}
-    stale: dict[Criterion, int] = {}
-    decoders: dict[Criterion, tuple[int, int, tuple[CriterionResult, ...]]] = {}
-    scale = 1
-    for criterion, level_type in LEVELS.items():
-        levels = list(level_type)
-        codes[criterion] = {level.value: n * scale for n, level in enumerate(levels)}
-        stale[criterion] = len(levels) * scale
-        table = [results[criterion, level, False] for level in levels]
-        table.append(results[criterion, level_type["UNKNOWN"], True])
-        decoders[criterion] = (scale, len(table), tuple(table))
-        scale *= len(table)
-    authority = codes[Criterion.AUTHORITY]
-    return _Compiled(
-        need=codes[Criterion.NEED],
-        budget=codes[Criterion.BUDGET],
-        timeframe=codes[Criterion.TIMEFRAME],
-        authority={
-            role.value: {
-                process.value: authority[authority_level(role, process).value]
-                for process in PurchaseProcess
-            }
-            for role in PurchaseRole
-        },
-        stale=(
-            stale[Criterion.NEED],
-            stale[Criterion.BUDGET],
-            stale[Criterion.TIMEFRAME],
-            stale[Criterion.AUTHORITY],
-        ),
-        decoders=tuple(decoders[criterion] for criterion in order),
-        horizon_days=horizon_days,
-        freshness=timedelta.max if freshness is None else freshness,
-        outcomes=[None] * scale,
-    )
-
-
 _DEFAULT_PROBABILITIES: Mapping[OpportunityStage, int] = {
     OpportunityStage.QUALIFY: 20,
     OpportunityStage.DEVELOP: 40,
@@ -339,12 +240,8 @@ class Policy:
     _probabilities: dict[OpportunityStage, int] = attrs.field(
         init=False, eq=False, repr=False, hash=False
     )
-    # Every possible criterion result, built once: (criterion, level, stale) -> result.
-    _results: dict[tuple[Criterion, Any, bool], CriterionResult] = attrs.field(
-        init=False, eq=False, repr=False, hash=False
-    )
-    # The same results numbered for qualify's fast path (see _compile).
-    _compiled: _Compiled = attrs.field(init=False, eq=False, repr=False, hash=False)
+    # The compiled form every decision under this policy asks (see leadflow._engine).
+    _engine: Engine = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
@@ -414,28 +311,11 @@ class Policy:
         object.__setattr__(self, "_probabilities", probabilities)
         if not isinstance(self.promotion, PromotionRule):
             raise InvalidPolicyError("promotion", self.promotion, "expected a PromotionRule")
-        results: dict[tuple[Criterion, Any, bool], CriterionResult] = {}
-        for criterion in Criterion:
-            rule = self.rule(criterion)
-            for level in rule.level_type:
-                for stale in (False, True):
-                    results[criterion, level, stale] = build_result(
-                        criterion.value,
-                        level,
-                        rule.minimum,
-                        points=rule.points_for(level),
-                        weight=rule.weight,
-                        required=rule.required,
-                        stale=stale,
-                    )
-        object.__setattr__(self, "_results", results)
-        object.__setattr__(
-            self, "_compiled", _compile(results, self.order, self.horizon_days, self.freshness)
-        )
+        object.__setattr__(self, "_engine", Engine(self))
 
     def result(self, criterion: Criterion, level: Any, *, stale: bool = False) -> CriterionResult:
         """The result *criterion* gives at *level* (``stale`` when it decayed to unknown)."""
-        return self._results[criterion, level, stale]
+        return self._engine.result(criterion, level, stale=stale)
 
     def rule(self, criterion: Criterion) -> CriterionRule[Any]:
         """The rule for *criterion*."""

@@ -1,0 +1,443 @@
+"""The compiled policy: the one place a verdict is computed from evidence.
+
+A :class:`~leadflow.Policy` builds its :class:`Engine` once, when it is made. The
+engine holds every result a criterion can give, numbered so that the four results
+of a decision are found with a few dict lookups and additions (:meth:`Engine.index`),
+and the rule that turns results and signals into a verdict (:func:`verdict_of`).
+:func:`~leadflow.qualify`, :func:`~leadflow.qualify_many` and anything else that
+decides ask the engine; nothing else computes a verdict.
+
+The engine keeps two memos, which only it fills: what each combination of results
+decides, and the last ``as_of`` it validated. A memo never changes a result (an
+outcome is a pure function of the policy and the combination), and each item is
+replaced in one step, so callers sharing a policy across threads only ever read a
+complete, correct item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Final
+
+from leadflow import _validate as v
+from leadflow.contacts import Contact, PurchaseRole
+from leadflow.decisions import Grade, Outcome, QualificationDecision, Rating, Verdict, assemble
+from leadflow.errors import InvalidFieldError
+from leadflow.evidence import (
+    LEVELS,
+    Criterion,
+    Evidence,
+    PurchaseProcess,
+    TimeframeEvidence,
+    TimeframeLevel,
+    authority_level,
+)
+from leadflow.explanation import CriterionResult, Status, build_result
+from leadflow.signals import SignalResult
+
+if TYPE_CHECKING:
+    from leadflow.policy import Policy
+
+__all__ = ["Engine", "effective_timeframe", "verdict_of"]
+
+
+def effective_timeframe(
+    evidence: TimeframeEvidence, today: date, horizon_days: int
+) -> TimeframeLevel:
+    """The timeframe level that *evidence* stands for on *today*.
+
+    A named level is taken as it is. An expected decision date is placed in a
+    bucket: within 30 days is immediate, then this quarter, next quarter, this
+    year; beyond that, or beyond *horizon_days*, it is "later". A date already
+    past says nothing about the future and counts as unknown.
+
+    >>> effective_timeframe(TimeframeEvidence(decision_date=date(2026, 8, 20)),
+    ...                     date(2026, 5, 4), horizon_days=365)
+    <TimeframeLevel.NEXT_QUARTER: 'next_quarter'>
+    """
+    when = evidence.decision_date
+    if when is None:
+        return evidence.level
+    days = (when - today).days
+    if days < 0:
+        return TimeframeLevel.UNKNOWN
+    if days > horizon_days:
+        return TimeframeLevel.LATER
+    if days <= 30:
+        return TimeframeLevel.IMMEDIATE
+    quarters = (when.year * 4 + (when.month - 1) // 3) - (today.year * 4 + (today.month - 1) // 3)
+    if quarters == 0:
+        return TimeframeLevel.THIS_QUARTER
+    if quarters == 1:
+        return TimeframeLevel.NEXT_QUARTER
+    if when.year == today.year:
+        return TimeframeLevel.THIS_YEAR
+    return TimeframeLevel.LATER
+
+
+# ----------------------------------------------------------------------------------------
+# The verdict
+# ----------------------------------------------------------------------------------------
+
+
+def verdict_of(
+    results: tuple[CriterionResult, ...], score: int, policy: Policy
+) -> tuple[Verdict, str]:
+    """The verdict on *results* scoring *score* under *policy*, and the reason for it.
+
+    The rule, in order:
+
+    1. A required criterion known and below its minimum (need none, budget none or
+       insufficient ...) is evidence against: **disqualified**. A timeframe below its
+       minimum is not: the party is in the market, later.
+    2. Otherwise, a required criterion unknown or stale: **undetermined**, unless a
+       known later timeframe already makes even meeting every open requirement at
+       its minimum score below the nurture floor (then **disqualified**).
+    3. Otherwise, a required timeframe below its minimum (in the market later):
+       **nurture** when the score reaches the nurture floor, else **disqualified**.
+    4. Otherwise every requirement is met: **qualified** at or above the threshold,
+       else **nurture**.
+
+    Signals only add points: they never outweigh rules 1 and 2.
+    """
+    against: list[CriterionResult] = []
+    unknown: list[CriterionResult] = []
+    later: CriterionResult | None = None
+    for result in results:
+        if not result.required or result.status is Status.MET:
+            continue
+        if result.status is Status.BELOW_MINIMUM:
+            if result.name == Criterion.TIMEFRAME.value:
+                later = result
+            else:
+                against.append(result)
+        else:
+            unknown.append(result)
+    floor = policy.nurture_threshold
+    if against:
+        named = "; ".join(_against(r) for r in against)
+        return Verdict.DISQUALIFIED, f"Disqualified on evidence against: {named}."
+    if unknown:
+        names = ", ".join(
+            f"{r.name} (stale)" if r.status is Status.STALE else r.name for r in unknown
+        )
+        if later is not None:
+            # Meeting every open requirement at its minimum scores at least this much.
+            best_case = score + sum(
+                policy.rule(Criterion(r.name)).points_for(r.minimum) - r.points for r in unknown
+            )
+            if best_case < floor:
+                return Verdict.DISQUALIFIED, (
+                    f"Disqualified: in the market only later ({_later(later)}), and even "
+                    f"meeting {names} would score {best_case}, below the nurture floor of "
+                    f"{floor}."
+                )
+        return Verdict.UNDETERMINED, f"Insufficient evidence: {names} not known yet (required)."
+    if later is not None:
+        if score >= floor:
+            return Verdict.NURTURE, (
+                f"Nurture: in the market only later ({_later(later)}); "
+                "every other requirement is met."
+            )
+        return Verdict.DISQUALIFIED, (
+            f"Disqualified: in the market only later ({_later(later)}), and the score "
+            f"of {score} is below the nurture floor of {floor}."
+        )
+    if score >= policy.threshold:
+        return Verdict.QUALIFIED, (
+            f"Qualified: every requirement is met and the score reaches the threshold of "
+            f"{policy.threshold}."
+        )
+    return Verdict.NURTURE, (
+        f"Nurture: every requirement is met, but the score of {score} is below the "
+        f"threshold of {policy.threshold}."
+    )
+
+
+def _words(level: Any) -> str:
+    return str(level.value).replace("_", " ")
+
+
+def _later(result: CriterionResult) -> str:
+    return f"timeframe {_words(result.level)}, the minimum is {_words(result.minimum)}"
+
+
+def _against(result: CriterionResult) -> str:
+    return f"{result.name} is {_words(result.level)} (the minimum is {_words(result.minimum)})"
+
+
+def _grade(score: int, floors: tuple[int, int, int]) -> Grade:
+    if score >= floors[0]:
+        return Grade.A
+    if score >= floors[1]:
+        return Grade.B
+    if score >= floors[2]:
+        return Grade.C
+    return Grade.D
+
+
+def _open_first(item: tuple[int, CriterionResult]) -> tuple[int, int, int]:
+    """Sort key: required criteria still unknown first, weightiest first; then the rest."""
+    position, result = item
+    if result.required and result.status in (Status.UNCONFIRMED, Status.STALE):
+        return (0, -result.weight, position)
+    return (1, 0, position)
+
+
+def outcome_of(
+    results: tuple[CriterionResult, ...],
+    policy: Policy,
+    signals: tuple[SignalResult, ...] = (),
+) -> Outcome:
+    """Everything a decision on *results* and *signals* holds but the time and the evidence."""
+    score = sum(r.points for r in results) + sum(s.points for s in signals)
+    verdict, reason = verdict_of(results, score, policy)
+    if score >= policy.hot_score and verdict is Verdict.QUALIFIED:
+        rating = Rating.HOT
+    elif score >= policy.warm_score:
+        rating = Rating.WARM
+    else:
+        rating = Rating.COLD
+    ordered = results
+    if verdict is Verdict.UNDETERMINED:
+        # What to find out first: the required criteria still unknown (each answer can
+        # change the verdict), weightiest first; then the rest in policy order.
+        ordered = tuple(r for _, r in sorted(enumerate(results), key=_open_first))
+    steps: list[str] = []
+    for result in ordered:
+        if result.next_step is not None and result.next_step not in steps:
+            steps.append(result.next_step)
+    return (
+        verdict,
+        score,
+        _grade(score, policy.grade_floors),
+        rating,
+        results,
+        tuple(steps),
+        policy.name,
+        policy.threshold,
+        signals,
+        reason,
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# The compiled policy
+# ----------------------------------------------------------------------------------------
+
+_NO_TIME: Final = timedelta(0)
+# Stands for "no as_of yet": no caller can pass this object.
+_NEVER: Final[Any] = object()
+# Signal points range over 0-100, so index * 101 + points numbers each pair once.
+_POINTS: Final = 101
+
+
+class Engine:
+    """A policy's criterion results, numbered so that a decision finds them fast.
+
+    Every possible result of a criterion (one per level, and the stale one) gets a
+    code; the codes are scaled so that adding one code per criterion gives a distinct
+    index in ``range(size)`` for each combination of four results. Level enums hash
+    in Python code, so the tables are keyed by the members' values (plain strings).
+    """
+
+    __slots__ = (
+        "_authority",
+        "_budget",
+        "_decoders",
+        "_freshness",
+        "_horizon_days",
+        "_last_as_of",
+        "_need",
+        "_outcomes",
+        "_plain",
+        "_results",
+        "_signal_outcomes",
+        "_stale",
+        "_timeframe",
+        "policy",
+    )
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        results: dict[tuple[Criterion, Any, bool], CriterionResult] = {}
+        for criterion in Criterion:
+            rule = policy.rule(criterion)
+            for level in rule.level_type:
+                for stale in (False, True):
+                    results[criterion, level, stale] = build_result(
+                        criterion.value,
+                        level,
+                        rule.minimum,
+                        points=rule.points_for(level),
+                        weight=rule.weight,
+                        required=rule.required,
+                        stale=stale,
+                    )
+        self._results: Mapping[tuple[Criterion, Any, bool], CriterionResult] = results
+        codes: dict[Criterion, dict[str, int]] = {}
+        stale_codes: dict[Criterion, int] = {}
+        decoders: dict[Criterion, tuple[int, int, tuple[CriterionResult, ...]]] = {}
+        scale = 1
+        for criterion, level_type in LEVELS.items():
+            levels = list(level_type)
+            codes[criterion] = {level.value: n * scale for n, level in enumerate(levels)}
+            stale_codes[criterion] = len(levels) * scale
+            table = [results[criterion, level, False] for level in levels]
+            table.append(results[criterion, level_type["UNKNOWN"], True])
+            decoders[criterion] = (scale, len(table), tuple(table))
+            scale *= len(table)
+        authority = codes[Criterion.AUTHORITY]
+        self._need = codes[Criterion.NEED]
+        self._budget = codes[Criterion.BUDGET]
+        self._timeframe = codes[Criterion.TIMEFRAME]
+        # Contact role value -> purchase process value -> code (the authority level
+        # follows from both).
+        self._authority = {
+            role.value: {
+                process.value: authority[authority_level(role, process).value]
+                for process in PurchaseProcess
+            }
+            for role in PurchaseRole
+        }
+        self._stale = (
+            stale_codes[Criterion.NEED],
+            stale_codes[Criterion.BUDGET],
+            stale_codes[Criterion.TIMEFRAME],
+            stale_codes[Criterion.AUTHORITY],
+        )
+        # Per criterion in policy order: (scale, count, results by code).
+        self._decoders = tuple(decoders[criterion] for criterion in policy.order)
+        self._horizon_days = policy.horizon_days
+        self._freshness = timedelta.max if policy.freshness is None else policy.freshness
+        self._outcomes: list[Outcome | None] = [None] * scale
+        self._signal_outcomes: dict[int, Outcome] = {}
+        self._plain = not policy.signals
+        self._last_as_of: object = _NEVER
+
+    def result(self, criterion: Criterion, level: Any, *, stale: bool = False) -> CriterionResult:
+        """The result *criterion* gives at *level* (``stale`` when it decayed to unknown)."""
+        return self._results[criterion, level, stale]
+
+    def check_as_of(self, as_of: object) -> None:
+        """Validate *as_of* (aware datetime), unless it is the one validated last.
+
+        Callers deciding many contacts pass the same ``as_of`` again and again.
+        """
+        if as_of is not self._last_as_of:
+            v.check_aware("as_of", as_of)
+            self._last_as_of = as_of
+
+    def index(self, role: PurchaseRole, evidence: Evidence, as_of: datetime, now: datetime) -> int:
+        """Which combination of criterion results *evidence* comes to for *role*.
+
+        *now* is *as_of* with a fixed offset (see :func:`_validate.instant`), against
+        which ages are measured. Returns -1 when some evidence was observed after
+        *as_of* (:meth:`refuse` then raises the error).
+        """
+        # One subtraction per observation answers both "stale?" and "after as_of?": a
+        # datetime comparison across time zones costs as much as a subtraction.
+        freshness = self._freshness
+        stale = self._stale
+        part: Any = evidence.need
+        observed = part.observed_at
+        if observed is None:
+            index = self._need[part.level._value_]
+        else:
+            age = now - observed
+            if age > freshness:
+                index = stale[0]
+            elif age < _NO_TIME:
+                return -1
+            else:
+                index = self._need[part.level._value_]
+        part = evidence.budget
+        observed = part.observed_at
+        if observed is None:
+            index += self._budget[part.level._value_]
+        else:
+            age = now - observed
+            if age > freshness:
+                index += stale[1]
+            elif age < _NO_TIME:
+                return -1
+            else:
+                index += self._budget[part.level._value_]
+        part = evidence.timeframe
+        observed = part.observed_at
+        age = _NO_TIME if observed is None else now - observed
+        if age > freshness:
+            index += stale[2]
+        elif age < _NO_TIME:
+            return -1
+        elif part.decision_date is None:
+            index += self._timeframe[part.level._value_]
+        else:
+            level = effective_timeframe(part, as_of.date(), self._horizon_days)
+            index += self._timeframe[level._value_]
+        part = evidence.authority
+        observed = part.observed_at
+        if observed is None:
+            index += self._authority[role._value_][part.process._value_]
+        else:
+            age = now - observed
+            if age > freshness:
+                index += stale[3]
+            elif age < _NO_TIME:
+                return -1
+            else:
+                index += self._authority[role._value_][part.process._value_]
+        return index
+
+    def refuse(self, evidence: Evidence, now: datetime) -> None:
+        """Raise the error for the first criterion (policy order) observed after *now*."""
+        for criterion in self.policy.order:
+            observed = evidence.observed(criterion)
+            if observed is not None and now - observed < _NO_TIME:
+                raise InvalidFieldError(
+                    f"evidence.{criterion.value}.observed_at", observed, "observed after as_of"
+                )
+
+    def results(self, index: int) -> tuple[CriterionResult, ...]:
+        """The four results (in policy order) that *index* stands for."""
+        return tuple(table[index // scale % count] for scale, count, table in self._decoders)
+
+    def signal_results(self, evidence: Evidence, now: datetime) -> tuple[SignalResult, ...]:
+        """Score each declared signal on *evidence* at *now* (an instant), in policy order."""
+        return tuple(
+            signal.score(evidence.signal(signal.name), now) for signal in self.policy.signals
+        )
+
+    def outcome(self, index: int, evidence: Evidence, now: datetime) -> Outcome:
+        """What combination *index*, with *evidence*'s signals, decides (memoised).
+
+        The verdict, grade, rating and next steps depend on the signals only through
+        the points they add, so outcomes are kept per (combination, points).
+        """
+        if self._plain:
+            outcome = self._outcomes[index]
+            if outcome is None:
+                outcome = outcome_of(self.results(index), self.policy)
+                self._outcomes[index] = outcome
+            return outcome
+        signals = self.signal_results(evidence, now)
+        points = 0
+        for result in signals:
+            points += result.points
+        key = index * _POINTS + points
+        known = self._signal_outcomes.get(key)
+        if known is None:
+            known = outcome_of(self.results(index), self.policy, signals)
+            self._signal_outcomes[key] = known
+        return (*known[:8], signals, known[9])
+
+    def decide(
+        self, contact: Contact, evidence: Evidence, as_of: datetime
+    ) -> QualificationDecision:
+        """The decision on *contact* and *evidence* at *as_of* (types already checked)."""
+        now = v.instant(as_of)
+        index = self.index(contact.role, evidence, as_of, now)
+        if index < 0:
+            self.refuse(evidence, now)
+        return assemble(self.outcome(index, evidence, now), as_of, evidence)
