@@ -31,10 +31,23 @@ AS_OF = datetime(2026, 1, 10, 9, 0, tzinfo=timezone.utc)
 DAY = timedelta(days=1)
 
 
+def qualified(crm_lead: CrmLead) -> QualificationDecision:
+    """The default policy's own decision on *crm_lead* at AS_OF."""
+    return qualify(crm_lead.contact, crm_lead.evidence, as_of=AS_OF)
+
+
 def decided(crm_lead: CrmLead, verdict: Verdict, rating: Rating) -> QualificationDecision:
     """A real decision on *crm_lead*, set to the verdict and rating a test needs."""
-    decision = qualify(crm_lead.contact, crm_lead.evidence, as_of=AS_OF)
-    return attrs.evolve(decision, verdict=verdict, rating=rating)
+    return attrs.evolve(qualified(crm_lead), verdict=verdict, rating=rating)
+
+
+def rating_written(verdict: Verdict, rating: Rating) -> bool:
+    """Whether a decision with *verdict* and *rating* writes its rating to a record.
+
+    Written out from the rule, not taken from the code: a cold rating on an
+    undetermined decision says only that little is known yet, and is not written.
+    """
+    return not (verdict is Verdict.UNDETERMINED and rating is Rating.COLD)
 
 
 def promoted(

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from adapter_support import decided
 from leadflow import (
     BudgetLevel,
     Contact,
@@ -23,6 +24,8 @@ from leadflow import (
     NeedLevel,
     Organisation,
     PurchaseRole,
+    Rating,
+    Verdict,
     WrongTypeError,
 )
 from leadflow import strategies as lfst
@@ -50,11 +53,13 @@ from leadflow.adapters._common import (
     Percent,
     Phone,
     Text,
+    creates_open,
     describe_table,
     json_number,
     lead_table,
     read_lead_parts,
     write_fields,
+    written_rating,
 )
 
 UTC = timezone.utc
@@ -535,3 +540,29 @@ class TestDescribe:
         assert len(lines) == 2 + len(TABLE)
         assert "| created | contact.created_at | timestamp | read-only, not written |" in lines
         assert "| first + last | contact.name | text | written |" in lines
+
+
+class TestDecisions:
+    @pytest.mark.parametrize("verdict", list(Verdict))
+    @pytest.mark.parametrize("rating", list(Rating))
+    def test_only_an_undetermined_cold_rating_is_left_unwritten(
+        self, verdict: Verdict, rating: Rating
+    ) -> None:
+        lead = CrmLead(contact=contact())
+
+        written = written_rating(decided(lead, verdict, rating))
+
+        if verdict is Verdict.UNDETERMINED and rating is Rating.COLD:
+            assert written is None
+        else:
+            assert written is rating
+
+    @pytest.mark.parametrize("verdict", list(Verdict))
+    def test_a_new_lead_is_created_open_unless_disqualified(self, verdict: Verdict) -> None:
+        new = CrmLead(contact=contact())
+        existing = attrs.evolve(new, id="L-1")
+        decision = decided(new, verdict, Rating.WARM)
+
+        assert creates_open(new, decision) is (verdict is not Verdict.DISQUALIFIED)
+        assert creates_open(existing, decision) is False
+        assert creates_open(new, None) is False

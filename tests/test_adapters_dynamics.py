@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adapter_support import AS_OF, decided, promoted
+from adapter_support import AS_OF, decided, promoted, qualified, rating_written
 from leadflow import (
     AuthorityEvidence,
     BudgetEvidence,
@@ -440,13 +440,31 @@ class TestWritingADecision:
 
         assert body["leadqualitycode"] == RATING_CODE[rating]
 
-    @pytest.mark.parametrize("verdict", [Verdict.QUALIFIED, Verdict.NURTURE])
+    @pytest.mark.parametrize("verdict", [Verdict.QUALIFIED, Verdict.NURTURE, Verdict.UNDETERMINED])
     def test_an_open_verdict_leaves_the_lead_open_as_it_is(self, verdict: Verdict) -> None:
-        crm_lead = dynamics.read_lead(LEAD_RECORD, mapping=GBP)
+        crm_lead = dynamics.read_lead({**LEAD_RECORD, "statuscode": 2}, mapping=GBP)
 
         body = dynamics.write_lead(crm_lead, decided(crm_lead, verdict, Rating.WARM), mapping=GBP)
 
-        assert (body["statecode"], body["statuscode"]) == (0, 1)
+        assert (body["statecode"], body["statuscode"]) == (0, 2)
+
+    def test_an_undetermined_cold_rating_leaves_the_rating_as_it_is(self) -> None:
+        crm_lead = dynamics.read_lead(LEAD_RECORD, mapping=GBP)
+
+        body = dynamics.write_lead(
+            crm_lead, decided(crm_lead, Verdict.UNDETERMINED, Rating.COLD), mapping=GBP
+        )
+
+        assert body == LEAD_BODY
+
+    def test_an_undetermined_warm_rating_is_written(self) -> None:
+        crm_lead = dynamics.read_lead({**LEAD_RECORD, "leadqualitycode": 3}, mapping=GBP)
+
+        body = dynamics.write_lead(
+            crm_lead, decided(crm_lead, Verdict.UNDETERMINED, Rating.WARM), mapping=GBP
+        )
+
+        assert body == LEAD_BODY
 
     def test_a_disqualified_verdict_disqualifies_the_lead_as_lost(self) -> None:
         crm_lead = dynamics.read_lead(LEAD_RECORD, mapping=GBP)
@@ -470,6 +488,16 @@ class TestWritingADecision:
     def test_an_open_lead_state_is_no_closing_state(self) -> None:
         with pytest.raises(InvalidFieldError):
             DynamicsMapping(lead_states={Verdict.DISQUALIFIED: (0, 2)})
+
+    @pytest.mark.parametrize("target", [(2, 5), (1, 3)])
+    def test_an_undetermined_lead_cannot_be_set_to_close(self, target: tuple[int, int]) -> None:
+        with pytest.raises(InvalidFieldError) as caught:
+            DynamicsMapping(lead_states={Verdict.UNDETERMINED: target})
+
+        assert caught.value.field == "lead_states[undetermined]"
+
+    def test_every_verdict_has_a_state(self) -> None:
+        assert set(dynamics.VERDICT_STATES) == set(Verdict)
 
     @pytest.mark.parametrize(("state", "status"), [(1, 3), (2, 5)])
     def test_a_closed_lead_is_left_as_it_is(self, state: int, status: int) -> None:
@@ -500,6 +528,153 @@ class TestWritingADecision:
 
         assert "statecode" not in body
         assert "statuscode" not in body
+
+
+# A lead as GET /leads(<id>) returns it just after a web form created it: nobody has asked
+# about need, budget, timeframe or the purchase process yet, so those option sets are
+# null, the decision-maker box is unticked, and the rating is the form's default (Warm).
+FRESH_RECORD: dict[str, Any] = {
+    "@odata.etag": 'W/"5432301"',
+    "leadid": "3c7a2f90-5b36-ef11-8409-000d3a8b1e21",
+    "subject": "Website enquiry",
+    "firstname": "Charles",
+    "lastname": "Babbage",
+    "fullname": "Charles Babbage",
+    "companyname": "Difference Engines plc",
+    "jobtitle": None,
+    "emailaddress1": "charles@difference.example",
+    "telephone1": None,
+    "mobilephone": None,
+    "budgetstatus": None,
+    "budgetamount": None,
+    "estimatedamount": None,
+    "need": None,
+    "purchasetimeframe": None,
+    "purchaseprocess": None,
+    "decisionmaker": False,
+    "leadsourcecode": 8,
+    "leadqualitycode": 2,
+    "estimatedclosedate": None,
+    "statecode": 0,
+    "statuscode": 1,
+    "createdon": "2026-01-09T16:20:00Z",
+    "modifiedon": "2026-01-09T16:20:00Z",
+    "_ownerid_value": "7c1f6f0e-2a36-ef11-8409-000d3a8b1e21",
+    "_qualifyingopportunityid_value": None,
+}
+# Its PATCH body: every column as read but the key, the annotation, the lookups and the
+# columns Dynamics sets.
+FRESH_BODY: dict[str, Any] = {
+    k: v
+    for k, v in FRESH_RECORD.items()
+    if k
+    not in {
+        "@odata.etag",
+        "leadid",
+        "fullname",
+        "createdon",
+        "modifiedon",
+        "_ownerid_value",
+        "_qualifyingopportunityid_value",
+    }
+}
+
+
+def closing_columns(body: dict[str, Any]) -> dict[str, Any]:
+    """The columns of *body* that close a lead: a state other than Open (0), or a status
+    reason of the Qualified or Disqualified state (3 to 7)."""
+    closing = {}
+    if body.get("statecode", 0) != 0:
+        closing["statecode"] = body["statecode"]
+    if body.get("statuscode", 1) not in (1, 2):
+        closing["statuscode"] = body["statuscode"]
+    return closing
+
+
+class TestWritingBackAQualifiedRecord:
+    """Records read, qualified under the default policy and written back, as a CRM would."""
+
+    def test_a_fresh_lead_is_undetermined_and_written_back_open_as_it_was(self) -> None:
+        crm_lead = dynamics.read_lead(FRESH_RECORD, mapping=GBP)
+        decision = qualified(crm_lead)
+
+        body = dynamics.write_lead(crm_lead, decision, mapping=GBP)
+
+        assert decision.verdict is Verdict.UNDETERMINED
+        assert closing_columns(body) == {}
+        # Not knowing is not a cold lead: the form's Warm stays, not Cold (3).
+        assert body == FRESH_BODY
+
+    def test_a_fresh_lead_created_through_leadflow_is_created_new(self) -> None:
+        crm_lead = CrmLead(
+            contact=Contact(
+                name="Charles Babbage", email="charles@difference.example", created_at=AS_OF
+            )
+        )
+        decision = qualified(crm_lead)
+
+        body = dynamics.write_lead(crm_lead, decision, mapping=GBP)
+
+        assert decision.verdict is Verdict.UNDETERMINED
+        assert body == {
+            "firstname": "Charles",
+            "lastname": "Babbage",
+            "emailaddress1": "charles@difference.example",
+            "statuscode": 1,
+        }
+
+    def test_a_fresh_lead_with_a_closed_status_is_still_created_open(self) -> None:
+        record = {**FRESH_RECORD, "statecode": 2, "statuscode": 5}
+        crm_lead = attrs.evolve(dynamics.read_lead(record, mapping=GBP), id=None)
+
+        body = dynamics.write_lead(crm_lead, qualified(crm_lead), mapping=GBP)
+
+        assert "statecode" not in body
+        assert body["statuscode"] == 1
+
+    def test_some_known_evidence_earns_its_rating_but_no_verdict_yet(self) -> None:
+        record = {**FRESH_RECORD, "need": 0, "budgetstatus": 3, "leadqualitycode": None}
+        crm_lead = dynamics.read_lead(record, mapping=GBP)
+        decision = qualified(crm_lead)
+
+        body = dynamics.write_lead(crm_lead, decision, mapping=GBP)
+
+        assert decision.verdict is Verdict.UNDETERMINED
+        assert closing_columns(body) == {}
+        assert body == {**FRESH_BODY, "need": 0, "budgetstatus": 3, "leadqualitycode": 2}
+
+    def test_no_committed_budget_is_evidence_against_and_disqualifies_the_lead(self) -> None:
+        crm_lead = dynamics.read_lead({**FRESH_RECORD, "budgetstatus": 0}, mapping=GBP)
+        decision = qualified(crm_lead)
+
+        body = dynamics.write_lead(crm_lead, decision, mapping=GBP)
+
+        assert decision.verdict is Verdict.DISQUALIFIED
+        assert body == {
+            **FRESH_BODY,
+            "budgetstatus": 0,
+            "statecode": 2,
+            "statuscode": 4,
+            "leadqualitycode": 3,
+        }
+
+    def test_a_lead_in_the_market_only_later_is_nurtured_and_stays_open(self) -> None:
+        # Must have, can buy, and a decision expected beyond the policy's one-year horizon.
+        record = {**FRESH_RECORD, "need": 0, "budgetstatus": 2, "estimatedclosedate": "2027-06-30"}
+        crm_lead = dynamics.read_lead(record, mapping=GBP)
+        decision = qualified(crm_lead)
+
+        body = dynamics.write_lead(crm_lead, decision, mapping=GBP)
+
+        assert decision.verdict is Verdict.NURTURE
+        assert closing_columns(body) == {}
+        assert body == {
+            **FRESH_BODY,
+            "need": 0,
+            "budgetstatus": 2,
+            "estimatedclosedate": "2027-06-30",
+            "leadqualitycode": 2,
+        }
 
 
 def build_opportunity() -> Opportunity:
@@ -808,7 +983,8 @@ class TestRoundTrip:
         elif "need" in lead.body:
             expected["need"] = None
         if lead.body["statecode"] == 0:
-            expected["leadqualitycode"] = RATING_CODE[rating]
+            if rating_written(verdict, rating):
+                expected["leadqualitycode"] = RATING_CODE[rating]
             if verdict is Verdict.DISQUALIFIED:
                 expected["statecode"], expected["statuscode"] = 2, 4
         assert body == expected

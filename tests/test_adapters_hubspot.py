@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adapter_support import AS_OF, decided, promoted
+from adapter_support import AS_OF, decided, promoted, qualified
 from leadflow import (
     AuthorityEvidence,
     BudgetEvidence,
@@ -19,6 +19,7 @@ from leadflow import (
     Contact,
     ContactId,
     Evidence,
+    InvalidFieldError,
     InvalidRecordError,
     LeadflowError,
     LossReason,
@@ -313,6 +314,149 @@ class TestWritingADecision:
         )
 
         assert body["properties"]["lifecyclestage"] == "salesqualifiedlead"
+
+    @pytest.mark.parametrize("stage", ["subscriber", "marketingqualifiedlead", None])
+    def test_an_undetermined_contact_keeps_its_stage_and_status(self, stage: str | None) -> None:
+        crm_lead = hubspot.read_lead(with_properties(lifecyclestage=stage), mapping=EUR)
+
+        body = hubspot.write_lead(
+            crm_lead, decided(crm_lead, Verdict.UNDETERMINED, Rating.WARM), mapping=EUR
+        )
+
+        assert body == body_with(lifecyclestage=stage)
+
+    def test_an_undetermined_contact_can_be_given_an_open_status_only(self) -> None:
+        opened = attrs.evolve(EUR, lead_statuses={Verdict.UNDETERMINED: "OPEN"})
+
+        assert opened.lead_statuses[Verdict.UNDETERMINED] == "OPEN"
+        with pytest.raises(InvalidFieldError) as caught:
+            attrs.evolve(EUR, lead_statuses={Verdict.UNDETERMINED: "UNQUALIFIED"})
+        assert caught.value.field == "lead_statuses[undetermined]"
+
+    def test_every_verdict_has_a_stage_and_a_status_entry(self) -> None:
+        assert set(hubspot.VERDICT_LIFECYCLE_STAGES) == set(Verdict)
+        assert set(hubspot.LEAD_STATUSES) == set(Verdict)
+
+
+# A contact as GET /crm/v3/objects/contacts/1201?properties=... returns it just after a
+# form created it: a lead (HubSpot's default stage for a form's contacts) with no lead
+# status yet and nothing in the custom properties for the criteria.
+FRESH_RECORD: dict[str, Any] = {
+    "id": "1201",
+    "properties": {
+        "createdate": "2026-01-09T16:20:00.000Z",
+        "email": "margaret@hamilton.example",
+        "firstname": "Margaret",
+        "lastname": "Hamilton",
+        "phone": None,
+        "company": "Hamilton Software",
+        "jobtitle": None,
+        "lifecyclestage": "lead",
+        "hs_lead_status": None,
+        "hs_object_id": "1201",
+        "lastmodifieddate": "2026-01-09T16:20:05.000Z",
+        "lf_need": None,
+        "lf_budget": None,
+        "lf_budget_amount": None,
+        "lf_timeframe": None,
+        "lf_decision_date": None,
+        "lf_purchase_process": None,
+        "lf_decision_maker": None,
+    },
+    "createdAt": "2026-01-09T16:20:00.000Z",
+    "updatedAt": "2026-01-09T16:20:05.000Z",
+    "archived": False,
+}
+FRESH_BODY: dict[str, Any] = {
+    "properties": {
+        k: v
+        for k, v in FRESH_RECORD["properties"].items()
+        if k not in ("createdate", "hs_object_id", "lastmodifieddate")
+    }
+}
+
+
+def fresh_with(**changes: Any) -> dict[str, Any]:
+    return {**FRESH_RECORD, "properties": {**FRESH_RECORD["properties"], **changes}}
+
+
+def fresh_body_with(**changes: Any) -> dict[str, Any]:
+    return {"properties": {**FRESH_BODY["properties"], **changes}}
+
+
+def new_contact(**changes: Any) -> CrmLead:
+    """The fresh contact as leadflow would create it: no id, no stage, no status."""
+    record = fresh_with(**{"lifecyclestage": None, "hs_lead_status": None, **changes})
+    return attrs.evolve(hubspot.read_lead(record, mapping=EUR), id=None)
+
+
+class TestWritingBackAQualifiedRecord:
+    """Records read, qualified under the default policy and written back, as a CRM would."""
+
+    def test_a_fresh_contact_is_undetermined_and_written_back_as_it_was(self) -> None:
+        crm_lead = hubspot.read_lead(FRESH_RECORD, mapping=EUR)
+        decision = qualified(crm_lead)
+
+        body = hubspot.write_lead(crm_lead, decision, mapping=EUR)
+
+        assert decision.verdict is Verdict.UNDETERMINED
+        assert body["properties"]["hs_lead_status"] != "UNQUALIFIED"
+        assert body == FRESH_BODY
+
+    def test_a_fresh_subscriber_is_not_moved_on_by_not_knowing(self) -> None:
+        crm_lead = hubspot.read_lead(fresh_with(lifecyclestage="subscriber"), mapping=EUR)
+
+        body = hubspot.write_lead(crm_lead, qualified(crm_lead), mapping=EUR)
+
+        assert body == fresh_body_with(lifecyclestage="subscriber")
+
+    def test_a_new_contact_is_created_a_new_lead(self) -> None:
+        crm_lead = new_contact()
+        decision = qualified(crm_lead)
+
+        body = hubspot.write_lead(crm_lead, decision, mapping=EUR)
+
+        assert decision.verdict is Verdict.UNDETERMINED
+        assert body == fresh_body_with(lifecyclestage="lead", hs_lead_status="NEW")
+
+    @pytest.mark.parametrize(
+        ("status", "written"),
+        [("ATTEMPTED_TO_CONTACT", "ATTEMPTED_TO_CONTACT"), ("UNQUALIFIED", "NEW")],
+    )
+    def test_a_new_contact_keeps_an_open_status_and_never_unqualified(
+        self, status: str, written: str
+    ) -> None:
+        crm_lead = new_contact(hs_lead_status=status)
+
+        body = hubspot.write_lead(crm_lead, qualified(crm_lead), mapping=EUR)
+
+        assert body["properties"]["hs_lead_status"] == written
+
+    def test_no_budget_is_evidence_against_and_marks_the_contact_unqualified(self) -> None:
+        crm_lead = hubspot.read_lead(fresh_with(lf_budget="none"), mapping=EUR)
+        decision = qualified(crm_lead)
+
+        body = hubspot.write_lead(crm_lead, decision, mapping=EUR)
+
+        assert decision.verdict is Verdict.DISQUALIFIED
+        assert body == fresh_body_with(lf_budget="none", hs_lead_status="UNQUALIFIED")
+
+    def test_a_subscriber_in_the_market_only_later_is_nurtured_as_a_lead(self) -> None:
+        record = fresh_with(
+            lifecyclestage="subscriber",
+            lf_need="strong",
+            lf_budget="available",
+            lf_timeframe="later",
+        )
+        crm_lead = hubspot.read_lead(record, mapping=EUR)
+        decision = qualified(crm_lead)
+
+        body = hubspot.write_lead(crm_lead, decision, mapping=EUR)
+
+        assert decision.verdict is Verdict.NURTURE
+        assert body == fresh_body_with(
+            lifecyclestage="lead", lf_need="strong", lf_budget="available", lf_timeframe="later"
+        )
 
 
 def build_opportunity() -> Opportunity:

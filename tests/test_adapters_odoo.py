@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adapter_support import AS_OF, decided, promoted
+from adapter_support import AS_OF, decided, promoted, qualified, rating_written
 from leadflow import (
     AuthorityEvidence,
     BudgetEvidence,
@@ -19,6 +19,7 @@ from leadflow import (
     Contact,
     ContactId,
     Evidence,
+    InvalidFieldError,
     InvalidRecordError,
     LeadflowError,
     LossReason,
@@ -317,6 +318,48 @@ class TestWritingADecision:
 
         assert values == {**LEAD_VALUES, "priority": "2", "stage_id": 2}
 
+    def test_an_undetermined_lead_stays_active_and_keeps_its_probability(self) -> None:
+        crm_lead = odoo.read_lead(LEAD_RECORD, mapping=ODOO)
+
+        values = odoo.write_lead(
+            crm_lead, decided(crm_lead, Verdict.UNDETERMINED, Rating.WARM), mapping=ODOO
+        )
+
+        assert values == LEAD_VALUES
+
+    def test_an_undetermined_cold_rating_leaves_the_priority_as_it_is(self) -> None:
+        crm_lead = odoo.read_lead({**LEAD_RECORD, "priority": "2"}, mapping=ODOO)
+
+        values = odoo.write_lead(
+            crm_lead, decided(crm_lead, Verdict.UNDETERMINED, Rating.COLD), mapping=ODOO
+        )
+
+        assert values == {**LEAD_VALUES, "priority": "2"}
+
+    @pytest.mark.parametrize(
+        "fields", [{"active": False}, {"lost_reason_id": 1}, {"active": False, "probability": 0.0}]
+    )
+    def test_an_undetermined_lead_can_be_neither_archived_nor_lost(
+        self, fields: dict[str, Any]
+    ) -> None:
+        with pytest.raises(InvalidFieldError) as caught:
+            attrs.evolve(ODOO, verdict_values={Verdict.UNDETERMINED: fields})
+
+        assert caught.value.field == "verdict_values[undetermined]"
+
+    def test_an_undetermined_lead_can_be_given_a_stage(self) -> None:
+        mapping = attrs.evolve(ODOO, verdict_values={Verdict.UNDETERMINED: {"stage_id": 1}})
+        crm_lead = odoo.read_lead({**LEAD_RECORD, "stage_id": [3, "Proposition"]}, mapping=mapping)
+
+        values = odoo.write_lead(
+            crm_lead, decided(crm_lead, Verdict.UNDETERMINED, Rating.WARM), mapping=mapping
+        )
+
+        assert values == {**LEAD_VALUES, "stage_id": 1}
+
+    def test_every_verdict_has_its_fields(self) -> None:
+        assert set(odoo.VERDICT_VALUES) == set(Verdict)
+
     def test_an_archived_lead_is_left_as_it_is(self) -> None:
         crm_lead = odoo.read_lead({**LEAD_RECORD, "active": False}, mapping=ODOO)
 
@@ -325,6 +368,147 @@ class TestWritingADecision:
         )
 
         assert values == {**LEAD_VALUES, "active": False}
+
+
+# A crm.lead as read() returns it just after the website's contact form created it: the
+# Studio fields for the criteria are empty (False; 0.0 for the monetary one), the
+# probability is Odoo's own estimate and nobody has starred it yet.
+FRESH_RECORD: dict[str, Any] = {
+    "id": 57,
+    "name": "Route planning for a delivery fleet",
+    "contact_name": "Annie Easley",
+    "partner_name": "Easley Analytics",
+    "email_from": "annie@easley-analytics.example",
+    "phone": False,
+    "function": False,
+    "type": "lead",
+    "expected_revenue": 0.0,
+    "probability": 4.52,
+    "date_deadline": False,
+    "priority": "0",
+    "stage_id": [1, "New"],
+    "lost_reason_id": False,
+    "active": True,
+    "tag_ids": [],
+    "source_id": False,
+    "medium_id": False,
+    "campaign_id": False,
+    "user_id": False,
+    "team_id": [1, "Sales"],
+    "create_date": "2026-01-09 16:20:00",
+    "write_date": "2026-01-09 16:20:00",
+    "date_conversion": False,
+    "date_closed": False,
+    "company_currency": [1, "EUR"],
+    "x_need": False,
+    "x_budget": False,
+    "x_budget_amount": 0.0,
+    "x_process": False,
+    "x_decision_maker": False,
+}
+_NOT_WRITTEN = {
+    "id",
+    "create_date",
+    "write_date",
+    "date_conversion",
+    "date_closed",
+    "company_currency",
+}
+FRESH_VALUES: dict[str, Any] = {
+    **{k: v for k, v in FRESH_RECORD.items() if k not in _NOT_WRITTEN},
+    "stage_id": 1,
+    "team_id": 1,
+}
+
+
+def losing_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """The fields of *values* that archive or lose a lead, or set its probability to 0."""
+    losing = {}
+    if values.get("active", True) is not True:
+        losing["active"] = values["active"]
+    if values.get("probability") == 0:
+        losing["probability"] = values["probability"]
+    if values.get("lost_reason_id", False) is not False:
+        losing["lost_reason_id"] = values["lost_reason_id"]
+    return losing
+
+
+class TestWritingBackAQualifiedRecord:
+    """Records read, qualified under the default policy and written back, as a CRM would."""
+
+    def test_a_fresh_lead_is_undetermined_and_written_back_active_as_it_was(self) -> None:
+        crm_lead = odoo.read_lead(FRESH_RECORD, mapping=ODOO)
+        decision = qualified(crm_lead)
+
+        values = odoo.write_lead(crm_lead, decision, mapping=ODOO)
+
+        assert decision.verdict is Verdict.UNDETERMINED
+        assert losing_fields(values) == {}
+        assert values == FRESH_VALUES
+
+    def test_a_person_s_stars_are_not_taken_away_by_not_knowing(self) -> None:
+        crm_lead = odoo.read_lead({**FRESH_RECORD, "priority": "3"}, mapping=ODOO)
+
+        values = odoo.write_lead(crm_lead, qualified(crm_lead), mapping=ODOO)
+
+        assert values == {**FRESH_VALUES, "priority": "3"}
+
+    def test_a_new_lead_is_created_active(self) -> None:
+        crm_lead = CrmLead(
+            contact=Contact(
+                name="Annie Easley", email="annie@easley-analytics.example", created_at=AS_OF
+            )
+        )
+        decision = qualified(crm_lead)
+
+        values = odoo.write_lead(crm_lead, decision, mapping=ODOO)
+
+        assert decision.verdict is Verdict.UNDETERMINED
+        assert values == {
+            "contact_name": "Annie Easley",
+            "email_from": "annie@easley-analytics.example",
+            "active": True,
+        }
+
+    def test_a_new_lead_read_archived_is_still_created_active(self) -> None:
+        record = {k: v for k, v in FRESH_RECORD.items() if k != "id"}
+        crm_lead = odoo.read_lead({**record, "active": False}, mapping=ODOO)
+
+        values = odoo.write_lead(crm_lead, qualified(crm_lead), mapping=ODOO)
+
+        assert values == FRESH_VALUES
+
+    def test_no_budget_is_evidence_against_and_archives_the_lead(self) -> None:
+        crm_lead = odoo.read_lead({**FRESH_RECORD, "x_budget": "none"}, mapping=ODOO)
+        decision = qualified(crm_lead)
+
+        values = odoo.write_lead(crm_lead, decision, mapping=ODOO)
+
+        assert decision.verdict is Verdict.DISQUALIFIED
+        assert values == {**FRESH_VALUES, "x_budget": "none", "active": False, "probability": 0.0}
+
+    def test_a_lead_in_the_market_only_later_is_nurtured_and_stays_active(self) -> None:
+        # Must have, can buy, and an expected closing beyond the policy's one-year horizon.
+        record = {
+            **FRESH_RECORD,
+            "x_need": "must",
+            "x_budget": "can_buy",
+            "date_deadline": "2027-06-30",
+        }
+        crm_lead = odoo.read_lead(record, mapping=ODOO)
+        decision = qualified(crm_lead)
+
+        values = odoo.write_lead(crm_lead, decision, mapping=ODOO)
+
+        assert decision.verdict is Verdict.NURTURE
+        assert losing_fields(values) == {}
+        assert values == {
+            **FRESH_VALUES,
+            "x_need": "must",
+            "x_budget": "can_buy",
+            "date_deadline": "2027-06-30",
+            "priority": "1",
+        }
 
 
 def build_opportunity() -> Opportunity:
@@ -599,7 +783,8 @@ class TestRoundTrip:
 
         expected = dict(lead.body)
         if lead.body["active"]:
-            expected["priority"] = PRIORITY[rating]
+            if rating_written(verdict, rating):
+                expected["priority"] = PRIORITY[rating]
             if verdict is Verdict.DISQUALIFIED:
                 expected.update(active=False, probability=0.0)
         assert values == expected

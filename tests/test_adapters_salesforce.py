@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adapter_support import AS_OF, decided, promoted
+from adapter_support import AS_OF, decided, promoted, qualified, rating_written
 from leadflow import (
     AuthorityEvidence,
     BudgetEvidence,
@@ -19,6 +19,7 @@ from leadflow import (
     Contact,
     ContactId,
     Evidence,
+    InvalidFieldError,
     InvalidRecordError,
     LeadflowError,
     LossReason,
@@ -367,6 +368,37 @@ class TestWritingADecision:
 
         assert body["Status"] == "Open - Not Contacted"
 
+    def test_an_undetermined_lead_keeps_its_status(self) -> None:
+        crm_lead = salesforce.read_lead(
+            {**LEAD_RECORD, "Status": "Working - Contacted"}, mapping=USD
+        )
+
+        body = salesforce.write_lead(
+            crm_lead, decided(crm_lead, Verdict.UNDETERMINED, Rating.WARM), mapping=USD
+        )
+
+        assert body == {**LEAD_BODY, "Status": "Working - Contacted", "Rating": "Warm"}
+
+    def test_an_undetermined_cold_rating_leaves_the_rating_as_it_is(self) -> None:
+        crm_lead = salesforce.read_lead({**LEAD_RECORD, "Rating": "Warm"}, mapping=USD)
+
+        body = salesforce.write_lead(
+            crm_lead, decided(crm_lead, Verdict.UNDETERMINED, Rating.COLD), mapping=USD
+        )
+
+        assert body == {**LEAD_BODY, "Rating": "Warm"}
+
+    def test_an_undetermined_lead_can_be_given_an_open_status_only(self) -> None:
+        working = attrs.evolve(USD, lead_statuses={Verdict.UNDETERMINED: "Working - Contacted"})
+
+        assert working.lead_statuses[Verdict.UNDETERMINED] == "Working - Contacted"
+        with pytest.raises(InvalidFieldError) as caught:
+            attrs.evolve(USD, lead_statuses={Verdict.UNDETERMINED: "Closed - Not Converted"})
+        assert caught.value.field == "lead_statuses[undetermined]"
+
+    def test_every_verdict_has_a_status_entry(self) -> None:
+        assert set(salesforce.LEAD_STATUSES) == set(Verdict)
+
     def test_the_statuses_are_configurable(self) -> None:
         mapping = attrs.evolve(USD, lead_statuses={Verdict.QUALIFIED: "Qualified"})
         crm_lead = salesforce.read_lead(LEAD_RECORD, mapping=mapping)
@@ -391,6 +423,159 @@ class TestWritingADecision:
         )
 
         assert body == {**LEAD_BODY, "Status": "Closed - Converted"}
+
+
+# A Lead as the REST API returns it just after Web-to-Lead created it: the custom fields
+# for the criteria exist but nobody has filled them in yet; the checkbox is unticked.
+FRESH_ID = "00Q8d00000AbC34EAB"
+FRESH_RECORD: dict[str, Any] = {
+    "attributes": {"type": "Lead", "url": f"/services/data/v60.0/sobjects/Lead/{FRESH_ID}"},
+    "Id": FRESH_ID,
+    "IsDeleted": False,
+    "FirstName": "Katherine",
+    "LastName": "Johnson",
+    "Name": "Katherine Johnson",
+    "Title": None,
+    "Company": "Orbital Mechanics LLC",
+    "Email": "katherine@orbital.example",
+    "Phone": None,
+    "Status": "Open - Not Contacted",
+    "Rating": None,
+    "LeadSource": "Web",
+    "Industry": None,
+    "NumberOfEmployees": None,
+    "AnnualRevenue": None,
+    "OwnerId": "0058d000001AbCdAAK",
+    "IsConverted": False,
+    "ConvertedDate": None,
+    "ConvertedAccountId": None,
+    "ConvertedContactId": None,
+    "ConvertedOpportunityId": None,
+    "CreatedDate": "2026-01-09T16:20:00.000+0000",
+    "LastModifiedDate": "2026-01-09T16:20:00.000+0000",
+    "SystemModstamp": "2026-01-09T16:20:00.000+0000",
+    "Need__c": None,
+    "Budget_Status__c": None,
+    "Budget__c": None,
+    "Timeframe__c": None,
+    "Decision_Date__c": None,
+    "Purchase_Process__c": None,
+    "Decision_Maker__c": False,
+}
+_NOT_WRITTEN = {
+    "attributes",
+    "Id",
+    "IsDeleted",
+    "Name",
+    "IsConverted",
+    "ConvertedDate",
+    "ConvertedAccountId",
+    "ConvertedContactId",
+    "ConvertedOpportunityId",
+    "CreatedDate",
+    "LastModifiedDate",
+    "SystemModstamp",
+}
+FRESH_BODY: dict[str, Any] = {k: v for k, v in FRESH_RECORD.items() if k not in _NOT_WRITTEN}
+# The install-default statuses that close a lead.
+CLOSED_STATUSES = {"Closed - Converted", "Closed - Not Converted"}
+
+
+class TestWritingBackAQualifiedRecord:
+    """Records read, qualified under the default policy and written back, as a CRM would."""
+
+    def test_a_fresh_lead_is_undetermined_and_written_back_open_as_it_was(self) -> None:
+        crm_lead = salesforce.read_lead(FRESH_RECORD, mapping=USD)
+        decision = qualified(crm_lead)
+
+        body = salesforce.write_lead(crm_lead, decision, mapping=USD)
+
+        assert decision.verdict is Verdict.UNDETERMINED
+        assert body["Status"] not in CLOSED_STATUSES
+        # Not knowing is not a cold lead: the rating stays empty, not Cold.
+        assert body == FRESH_BODY
+
+    def test_a_fresh_lead_without_custom_fields_is_undetermined_too(self) -> None:
+        crm_lead = salesforce.read_lead(FRESH_RECORD, mapping=SalesforceMapping(currency="USD"))
+        decision = qualified(crm_lead)
+
+        body = salesforce.write_lead(crm_lead, decision, mapping=SalesforceMapping(currency="USD"))
+
+        assert decision.verdict is Verdict.UNDETERMINED
+        assert body == FRESH_BODY
+
+    def test_a_new_lead_is_created_open_not_contacted(self) -> None:
+        record = {k: v for k, v in FRESH_RECORD.items() if k not in ("Id", "Status")}
+        crm_lead = salesforce.read_lead(record, mapping=USD)
+        decision = qualified(crm_lead)
+
+        body = salesforce.write_lead(crm_lead, decision, mapping=USD)
+
+        assert decision.verdict is Verdict.UNDETERMINED
+        assert body == {**FRESH_BODY, "Status": "Open - Not Contacted"}
+
+    @pytest.mark.parametrize(
+        ("status", "written"),
+        [
+            ("Working - Contacted", "Working - Contacted"),
+            ("Closed - Not Converted", "Open - Not Contacted"),
+        ],
+    )
+    def test_a_new_lead_keeps_an_open_status_and_never_a_closed_one(
+        self, status: str, written: str
+    ) -> None:
+        record = {k: v for k, v in FRESH_RECORD.items() if k != "Id"}
+        crm_lead = salesforce.read_lead({**record, "Status": status}, mapping=USD)
+
+        body = salesforce.write_lead(crm_lead, qualified(crm_lead), mapping=USD)
+
+        assert body["Status"] == written
+
+    def test_the_open_status_of_a_new_lead_is_configurable(self) -> None:
+        mapping = attrs.evolve(USD, open_statuses=["New", "Working"])
+        crm_lead = salesforce.read_lead(
+            {k: v for k, v in FRESH_RECORD.items() if k != "Id"}, mapping=mapping
+        )
+
+        body = salesforce.write_lead(crm_lead, qualified(crm_lead), mapping=mapping)
+
+        assert body["Status"] == "New"
+
+    def test_no_committed_budget_is_evidence_against_and_closes_the_lead(self) -> None:
+        record = {**FRESH_RECORD, "Budget_Status__c": "No Committed Budget"}
+        crm_lead = salesforce.read_lead(record, mapping=USD)
+        decision = qualified(crm_lead)
+
+        body = salesforce.write_lead(crm_lead, decision, mapping=USD)
+
+        assert decision.verdict is Verdict.DISQUALIFIED
+        assert body == {
+            **FRESH_BODY,
+            "Budget_Status__c": "No Committed Budget",
+            "Status": "Closed - Not Converted",
+            "Rating": "Cold",
+        }
+
+    def test_a_lead_in_the_market_only_later_is_nurtured_and_stays_open(self) -> None:
+        record = {
+            **FRESH_RECORD,
+            "Need__c": "Must have",
+            "Budget_Status__c": "Can Buy",
+            "Timeframe__c": "Later",
+        }
+        crm_lead = salesforce.read_lead(record, mapping=USD)
+        decision = qualified(crm_lead)
+
+        body = salesforce.write_lead(crm_lead, decision, mapping=USD)
+
+        assert decision.verdict is Verdict.NURTURE
+        assert body == {
+            **FRESH_BODY,
+            "Need__c": "Must have",
+            "Budget_Status__c": "Can Buy",
+            "Timeframe__c": "Later",
+            "Rating": "Warm",
+        }
 
 
 def build_opportunity() -> Opportunity:
@@ -733,7 +918,9 @@ class TestRoundTrip:
             changed, decided(changed, verdict, rating), mapping=lead.mapping
         )
 
-        expected = {**lead.body, "Title": title, "Rating": RATING_VALUE[rating]}
+        expected = {**lead.body, "Title": title}
+        if rating_written(verdict, rating):
+            expected["Rating"] = RATING_VALUE[rating]
         expected.pop("Need__c", None)
         if need is not NeedLevel.UNKNOWN:
             expected["Need__c"] = need.value

@@ -38,6 +38,7 @@ from leadflow.contacts import (
     normalise_email,
     normalise_phone,
 )
+from leadflow.decisions import QualificationDecision, Rating, Verdict
 from leadflow.errors import (
     InvalidEmailError,
     InvalidFieldError,
@@ -93,8 +94,10 @@ __all__ = [
     "Text",
     "attribute_of",
     "check_instance",
+    "check_status_values",
     "closed_at",
     "copy_extras",
+    "creates_open",
     "currency_code",
     "describe_table",
     "frozen_table",
@@ -106,9 +109,11 @@ __all__ = [
     "read_lead_parts",
     "record_currency",
     "record_of",
+    "status_values",
     "text_id",
     "values_of",
     "write_fields",
+    "written_rating",
 ]
 
 #: A record id as the CRM spells it: a string (Dynamics, Salesforce, HubSpot) or an
@@ -593,6 +598,20 @@ class InstantDay:
 def frozen_table(value: object) -> Any:
     """A read-only copy of a mapping (anything else is left to validation)."""
     return MappingProxyType(dict(value)) if isinstance(value, Mapping) else value
+
+
+def status_values(value: object) -> Any:
+    """A list of status values as a tuple (anything else is left to validation)."""
+    return tuple(value) if isinstance(value, list) else value
+
+
+def check_status_values(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate a non-empty tuple of non-blank status values."""
+    if not isinstance(value, tuple) or not value:
+        raise WrongTypeError(attribute.name, value, "expected a non-empty tuple of values")
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            raise WrongTypeError(f"{attribute.name}[{item!r}]", item, "expected a status value")
 
 
 @attrs.frozen
@@ -1339,3 +1358,35 @@ def opportunity_values(value: object) -> dict[str, Any]:
 def closed_at(value: OpportunityStageValue) -> datetime | None:
     """When a won or lost opportunity closed; ``None`` while it is open."""
     return None if isinstance(value, Opportunity) else value.history[-1].at
+
+
+# --------------------------------------------------------------------------------------------
+# Decisions
+# --------------------------------------------------------------------------------------------
+
+
+def written_rating(decision: QualificationDecision) -> Rating | None:
+    """The rating *decision* writes to a CRM record, or ``None`` to leave the record's own.
+
+    An undetermined decision scores only what is known so far (a criterion nobody has
+    asked about scores nothing): a warm rating is earned by that evidence alone, but a
+    cold one says no more than that little is known yet. Not knowing is not a cold
+    lead, so a cold undetermined rating is not written.
+    """
+    if decision.verdict is Verdict.UNDETERMINED and decision.rating is Rating.COLD:
+        return None
+    return decision.rating
+
+
+def creates_open(crm_lead: CrmLead, decision: QualificationDecision | None) -> bool:
+    """Whether writing *decision* creates *crm_lead* as a lead that must be open.
+
+    True for a lead with no id yet and a verdict that does not end it (anything but
+    disqualified): it is created in the CRM's open default status, as far as the
+    verdict leaves the status to the CRM.
+    """
+    return (
+        crm_lead.id is None
+        and decision is not None
+        and decision.verdict is not Verdict.DISQUALIFIED
+    )

@@ -47,6 +47,7 @@ from leadflow.adapters._common import (
     Text,
     check_instance,
     copy_extras,
+    creates_open,
     currency_code,
     describe_table,
     frozen_table,
@@ -58,6 +59,7 @@ from leadflow.adapters._common import (
     text_id,
     values_of,
     write_fields,
+    written_rating,
 )
 from leadflow.contacts import LeadSource, PurchaseRole
 from leadflow.decisions import QualificationDecision, Rating, Verdict
@@ -165,10 +167,17 @@ OPPORTUNITY_STATES: Final[Mapping[int, FunnelStage]] = MappingProxyType(
     {0: FunnelStage.OPPORTUNITY, 1: FunnelStage.CUSTOMER, 2: FunnelStage.LOST}
 )
 #: The (``statecode``, ``statuscode``) a verdict gives an open lead, or ``None`` to leave
-#: it open as it is. A qualified lead stays open: Dynamics' own qualifying (the
-#: ``QualifyLead`` action, which creates the opportunity) is leadflow's promotion.
+#: it open as it is. Only a disqualified lead is closed. An undetermined lead (not
+#: enough known yet) is never closed, and a qualified one stays open: Dynamics' own
+#: qualifying (the ``QualifyLead`` action, which creates the opportunity) is
+#: leadflow's promotion.
 VERDICT_STATES: Final[Mapping[Verdict, tuple[int, int] | None]] = MappingProxyType(
-    {Verdict.QUALIFIED: None, Verdict.NURTURE: None, Verdict.DISQUALIFIED: (2, 4)}
+    {
+        Verdict.DISQUALIFIED: (2, 4),
+        Verdict.UNDETERMINED: None,
+        Verdict.NURTURE: None,
+        Verdict.QUALIFIED: None,
+    }
 )
 
 #: The ``lead`` columns leadflow models.
@@ -245,6 +254,12 @@ def _states(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
             raise WrongTypeError(f"{attribute.name}[{verdict!r}]", verdict, "expected a Verdict")
         if target is None:
             continue
+        if verdict is Verdict.UNDETERMINED:
+            raise InvalidFieldError(
+                f"{attribute.name}[{verdict.value}]",
+                target,
+                "an undetermined lead is never closed: expected None",
+            )
         valid = (
             isinstance(target, tuple)
             and len(target) == 2
@@ -269,7 +284,8 @@ class DynamicsMapping:
             only a lookup to the currency record). Required to read or write an amount.
         custom: Custom columns replacing native ones (rarely needed in Dynamics).
         lead_states: The state and status a verdict gives an open lead; see
-            :data:`VERDICT_STATES`.
+            :data:`VERDICT_STATES`. A verdict it does not list leaves the lead as it
+            is; undetermined can only do that.
     """
 
     currency: str | None = attrs.field(default=None, converter=currency_code)
@@ -344,11 +360,13 @@ def write_lead(
 
     Modelled columns are written from the lead (unchanged ones exactly as read),
     then every extra column the Web API accepts, unchanged. With a *decision*, an
-    open lead (``statecode`` 0 or none) gets ``leadqualitycode`` from the rating and
-    the state and status :attr:`DynamicsMapping.lead_states` gives the verdict; a
-    qualified or disqualified lead is left as it is. A new lead (no id) is never
-    given a ``statecode``, which Dynamics does not take on create, nor a
-    ``statuscode`` outside the open state.
+    open lead (``statecode`` 0 or none) gets ``leadqualitycode`` from the rating
+    (except a cold rating on an undetermined decision, which says only that little
+    is known yet) and the state and status :attr:`DynamicsMapping.lead_states`
+    gives the verdict; a qualified or disqualified lead is left as it is. A new
+    lead (no id) is never given a ``statecode``, which Dynamics does not take on
+    create, nor a ``statuscode`` outside the open state; with a verdict that does
+    not disqualify it, it keeps an open ``statuscode`` it has, else gets 1 (New).
 
     Raises:
         InvalidRecordError: a value does not fit its column (too long, wrong currency).
@@ -376,7 +394,9 @@ def write_lead(
     creating = crm_lead.id is None
     state = crm_lead.extras.get("statecode")
     if decision is not None and (state is None or _is_int(state, 0)):
-        out["leadqualitycode"] = _code(decision.rating, RATING_CODES)
+        rating = written_rating(decision)
+        if rating is not None:
+            out["leadqualitycode"] = _code(rating, RATING_CODES)
         target = mapping.lead_states.get(decision.verdict)
         if target is not None and not creating:
             out["statecode"], out["statuscode"] = target
@@ -384,6 +404,8 @@ def write_lead(
         out.pop("statecode", None)
         if "statuscode" in out and not _is_int(out["statuscode"], *LEAD_STATUS_CODES[0]):
             del out["statuscode"]
+        if creates_open(crm_lead, decision):
+            out.setdefault("statuscode", LEAD_STATUS_CODES[0][0])
     return out
 
 

@@ -14,7 +14,9 @@ A verdict moves ``lifecyclestage`` forward only, as HubSpot's own automation
 does: a contact already at or past the target stage, or at a stage leadflow does
 not know (portals may define their own), keeps its stage. Moving a contact back
 takes two writes in HubSpot (``""`` first, then the earlier stage); leadflow never
-does that.
+does that. An undetermined verdict (not enough known yet) moves nothing and never
+marks a contact unqualified; a new contact with a verdict that does not disqualify
+it starts (by default) as a lead with status ``NEW``.
 """
 
 from __future__ import annotations
@@ -46,8 +48,10 @@ from leadflow.adapters._common import (
     Spec,
     Text,
     check_instance,
+    check_status_values,
     closed_at,
     copy_extras,
+    creates_open,
     currency_code,
     describe_table,
     frozen_table,
@@ -56,6 +60,7 @@ from leadflow.adapters._common import (
     read_fields,
     read_lead_parts,
     record_of,
+    status_values,
     text_id,
     values_of,
     write_fields,
@@ -72,6 +77,7 @@ __all__ = [
     "DIALECT",
     "LEAD_STATUSES",
     "LIFECYCLE_STAGES",
+    "OPEN_LEAD_STATUSES",
     "READ_ONLY",
     "VERDICT_LIFECYCLE_STAGES",
     "HubSpotMapping",
@@ -122,17 +128,36 @@ LIFECYCLE_STAGES: Final = (
     "other",
 )
 #: The ``lifecyclestage`` a verdict moves a contact forward to (``None``: leave it).
+#: Knowing too little to decide is no reason to move a contact on.
 VERDICT_LIFECYCLE_STAGES: Final[Mapping[Verdict, str | None]] = MappingProxyType(
     {
-        Verdict.QUALIFIED: "salesqualifiedlead",
-        Verdict.NURTURE: "lead",
         Verdict.DISQUALIFIED: None,
+        Verdict.UNDETERMINED: None,
+        Verdict.NURTURE: "lead",
+        Verdict.QUALIFIED: "salesqualifiedlead",
     }
 )
 #: The ``hs_lead_status`` a verdict gives a contact not yet an opportunity (``None``:
-#: leave it). The labels are confirmed, the upper-case values unverified.
+#: leave it). Only a disqualified contact is marked unqualified. The labels are
+#: confirmed, the upper-case values unverified.
 LEAD_STATUSES: Final[Mapping[Verdict, str | None]] = MappingProxyType(
-    {Verdict.QUALIFIED: None, Verdict.NURTURE: None, Verdict.DISQUALIFIED: "UNQUALIFIED"}
+    {
+        Verdict.DISQUALIFIED: "UNQUALIFIED",
+        Verdict.UNDETERMINED: None,
+        Verdict.NURTURE: None,
+        Verdict.QUALIFIED: None,
+    }
+)
+#: The default ``hs_lead_status`` values that leave a contact open (all but
+#: ``UNQUALIFIED``); the first is the one a new contact gets.
+OPEN_LEAD_STATUSES: Final = (
+    "NEW",
+    "OPEN",
+    "IN_PROGRESS",
+    "OPEN_DEAL",
+    "ATTEMPTED_TO_CONTACT",
+    "CONNECTED",
+    "BAD_TIMING",
 )
 #: Default-pipeline ``dealstage`` ids of open deals and their sales steps (from
 #: secondary sources). A step is written as the first id listed for it.
@@ -215,7 +240,14 @@ class HubSpotMapping:
             deal amounts).
         custom: The custom properties that hold the criteria.
         lifecycle_stages: The ``lifecyclestage`` a verdict moves a contact forward to.
-        lead_statuses: The ``hs_lead_status`` a verdict gives a contact.
+        lead_statuses: The ``hs_lead_status`` a verdict gives a contact. Undetermined
+            takes only ``None`` or an open status.
+        new_lifecycle_stage: The ``lifecyclestage`` a new contact starts at when its
+            verdict (not disqualified) moves it nowhere: ``lead``, HubSpot's default
+            for contacts created by hand or through a form.
+        open_lead_statuses: The ``hs_lead_status`` values that leave a contact open;
+            the first is the one a new contact gets when its verdict (not
+            disqualified) leaves the status alone.
         deal_stages: Open ``dealstage`` ids and their sales steps.
         won_stage: The ``dealstage`` id of a won deal.
         lost_stage: The ``dealstage`` id of a lost deal.
@@ -234,6 +266,10 @@ class HubSpotMapping:
     lead_statuses: Mapping[Verdict, str | None] = attrs.field(
         default=LEAD_STATUSES, converter=frozen_table, validator=_verdict_table
     )
+    new_lifecycle_stage: str = attrs.field(default="lead", validator=_stage_id)
+    open_lead_statuses: tuple[str, ...] = attrs.field(
+        default=OPEN_LEAD_STATUSES, converter=status_values, validator=check_status_values
+    )
     deal_stages: Mapping[str, OpportunityStage] = attrs.field(
         default=DEAL_STAGES, converter=frozen_table, validator=_stage_table
     )
@@ -243,6 +279,15 @@ class HubSpotMapping:
     lost_reason: str | None = attrs.field(
         default="closed_lost_reason", validator=_optional_property
     )
+
+    def __attrs_post_init__(self) -> None:
+        status = self.lead_statuses.get(Verdict.UNDETERMINED)
+        if status is not None and status not in self.open_lead_statuses:
+            raise InvalidFieldError(
+                "lead_statuses[undetermined]",
+                status,
+                "an undetermined contact is never unqualified: expected None or an open status",
+            )
 
     def lead_table(self) -> tuple[Spec, ...]:
         """The contact table: :data:`CONTACT_PROPERTIES` with the custom properties."""
@@ -329,7 +374,12 @@ def write_lead(
     (``id``, ``createdAt``, ``updatedAt``, ``archived``) are not part of a write body.
     With a *decision*, ``lifecyclestage`` moves forward to the verdict's stage (see
     the module's notes) and, while the contact is not yet an opportunity,
-    ``hs_lead_status`` is set as :attr:`HubSpotMapping.lead_statuses` says.
+    ``hs_lead_status`` is set as :attr:`HubSpotMapping.lead_statuses` says. A new
+    contact (no id) whose verdict does not disqualify it starts open: without a
+    stage it gets :attr:`HubSpotMapping.new_lifecycle_stage` when the verdict moves
+    it nowhere, and it keeps an open status it has, else gets the first of
+    :attr:`HubSpotMapping.open_lead_statuses`, when the verdict leaves the status
+    alone.
 
     Raises:
         InvalidRecordError: a value does not fit (wrong currency), or the extras'
@@ -364,13 +414,19 @@ def write_lead(
         current = loose.get("lifecyclestage")
         blank = current is None or current == ""
         at = _index(current)
+        opening = creates_open(crm_lead, decision)
         target = mapping.lifecycle_stages.get(decision.verdict)
+        if target is None and opening and blank:
+            target = mapping.new_lifecycle_stage
         target_at = _index(target)
         if target is not None and (
             blank or (at is not None and target_at is not None and at < target_at)
         ):
             out["lifecyclestage"] = target
         status = mapping.lead_statuses.get(decision.verdict)
+        open_now = loose.get("hs_lead_status") in mapping.open_lead_statuses
+        if status is None and opening and not open_now:
+            status = mapping.open_lead_statuses[0]
         if status is not None and (blank or (at is not None and at < _OPPORTUNITY_AT)):
             out["hs_lead_status"] = status
     return {"properties": out}

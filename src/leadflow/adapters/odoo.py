@@ -54,6 +54,7 @@ from leadflow.adapters._common import (
     Spec,
     Text,
     check_instance,
+    creates_open,
     currency_code,
     describe_table,
     frozen_table,
@@ -65,6 +66,7 @@ from leadflow.adapters._common import (
     record_of,
     values_of,
     write_fields,
+    written_rating,
 )
 from leadflow.decisions import QualificationDecision, Rating, Verdict
 from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError
@@ -123,13 +125,15 @@ DIALECT: Final = Dialect(
 PRIORITY_VALUES: Final[Mapping[str, Rating]] = MappingProxyType(
     {"0": Rating.COLD, "1": Rating.WARM, "2": Rating.HOT}
 )
-#: The fields a verdict writes on an active lead. A disqualified lead is archived with
-#: probability 0, as Odoo's "lost" action does.
+#: The fields a verdict writes on an active lead. Only a disqualified lead is archived
+#: with probability 0, as Odoo's "lost" action does; an undetermined lead (not enough
+#: known yet) is never archived, and its probability is left to Odoo.
 VERDICT_VALUES: Final[Mapping[Verdict, Mapping[str, Any]]] = MappingProxyType(
     {
-        Verdict.QUALIFIED: MappingProxyType({}),
-        Verdict.NURTURE: MappingProxyType({}),
         Verdict.DISQUALIFIED: MappingProxyType({"active": False, "probability": 0.0}),
+        Verdict.UNDETERMINED: MappingProxyType({}),
+        Verdict.NURTURE: MappingProxyType({}),
+        Verdict.QUALIFIED: MappingProxyType({}),
     }
 )
 
@@ -251,7 +255,8 @@ class OdooMapping:
         custom: The custom fields that hold the criteria.
         priorities: ``priority`` values and their ratings.
         verdict_values: The fields a verdict writes on an active lead (add a
-            ``stage_id`` or a lost reason id here).
+            ``stage_id`` or a lost reason id here); a verdict it does not list writes
+            none. Undetermined may not archive a lead or give it a lost reason.
         stage_ids: ``crm.stage`` ids and the sales steps they stand for.
         won_stage_id: The id of the won stage (``is_won``), if it should be written
             and recognised.
@@ -277,6 +282,15 @@ class OdooMapping:
         factory=dict, converter=frozen_table, validator=_id_table(LossReason)
     )
     lost_reason_field: str = attrs.field(default="lost_reason_id", validator=_field_name)
+
+    def __attrs_post_init__(self) -> None:
+        fields = self.verdict_values.get(Verdict.UNDETERMINED, {})
+        if fields.get("active", True) is not True or self.lost_reason_field in fields:
+            raise InvalidFieldError(
+                "verdict_values[undetermined]",
+                dict(fields),
+                "an undetermined lead is never archived or lost",
+            )
 
     def lead_table(self) -> tuple[Spec, ...]:
         """The lead table: :data:`LEAD_FIELDS` with the custom fields."""
@@ -372,9 +386,11 @@ def write_lead(
     Modelled fields are written from the lead (unchanged ones exactly as read), then
     every extra field a write takes, unchanged except that a many2one pair becomes
     its id (see :func:`write_form`). With a *decision*, an active lead gets
-    ``priority`` from the rating and the fields
+    ``priority`` from the rating (except a cold rating on an undetermined decision,
+    which says only that little is known yet) and the fields
     :attr:`OdooMapping.verdict_values` gives the verdict; an archived (lost) lead is
-    left as it is.
+    left as it is. A new lead (no id) whose verdict does not disqualify it is
+    created active, unless the verdict's fields say otherwise.
 
     Raises:
         InvalidRecordError: a value does not fit (wrong currency).
@@ -401,9 +417,15 @@ def write_lead(
     )
     if errors:
         raise InvalidRecordError(errors, LEAD)
-    if decision is not None and crm_lead.extras.get("active") is not False:
-        out["priority"] = _priority(decision.rating, mapping)
-        out.update(copy.deepcopy(dict(mapping.verdict_values.get(decision.verdict, {}))))
+    archived = crm_lead.id is not None and crm_lead.extras.get("active") is False
+    if decision is not None and not archived:
+        rating = written_rating(decision)
+        if rating is not None:
+            out["priority"] = _priority(rating, mapping)
+        fields = mapping.verdict_values.get(decision.verdict, {})
+        out.update(copy.deepcopy(dict(fields)))
+        if creates_open(crm_lead, decision) and "active" not in fields:
+            out["active"] = True
     return out
 
 

@@ -44,8 +44,10 @@ from leadflow.adapters._common import (
     Spec,
     Text,
     check_instance,
+    check_status_values,
     closed_at,
     copy_extras,
+    creates_open,
     currency_code,
     describe_table,
     frozen_table,
@@ -55,9 +57,11 @@ from leadflow.adapters._common import (
     read_lead_parts,
     record_currency,
     record_of,
+    status_values,
     text_id,
     values_of,
     write_fields,
+    written_rating,
 )
 from leadflow.decisions import QualificationDecision, Rating, Verdict
 from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError
@@ -68,6 +72,7 @@ __all__ = [
     "DIALECT",
     "LEAD_FIELDS",
     "LEAD_STATUSES",
+    "OPEN_STATUSES",
     "OPPORTUNITY_FIELDS",
     "RATING_VALUES",
     "READ_ONLY",
@@ -108,15 +113,21 @@ DIALECT: Final = Dialect(
 RATING_VALUES: Final[Mapping[str, Rating]] = MappingProxyType(
     {"Hot": Rating.HOT, "Warm": Rating.WARM, "Cold": Rating.COLD}
 )
-#: The ``Status`` a verdict gives an open lead, or ``None`` to leave it. A qualified lead
-#: keeps its status: Salesforce's conversion (LeadConvert) is leadflow's promotion.
+#: The ``Status`` a verdict gives a lead not yet converted, or ``None`` to leave it. Only
+#: a disqualified lead is closed. An undetermined lead (not enough known yet) is never
+#: closed, and a qualified lead keeps its status: Salesforce's conversion (LeadConvert)
+#: is leadflow's promotion.
 LEAD_STATUSES: Final[Mapping[Verdict, str | None]] = MappingProxyType(
     {
-        Verdict.QUALIFIED: None,
-        Verdict.NURTURE: None,
         Verdict.DISQUALIFIED: "Closed - Not Converted",
+        Verdict.UNDETERMINED: None,
+        Verdict.NURTURE: None,
+        Verdict.QUALIFIED: None,
     }
 )
+#: The open ``Status`` values (install defaults, from secondary sources); the first is
+#: the default a new lead gets.
+OPEN_STATUSES: Final = ("Open - Not Contacted", "Working - Contacted")
 #: Open ``StageName`` values and the sales step each stands for (default stages,
 #: unverified). A step is written as the first name listed for it.
 STAGE_NAMES: Final[Mapping[str, OpportunityStage]] = MappingProxyType(
@@ -230,7 +241,11 @@ class SalesforceMapping:
             ``CurrencyIsoCode`` (multi-currency organisations) takes precedence.
         custom: The custom fields that hold the criteria.
         ratings: ``Rating`` picklist values.
-        lead_statuses: The ``Status`` a verdict gives an open lead (``None``: leave it).
+        lead_statuses: The ``Status`` a verdict gives an open lead (``None``, or a
+            verdict it does not list: leave it). Undetermined takes only ``None`` or
+            an open status.
+        open_statuses: The open ``Status`` values; the first is the one a new lead
+            gets when its verdict leaves the status alone.
         stages: Open ``StageName`` values and their sales steps.
         won_stage: The ``StageName`` of a won opportunity.
         lost_stage: The ``StageName`` of a lost opportunity.
@@ -246,11 +261,23 @@ class SalesforceMapping:
     lead_statuses: Mapping[Verdict, str | None] = attrs.field(
         default=LEAD_STATUSES, converter=frozen_table, validator=_statuses
     )
+    open_statuses: tuple[str, ...] = attrs.field(
+        default=OPEN_STATUSES, converter=status_values, validator=check_status_values
+    )
     stages: Mapping[str, OpportunityStage] = attrs.field(
         default=STAGE_NAMES, converter=frozen_table, validator=_text_table(OpportunityStage)
     )
     won_stage: str = attrs.field(default="Closed Won", validator=_picklist)
     lost_stage: str = attrs.field(default="Closed Lost", validator=_picklist)
+
+    def __attrs_post_init__(self) -> None:
+        status = self.lead_statuses.get(Verdict.UNDETERMINED)
+        if status is not None and status not in self.open_statuses:
+            raise InvalidFieldError(
+                "lead_statuses[undetermined]",
+                status,
+                "an undetermined lead is never closed: expected None or an open status",
+            )
 
     def lead_table(self) -> tuple[Spec, ...]:
         """The lead table: :data:`LEAD_FIELDS` with the custom fields."""
@@ -338,9 +365,13 @@ def write_lead(
 
     Modelled fields are written from the lead (unchanged ones exactly as read), then
     every extra field the REST API accepts, unchanged. With a *decision*, a lead
-    not yet converted gets ``Rating`` from the rating and ``Status`` as
-    :attr:`SalesforceMapping.lead_statuses` gives the verdict. A converted lead
-    (``IsConverted`` true) is left as it is; Salesforce refuses to update one anyway.
+    not yet converted gets ``Rating`` from the rating (except a cold rating on an
+    undetermined decision, which says only that little is known yet) and ``Status``
+    as :attr:`SalesforceMapping.lead_statuses` gives the verdict. A new lead (no id)
+    whose verdict does not disqualify it and leaves the status alone keeps an open
+    status it has, else gets the first of :attr:`SalesforceMapping.open_statuses`. A
+    converted lead (``IsConverted`` true) is left as it is; Salesforce refuses to
+    update one anyway.
 
     Raises:
         InvalidRecordError: a value does not fit its field (too long, wrong currency).
@@ -366,10 +397,14 @@ def write_lead(
     if errors:
         raise InvalidRecordError(errors, LEAD)
     if decision is not None and crm_lead.extras.get("IsConverted") is not True:
-        out["Rating"] = next(k for k, v in mapping.ratings.items() if v is decision.rating)
+        rating = written_rating(decision)
+        if rating is not None:
+            out["Rating"] = next(k for k, v in mapping.ratings.items() if v is rating)
         status = mapping.lead_statuses.get(decision.verdict)
         if status is not None:
             out["Status"] = status
+        elif creates_open(crm_lead, decision) and out.get("Status") not in mapping.open_statuses:
+            out["Status"] = mapping.open_statuses[0]
     return out
 
 
