@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from fractions import Fraction
 from random import Random
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -196,6 +197,18 @@ class TestSummaryByHand:
         assert summary.lead_to_opportunity is None
         assert summary.opportunity_to_customer is None
         assert summary.contact_to_customer == Fraction(0)
+
+    def test_a_summary_cannot_be_changed_through_its_mappings(self) -> None:
+        reasons = {DisqualificationReason.NO_BUDGET: 1}
+        summary = attrs.evolve(summarize(_funnel()), disqualified_reasons=reasons)
+
+        reasons[DisqualificationReason.NO_BUDGET] = 99  # the caller's dict, not the summary's
+        with pytest.raises(TypeError):
+            summary.counts[FunnelStage.CONTACT] = 0  # type: ignore[index]
+        with pytest.raises(TypeError):
+            summary.pipeline["EUR"] = Money("1", "EUR")  # type: ignore[index]
+        assert summary.disqualified_reasons == {DisqualificationReason.NO_BUDGET: 1}
+        assert summary.counts[FunnelStage.CONTACT] == 8
 
     @pytest.mark.parametrize("intruder", ["a lead", 42, None, Evidence()])
     def test_something_that_is_not_a_funnel_value_is_refused(self, intruder: object) -> None:

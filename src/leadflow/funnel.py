@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
+from types import MappingProxyType
+from typing import Any
 
 import attrs
 
@@ -26,6 +28,11 @@ _REACHED_LEAD = frozenset(FunnelStage) - {FunnelStage.CONTACT}
 _REACHED_OPPORTUNITY = frozenset({FunnelStage.OPPORTUNITY, FunnelStage.LOST, FunnelStage.CUSTOMER})
 
 
+def _frozen(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
+    """A read-only copy of *value*: a summary never changes once made."""
+    return MappingProxyType(dict(value))
+
+
 def _rate(part: int, whole: int) -> Fraction | None:
     return Fraction(part, whole) if whole else None
 
@@ -37,6 +44,8 @@ class FunnelSummary:
     A value counts as having *reached* a stage when it is at that stage or any
     later one (a lost opportunity has reached "opportunity"; a disqualified
     lead has reached "lead").
+
+    Its mappings are read-only views of copies made when it is built.
 
     Attributes:
         total: How many values were summarised.
@@ -50,12 +59,12 @@ class FunnelSummary:
     """
 
     total: int
-    counts: Mapping[FunnelStage, int]
-    disqualified_reasons: Mapping[DisqualificationReason, int]
-    lost_reasons: Mapping[LossReason, int]
-    lost_to_competitors: Mapping[str, int]
-    pipeline: Mapping[str, Money]
-    weighted_pipeline: Mapping[str, Money]
+    counts: Mapping[FunnelStage, int] = attrs.field(converter=_frozen)
+    disqualified_reasons: Mapping[DisqualificationReason, int] = attrs.field(converter=_frozen)
+    lost_reasons: Mapping[LossReason, int] = attrs.field(converter=_frozen)
+    lost_to_competitors: Mapping[str, int] = attrs.field(converter=_frozen)
+    pipeline: Mapping[str, Money] = attrs.field(converter=_frozen)
+    weighted_pipeline: Mapping[str, Money] = attrs.field(converter=_frozen)
 
     @property
     def reached_lead(self) -> int:
