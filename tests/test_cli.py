@@ -26,14 +26,24 @@ import sys
 import threading
 from collections import Counter, deque
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
-from leadflow import ANUM, PRESETS
+from leadflow import (
+    ANUM,
+    BANT,
+    PRESETS,
+    AuthorityLevel,
+    CategoricalSignal,
+    CriterionRule,
+    NumericSignal,
+)
 from leadflow.cli import PROGRESS_EVERY, main
 from leadflow.policy import Policy
 from leadflow.records import DECISION_FIELDS, PROMOTION_FIELDS, RECORD_FIELDS
@@ -49,11 +59,13 @@ EXAMPLES = ROOT / "examples"
 CONTACTS_CSV = EXAMPLES / "contacts.csv"
 CONTACTS_JSONL = EXAMPLES / "contacts.jsonl"
 POLICY_TOML = EXAMPLES / "policy.toml"
+SIGNALS_TOML = EXAMPLES / "signals.toml"
 STAGES = EXAMPLES / "stages.jsonl"
 AS_OF = "2026-11-30T09:00:00+00:00"
 
 COUNT_LINE = re.compile(
-    r"^(?P<rows>\d+) rows?: (?P<done>\d+) (?:decisions?|values?), (?P<rejected>\d+) rejected$",
+    r"^(?P<rows>\d+) rows?: (?P<done>\d+) (?:decisions?|values?), (?P<rejected>\d+) rejected"
+    r"(?:; (?P<verdicts>\d+ qualified, \d+ nurture, \d+ undetermined, \d+ disqualified))?$",
     re.MULTILINE,
 )
 
@@ -109,12 +121,24 @@ def leadflow(
     )
 
 
+def count_line(stderr: str) -> re.Match[str]:
+    """The one count line on stderr."""
+    found = list(COUNT_LINE.finditer(stderr))
+    assert len(found) == 1, stderr
+    return found[0]
+
+
 def counts(stderr: str) -> tuple[int, int, int]:
     """(rows, decisions, rejected) from the final count line on stderr."""
-    found = COUNT_LINE.findall(stderr)
-    assert len(found) == 1, stderr
-    rows, done, rejected = map(int, found[0])
-    return rows, done, rejected
+    line = count_line(stderr)
+    return int(line["rows"]), int(line["done"]), int(line["rejected"])
+
+
+def verdict_counts(stderr: str) -> dict[str, int]:
+    """How many decisions of each verdict the count line reports (qualify only)."""
+    verdicts = count_line(stderr)["verdicts"]
+    assert verdicts is not None, stderr
+    return {verdict: int(n) for n, verdict in (part.split() for part in verdicts.split(", "))}
 
 
 def json_lines(text: str) -> list[dict[str, Any]]:
@@ -178,10 +202,52 @@ class TestQualifyingTheExampleFile:
     ) -> None:
         verdicts = Counter(row["verdict"] for row in example_decisions.values())
 
-        assert set(verdicts) == {"qualified", "nurture", "disqualified"}
-        assert min(verdicts.values()) >= 5
+        assert set(verdicts) == {"qualified", "nurture", "undetermined", "disqualified"}
+        # Not knowing is not a no: several contacts are still to be found out about,
+        # several are ruled out by evidence against them, several are nurtured.
+        assert min(verdicts.values()) >= 4
         # Most contacts never become leads.
         assert verdicts["qualified"] < len(example_decisions) / 2
+
+    def test_the_count_line_counts_the_decisions_by_verdict(self) -> None:
+        run = leadflow("qualify", CONTACTS_CSV, "--as-of", AS_OF)
+
+        assert run.returncode == 0, run.stderr
+        decided = Counter(row["verdict"] for row in json_lines(run.stdout))
+        by_verdict = verdict_counts(run.stderr)
+        assert list(by_verdict) == ["qualified", "nurture", "undetermined", "disqualified"]
+        assert by_verdict == {verdict: decided[verdict] for verdict in by_verdict}
+        assert sum(by_verdict.values()) == counts(run.stderr)[1]
+        assert len(run.stderr.splitlines()) == 1
+
+    def test_the_count_line_names_each_verdict_even_when_none_was_reached(
+        self, tmp_path: Path
+    ) -> None:
+        rows = [
+            record(id="V-1"),
+            # Nothing known: undetermined, not disqualified.
+            {
+                "id": "V-2",
+                "name": "Grace Hopper",
+                "email": "grace@navy.example",
+                "created_at": "2026-11-02T08:00:00+00:00",
+            },
+            # Evidence against: no need.
+            record(id="V-3", need="none"),
+            # Another contact still to be found out about, and a bad row.
+            record(id="V-4", need="", budget="", timeframe=""),
+            record(id="V-5", email="nope"),
+        ]
+        data = tmp_path / "verdicts.csv"
+        data.write_text(csv_text(rows), encoding="utf-8")
+
+        run = leadflow("qualify", data, "--as-of", AS_OF)
+
+        assert run.returncode == 1
+        assert run.stderr.splitlines()[-1] == (
+            "5 rows: 4 decisions, 1 rejected; "
+            "1 qualified, 0 nurture, 2 undetermined, 1 disqualified"
+        )
 
     @pytest.mark.parametrize(
         ("record_id", "verdict", "score", "grade", "rating", "codes"),
@@ -190,14 +256,17 @@ class TestQualifyingTheExampleFile:
             ("L-1001", "qualified", 98, "A", "hot", ("met", "met", "met", "met")),
             # expressed 75% of 30 = 22.5 -> 23 + insufficient 30% of 30 = 9 + this year
             # 50% of 25 = 12.5 -> 13 + decider 15 = 60: the threshold, but the budget is
-            # required and below "available": nurture, and not hot because not qualified.
-            ("L-1006", "nurture", 60, "B", "warm", ("met", "below_minimum", "met", "met")),
+            # required and known to be below "available": evidence against, so
+            # disqualified whatever the score, and not hot because not qualified.
+            ("L-1006", "disqualified", 60, "B", "warm", ("met", "below_minimum", "met", "met")),
             # Everything was observed on 2026-03-10, 265 days before AS_OF: older than
-            # the 180-day freshness window, so all of it counts as unknown.
-            ("L-1015", "disqualified", 0, "D", "cold", ("stale", "stale", "stale", "stale")),
+            # the 180-day freshness window, so all of it counts as unknown: nothing is
+            # known against the contact, so it is undetermined, not disqualified.
+            ("L-1015", "undetermined", 0, "D", "cold", ("stale", "stale", "stale", "stale")),
             # The decision date, 2026-11-10, has passed: the timeframe is unknown.
-            # expressed 23 + available 80% of 30 = 24 + 0 + decider 15 = 62.
-            ("L-1039", "nurture", 62, "B", "warm", ("met", "met", "unconfirmed", "met")),
+            # expressed 23 + available 80% of 30 = 24 + 0 + decider 15 = 62, at the
+            # threshold, but a required criterion is still unknown: undetermined.
+            ("L-1039", "undetermined", 62, "B", "warm", ("met", "met", "unconfirmed", "met")),
             # Decision date 2026-12-15, 15 days ahead: immediate 25. strong 30 +
             # available 24 + 25 + decider 15 = 94.
             ("L-1011", "qualified", 94, "A", "hot", ("met", "met", "met", "met")),
@@ -207,10 +276,10 @@ class TestQualifyingTheExampleFile:
             # A user has no authority (0), which BANT does not require: strong 30 +
             # approved 30 + this quarter 23 = 83.
             ("L-1020", "qualified", 83, "A", "hot", ("met", "met", "met", "below_minimum")),
-            # Nothing known but the role: decider 15.
+            # Nothing known but the role: decider 15. Not knowing is not a no.
             (
                 "L-1027",
-                "disqualified",
+                "undetermined",
                 15,
                 "D",
                 "cold",
@@ -219,15 +288,20 @@ class TestQualifyingTheExampleFile:
             # strong 30 + available 24 + this year 13 + influencer 8 = 75: hot from 75.
             ("L-1044", "qualified", 75, "B", "hot", ("met", "met", "met", "met")),
             # latent 35% of 30 = 10.5 -> 11 + insufficient 9 + later 10% of 25 = 2.5 -> 3
-            # + decider 15 = 38: nurture from 35, grade D below 40, cold below 45.
+            # + decider 15 = 38: above the nurture floor of 35, but need and budget are
+            # known to fall short: disqualified; grade D below 40, cold below 45.
             (
                 "L-1013",
-                "nurture",
+                "disqualified",
                 38,
                 "D",
                 "cold",
                 ("below_minimum", "below_minimum", "below_minimum", "met"),
             ),
+            # expressed 23 + available 24 + later 3 + influencer 8 = 58: every requirement
+            # but the timeframe is met, and the party buys only later: nurture (from 35);
+            # grade C, warm from 45.
+            ("L-1019", "nurture", 58, "C", "warm", ("met", "met", "below_minimum", "met")),
         ],
     )
     def test_hand_checked_rows_get_the_decision_their_evidence_earns(
@@ -266,6 +340,15 @@ class TestQualifyingTheExampleFile:
         assert example_decisions["L-1001"]["next_steps"] == ""
         assert "budget" in example_decisions["L-1006"]["next_steps"]
         assert "confirm when the party will buy" in example_decisions["L-1039"]["next_steps"]
+
+    def test_the_reason_names_the_evidence_against_or_what_is_not_known(
+        self, example_decisions: dict[str, Mapping[str, Any]]
+    ) -> None:
+        assert example_decisions["L-1006"]["reason"].startswith("Disqualified")
+        assert "budget is insufficient" in example_decisions["L-1006"]["reason"]
+        assert example_decisions["L-1039"]["reason"].startswith("Insufficient evidence")
+        assert "timeframe" in example_decisions["L-1039"]["reason"]
+        assert "later" in example_decisions["L-1019"]["reason"]
 
     def test_csv_output_has_a_header_and_one_line_per_row(self) -> None:
         run = leadflow("qualify", CONTACTS_CSV, "--as-of", AS_OF, "--output-format", "csv")
@@ -318,8 +401,9 @@ class TestPolicies:
         assert run.returncode == 0, run.stderr
         smb = by_id(json_lines(run.stdout))
         # Under examples/policy.toml (SMB), money set aside is enough: expressed 26 +
-        # insufficient 10 + this quarter 27 + decider 15 = 78. BANT wants "available".
-        assert example_decisions["L-1031"]["verdict"] == "nurture"
+        # insufficient 10 + this quarter 27 + decider 15 = 78. BANT wants "available",
+        # so under BANT the insufficient budget is evidence against.
+        assert example_decisions["L-1031"]["verdict"] == "disqualified"
         assert (smb["L-1031"]["verdict"], smb["L-1031"]["score"]) == ("qualified", 78)
         assert smb["L-1031"]["rating"] == "hot"
         # SMB wants the purchase next quarter or sooner; "this year" is not enough:
@@ -350,8 +434,9 @@ class TestPolicies:
         fatima = by_id(json_lines(run.stdout))["L-1020"]
         # ANUM requires authority (influencer), and a user has none. Weights authority
         # 30, need 30, timeframe 25, budget 15: 0 + strong 30 + this quarter 23 +
-        # approved 15 = 68, above ANUM's threshold of 55 but not qualified.
-        assert (fatima["verdict"], fatima["score"]) == ("nurture", 68)
+        # approved 15 = 68, above ANUM's threshold of 55, but a required criterion is
+        # known to fall short: disqualified.
+        assert (fatima["verdict"], fatima["score"]) == ("disqualified", 68)
         assert fatima["policy"] == ANUM.name
 
     def test_a_bad_policy_file_stops_the_run_and_names_the_field(self, tmp_path: Path) -> None:
@@ -585,8 +670,9 @@ class TestMalformedInput:
 
         assert run.returncode == 0, run.stderr
         (row,) = json_lines(run.stdout)
-        # Nothing known: no points, disqualified; the id column is empty.
-        assert (row["id"], row["verdict"], row["score"]) == (None, "disqualified", 0)
+        # Nothing known: no points, but not knowing is not a no: undetermined, not
+        # disqualified; the id column is empty.
+        assert (row["id"], row["verdict"], row["score"]) == (None, "undetermined", 0)
 
     def test_unnamed_columns_from_trailing_commas_are_ignored_quietly(self, tmp_path: Path) -> None:
         lines = csv_text([record(id="T-1"), record(id="T-2")]).splitlines()
@@ -685,7 +771,7 @@ class TestStandardInput:
         )
 
         assert run.returncode == 0, run.stderr
-        assert by_id(json_lines(run.stdout))["L-1006"]["verdict"] == "nurture"
+        assert by_id(json_lines(run.stdout))["L-1006"]["verdict"] == "disqualified"
 
     def test_bad_rows_on_standard_input_are_reported_as_stdin(self) -> None:
         text = json.dumps(record(id="S-1")) + "\n" + json.dumps(record(email="nope")) + "\n"
@@ -851,7 +937,7 @@ class TestPromote:
             "promotable": False,
             "codes": "",
             "next_steps": "secure a budget that is at least available",
-            "qualification_verdict": "nurture",
+            "qualification_verdict": "disqualified",
             "score": 60,
         }
 
@@ -860,6 +946,331 @@ class TestPromote:
 
         for row in json_lines(run.stdout):
             assert list(row) == ["row", *PROMOTION_FIELDS]
+
+
+# ----------------------------------------------------------------------------------------
+# Fit and engagement signals
+# ----------------------------------------------------------------------------------------
+
+# BANT's criteria beside two signals; authority weighs nothing here, so the weights are
+# need 30, budget 30, timeframe 25, visits 10, origin 5. Visits: below 1 earns 0, 1 to
+# under 5 earns 4, 5 to under 10 earns 7, 10 or more earns 10, halving every 30 days.
+SIGNAL_POLICY = attrs.evolve(
+    BANT,
+    name="BANT with signals",
+    authority=CriterionRule(
+        weight=0,
+        required=False,
+        minimum=AuthorityLevel.INFLUENCER,
+        points=dict.fromkeys(AuthorityLevel, 0),
+    ),
+    signals=(
+        NumericSignal(
+            name="total_visits",
+            weight=10,
+            edges=(1, 5, 10),
+            points=(0, 4, 7, 10),
+            half_life=timedelta(days=30),
+        ),
+        CategoricalSignal(
+            name="lead_origin", weight=5, points={"Landing Page Submission": 5, "API": 2}
+        ),
+    ),
+)
+SIGNAL_COLUMNS = [
+    "total_visits",
+    "total_visits_observed_at",
+    "lead_origin",
+    "lead_origin_observed_at",
+]
+
+
+def with_policy(monkeypatch: pytest.MonkeyPatch, policy: Policy) -> str:
+    """Stand *policy*, built in Python, in for the --policy file this returns."""
+    monkeypatch.setattr("leadflow.cli._load_policy_file", lambda path: policy)
+    return "built-in-python.toml"
+
+
+def run_main(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
+    """Run :func:`leadflow.cli.main` in-process: (exit status, stdout, stderr)."""
+    status = main([str(arg) for arg in args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+class TestSignals:
+    def test_the_example_signal_policy_file_reads_the_signal_columns(self, tmp_path: Path) -> None:
+        header = [*RECORD_FIELDS, "lead_origin", "lead_source", "total_visits"]
+        header += ["total_visits_observed_at", "minutes_on_site", "crm_owner"]
+        rows = [
+            record(
+                id="A-1",
+                lead_origin="Lead Add Form",
+                lead_source="Reference",
+                total_visits="12",
+                total_visits_observed_at="2026-10-31T09:00:00+00:00",
+                minutes_on_site="42.5",
+                crm_owner="dana",
+            ),
+            {
+                "id": "A-2",
+                "name": "Grace Hopper",
+                "email": "grace@example.com",
+                "created_at": "2026-11-20T09:00:00+00:00",
+                "lead_origin": "API",
+                "total_visits": "4",
+            },
+            record(
+                id="A-3",
+                need="none",
+                lead_origin="lead-add-form",
+                lead_source="Google",
+                total_visits="30",
+                minutes_on_site="90",
+            ),
+        ]
+        data = tmp_path / "engaged.csv"
+        data.write_text(csv_text(rows, header), encoding="utf-8")
+
+        run = leadflow("qualify", data, "--policy", SIGNALS_TOML, "--as-of", AS_OF)
+
+        assert run.returncode == 0, run.stderr
+        ada, grace, alan = json_lines(run.stdout)
+        # examples/signals.toml: need strong 25, budget approved 15, timeframe immediate
+        # 20, decider 5; origin "Lead Add Form" 8, source "Reference" 7, 12 visits 10
+        # but seen a half-life (30 days) ago, 5, and 42.5 minutes (30 to under 60) 8.
+        assert (ada["verdict"], ada["score"]) == ("qualified", 65 + 8 + 7 + 5 + 8)
+        assert (ada["total_visits_code"], ada["total_visits_points"]) == (
+            "signal.total_visits.bin_5",
+            5,
+        )
+        assert (ada["minutes_on_site_code"], ada["minutes_on_site_points"]) == (
+            "signal.minutes_on_site.bin_4",
+            8,
+        )
+        # Nothing known on the criteria: API 3 and 4 visits (3 to under 6) 6 do not
+        # decide: undetermined.
+        assert (grace["verdict"], grace["score"]) == ("undetermined", 3 + 6)
+        # No need is evidence against, whatever the engagement: 0 + 15 + 20 + 5, origin 8,
+        # Google 4, 30 visits 10, 90 minutes 10 = 72, above the threshold of 55.
+        assert (alan["verdict"], alan["score"]) == ("disqualified", 40 + 8 + 4 + 10 + 10)
+        assert list(ada)[-8:] == [
+            "lead_origin_code",
+            "lead_origin_points",
+            "lead_source_code",
+            "lead_source_points",
+            "total_visits_code",
+            "total_visits_points",
+            "minutes_on_site_code",
+            "minutes_on_site_points",
+        ]
+        assert run.stderr.splitlines() == [
+            f"leadflow: warning: {data}: ignoring unknown columns: crm_owner",
+            "3 rows: 3 decisions, 0 rejected; 1 qualified, 0 nurture, 1 undetermined, "
+            "1 disqualified",
+        ]
+
+    def test_signal_columns_are_read_and_their_codes_and_points_written_last(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        rows = [
+            record(id="S-1", total_visits=" 12 ", lead_origin="landing page submission"),
+            record(id="S-2", total_visits="3", lead_origin=""),
+        ]
+        data = tmp_path / "signals.csv"
+        data.write_text(csv_text(rows, [*RECORD_FIELDS, *SIGNAL_COLUMNS]), encoding="utf-8")
+        policy = with_policy(monkeypatch, SIGNAL_POLICY)
+
+        status, out, err = run_main(
+            capsys, "qualify", data, "--policy", policy, "--as-of", AS_OF, "--output-format", "csv"
+        )
+
+        assert status == 0, err
+        reader = csv.DictReader(io.StringIO(out))
+        assert reader.fieldnames == [
+            "row",
+            *DECISION_FIELDS,
+            "total_visits_code",
+            "total_visits_points",
+            "lead_origin_code",
+            "lead_origin_points",
+        ]
+        first, second = reader
+        # Strong need 30 + approved budget 30 + immediate 25 + authority 0, then 12 visits
+        # (10 or more: 10) and a listed origin (5); 3 visits (1 to under 5: 4), no origin.
+        assert (first["score"], second["score"]) == (str(85 + 10 + 5), str(85 + 4 + 0))
+        assert first["codes"].split(";")[4:] == [
+            "signal.total_visits.bin_4",
+            "signal.lead_origin.landing_page_submission",
+        ]
+        assert (second["total_visits_code"], second["total_visits_points"]) == (
+            "signal.total_visits.bin_2",
+            "4",
+        )
+        assert (second["lead_origin_code"], second["lead_origin_points"]) == (
+            "signal.lead_origin.unknown",
+            "0",
+        )
+        assert first["reason"].startswith("Qualified")
+        # The signals' columns are known columns: no warning, just the count line.
+        assert err.splitlines() == [
+            "2 rows: 2 decisions, 0 rejected; 2 qualified, 0 nurture, 0 undetermined, "
+            "0 disqualified"
+        ]
+
+    def test_json_numbers_with_fractions_and_dated_values_that_decay(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        month_ago = (datetime.fromisoformat(AS_OF) - timedelta(days=30)).isoformat()
+        lines = [
+            # A JSON number with a fraction (an average, say): 5 to under 10, 7 points.
+            json.dumps({**record(id="J-1", lead_origin="API"), "total_visits": 7.5}),
+            # 12 visits earn 10, seen one half-life ago: 5.
+            json.dumps(
+                {**record(id="J-2", total_visits_observed_at=month_ago), "total_visits": 12}
+            ),
+        ]
+        data = tmp_path / "signals.jsonl"
+        data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        policy = with_policy(monkeypatch, SIGNAL_POLICY)
+
+        status, out, err = run_main(capsys, "qualify", data, "--policy", policy, "--as-of", AS_OF)
+
+        assert status == 0, err
+        first, second = json_lines(out)
+        assert (first["total_visits_code"], first["total_visits_points"]) == (
+            "signal.total_visits.bin_3",
+            7,
+        )
+        assert (first["lead_origin_points"], first["score"]) == (2, 85 + 7 + 2)
+        assert (second["total_visits_code"], second["total_visits_points"]) == (
+            "signal.total_visits.bin_4",
+            5,
+        )
+        assert second["score"] == 85 + 5
+
+    def test_bad_signal_values_are_rejected_with_every_column_named(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        rows = [
+            record(
+                id="B-1",
+                email="ada@",
+                total_visits="lots",
+                lead_origin="API",
+                lead_origin_observed_at="yesterday",
+            ),
+            record(id="B-2", total_visits="4", total_visits_observed_at="2026-12-24T09:00Z"),
+            record(id="B-3", lead_origin_observed_at="2026-11-01T09:00:00+00:00"),
+        ]
+        data = tmp_path / "bad.csv"
+        data.write_text(csv_text(rows, [*RECORD_FIELDS, *SIGNAL_COLUMNS]), encoding="utf-8")
+        policy = with_policy(monkeypatch, SIGNAL_POLICY)
+
+        status, out, err = run_main(capsys, "qualify", data, "--policy", policy, "--as-of", AS_OF)
+
+        assert status == 1
+        assert out == ""
+        assert [line.split(" (got ")[0] for line in err.splitlines()] == [
+            f"{data}: row 1 (line 2): $.email: not an email address",
+            f"{data}: row 1 (line 2): $.total_visits: not a decimal number",
+            f"{data}: row 1 (line 2): $.lead_origin_observed_at: not an ISO 8601 datetime",
+            # Observed after --as-of: found by the rules, reported at the record's column.
+            f"{data}: row 2 (line 3): $.total_visits_observed_at: observed after as_of",
+            f"{data}: row 3 (line 4): $.lead_origin: is required with lead_origin_observed_at",
+            "3 rows: 0 decisions, 3 rejected; 0 qualified, 0 nurture, 0 undetermined, "
+            "0 disqualified",
+        ]
+        assert "(got 'lots')" in err
+
+    def test_columns_that_are_neither_fields_nor_signals_are_still_reported(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        rows = [record(id="X-1", total_visits="2", owner="dana")]
+        data = tmp_path / "export.csv"
+        data.write_text(csv_text(rows, [*RECORD_FIELDS, "total_visits", "owner"]), "utf-8")
+        jsonl = tmp_path / "export.jsonl"
+        jsonl.write_text(json.dumps(rows[0]) + "\n", encoding="utf-8")
+
+        # Under BANT, which declares no signals, total_visits is as unknown as owner.
+        status, _, err = run_main(capsys, "qualify", data, "--as-of", AS_OF)
+        assert status == 0, err
+        assert "ignoring unknown columns: total_visits, owner" in err
+        policy = with_policy(monkeypatch, SIGNAL_POLICY)
+        for path, warning in ((data, "columns"), (jsonl, "fields")):
+            status, out, err = run_main(
+                capsys, "qualify", path, "--policy", policy, "--as-of", AS_OF
+            )
+            assert status == 0, err
+            assert f"{path}: ignoring unknown {warning}: owner\n" in err
+            assert json_lines(out)[0]["total_visits_points"] == 4
+
+    @pytest.mark.parametrize("command", ["qualify", "promote", "explain"])
+    @pytest.mark.parametrize(
+        ("name", "column"), [("source", "source"), ("signals", "signals_observed_at")]
+    )
+    def test_a_policy_with_a_signal_named_as_a_record_field_is_refused(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path,
+        command: str,
+        name: str,
+        column: str,
+    ) -> None:
+        clash = CategoricalSignal(name=name, weight=5, points={"web": 5})
+        visits = SIGNAL_POLICY.signals[0]
+        policy = with_policy(monkeypatch, attrs.evolve(SIGNAL_POLICY, signals=(visits, clash)))
+        data = tmp_path / "one.csv"
+        data.write_text(csv_text([record(id="C-1")]), encoding="utf-8")
+
+        status, out, err = run_main(capsys, command, data, "--policy", policy, "--as-of", AS_OF)
+
+        assert status == 2
+        assert out == ""
+        assert err == (
+            f"leadflow: error: policy {policy} cannot be used with records: $.signals[1].name: "
+            f"is a record field ({column}): a signal read from records needs a name of its "
+            f"own (got {name!r})\n"
+        )
+
+    def test_explain_shows_each_signal_and_the_reason(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        data = tmp_path / "one.jsonl"
+        data.write_text(json.dumps(record(id="E-1", total_visits="12")) + "\n", "utf-8")
+        policy = with_policy(monkeypatch, SIGNAL_POLICY)
+
+        status, out, err = run_main(capsys, "explain", data, "--policy", policy, "--as-of", AS_OF)
+
+        assert status == 0, err
+        lines = [" ".join(line.split()) for line in out.splitlines()]
+        assert lines[1] == "QUALIFIED: score 95/100 (threshold 60), grade A, hot"
+        assert lines[3].startswith("Qualified:")
+        signal_lines = [line for line in lines if line.startswith(("total_visits", "lead_origin"))]
+        assert signal_lines == [
+            "total_visits signal.total_visits.bin_4 Signal total_visits is 12 (10 or more): "
+            "10/10 points.",
+            "lead_origin signal.lead_origin.unknown Signal lead_origin is not known: 0/5 points.",
+        ]
+
+    def test_promote_qualifies_on_the_signal_columns_too(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        rows = [
+            record(id="P-1", total_visits="12", lead_origin="API"),
+            record(id="P-2", total_visits="", lead_origin=""),
+        ]
+        data = tmp_path / "promote.csv"
+        data.write_text(csv_text(rows, [*RECORD_FIELDS, *SIGNAL_COLUMNS]), encoding="utf-8")
+        policy = with_policy(monkeypatch, SIGNAL_POLICY)
+
+        status, out, err = run_main(capsys, "promote", data, "--policy", policy, "--as-of", AS_OF)
+
+        assert status == 0, err
+        assert [row["score"] for row in json_lines(out)] == [85 + 10 + 2, 85]
+        # promote's count line has no verdicts: its decisions are promotable or not.
+        assert err.splitlines() == ["2 rows: 2 decisions, 0 rejected"]
 
 
 # ----------------------------------------------------------------------------------------
@@ -874,7 +1285,11 @@ class TestExplain:
         assert run.returncode == 0, run.stderr
         lines = [" ".join(line.split()) for line in run.stdout.splitlines()]
         assert lines[0] == "Sofia Marino (L-1006)"
-        assert lines[1] == "NURTURE: score 60/100 (threshold 60), grade B, warm"
+        assert lines[1] == "DISQUALIFIED: score 60/100 (threshold 60), grade B, warm"
+        # The reason comes first, under the policy line.
+        assert lines[3] == (
+            "Disqualified on evidence against: budget is insufficient (the minimum is available)."
+        )
         assert any(
             line.startswith("budget budget.below_minimum Budget is insufficient") for line in lines
         )
@@ -1021,6 +1436,26 @@ class TestPolicyCommands:
 
         assert run.returncode == 0, run.stderr
         assert structure(tomllib.loads(run.stdout), Policy) == PRESETS[name]
+
+    @pytest.mark.parametrize("output", ["json", "toml"])
+    def test_a_policy_with_signals_is_shown_as_a_file_that_reads_back_the_same(
+        self, tmp_path: Path, output: str
+    ) -> None:
+        run = leadflow("policy", "show", SIGNALS_TOML, "--format", output)
+
+        assert run.returncode == 0, run.stderr
+        shown = tmp_path / f"shown.{output}"
+        shown.write_text(run.stdout, encoding="utf-8")
+        original = structure(tomllib.loads(SIGNALS_TOML.read_text(encoding="utf-8")), Policy)
+        assert [signal.name for signal in original.signals] == [
+            "lead_origin",
+            "lead_source",
+            "total_visits",
+            "minutes_on_site",
+        ]
+        data = tomllib.loads(run.stdout) if output == "toml" else json.loads(run.stdout)
+        assert structure(data, Policy) == original
+        assert leadflow("policy", "validate", shown).returncode == 0
 
     def test_a_policy_file_is_shown_as_it_reads(self) -> None:
         run = leadflow("policy", "show", POLICY_TOML)

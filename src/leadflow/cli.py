@@ -6,7 +6,14 @@ arguments as a list and returns the exit status, so it can be called in-process.
 
 Files are read and written one row at a time: memory does not grow with the input.
 Decisions go to standard output (or ``--output``); rejected rows, warnings, progress
-and the final count line go to standard error.
+and the final count line go to standard error. The count line reads
+``N rows: X decisions, Y rejected``; for ``qualify`` it goes on with the decisions
+by verdict, ``; A qualified, B nurture, C undetermined, D disqualified``.
+
+A policy with fit and engagement signals (``--policy``) makes ``qualify``,
+``promote`` and ``explain`` read each signal from the record column of its name
+(and ``<name>_observed_at``; see :func:`leadflow.records.signal_columns`), and
+``qualify`` write each signal's code and points after the fixed columns.
 
 Exit status:
 
@@ -30,7 +37,8 @@ import itertools
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from decimal import Decimal
 from enum import Enum
@@ -38,6 +46,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Final, NamedTuple, TextIO
 
+from leadflow.decisions import Verdict
 from leadflow.errors import (
     InvalidFieldError,
     InvalidRecordError,
@@ -52,13 +61,14 @@ from leadflow.presets import DEFAULT_POLICY, PRESETS
 from leadflow.promotion import can_promote
 from leadflow.qualification import qualify
 from leadflow.records import (
-    DECISION_FIELDS,
     PROMOTION_FIELDS,
     RECORD_FIELDS,
     QualificationInput,
+    decision_fields,
     decision_row,
     parse_record,
     promotion_row,
+    signal_columns,
 )
 from leadflow.serialization import structure, unstructure
 from leadflow.stages import FunnelStage
@@ -162,9 +172,16 @@ _NOT_UTF8: Final = (("$", "not UTF-8 text"),)
 class _Source:
     """An input file (or standard input) and the format it is read in."""
 
-    def __init__(self, path: str, format_: str | None, warn: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        path: str,
+        format_: str | None,
+        warn: Callable[[str], None],
+        known: Collection[str] = RECORD_FIELDS,
+    ) -> None:
         self.name = "<stdin>" if path == "-" else path
         self._warn = warn
+        self._known = known
         self._stream = self._open(path)
         self._lines: Iterator[str] = iter(self._stream)
         if format_ is None:
@@ -231,7 +248,7 @@ class _Source:
         if duplicates:
             raise _UsageError(f"{self.name}: duplicate columns: {', '.join(duplicates)}")
         # Unnamed columns (a trailing comma in every line) are ignored without a word.
-        unknown = [name for name in named if name not in RECORD_FIELDS]
+        unknown = [name for name in named if name not in self._known]
         if unknown:
             self._warn(f"{self.name}: ignoring unknown columns: {', '.join(unknown)}")
         width = len(header)
@@ -270,7 +287,8 @@ class _Source:
                 reason = f"expected a JSON object, not {_json_kind(row.data)}"
                 yield row._replace(data=None, problems=(("$", reason),))
             else:
-                unknown = [k for k in row.data if k not in RECORD_FIELDS and k not in warned]
+                known = self._known
+                unknown = [k for k in row.data if k not in known and k not in warned]
                 if unknown:
                     warned.update(unknown)
                     self._warn(f"{self.name}: ignoring unknown fields: {', '.join(unknown)}")
@@ -370,6 +388,9 @@ def _shown(value: object) -> str:
 def _record_field(error: InvalidFieldError) -> str:
     """The record field a core error is about (``evidence.need.observed_at`` -> column)."""
     field = error.field
+    if field.startswith("evidence.signals."):
+        # evidence.signals.<name>[.observed_at]: the signal's own columns.
+        return field.removeprefix("evidence.signals.").replace(".", "_")
     if field.startswith("evidence.") and field.endswith(".observed_at"):
         return field.split(".")[1] + "_observed_at"
     if field == "signals.observed_at":
@@ -377,16 +398,27 @@ def _record_field(error: InvalidFieldError) -> str:
     return field
 
 
-class _Tally:
-    """Counts rows, reports rejected ones and prints progress and the count line."""
+#: The verdicts in the count line, best first.
+_VERDICTS: Final = tuple(reversed(Verdict))
 
-    def __init__(self, source: str, *, strict: bool, progress: bool) -> None:
+
+class _Tally:
+    """Counts rows, reports rejected ones and prints progress and the count line.
+
+    With *verdicts*, the decisions are also counted by verdict
+    (:meth:`decided_as`) and the count line ends with those counts.
+    """
+
+    def __init__(
+        self, source: str, *, strict: bool, progress: bool, verdicts: bool = False
+    ) -> None:
         self.source = source
         self.strict = strict
         self.progress = progress
         self.rows = 0
         self.decided = 0
         self.rejected = 0
+        self.verdicts: Counter[str] | None = Counter() if verdicts else None
 
     def row(self) -> None:
         self.rows += 1
@@ -401,10 +433,25 @@ class _Tally:
         if self.strict:
             raise _StrictStopError
 
+    def decided_as(self, verdict: str | None) -> None:
+        """Count one decision, with its verdict when the tally counts verdicts."""
+        self.decided += 1
+        if self.verdicts is not None:
+            self.verdicts[str(verdict)] += 1
+
     def count_line(self, what: str = "decision") -> str:
+        """``N rows: X decisions, Y rejected``, then the verdicts' counts, if counted.
+
+        The verdicts come last, so that the line starts as it always has and
+        scripts reading the first part keep working.
+        """
         rows = "row" if self.rows == 1 else "rows"
         decided = what if self.decided == 1 else what + "s"
-        return f"{self.rows} {rows}: {self.decided} {decided}, {self.rejected} rejected"
+        line = f"{self.rows} {rows}: {self.decided} {decided}, {self.rejected} rejected"
+        if self.verdicts is not None:
+            counted = self.verdicts
+            line += "; " + ", ".join(f"{counted[v.value]} {v.value}" for v in _VERDICTS)
+        return line
 
 
 def _problems(error: LeadflowError) -> list[tuple[str, str]]:
@@ -480,6 +527,22 @@ def _policy(args: argparse.Namespace) -> Policy:
     return DEFAULT_POLICY
 
 
+def _record_policy(args: argparse.Namespace) -> tuple[Policy, frozenset[str]]:
+    """The policy to decide records by, and the columns a record may have under it.
+
+    A policy whose signals cannot be read from records (a signal named as a record
+    field) is refused here, before any row is read, as a bad ``--policy``.
+    """
+    policy = _policy(args)
+    try:
+        columns = signal_columns(policy.signals)
+    except InvalidFieldError as error:
+        where = f"policy {args.policy}" if getattr(args, "policy", None) else "the policy"
+        (path, reason), *_ = _problems(error)
+        raise _PolicyError(f"{where} cannot be used with records: {path}: {reason}") from None
+    return policy, frozenset((*RECORD_FIELDS, *columns))
+
+
 def _now() -> datetime:
     """The clock, read once per run: every row of a run is decided as of the same time."""
     return datetime.now(timezone.utc)
@@ -499,8 +562,10 @@ def _check_created(parsed: QualificationInput, as_of: datetime) -> None:
 
 
 def _qualify_row(policy: Policy, as_of: datetime) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
+    signals = policy.signals
+
     def decide(record: Mapping[str, Any]) -> dict[str, Any]:
-        parsed = parse_record(record)
+        parsed = parse_record(record, signals=signals)
         _check_created(parsed, as_of)
         decision = qualify(parsed.contact, parsed.evidence, policy, as_of=as_of)
         return decision_row(decision, record_id=parsed.contact.id)
@@ -510,9 +575,10 @@ def _qualify_row(policy: Policy, as_of: datetime) -> Callable[[Mapping[str, Any]
 
 def _promote_row(policy: Policy, as_of: datetime) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
     no_signals = PromotionSignals()
+    declared = policy.signals
 
     def decide(record: Mapping[str, Any]) -> dict[str, Any]:
-        parsed = parse_record(record)
+        parsed = parse_record(record, signals=declared)
         _check_created(parsed, as_of)
         try:
             lead, _ = to_lead(parsed.contact, parsed.evidence, policy, as_of=as_of)
@@ -536,19 +602,25 @@ def _promote_row(policy: Policy, as_of: datetime) -> Callable[[Mapping[str, Any]
 
 def _run_rows(
     args: argparse.Namespace,
-    columns: Sequence[str],
+    columns: Callable[[Policy], Sequence[str]],
     make_row: Callable[[Policy, datetime], Callable[[Mapping[str, Any]], dict[str, Any]]],
+    *,
+    verdicts: bool,
 ) -> int:
-    policy = _policy(args)
+    """Decide every row of the input with *make_row*, writing *columns* of the policy.
+
+    With *verdicts*, the rows' ``verdict`` values are counted in the count line.
+    """
+    policy, known = _record_policy(args)
     as_of = args.as_of if args.as_of is not None else _now()
     decide = make_row(policy, as_of)
     _check_not_same(args.input, args.output)
-    source = _Source(args.input, args.format, _warn)
-    tally = _Tally(source.name, strict=args.strict, progress=_progress_wanted())
+    source = _Source(args.input, args.format, _warn, known)
+    tally = _Tally(source.name, strict=args.strict, progress=_progress_wanted(), verdicts=verdicts)
     status = EXIT_OK
     try:
         with _output(args.output) as stream:
-            writer = _Writer(stream, args.output_format, (_ROW_COLUMN, *columns))
+            writer = _Writer(stream, args.output_format, (_ROW_COLUMN, *columns(policy)))
             try:
                 for row in source.rows():
                     tally.row()
@@ -561,7 +633,7 @@ def _run_rows(
                         tally.reject(row, _problems(error))
                         continue
                     writer.write({_ROW_COLUMN: row.number, **out})
-                    tally.decided += 1
+                    tally.decided_as(out.get("verdict"))
             except _StrictStopError:
                 status = EXIT_STRICT
     finally:
@@ -589,11 +661,13 @@ def _progress_wanted() -> bool:
 
 
 def _cmd_qualify(args: argparse.Namespace) -> int:
-    return _run_rows(args, DECISION_FIELDS, _qualify_row)
+    return _run_rows(
+        args, lambda policy: decision_fields(policy.signals), _qualify_row, verdicts=True
+    )
 
 
 def _cmd_promote(args: argparse.Namespace) -> int:
-    return _run_rows(args, PROMOTION_FIELDS, _promote_row)
+    return _run_rows(args, lambda _: PROMOTION_FIELDS, _promote_row, verdicts=False)
 
 
 # ----------------------------------------------------------------------------------------
@@ -602,9 +676,9 @@ def _cmd_promote(args: argparse.Namespace) -> int:
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
-    policy = _policy(args)
+    policy, known = _record_policy(args)
     as_of = args.as_of if args.as_of is not None else _now()
-    source = _Source(args.input, args.format, _warn)
+    source = _Source(args.input, args.format, _warn, known)
     try:
         chosen = _choose(source, args.id, args.row)
     finally:
@@ -614,7 +688,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         tally.reject(chosen, chosen.problems)
         return EXIT_REJECTED
     try:
-        parsed = parse_record(chosen.data)
+        parsed = parse_record(chosen.data, signals=policy.signals)
         _check_created(parsed, as_of)
         decision = qualify(parsed.contact, parsed.evidence, policy, as_of=as_of)
         text = decision.explain()
@@ -782,7 +856,13 @@ def _cmd_policy_show(args: argparse.Namespace) -> int:
         policy = PRESETS[args.preset or DEFAULT_POLICY.name]
     data = unstructure(policy)
     if args.format == "toml":
-        sys.stdout.write(_to_toml(data))
+        text = _to_toml(data)
+        # _to_toml leaves out a null in an array of tables (a signal's half_life, say),
+        # which reads back as that field's default. Refuse rather than print another
+        # policy if it is not the default.
+        if structure(tomllib.loads(text), Policy) != policy:
+            raise _UsageError("this policy holds a null that TOML cannot write: use --format json")
+        sys.stdout.write(text)
     else:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     return EXIT_OK
@@ -833,18 +913,36 @@ def _toml_value(value: object, where: str) -> str:
     raise _UsageError(f"{where}: cannot write {type(value).__name__} as TOML")
 
 
-def _to_toml(data: Mapping[str, Any], table: str = "") -> str:
-    """Write JSON-like *data* as TOML: plain keys first, then one table per mapping."""
+def _array_of_tables(value: object) -> bool:
+    """Whether *value* is written as an array of tables: a list of mappings (``signals``)."""
+    return isinstance(value, list) and bool(value) and all(isinstance(v, Mapping) for v in value)
+
+
+def _to_toml(
+    data: Mapping[str, Any], table: str = "", where: str = "", *, in_array: bool = False
+) -> str:
+    """Write JSON-like *data* as TOML.
+
+    Plain keys come first, then one table per mapping, then one ``[[table]]`` per
+    item of a list of mappings. A null is refused (TOML has none), except in an item
+    of such a list, where it is left out: a signal's optional fields default to null.
+    *where* is the path for messages (``signals[1].half_life``).
+    """
     lines: list[str] = []
     for key, value in data.items():
-        if not isinstance(value, Mapping):
-            where = f"{table}.{key}" if table else key
-            lines.append(f"{_toml_key(key)} = {_toml_value(value, where)}")
+        if isinstance(value, Mapping) or _array_of_tables(value) or (value is None and in_array):
+            continue
+        at = f"{where}.{key}" if where else key
+        lines.append(f"{_toml_key(key)} = {_toml_value(value, at)}")
     text = "\n".join(lines) + ("\n" if lines else "")
     for key, value in data.items():
+        name = f"{table}.{_toml_key(key)}" if table else _toml_key(key)
+        at = f"{where}.{key}" if where else key
         if isinstance(value, Mapping):
-            name = f"{table}.{_toml_key(key)}" if table else _toml_key(key)
-            text += f"\n[{name}]\n" + _to_toml(value, name)
+            text += f"\n[{name}]\n" + _to_toml(value, name, at, in_array=in_array)
+        elif _array_of_tables(value):
+            for index, item in enumerate(value):
+                text += f"\n[[{name}]]\n" + _to_toml(item, name, f"{at}[{index}]", in_array=True)
     return text
 
 
@@ -860,7 +958,9 @@ def _parser() -> argparse.ArgumentParser:
             "Qualify contacts as sales leads, decide which leads can be promoted to\n"
             "opportunities, explain a decision and summarise a funnel. Files are\n"
             "streamed row by row: decisions go to stdout, rejected rows and the\n"
-            "final count line (N rows: X decisions, Y rejected) to stderr."
+            "final count line (N rows: X decisions, Y rejected; for qualify, then\n"
+            "the decisions by verdict) to stderr. A --policy that declares fit and\n"
+            "engagement signals reads each from the column of the signal's name."
         ),
         epilog=_EXIT_CODES + _REJECTIONS + "\nSee docs/cli.md for the input and output columns.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
