@@ -48,6 +48,7 @@ from leadflow import (
     PromotionRule,
     PromotionSignals,
     QualificationDecision,
+    Signal,
     SignalObservation,
     SignalResult,
     Stage,
@@ -440,6 +441,7 @@ class TestSignals:
         for signal in policy.signals:
             _assert_round_trips(signal, type(signal))
             _assert_round_trips(signal, SIGNAL)
+            _assert_round_trips(signal, Signal)  # the public alias of the union
 
     @expensive
     @given(decision_events)

@@ -28,9 +28,9 @@ The wire format:
   :data:`~leadflow.Stage`, data without ``"stage"`` (or with ``"stage": "contact"``)
   is a contact;
 - every signal a policy declares carries its kind in ``"kind"`` (``"categorical"`` or
-  ``"numeric"``); a categorical signal's ``points`` is an object keyed by category, in
-  the policy's order; a numeric signal's ``edges`` are decimal strings (integers are
-  also read);
+  ``"numeric"``), which structuring a :data:`~leadflow.Signal` needs; a categorical
+  signal's ``points`` is an object keyed by category, in the policy's order; a numeric
+  signal's ``edges`` are decimal strings (integers are also read);
 - a signal value is an object that names its kind, ``{"category": "API"}`` or
   ``{"number": "12.5"}`` (a decimal string, as every decimal). An observation adds
   ``"observed_at"``, and evidence holds its signals in an object keyed by name:
@@ -102,7 +102,13 @@ from leadflow.lifecycle import (
     Stage,
 )
 from leadflow.policy import CriterionRule, Policy
-from leadflow.signals import CategoricalSignal, NumericSignal, SignalObservation, SignalResult
+from leadflow.signals import (
+    CategoricalSignal,
+    NumericSignal,
+    Signal,
+    SignalObservation,
+    SignalResult,
+)
 from leadflow.stages import OpportunityStage
 
 __all__ = [
@@ -764,6 +770,17 @@ _SIGNAL_VALUE: Final[Any] = str | Decimal
 _OPTIONAL_SIGNAL_VALUE: Final[Any] = str | Decimal | None
 #: Either kind of signal a policy declares.
 _SIGNAL: Final[Any] = CategoricalSignal | NumericSignal
+
+
+# leadflow.Signal is, at run time, the text of the union ("CategoricalSignal |
+# NumericSignal"); structure(data, Signal) means either kind, as the union does.
+_SIGNAL_ALIAS: Final[object] = Signal
+
+
+def _is_signal(kind: Any) -> bool:
+    return kind == _SIGNAL or kind is _SIGNAL_ALIAS
+
+
 #: The keys that name a signal value's kind, in the order they are looked for.
 _VALUE_KEYS: Final = ("category", "number")
 
@@ -955,8 +972,8 @@ def _configure(conv: cattrs.Converter) -> None:
     conv.register_unstructure_hook_func(
         lambda kind: kind is SignalObservation, _unstructure_observation
     )
-    conv.register_structure_hook_func(lambda kind: kind == _SIGNAL, _structure_signal)
-    conv.register_unstructure_hook_func(lambda kind: kind == _SIGNAL, _unstructure_runtime)
+    conv.register_structure_hook_func(_is_signal, _structure_signal)
+    conv.register_unstructure_hook_func(_is_signal, _unstructure_runtime)
     conv.register_structure_hook_func(lambda kind: kind == Event, _structure_event)
     conv.register_unstructure_hook_func(lambda kind: kind == Event, _unstructure_runtime)
     conv.register_structure_hook_func(lambda kind: kind == Stage, _structure_stage)
@@ -999,7 +1016,7 @@ def _what(kind: object) -> str:
         return "Stage"
     if kind == Event:
         return "Event"
-    if kind == _SIGNAL:
+    if _is_signal(kind):
         return "Signal"
     return getattr(kind, "__name__", str(kind))
 
@@ -1009,7 +1026,7 @@ def structure(data: Any, cls: type[T]) -> T: ...
 @overload
 def structure(data: Any, cls: object) -> Any: ...
 def structure(data: Any, cls: Any) -> Any:
-    """Build a *cls* (a leadflow type, or the unions ``Stage`` and ``Event``) from *data*.
+    """Build a *cls* (a leadflow type, or the unions ``Stage``, ``Event``, ``Signal``) from *data*.
 
     Raises:
         InvalidRecordError: listing every bad field with its JSON path; no part of the
