@@ -496,6 +496,45 @@ class TestBrokenPolicies:
         assert isinstance(caught.value, LeadflowError)
 
 
+class TestEveryBadFieldAtOnce:
+    def test_a_policy_with_several_bad_fields_names_every_one(self) -> None:
+        with pytest.raises(InvalidPolicyError) as caught:
+            attrs.evolve(
+                BANT, name=" ", threshold=101, hot_score=50, warm_score=70, horizon_days=0
+            )
+
+        error = caught.value
+        assert [e.field for e in error.errors] == [
+            "name",
+            "threshold",
+            "warm_score",
+            "horizon_days",
+        ]
+        assert error.field == "name"
+        assert "4 bad fields" in str(error)
+        for bad in error.errors:
+            assert bad.path in str(error)
+
+    @given(policy=lfst.policies(signals=False), data=st.data())
+    def test_two_independent_breaks_are_both_reported(
+        self, policy: Policy, data: st.DataObject
+    ) -> None:
+        horizon = data.draw(st.sampled_from([0, 3661]))
+        freshness = data.draw(st.sampled_from([timedelta(0), timedelta(days=-1)]))
+
+        with pytest.raises(InvalidPolicyError) as caught:
+            attrs.evolve(policy, horizon_days=horizon, freshness=freshness)
+
+        assert [e.field for e in caught.value.errors] == ["horizon_days", "freshness"]
+
+    def test_one_bad_field_is_a_plain_error(self) -> None:
+        with pytest.raises(InvalidPolicyError) as caught:
+            attrs.evolve(BANT, horizon_days=0)
+
+        assert caught.value.errors == (caught.value,)
+        assert str(caught.value).startswith("horizon_days:")
+
+
 def need_rule(**overrides: Any) -> CriterionRule[NeedLevel]:
     fields: dict[str, Any] = {
         "weight": 30,

@@ -93,7 +93,35 @@ class NaiveDatetimeError(InvalidFieldError):
 
 
 class InvalidPolicyError(InvalidFieldError):
-    """A policy is malformed: weights, levels, thresholds or bands do not add up."""
+    """A policy is malformed: weights, levels, thresholds or bands do not add up.
+
+    A policy is checked whole: when several fields are bad, the error names the
+    first (``field``, ``value``, ``reason``) and lists every one in ``errors``.
+
+    Attributes:
+        errors: Every bad field found, this error's own first.
+    """
+
+    _others: tuple[InvalidPolicyError, ...] = ()
+
+    @property
+    def errors(self) -> tuple[InvalidPolicyError, ...]:
+        """Every bad field found, this error's own first."""
+        return (self, *self._others)
+
+    @classmethod
+    def of(cls, errors: Iterable[InvalidPolicyError]) -> InvalidPolicyError:
+        """One error standing for all of *errors* (at least one), the first named."""
+        found = [e for error in errors for e in error.errors]
+        first = found[0]
+        if len(found) == 1:
+            return first
+        combined = cls.__new__(type(first))
+        InvalidFieldError.__init__(combined, first.field, first.value, first.reason)
+        combined._others = tuple(found[1:])
+        lines = "\n".join(f"  {e.path}: {e.reason} (got {_short(e.value)})" for e in found)
+        combined.args = (f"invalid policy: {len(found)} bad fields\n{lines}",)
+        return combined
 
 
 class CurrencyMismatchError(LeadflowError, ValueError):

@@ -13,7 +13,7 @@ construction, naming the offending field; it never fails later, mid-decision.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from enum import Enum
 from typing import Any, Generic, TypeVar
@@ -244,8 +244,45 @@ class Policy:
     _engine: Engine = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
+        # Every part is checked, so that one error lists every bad field; a check that
+        # needs an earlier part (the best score needs valid rules) waits for it.
+        problems: list[InvalidPolicyError] = []
+
+        def check(step: Callable[[], object]) -> bool:
+            try:
+                step()
+            except InvalidPolicyError as error:
+                problems.append(error)
+                return False
+            return True
+
+        check(self._check_name)
+        parts = check(self._check_rules) & check(self._check_signals)
+        if parts:
+            check(self._check_weights)
+        check(self._check_order)
+        if check(lambda: _check_int("threshold", self.threshold, 0, 100)):
+            check(
+                lambda: _check_int("nurture_threshold", self.nurture_threshold, 0, self.threshold)
+            )
+            if parts:
+                check(self._check_reachable)
+        check(self._check_grades)
+        if check(lambda: _check_int("hot_score", self.hot_score, 0, 100)):
+            check(lambda: _check_int("warm_score", self.warm_score, 0, self.hot_score))
+        check(lambda: _check_int("horizon_days", self.horizon_days, 1, 3660))
+        check(self._check_freshness)
+        check(self._check_probabilities)
+        check(self._check_promotion)
+        if problems:
+            raise InvalidPolicyError.of(problems)
+        object.__setattr__(self, "_engine", Engine(self))
+
+    def _check_name(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
             raise InvalidPolicyError("name", self.name, "a policy needs a name")
+
+    def _check_rules(self) -> None:
         for criterion, level_type in LEVELS.items():
             rule = getattr(self, criterion.value)
             if not isinstance(rule, CriterionRule):
@@ -256,6 +293,8 @@ class Policy:
                     rule.minimum,
                     f"expected a {level_type.__name__}",
                 )
+
+    def _check_signals(self) -> None:
         signals = self.signals
         if not isinstance(signals, tuple):
             raise InvalidPolicyError("signals", signals, "expected a sequence of signals")
@@ -270,10 +309,15 @@ class Policy:
                     f"signals[{index}].name", signal.name, "names a criterion or another signal"
                 )
             names.add(signal.name)
+
+    def _check_weights(self) -> None:
+        signals = self.signals
         total = sum(self.rule(c).weight for c in Criterion) + sum(s.weight for s in signals)
         if total != 100:
             what = "criterion and signal weights" if signals else "criterion weights"
             raise InvalidPolicyError("weights", total, f"{what} must add up to 100")
+
+    def _check_order(self) -> None:
         order = self.order
         if (
             not isinstance(order, tuple)
@@ -281,14 +325,16 @@ class Policy:
             or sorted(c.value for c in order) != sorted(c.value for c in Criterion)
         ):
             raise InvalidPolicyError("order", self.order, "must list each criterion exactly once")
-        _check_int("threshold", self.threshold, 0, 100)
-        _check_int("nurture_threshold", self.nurture_threshold, 0, self.threshold)
+
+    def _check_reachable(self) -> None:
         best = sum(max(n for _, n in self.rule(c).points) for c in Criterion)
-        best += sum(signal.best for signal in signals)
+        best += sum(signal.best for signal in self.signals)
         if self.threshold > best:
             raise InvalidPolicyError(
                 "threshold", self.threshold, f"unreachable: the best possible score is {best}"
             )
+
+    def _check_grades(self) -> None:
         floors = self.grade_floors
         if not isinstance(floors, tuple) or len(floors) != 3:
             raise InvalidPolicyError("grade_floors", floors, "expected floors for A, B and C")
@@ -296,22 +342,24 @@ class Policy:
             _check_int(f"grade_floors[{index}]", floor, 0, 100)
         if not floors[0] > floors[1] > floors[2]:
             raise InvalidPolicyError("grade_floors", floors, "floors must fall from A to C")
-        _check_int("hot_score", self.hot_score, 0, 100)
-        _check_int("warm_score", self.warm_score, 0, self.hot_score)
-        _check_int("horizon_days", self.horizon_days, 1, 3660)
+
+    def _check_freshness(self) -> None:
         if self.freshness is not None and (
             not isinstance(self.freshness, timedelta) or self.freshness <= timedelta(0)
         ):
             raise InvalidPolicyError("freshness", self.freshness, "must be a positive timedelta")
+
+    def _check_probabilities(self) -> None:
         probabilities = _check_table(
             "stage_probabilities", self.stage_probabilities, OpportunityStage, 0, 100
         )
         _check_monotone("stage_probabilities", probabilities, "probabilities")
         object.__setattr__(self, "stage_probabilities", tuple(probabilities.items()))
         object.__setattr__(self, "_probabilities", probabilities)
+
+    def _check_promotion(self) -> None:
         if not isinstance(self.promotion, PromotionRule):
             raise InvalidPolicyError("promotion", self.promotion, "expected a PromotionRule")
-        object.__setattr__(self, "_engine", Engine(self))
 
     def result(self, criterion: Criterion, level: Any, *, stale: bool = False) -> CriterionResult:
         """The result *criterion* gives at *level* (``stale`` when it decayed to unknown)."""
