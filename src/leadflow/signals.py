@@ -35,7 +35,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, Final, TypeAlias
+from typing import Any, ClassVar, Final, TypeAlias
 
 import attrs
 
@@ -199,8 +199,56 @@ def _decay_note(full: int, points: int, half_life: timedelta | None) -> str:
     return f", decayed from {full} (half-life {half_life.days} days)"
 
 
+class _Scored:
+    """What both kinds of signal do with a value: place it, decay it, explain it."""
+
+    __slots__ = ()
+    name: str
+    weight: int
+    unknown: int
+    half_life: timedelta | None
+    #: What the signal takes, for the error when a value is of the other kind.
+    _wanted: ClassVar[str]
+
+    def _place(self, value: SignalValue) -> tuple[str, str, int, str] | None:
+        """(code, label, points, value as shown) for *value*; ``None`` if of the wrong kind."""
+        raise NotImplementedError
+
+    def score(
+        self, observation: SignalObservation | None, now: datetime, *, field: str | None = None
+    ) -> SignalResult:
+        """Score *observation* (``None`` when no value is known) at *now*.
+
+        *now* is an instant (a fixed UTC offset); *field* names the value in errors
+        (``evidence.signals.<name>`` by default).
+
+        Raises:
+            InvalidFieldError: the value is of the wrong kind, or was observed after *now*.
+        """
+        name, weight = self.name, self.weight
+        where = field or f"evidence.signals.{name}"
+        if observation is None:
+            return _unknown(name, self.unknown, weight)
+        placed = self._place(observation.value)
+        if placed is None:
+            raise InvalidFieldError(where, observation.value, f"expected {self._wanted}")
+        code, label, full, shown = placed
+        points = _decay(full, observation.observed_at, now, self.half_life, where)
+        return SignalResult(
+            name=name,
+            code=f"signal.{name}.{code}",
+            value=observation.value,
+            label=label,
+            points=points,
+            weight=weight,
+            full_points=full,
+            sentence=f"Signal {name} is {shown} ({label}): {points}/{weight} points"
+            f"{_decay_note(full, points, self.half_life)}.",
+        )
+
+
 @attrs.frozen(kw_only=True)
-class CategoricalSignal:
+class CategoricalSignal(_Scored):
     """A signal that gives points per category (lead source, origin, industry ...).
 
     Categories match case-insensitively, with spaces, hyphens and other
@@ -228,10 +276,10 @@ class CategoricalSignal:
     half_life: timedelta | None = None
     description: str | None = None
     _table: dict[str, tuple[str, int]] = attrs.field(init=False, eq=False, repr=False, hash=False)
+    _wanted: ClassVar[str] = "a category (text), not a number"
 
     def __attrs_post_init__(self) -> None:
-        _check_name("name", self.name)
-        _check_weight(self.weight)
+        _check_common(self)
         pairs = self.points
         if not isinstance(pairs, tuple) or not all(
             isinstance(p, tuple) and len(p) == 2 for p in pairs
@@ -252,10 +300,6 @@ class CategoricalSignal:
                 )
             table[key] = (category, _check_points(f"points.{category}", number, self.weight))
         _check_points("default", self.default, self.weight)
-        _check_points("unknown", self.unknown, self.weight)
-        _check_half_life(self.half_life)
-        if self.description is not None and not isinstance(self.description, str):
-            raise InvalidPolicyError("description", self.description, "expected text or None")
         object.__setattr__(self, "_table", table)
 
     @property
@@ -263,35 +307,15 @@ class CategoricalSignal:
         """The most points any value can give."""
         return max([self.default, self.unknown, *(n for _, n in self.points)])
 
-    def score(
-        self, observation: SignalObservation | None, now: datetime, *, field: str | None = None
-    ) -> SignalResult:
-        """Score *observation* (``None`` when no value is known) at *now*."""
-        name = self.name
-        where = field or f"evidence.signals.{name}"
-        if observation is None:
-            return _unknown(name, self.unknown, self.weight)
-        value = observation.value
+    def _place(self, value: SignalValue) -> tuple[str, str, int, str] | None:
         if not isinstance(value, str):
-            raise InvalidFieldError(where, value, "expected a category (text), not a number")
+            return None
         key = signal_key(value)
         listed = self._table.get(key)
         if listed is None:
-            code, label, full = "other", "not a listed category", self.default
-        else:
-            code, (label, full) = key, listed
-        points = _decay(full, observation.observed_at, now, self.half_life, where)
-        return SignalResult(
-            name=name,
-            code=f"signal.{name}.{code}",
-            value=value,
-            label=label,
-            points=points,
-            weight=self.weight,
-            full_points=full,
-            sentence=f"Signal {name} is {value!r} ({label}): {points}/{self.weight} points"
-            f"{_decay_note(full, points, self.half_life)}.",
-        )
+            return "other", "not a listed category", self.default, repr(value)
+        label, full = listed
+        return key, label, full, repr(value)
 
 
 def _edges(value: object) -> object:
@@ -306,7 +330,7 @@ def _edges(value: object) -> object:
 
 
 @attrs.frozen(kw_only=True)
-class NumericSignal:
+class NumericSignal(_Scored):
     """A signal that gives points per bin of a number (visits, minutes on site ...).
 
     ``edges`` cut the number line into ``len(edges) + 1`` bins: ``bin_1`` is
@@ -331,10 +355,10 @@ class NumericSignal:
     unknown: int = 0
     half_life: timedelta | None = None
     description: str | None = None
+    _wanted: ClassVar[str] = "a number, not a category"
 
     def __attrs_post_init__(self) -> None:
-        _check_name("name", self.name)
-        _check_weight(self.weight)
+        _check_common(self)
         edges = self.edges
         for index, edge in enumerate(edges):
             if not isinstance(edge, Decimal) or not edge.is_finite():
@@ -349,10 +373,6 @@ class NumericSignal:
             )
         for index, number in enumerate(self.points):
             _check_points(f"points[{index}]", number, self.weight)
-        _check_points("unknown", self.unknown, self.weight)
-        _check_half_life(self.half_life)
-        if self.description is not None and not isinstance(self.description, str):
-            raise InvalidPolicyError("description", self.description, "expected text or None")
 
     @property
     def best(self) -> int:
@@ -368,37 +388,16 @@ class NumericSignal:
             return f"{_number(edges[-1])} or more"
         return f"{_number(edges[number - 2])} to under {_number(edges[number - 1])}"
 
-    def score(
-        self, observation: SignalObservation | None, now: datetime, *, field: str | None = None
-    ) -> SignalResult:
-        """Score *observation* (``None`` when no value is known) at *now*."""
-        name = self.name
-        where = field or f"evidence.signals.{name}"
-        if observation is None:
-            return _unknown(name, self.unknown, self.weight)
-        value = observation.value
+    def _place(self, value: SignalValue) -> tuple[str, str, int, str] | None:
         if not isinstance(value, Decimal):
-            raise InvalidFieldError(where, value, "expected a number, not a category")
+            return None
         number = 1
         for edge in self.edges:
             if value >= edge:
                 number += 1
             else:
                 break
-        full = self.points[number - 1]
-        points = _decay(full, observation.observed_at, now, self.half_life, where)
-        label = self.bin_label(number)
-        return SignalResult(
-            name=name,
-            code=f"signal.{name}.bin_{number}",
-            value=value,
-            label=label,
-            points=points,
-            weight=self.weight,
-            full_points=full,
-            sentence=f"Signal {name} is {_number(value)} ({label}): {points}/{self.weight} points"
-            f"{_decay_note(full, points, self.half_life)}.",
-        )
+        return f"bin_{number}", self.bin_label(number), self.points[number - 1], _number(value)
 
 
 #: Either kind of signal.
@@ -410,6 +409,16 @@ def _check_weight(weight: object) -> None:
         raise InvalidPolicyError("weight", weight, f"expected an int, not {v.type_name(weight)}")
     if not 0 <= weight <= 100:
         raise InvalidPolicyError("weight", weight, "must be between 0 and 100")
+
+
+def _check_common(signal: CategoricalSignal | NumericSignal) -> None:
+    """What both kinds of signal check: name, weight, unknown points, half-life, text."""
+    _check_name("name", signal.name)
+    _check_weight(signal.weight)
+    _check_points("unknown", signal.unknown, signal.weight)
+    _check_half_life(signal.half_life)
+    if signal.description is not None and not isinstance(signal.description, str):
+        raise InvalidPolicyError("description", signal.description, "expected text or None")
 
 
 def _unknown(name: str, points: int, weight: int) -> SignalResult:
