@@ -22,8 +22,8 @@ from collections.abc import Callable, Sequence
 
 from benchmarks import data, handwritten
 from benchmarks.paths import leadflow_pairs
+from leadflow._engine import assemble
 from leadflow.batch import BatchResult
-from leadflow.decisions import assemble
 from leadflow.presets import DEFAULT_POLICY
 
 

@@ -20,9 +20,11 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
+import attrs
+
 from leadflow import _validate as v
 from leadflow.contacts import Contact, PurchaseRole
-from leadflow.decisions import Grade, Outcome, QualificationDecision, Rating, Verdict, assemble
+from leadflow.decisions import Grade, Outcome, QualificationDecision, Rating, Verdict
 from leadflow.errors import InvalidFieldError
 from leadflow.evidence import (
     LEVELS,
@@ -220,6 +222,57 @@ def outcome_of(
         signals,
         reason,
     )
+
+
+# ----------------------------------------------------------------------------------------
+# Building a decision
+# ----------------------------------------------------------------------------------------
+
+# QualificationDecision has no validators or converters, so filling its slots directly
+# builds exactly what its __init__ builds, without parsing twelve keyword arguments.
+# Batches build one decision per record; this halves the cost of each.
+_new = object.__new__
+_slot = {
+    a.name: getattr(QualificationDecision, a.name).__set__
+    for a in attrs.fields(QualificationDecision)
+}
+_set_verdict = _slot["verdict"]
+_set_score = _slot["score"]
+_set_grade = _slot["grade"]
+_set_rating = _slot["rating"]
+_set_results = _slot["results"]
+_set_next_steps = _slot["next_steps"]
+_set_policy = _slot["policy"]
+_set_threshold = _slot["threshold"]
+_set_signals = _slot["signals"]
+_set_reason = _slot["reason"]
+_set_as_of = _slot["as_of"]
+_set_evidence = _slot["evidence"]
+if len(_slot) != 12:  # pragma: no cover - a new field must be filled in below too
+    raise AssertionError("assemble() does not fill every field of QualificationDecision")
+
+
+def assemble(outcome: Outcome, as_of: datetime, evidence: Evidence) -> QualificationDecision:
+    """The decision made of *outcome* (see :data:`Outcome`) at *as_of* on *evidence*.
+
+    Equal to ``QualificationDecision(verdict=outcome[0], ..., as_of=as_of,
+    evidence=evidence)``, built faster. The caller vouches for the parts' types.
+    """
+    verdict, score, grade, rating, results, next_steps, policy, threshold, signals, reason = outcome
+    decision: QualificationDecision = _new(QualificationDecision)
+    _set_verdict(decision, verdict)
+    _set_score(decision, score)
+    _set_grade(decision, grade)
+    _set_rating(decision, rating)
+    _set_results(decision, results)
+    _set_next_steps(decision, next_steps)
+    _set_policy(decision, policy)
+    _set_threshold(decision, threshold)
+    _set_signals(decision, signals)
+    _set_reason(decision, reason)
+    _set_as_of(decision, as_of)
+    _set_evidence(decision, evidence)
+    return decision
 
 
 # ----------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import attrs
 
 from leadflow.errors import InvalidFieldError
 from leadflow.evidence import Criterion, Evidence, PromotionSignals
-from leadflow.explanation import CriterionResult, Status
+from leadflow.explanation import CriterionResult, Status, lay_out
 from leadflow.signals import SignalResult
 
 __all__ = [
@@ -24,7 +24,6 @@ __all__ = [
     "QualificationDecision",
     "Rating",
     "Verdict",
-    "explain_decision",
 ]
 
 
@@ -141,7 +140,7 @@ class QualificationDecision:
 
     def explain(self) -> str:
         """The decision as readable text: verdict, one line per criterion and signal, steps."""
-        return explain_decision(
+        return lay_out(
             f"{self.verdict.value.upper()}: score {self.score}/100 "
             f"(threshold {self.threshold}), grade {self.grade.value}, {self.rating.value}",
             f"policy {self.policy}, as of {self.as_of.isoformat()}",
@@ -166,77 +165,6 @@ Outcome: TypeAlias = tuple[
     tuple[SignalResult, ...],
     str,
 ]
-
-# QualificationDecision has no validators or converters, so filling its slots directly
-# builds exactly what its __init__ builds, without parsing twelve keyword arguments.
-# Batches build one decision per record; this halves the cost of each.
-_new = object.__new__
-_slot = {
-    a.name: getattr(QualificationDecision, a.name).__set__
-    for a in attrs.fields(QualificationDecision)
-}
-_set_verdict = _slot["verdict"]
-_set_score = _slot["score"]
-_set_grade = _slot["grade"]
-_set_rating = _slot["rating"]
-_set_results = _slot["results"]
-_set_next_steps = _slot["next_steps"]
-_set_policy = _slot["policy"]
-_set_threshold = _slot["threshold"]
-_set_signals = _slot["signals"]
-_set_reason = _slot["reason"]
-_set_as_of = _slot["as_of"]
-_set_evidence = _slot["evidence"]
-if len(_slot) != 12:  # pragma: no cover - a new field must be filled in below too
-    raise AssertionError("assemble() does not fill every field of QualificationDecision")
-
-
-def assemble(outcome: Outcome, as_of: datetime, evidence: Evidence) -> QualificationDecision:
-    """The decision made of *outcome* (see :data:`Outcome`) at *as_of* on *evidence*.
-
-    Equal to ``QualificationDecision(verdict=outcome[0], ..., as_of=as_of,
-    evidence=evidence)``, built faster. The caller vouches for the parts' types.
-    """
-    verdict, score, grade, rating, results, next_steps, policy, threshold, signals, reason = outcome
-    decision: QualificationDecision = _new(QualificationDecision)
-    _set_verdict(decision, verdict)
-    _set_score(decision, score)
-    _set_grade(decision, grade)
-    _set_rating(decision, rating)
-    _set_results(decision, results)
-    _set_next_steps(decision, next_steps)
-    _set_policy(decision, policy)
-    _set_threshold(decision, threshold)
-    _set_signals(decision, signals)
-    _set_reason(decision, reason)
-    _set_as_of(decision, as_of)
-    _set_evidence(decision, evidence)
-    return decision
-
-
-def explain_decision(
-    headline: str,
-    context: str,
-    results: tuple[CriterionResult, ...],
-    next_steps: tuple[str, ...],
-    *,
-    reason: str = "",
-    signals: tuple[SignalResult, ...] = (),
-) -> str:
-    """Lay out a decision as text (shared by qualification and promotion)."""
-    names = [r.name for r in results] + [r.name for r in signals]
-    width = max((len(name) for name in names), default=0)
-    # Wide enough for "<name>.below_minimum", the longest criterion code.
-    code_width = max([width + 14, *(len(r.code) for r in signals)])
-    lines = [headline, f"  ({context})"]
-    if reason:
-        lines.append(f"  {reason}")
-    lines += [f"  {r.name:<{width}}  {r.code:<{code_width}}  {r.sentence}" for r in results]
-    lines += [f"  {r.name:<{width}}  {r.code:<{code_width}}  {r.sentence}" for r in signals]
-    if next_steps:
-        lines.append("Next steps:")
-        lines += [f"  - {step}" for step in next_steps]
-    return "\n".join(lines)
 
 
 def _find(results: tuple[CriterionResult, ...], key: Criterion | str) -> CriterionResult:
@@ -282,7 +210,7 @@ class PromotionDecision:
         """The decision as readable text."""
         verdict = "PROMOTABLE" if self.promotable else "NOT PROMOTABLE"
         still = "still qualifies" if self.qualification.qualified else "no longer qualifies"
-        return explain_decision(
+        return lay_out(
             f"{verdict}: the lead {still} "
             f"(score {self.qualification.score}/100, {self.qualification.verdict.value})",
             f"policy {self.policy}, as of {self.as_of.isoformat()}",

@@ -12,7 +12,9 @@ from typing import Any, Final
 
 import attrs
 
-__all__ = ["CriterionResult", "Status"]
+from leadflow.signals import SignalResult
+
+__all__ = ["CriterionResult", "Status", "lay_out"]
 
 
 class Status(Enum):
@@ -148,3 +150,28 @@ def build_result(
         sentence=sentence,
         next_step=step,
     )
+
+
+def lay_out(
+    headline: str,
+    context: str,
+    results: tuple[CriterionResult, ...],
+    next_steps: tuple[str, ...],
+    *,
+    reason: str = "",
+    signals: tuple[SignalResult, ...] = (),
+) -> str:
+    """Lay out a decision as text (shared by qualification and promotion)."""
+    names = [r.name for r in results] + [r.name for r in signals]
+    width = max((len(name) for name in names), default=0)
+    # Wide enough for "<name>.below_minimum", the longest criterion code.
+    code_width = max([width + 14, *(len(r.code) for r in signals)])
+    lines = [headline, f"  ({context})"]
+    if reason:
+        lines.append(f"  {reason}")
+    lines += [f"  {r.name:<{width}}  {r.code:<{code_width}}  {r.sentence}" for r in results]
+    lines += [f"  {r.name:<{width}}  {r.code:<{code_width}}  {r.sentence}" for r in signals]
+    if next_steps:
+        lines.append("Next steps:")
+        lines += [f"  - {step}" for step in next_steps]
+    return "\n".join(lines)
