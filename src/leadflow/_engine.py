@@ -301,7 +301,7 @@ class Engine:
         "_decoders",
         "_freshness",
         "_horizon_days",
-        "_last_as_of",
+        "_last",
         "_need",
         "_outcomes",
         "_plain",
@@ -367,20 +367,25 @@ class Engine:
         self._outcomes: list[Outcome | None] = [None] * scale
         self._signal_outcomes: dict[int, Outcome] = {}
         self._plain = not policy.signals
-        self._last_as_of: object = _NEVER
+        self._last: tuple[object, Any] = (_NEVER, None)
 
     def result(self, criterion: Criterion, level: Any, *, stale: bool = False) -> CriterionResult:
         """The result *criterion* gives at *level* (``stale`` when it decayed to unknown)."""
         return self._results[criterion, level, stale]
 
-    def check_as_of(self, as_of: object) -> None:
-        """Validate *as_of* (aware datetime), unless it is the one validated last.
+    def instant(self, as_of: object) -> datetime:
+        """Validate *as_of* (an aware datetime) and return it with a fixed offset.
 
-        Callers deciding many contacts pass the same ``as_of`` again and again.
+        Callers deciding many contacts pass the same ``as_of`` again and again: the
+        last one validated is kept, with its instant, as one item (so that threads
+        sharing the policy never read half of an update).
         """
-        if as_of is not self._last_as_of:
-            v.check_aware("as_of", as_of)
-            self._last_as_of = as_of
+        last = self._last
+        if last[0] is as_of:
+            return last[1]  # type: ignore[no-any-return]
+        now = v.instant(v.check_aware("as_of", as_of))
+        self._last = (as_of, now)
+        return now
 
     def index(self, role: PurchaseRole, evidence: Evidence, as_of: datetime, now: datetime) -> int:
         """Which combination of criterion results *evidence* comes to for *role*.
@@ -488,9 +493,31 @@ class Engine:
     def decide(
         self, contact: Contact, evidence: Evidence, as_of: datetime
     ) -> QualificationDecision:
-        """The decision on *contact* and *evidence* at *as_of* (types already checked)."""
-        now = v.instant(as_of)
+        """The decision on *contact* and *evidence* at *as_of* (its other types checked).
+
+        Raises:
+            NaiveDatetimeError, WrongTypeError: *as_of* is not an aware datetime.
+            InvalidFieldError: evidence was observed after *as_of*, or a signal's
+                value is of the wrong kind.
+        """
+        now = self.instant(as_of)
         index = self.index(contact.role, evidence, as_of, now)
         if index < 0:
             self.refuse(evidence, now)
-        return assemble(self.outcome(index, evidence, now), as_of, evidence)
+        outcome = self._outcomes[index] if self._plain else None
+        if outcome is None:
+            outcome = self.outcome(index, evidence, now)
+        return assemble(outcome, as_of, evidence)
+
+    @property
+    def plain(self) -> bool:
+        """Whether the policy declares no signals (each outcome then depends on the index)."""
+        return self._plain
+
+    @property
+    def known(self) -> list[Outcome | None]:
+        """The outcomes found so far, by index (``None`` where not yet): read, never write.
+
+        Only for a policy without signals; :meth:`outcome` fills it.
+        """
+        return self._outcomes

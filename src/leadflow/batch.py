@@ -33,7 +33,6 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import NamedTuple
 
-from leadflow import _validate as v
 from leadflow.contacts import Contact
 from leadflow.decisions import QualificationDecision, Verdict
 from leadflow.errors import WrongTypeError
@@ -114,7 +113,7 @@ def qualify_many(
             that pair is reached).
     """
     check_type("policy", policy, Policy)
-    v.check_aware("as_of", as_of)
+    policy._engine.instant(as_of)  # refuses a bad as_of at once, not at the first pair
     return _decide_all(pairs, policy, as_of)
 
 
@@ -126,7 +125,9 @@ def _decide_all(
     engine = policy._engine
     index_of = engine.index
     outcome_of = engine.outcome
-    now = v.instant(as_of)
+    known = engine.known if engine.plain else None
+    make = BatchResult._make
+    now = engine.instant(as_of)
     for pair in pairs:
         try:
             contact, evidence = pair
@@ -139,5 +140,7 @@ def _decide_all(
         index = index_of(contact.role, evidence, as_of, now)
         if index < 0:
             engine.refuse(evidence, now)
-        verdict, score = outcome_of(index, evidence, now)[:2]
-        yield BatchResult(contact, evidence, verdict, score, policy, as_of)
+        outcome = known[index] if known is not None else None
+        if outcome is None:
+            outcome = outcome_of(index, evidence, now)
+        yield make((contact, evidence, outcome[0], outcome[1], policy, as_of))

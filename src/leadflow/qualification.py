@@ -69,6 +69,4 @@ def qualify(
         check_type("evidence", evidence, Evidence)
     if not isinstance(policy, Policy):
         check_type("policy", policy, Policy)
-    engine = policy._engine
-    engine.check_as_of(as_of)
-    return engine.decide(contact, evidence, as_of)
+    return policy._engine.decide(contact, evidence, as_of)

@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 #: A signal's value: a category (text) or a number.
-SignalValue: TypeAlias = "str | Decimal"
+SignalValue: TypeAlias = str | Decimal
 
 _NAME: Final = re.compile(r"[a-z][a-z0-9_]{0,62}")
 _SLUG: Final = re.compile(r"[^a-z0-9]+")
@@ -401,7 +401,7 @@ class NumericSignal(_Scored):
 
 
 #: Either kind of signal.
-Signal: TypeAlias = "CategoricalSignal | NumericSignal"
+Signal: TypeAlias = CategoricalSignal | NumericSignal
 
 
 def _check_weight(weight: object) -> None:
