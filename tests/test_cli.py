@@ -257,8 +257,9 @@ class TestQualifyingTheExampleFile:
             # expressed 75% of 30 = 22.5 -> 23 + insufficient 30% of 30 = 9 + this year
             # 50% of 25 = 12.5 -> 13 + decider 15 = 60: the threshold, but the budget is
             # required and known to be below "available": evidence against, so
-            # disqualified whatever the score, and not hot because not qualified.
-            ("L-1006", "disqualified", 60, "B", "warm", ("met", "below_minimum", "met", "met")),
+            # disqualified whatever the score, and cold: a disqualified contact is never
+            # rated warm or hot.
+            ("L-1006", "disqualified", 60, "B", "cold", ("met", "below_minimum", "met", "met")),
             # Everything was observed on 2026-03-10, 265 days before AS_OF: older than
             # the 180-day freshness window, so all of it counts as unknown: nothing is
             # known against the contact, so it is undetermined, not disqualified.
@@ -840,6 +841,7 @@ def generated_rows(count: int) -> Iterator[dict[str, str]]:
 
 
 class TestLargeInput:
+    @pytest.mark.slow
     def test_a_hundred_thousand_generated_rows_are_streamed_and_add_up(
         self, tmp_path: Path
     ) -> None:
@@ -1285,7 +1287,7 @@ class TestExplain:
         assert run.returncode == 0, run.stderr
         lines = [" ".join(line.split()) for line in run.stdout.splitlines()]
         assert lines[0] == "Sofia Marino (L-1006)"
-        assert lines[1] == "DISQUALIFIED: score 60/100 (threshold 60), grade B, warm"
+        assert lines[1] == "DISQUALIFIED: score 60/100 (threshold 60), grade B, cold"
         # The reason comes first, under the policy line.
         assert lines[3] == (
             "Disqualified on evidence against: budget is insufficient (the minimum is available)."

@@ -148,9 +148,9 @@ class TestVerdicts:
             ("Daniel Kowalski", "QUALIFIED: score 67/100 (threshold 60), grade B, warm"),
             # insufficient 30% of 30 = 9 + decider 15 + strong 30 + immediate 25: 79, above
             # the threshold, but budget is required and known to be below "available":
-            # evidence against, so disqualified whatever the score (warm by score alone;
-            # hot needs a qualified verdict).
-            ("Marco Bellini", "DISQUALIFIED: score 79/100 (threshold 60), grade B, warm"),
+            # evidence against, so disqualified whatever the score, and cold (warm by
+            # score alone, but a disqualified contact is never warm or hot).
+            ("Marco Bellini", "DISQUALIFIED: score 79/100 (threshold 60), grade B, cold"),
             # available 24 + adviser 35% of 15 = 5.25 -> 5 + expressed 23 + later 10% of 25
             # = 2.5 -> 3: 55. Everything required is met but the timeframe, which is later:
             # nurture, as 55 reaches the nurture floor of 35. Grade C (40-59), warm.
@@ -200,7 +200,7 @@ class TestVerdicts:
         [
             ("Marco Bellini", "Disqualified on evidence against: budget is insufficient"),
             ("Priya Raman", "Nurture: in the market only later"),
-            ("Henrik Vos", "Insufficient evidence: budget (stale)"),
+            ("Henrik Vos", "Insufficient evidence: budget gone stale"),
             ("Amara Okafor", "Qualified: every requirement is met"),
         ],
     )

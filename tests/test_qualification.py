@@ -465,7 +465,7 @@ class TestThresholdLaw:
             assert decision.grade is Grade.D
         if decision.qualified and score >= policy.hot_score:
             assert decision.rating is Rating.HOT
-        elif score >= policy.warm_score:
+        elif score >= policy.warm_score and decision.verdict is not Verdict.DISQUALIFIED:
             assert decision.rating is Rating.WARM
         else:
             assert decision.rating is Rating.COLD
@@ -492,7 +492,12 @@ class TestThresholdLaw:
         assert decision.score == score
         assert decision.verdict is expected_verdict(edge, score)
         assert decision.qualified == requirements_met
-        assert decision.rating is (Rating.HOT if requirements_met else Rating.WARM)
+        if requirements_met:
+            assert decision.rating is Rating.HOT
+        elif decision.verdict is Verdict.DISQUALIFIED:
+            assert decision.rating is Rating.COLD
+        else:
+            assert decision.rating is Rating.WARM
         assert decision.grade is (Grade.A if score >= 2 else Grade.C)
 
 
@@ -1398,7 +1403,7 @@ class TestWorkedExamplesUnderBant:
         assert decision.result(Criterion.BUDGET).code == "budget.below_minimum"
         assert "budget is insufficient" in decision.reason
         assert decision.grade is Grade.B
-        assert decision.rating is Rating.WARM
+        assert decision.rating is Rating.COLD  # never warm when disqualified
 
     def test_an_approved_budget_does_not_make_up_for_a_latent_need(self) -> None:
         decision = bant(
@@ -1502,6 +1507,6 @@ class TestWorkedExamplesUnderBant:
         assert decision.score == 23 + 0 + 13 == 36
         assert decision.verdict is Verdict.UNDETERMINED
         assert decision.next_steps[0] == "re-confirm budget"
-        assert "budget (stale)" in decision.reason
+        assert decision.reason == "Insufficient evidence: budget gone stale (required)."
         assert a_day_earlier.result(Criterion.BUDGET).code == "budget.met"
         assert a_day_earlier.score == 23 + 30 + 13 == 66

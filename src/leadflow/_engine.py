@@ -121,8 +121,12 @@ def verdict_of(
         named = "; ".join(_against(r) for r in against)
         return Verdict.DISQUALIFIED, f"Disqualified on evidence against: {named}."
     if unknown:
-        names = ", ".join(
-            f"{r.name} (stale)" if r.status is Status.STALE else r.name for r in unknown
+        missing = ", ".join(r.name for r in unknown if r.status is not Status.STALE)
+        stale = ", ".join(r.name for r in unknown if r.status is Status.STALE)
+        names = "; ".join(
+            part
+            for part in (missing and f"{missing} not known yet", stale and f"{stale} gone stale")
+            if part
         )
         if later is not None:
             # Meeting every open requirement at its minimum scores at least this much.
@@ -132,10 +136,10 @@ def verdict_of(
             if best_case < floor:
                 return Verdict.DISQUALIFIED, (
                     f"Disqualified: in the market only later ({_later(later)}), and even "
-                    f"meeting {names} would score {best_case}, below the nurture floor of "
-                    f"{floor}."
+                    f"meeting {_names(unknown)} would score {best_case}, below the nurture "
+                    f"floor of {floor}."
                 )
-        return Verdict.UNDETERMINED, f"Insufficient evidence: {names} not known yet (required)."
+        return Verdict.UNDETERMINED, f"Insufficient evidence: {names} (required)."
     if later is not None:
         if score >= floor:
             return Verdict.NURTURE, (
@@ -155,6 +159,10 @@ def verdict_of(
         f"Nurture: every requirement is met, but the score of {score} is below the "
         f"threshold of {policy.threshold}."
     )
+
+
+def _names(results: list[CriterionResult]) -> str:
+    return ", ".join(r.name for r in results)
 
 
 def _words(level: Any) -> str:
@@ -195,9 +203,10 @@ def outcome_of(
     """Everything a decision on *results* and *signals* holds but the time and the evidence."""
     score = sum(r.points for r in results) + sum(s.points for s in signals)
     verdict, reason = verdict_of(results, score, policy)
+    # Only a qualified contact is hot; a disqualified one is cold whatever its score.
     if score >= policy.hot_score and verdict is Verdict.QUALIFIED:
         rating = Rating.HOT
-    elif score >= policy.warm_score:
+    elif score >= policy.warm_score and verdict is not Verdict.DISQUALIFIED:
         rating = Rating.WARM
     else:
         rating = Rating.COLD
