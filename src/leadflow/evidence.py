@@ -41,6 +41,7 @@ __all__ = [
     "Level",
     "NeedEvidence",
     "NeedLevel",
+    "OrderedLevel",
     "PromotionSignals",
     "PurchaseProcess",
     "RelationshipLevel",
@@ -53,15 +54,18 @@ __all__ = [
 ]
 
 
-class _OrderedLevel(Enum):
-    """An enum whose definition order is its strength order (weakest first)."""
+class OrderedLevel(Enum):
+    """The base of every level enum: its definition order is its strength order.
+
+    ``UNKNOWN`` comes first (rank 0); then the known levels, weakest first.
+    """
 
     @property
     def rank(self) -> int:
         """Position from ``UNKNOWN`` (0), then the weakest known level, to the strongest."""
         return _RANKS[self]
 
-    def at_least(self, other: _OrderedLevel) -> bool:
+    def at_least(self, other: OrderedLevel) -> bool:
         """True when this level is as strong as *other* or stronger."""
         return _RANKS[self] >= _RANKS[other]
 
@@ -75,7 +79,7 @@ class Criterion(Enum):
     AUTHORITY = "authority"
 
 
-class NeedLevel(_OrderedLevel):
+class NeedLevel(OrderedLevel):
     """How much the party needs what is sold (Dynamics ``need``)."""
 
     UNKNOWN = "unknown"
@@ -85,7 +89,7 @@ class NeedLevel(_OrderedLevel):
     STRONG = "strong"  #: must have (Dynamics 0)
 
 
-class BudgetLevel(_OrderedLevel):
+class BudgetLevel(OrderedLevel):
     """Whether the party can fund the purchase (after Dynamics ``budgetstatus``)."""
 
     UNKNOWN = "unknown"
@@ -95,7 +99,7 @@ class BudgetLevel(_OrderedLevel):
     APPROVED = "approved"  #: budget approved; will buy
 
 
-class TimeframeLevel(_OrderedLevel):
+class TimeframeLevel(OrderedLevel):
     """When the party is in the market (Dynamics ``purchasetimeframe``)."""
 
     UNKNOWN = "unknown"
@@ -106,7 +110,7 @@ class TimeframeLevel(_OrderedLevel):
     IMMEDIATE = "immediate"
 
 
-class AuthorityLevel(_OrderedLevel):
+class AuthorityLevel(OrderedLevel):
     """How much say the contact has, from role and purchase process."""
 
     UNKNOWN = "unknown"
@@ -125,7 +129,7 @@ class PurchaseProcess(Enum):
     COMMITTEE = "committee"
 
 
-class RelationshipLevel(_OrderedLevel):
+class RelationshipLevel(OrderedLevel):
     """How far the seller has built a relationship with the lead."""
 
     UNKNOWN = "unknown"
@@ -134,7 +138,7 @@ class RelationshipLevel(_OrderedLevel):
     ESTABLISHED = "established"  #: a working relationship: meetings, follow-ups, trust
 
 
-class RequirementsLevel(_OrderedLevel):
+class RequirementsLevel(OrderedLevel):
     """How well the lead's specific needs and requirements are identified."""
 
     UNKNOWN = "unknown"
@@ -142,7 +146,7 @@ class RequirementsLevel(_OrderedLevel):
     SPECIFIED = "specified"  #: specific needs and requirements are written down
 
 
-class TermsLevel(_OrderedLevel):
+class TermsLevel(OrderedLevel):
     """How far the lead is into discussing terms."""
 
     UNKNOWN = "unknown"
@@ -152,7 +156,7 @@ class TermsLevel(_OrderedLevel):
     CONTRACT = "contract"  #: contracts or agreements are being drawn up or signed
 
 
-class SupplierStatus(_OrderedLevel):
+class SupplierStatus(OrderedLevel):
     """Where the lead stands with its current supplier."""
 
     UNKNOWN = "unknown"
@@ -181,7 +185,7 @@ _RANKS[SupplierStatus.NO_SUPPLIER] = _RANKS[SupplierStatus.DROPPED]
 
 Level: TypeAlias = NeedLevel | BudgetLevel | TimeframeLevel | AuthorityLevel
 
-LEVELS: dict[Criterion, type[_OrderedLevel]] = {
+LEVELS: dict[Criterion, type[OrderedLevel]] = {
     Criterion.NEED: NeedLevel,
     Criterion.BUDGET: BudgetLevel,
     Criterion.TIMEFRAME: TimeframeLevel,
@@ -212,7 +216,7 @@ def authority_level(role: PurchaseRole, process: PurchaseProcess) -> AuthorityLe
     return level
 
 
-def _level(enum: type[_OrderedLevel]) -> v.Validator:
+def _level(enum: type[OrderedLevel]) -> v.Validator:
     return v.of_type(enum)
 
 

@@ -29,12 +29,12 @@ from leadflow.evidence import (
     BudgetLevel,
     Criterion,
     NeedLevel,
+    OrderedLevel,
     RelationshipLevel,
     RequirementsLevel,
     SupplierStatus,
     TermsLevel,
     TimeframeLevel,
-    _OrderedLevel,
 )
 from leadflow.explanation import CriterionResult
 from leadflow.signals import CategoricalSignal, NumericSignal, Signal
@@ -42,7 +42,7 @@ from leadflow.stages import OpportunityStage
 
 __all__ = ["CriterionRule", "Policy", "PromotionRule"]
 
-L = TypeVar("L", bound=_OrderedLevel)
+L = TypeVar("L", bound=OrderedLevel)
 E = TypeVar("E", bound=Enum)
 
 
@@ -89,7 +89,7 @@ def _check_monotone(field: str, table: Mapping[Any, int], what: str) -> None:
 
 
 def _rank(level: Enum) -> int:
-    return level.rank if isinstance(level, _OrderedLevel) else list(type(level)).index(level)
+    return level.rank if isinstance(level, OrderedLevel) else list(type(level)).index(level)
 
 
 @attrs.frozen(kw_only=True)
@@ -117,7 +117,7 @@ class CriterionRule(Generic[L]):
         _check_int("weight", self.weight, 0, 100)
         if not isinstance(self.required, bool):
             raise InvalidPolicyError("required", self.required, "expected a bool")
-        if not isinstance(self.minimum, _OrderedLevel):
+        if not isinstance(self.minimum, OrderedLevel):
             raise InvalidPolicyError("minimum", self.minimum, "expected a level")
         table = _check_table("points", self.points, type(self.minimum), 0, self.weight)
         # Among known levels, better evidence never earns fewer points. "Unknown" is not
@@ -165,7 +165,7 @@ class PromotionRule:
     need: NeedLevel | None = NeedLevel.STRONG
 
     def __attrs_post_init__(self) -> None:
-        expected: dict[str, type[_OrderedLevel]] = {
+        expected: dict[str, type[OrderedLevel]] = {
             "relationship": RelationshipLevel,
             "requirements": RequirementsLevel,
             "terms": TermsLevel,

@@ -29,14 +29,14 @@ from leadflow.evidence import (
     BudgetLevel,
     Criterion,
     NeedLevel,
+    OrderedLevel,
     TimeframeLevel,
-    _OrderedLevel,
 )
 from leadflow.policy import CriterionRule, Policy
 
 __all__ = ["ANUM", "BANT", "CHAMP", "DEFAULT_POLICY", "FAINT", "PRESETS"]
 
-L = TypeVar("L", bound=_OrderedLevel)
+L = TypeVar("L", bound=OrderedLevel)
 
 # Share of a criterion's weight (in percent) that each level earns. Presets
 # differ in weights and minimums; the shape of each scale is shared.

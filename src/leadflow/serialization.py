@@ -85,11 +85,11 @@ from leadflow.events import EVENT_TYPES, Event
 from leadflow.evidence import (
     LEVELS,
     Evidence,
+    OrderedLevel,
     RelationshipLevel,
     RequirementsLevel,
     SupplierStatus,
     TermsLevel,
-    _OrderedLevel,
 )
 from leadflow.explanation import CriterionResult
 from leadflow.lifecycle import (
@@ -528,7 +528,7 @@ _STAGES: Final[dict[str, type]] = {
 }
 
 #: The level enum of each criterion and promotion signal, by name.
-_LEVEL_OF: Final[dict[str, type[_OrderedLevel]]] = {
+_LEVEL_OF: Final[dict[str, type[OrderedLevel]]] = {
     **{criterion.value: level for criterion, level in LEVELS.items()},
     "relationship": RelationshipLevel,
     "requirements": RequirementsLevel,
@@ -686,7 +686,7 @@ def _rule_hook(kind: Any, conv: cattrs.Converter) -> Any:
     return structure_any_rule
 
 
-def _rule_for(level: type[_OrderedLevel], conv: cattrs.Converter) -> Any:
+def _rule_for(level: type[OrderedLevel], conv: cattrs.Converter) -> Any:
     attrs.resolve_types(CriterionRule)
     enum_hook = _enum_hook(level)
 

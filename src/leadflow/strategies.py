@@ -36,6 +36,7 @@ from leadflow.evidence import (
     Evidence,
     NeedEvidence,
     NeedLevel,
+    OrderedLevel,
     PromotionSignals,
     PurchaseProcess,
     RelationshipLevel,
@@ -44,7 +45,6 @@ from leadflow.evidence import (
     TermsLevel,
     TimeframeEvidence,
     TimeframeLevel,
-    _OrderedLevel,
 )
 from leadflow.lifecycle import (
     Customer,
@@ -107,7 +107,7 @@ __all__ = [
     "timeframe_evidence",
 ]
 
-L = TypeVar("L", bound=_OrderedLevel)
+L = TypeVar("L", bound=OrderedLevel)
 
 #: The earliest and latest instants the strategies produce (naive bounds for Hypothesis).
 EARLIEST = datetime(2000, 1, 1)
@@ -518,7 +518,7 @@ def qualifying_signals(
     """Fresh signals that pass *policy*'s promotion gate."""
     gate = policy.promotion
 
-    def pick(minimum: Any, kind: type[_OrderedLevel]) -> st.SearchStrategy[Any]:
+    def pick(minimum: Any, kind: type[OrderedLevel]) -> st.SearchStrategy[Any]:
         return st.sampled_from(kind) if minimum is None else _at_least(minimum)
 
     return st.builds(
