@@ -26,15 +26,15 @@ from __future__ import annotations
 
 import itertools
 from datetime import date, datetime
-from typing import Any, ClassVar, NoReturn, TypeAlias, TypeVar
+from typing import Any, ClassVar, TypeAlias
 
 import attrs
 
 from leadflow import _validate as v
+from leadflow._moves import carry, check_time, refuse, stage_of
 from leadflow.contacts import Contact, Organisation
 from leadflow.decisions import PromotionDecision, QualificationDecision
 from leadflow.errors import (
-    IllegalTransitionError,
     InvalidFieldError,
     NotQualifiedError,
     WrongTypeError,
@@ -78,8 +78,6 @@ __all__ = [
     "to_lead",
     "win",
 ]
-
-R = TypeVar("R", bound="_LeadRecord")
 
 
 @attrs.frozen(kw_only=True)
@@ -243,52 +241,6 @@ Stage: TypeAlias = (
 )
 
 
-def stage_of(value: object) -> FunnelStage:
-    """The funnel stage of *value*.
-
-    Raises:
-        WrongTypeError: *value* is not a funnel value.
-    """
-    if isinstance(value, Contact):
-        return FunnelStage.CONTACT
-    if isinstance(value, _LeadRecord):
-        return value.stage
-    raise WrongTypeError("value", value, f"not a funnel value: {v.type_name(value)}")
-
-
-def _name(value: object) -> str:
-    try:
-        return stage_of(value).value
-    except InvalidFieldError:
-        return v.type_name(value)
-
-
-def refuse(transition: str, value: object, to_stage: FunnelStage, reason: str = "") -> NoReturn:
-    """Raise :class:`IllegalTransitionError` for *transition* from *value*'s stage."""
-    raise IllegalTransitionError(transition, _name(value), to_stage.value, reason)
-
-
-def check_time(value: _LeadRecord | Contact, as_of: datetime) -> None:
-    """Refuse a move dated before the last thing recorded on *value*."""
-    v.check_aware("as_of", as_of)
-    last = value.created_at if isinstance(value, Contact) else value.updated_at
-    if as_of < last:
-        raise InvalidFieldError(
-            "as_of", as_of, f"precedes the last recorded time {last.isoformat()}"
-        )
-
-
-def carry(value: _LeadRecord, kind: type[R], event: Event, **fields: Any) -> R:
-    """Build a *kind* from everything *value* carries, with *event* appended."""
-    shared = {
-        a.name: getattr(value, a.name)
-        for a in attrs.fields(type(value))
-        if a.init and a.name in attrs.fields_dict(kind) and a.name not in fields
-    }
-    shared["history"] = (*value.history, event)
-    return kind(**shared, **fields)
-
-
 def _qualified(
     transition: str,
     value: Contact | NurturedLead,
@@ -299,7 +251,7 @@ def _qualified(
     contact = value if isinstance(value, Contact) else value.contact
     decision = qualify(contact, evidence, policy, as_of=as_of)
     if not decision.qualified:
-        raise NotQualifiedError(transition, _name(value), decision)
+        raise NotQualifiedError(transition, stage_of(value).value, decision)
     return decision
 
 

@@ -13,12 +13,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from leadflow import _validate as v
+from leadflow._moves import carry, check_time, refuse
 from leadflow.decisions import PromotionDecision
 from leadflow.errors import InvalidFieldError, PromotionRefusedError, WrongTypeError
 from leadflow.events import LeadPromoted
 from leadflow.evidence import Criterion, PromotionSignals
 from leadflow.explanation import CriterionResult, Status, build_result
-from leadflow.lifecycle import Lead, Opportunity, carry, check_time, refuse
+from leadflow.lifecycle import Lead, Opportunity
 from leadflow.money import Money
 from leadflow.policy import Policy
 from leadflow.presets import DEFAULT_POLICY
