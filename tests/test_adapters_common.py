@@ -39,7 +39,7 @@ from leadflow.adapters import (
     odoo,
     salesforce,
 )
-from leadflow.adapters._common import (
+from leadflow.adapters._codecs import (
     Amount,
     Choice,
     Context,
@@ -47,20 +47,21 @@ from leadflow.adapters._common import (
     Day,
     Dialect,
     Email,
-    Field,
     Instant,
-    Name,
     Percent,
     Phone,
     Text,
-    creates_open,
-    describe_table,
     json_number,
+)
+from leadflow.adapters._mapping import (
+    Field,
+    Name,
+    describe_table,
     lead_table,
     read_lead_parts,
     write_fields,
-    written_rating,
 )
+from leadflow.adapters._skeleton import creates_open, written_rating
 
 UTC = timezone.utc
 CREATED = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)

@@ -25,17 +25,15 @@ The adapters depend on the core; the core never imports them.
 """
 
 from leadflow.adapters import dynamics, hubspot, odoo, salesforce
-from leadflow.adapters._common import (
+from leadflow.adapters._mapping import (
     BUDGET_VALUES,
     NEED_VALUES,
     PROCESS_VALUES,
     ROLE_VALUES,
     TIMEFRAME_VALUES,
-    CrmId,
-    CrmLead,
     CustomFields,
-    OpportunityFields,
 )
+from leadflow.adapters._model import CrmId, CrmLead, OpportunityFields
 
 __all__ = [
     "BUDGET_VALUES",

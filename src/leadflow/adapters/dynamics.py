@@ -24,46 +24,35 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 
-from leadflow.adapters._common import (
+from leadflow.adapters._codecs import (
     Amount,
     Choice,
     Context,
-    CrmLead,
-    CustomFields,
     Day,
     Dialect,
     Email,
-    Field,
     Instant,
-    Name,
-    OpportunityFields,
     Percent,
     Phone,
-    Spec,
     Text,
-    check_instance,
-    copy_extras,
+)
+from leadflow.adapters._mapping import CrmMapping, Field, Name, Spec, verdict_table
+from leadflow.adapters._model import CrmLead, OpportunityFields, OpportunityStageValue, frozen_table
+from leadflow.adapters._skeleton import (
+    Errors,
+    RecordKind,
+    Skeleton,
     creates_open,
-    currency_code,
-    describe_table,
-    frozen_table,
-    lead_table,
-    opportunity_values,
-    read_fields,
-    read_lead_parts,
-    record_of,
-    text_id,
-    values_of,
-    write_fields,
+    first_key,
     written_rating,
 )
 from leadflow.contacts import LeadSource, PurchaseRole
 from leadflow.decisions import QualificationDecision, Rating, Verdict
-from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError
+from leadflow.errors import InvalidFieldError
 from leadflow.events import LossReason
 from leadflow.evidence import BudgetLevel, NeedLevel, PurchaseProcess, TimeframeLevel
 from leadflow.lifecycle import Customer, LostOpportunity, Opportunity
@@ -246,37 +235,26 @@ def is_read_only(name: str, value: object = None) -> bool:
     return name in READ_ONLY or "@" in name or (name.startswith("_") and name.endswith("_value"))
 
 
-def _states(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, Mapping):
-        raise WrongTypeError(attribute.name, value, "expected a mapping of verdicts")
-    for verdict, target in value.items():
-        if not isinstance(verdict, Verdict):
-            raise WrongTypeError(f"{attribute.name}[{verdict!r}]", verdict, "expected a Verdict")
-        if target is None:
-            continue
-        if verdict is Verdict.UNDETERMINED:
-            raise InvalidFieldError(
-                f"{attribute.name}[{verdict.value}]",
-                target,
-                "an undetermined lead is never closed: expected None",
-            )
-        valid = (
-            isinstance(target, tuple)
-            and len(target) == 2
-            and all(type(code) is int for code in target)
-            and target[1] in LEAD_STATUS_CODES.get(target[0], ())
-            and target[0] != 0
+def _closed_state(path: str, verdict: Verdict, target: object) -> None:
+    if target is None:
+        return
+    if verdict is Verdict.UNDETERMINED:
+        raise InvalidFieldError(path, target, "an undetermined lead is never closed: expected None")
+    valid = (
+        isinstance(target, tuple)
+        and len(target) == 2
+        and all(type(code) is int for code in target)
+        and target[1] in LEAD_STATUS_CODES.get(target[0], ())
+        and target[0] != 0
+    )
+    if not valid:
+        raise InvalidFieldError(
+            path, target, "expected None or a (statecode, statuscode) pair of a closed lead state"
         )
-        if not valid:
-            raise InvalidFieldError(
-                f"{attribute.name}[{verdict.value}]",
-                target,
-                "expected None or a (statecode, statuscode) pair of a closed lead state",
-            )
 
 
 @attrs.frozen(kw_only=True)
-class DynamicsMapping:
+class DynamicsMapping(CrmMapping):
     """How an organisation's Dynamics 365 is set up, as far as leadflow needs to know.
 
     Attributes:
@@ -288,27 +266,92 @@ class DynamicsMapping:
             is; undetermined can only do that.
     """
 
-    currency: str | None = attrs.field(default=None, converter=currency_code)
-    custom: CustomFields = attrs.field(
-        factory=CustomFields, validator=attrs.validators.instance_of(CustomFields)
-    )
+    native: ClassVar[tuple[Spec, ...]] = LEAD_FIELDS
+
     lead_states: Mapping[Verdict, tuple[int, int] | None] = attrs.field(
-        default=VERDICT_STATES, converter=frozen_table, validator=_states
+        default=VERDICT_STATES, converter=frozen_table, validator=verdict_table(_closed_state)
     )
 
-    def lead_table(self) -> tuple[Spec, ...]:
-        """The lead table: :data:`LEAD_FIELDS` with the custom columns."""
-        return lead_table(LEAD_FIELDS, self.custom)
+
+def _is_int(value: object, *allowed: int) -> bool:
+    return type(value) is int and value in allowed
 
 
+def _decide(
+    out: dict[str, Any],
+    crm_lead: CrmLead,
+    decision: QualificationDecision | None,
+    mapping: DynamicsMapping,
+    fields: Mapping[str, Any],
+) -> None:
+    creating = crm_lead.id is None
+    state = fields.get("statecode")
+    if decision is not None and (state is None or _is_int(state, 0)):
+        rating = written_rating(decision)
+        if rating is not None:
+            out["leadqualitycode"] = first_key(RATING_CODES, rating)
+        target = mapping.lead_states.get(decision.verdict)
+        if target is not None and not creating:
+            out["statecode"], out["statuscode"] = target
+    if creating:
+        out.pop("statecode", None)
+        if "statuscode" in out and not _is_int(out["statuscode"], *LEAD_STATUS_CODES[0]):
+            del out["statuscode"]
+        if creates_open(crm_lead, decision):
+            out.setdefault("statuscode", LEAD_STATUS_CODES[0][0])
+
+
+def _write_outcome(
+    out: dict[str, Any],
+    opportunity: OpportunityStageValue,
+    mapping: DynamicsMapping,
+    ctx: Context,
+) -> None:
+    out["opportunityratingcode"] = first_key(
+        RATING_CODES, opportunity.promotion.qualification.rating
+    )
+    if isinstance(opportunity, Customer):
+        out["statecode"], out["statuscode"] = 1, 3
+    elif isinstance(opportunity, LostOpportunity):
+        out["statecode"] = 2
+        out["statuscode"] = 5 if opportunity.reason is LossReason.COMPETITOR else 4
+    else:
+        out["statecode"], out["statuscode"] = 0, 1
+
+
+def _read_outcome(
+    fields: Mapping[str, Any], mapping: DynamicsMapping, errors: Errors
+) -> dict[str, Any]:
+    state = fields.get("statecode")
+    outcome = FunnelStage.OPPORTUNITY
+    if state is not None:
+        for code, stage in OPPORTUNITY_STATES.items():
+            if _is_int(state, code):
+                outcome = stage
+                break
+        else:
+            errors.append(InvalidFieldError("statecode", state, "expected one of 0, 1, 2"))
+    return {"outcome": outcome}
+
+
+_DYNAMICS: Final = Skeleton(
+    crm="Dynamics",
+    dialect=DIALECT,
+    mapping_type=DynamicsMapping,
+    lead=RecordKind(LEAD, "leadid"),
+    opportunity=RecordKind(OPPORTUNITY, "opportunityid"),
+    opportunity_table=(*OPPORTUNITY_FIELDS, *OPPORTUNITY_EVIDENCE_FIELDS),
+    is_read_only=is_read_only,
+    decide=_decide,
+    write_outcome=_write_outcome,
+    read_outcome=_read_outcome,
+)
 _DEFAULT: Final = DynamicsMapping()
 
 
 def describe(mapping: DynamicsMapping = _DEFAULT, *, opportunity: bool = False) -> str:
     """The lead (or opportunity) table as Markdown."""
-    if opportunity:
-        return describe_table((*OPPORTUNITY_FIELDS, *OPPORTUNITY_EVIDENCE_FIELDS), "Dynamics")
-    return describe_table(mapping.lead_table(), "Dynamics")
+    return _DYNAMICS.describe(mapping, opportunity=opportunity)
 
 
 def read_lead(record: Mapping[str, Any], *, mapping: DynamicsMapping = _DEFAULT) -> CrmLead:
@@ -326,28 +369,7 @@ def read_lead(record: Mapping[str, Any], *, mapping: DynamicsMapping = _DEFAULT)
         InvalidRecordError: listing every bad column with its path (``$.need``).
         WrongTypeError: *mapping* is not a :class:`DynamicsMapping`.
     """
-    check_instance("mapping", mapping, DynamicsMapping)
-    fields = record_of(record, LEAD)
-    errors: list[InvalidFieldError] = []
-    crm_id = text_id(fields, "leadid", errors)
-    contact, evidence, extras, original = read_lead_parts(
-        fields,
-        mapping.lead_table(),
-        Context(DIALECT, mapping.currency),
-        crm_id=crm_id,
-        what=LEAD,
-        errors=errors,
-        skip=frozenset({"leadid"}),
-    )
-    return CrmLead(contact=contact, evidence=evidence, id=crm_id, extras=extras, original=original)
-
-
-def _code(value: object, table: Mapping[int, object]) -> int:
-    return next(code for code, member in table.items() if member is value)
-
-
-def _is_int(value: object, *allowed: int) -> bool:
-    return type(value) is int and value in allowed
+    return _DYNAMICS.read_lead(record, mapping)
 
 
 def write_lead(
@@ -372,41 +394,7 @@ def write_lead(
         InvalidRecordError: a value does not fit its column (too long, wrong currency).
         WrongTypeError: an argument is of the wrong type.
     """
-    check_instance("crm_lead", crm_lead, CrmLead)
-    if decision is not None:
-        check_instance("decision", decision, QualificationDecision)
-    check_instance("mapping", mapping, DynamicsMapping)
-    table = mapping.lead_table()
-    errors: list[InvalidFieldError] = []
-    out = copy_extras(crm_lead.extras, is_read_only)
-    out.update(
-        write_fields(
-            values_of(crm_lead, table),
-            table,
-            Context(DIALECT, mapping.currency),
-            extras=crm_lead.extras,
-            original=crm_lead.original,
-            errors=errors,
-        )
-    )
-    if errors:
-        raise InvalidRecordError(errors, LEAD)
-    creating = crm_lead.id is None
-    state = crm_lead.extras.get("statecode")
-    if decision is not None and (state is None or _is_int(state, 0)):
-        rating = written_rating(decision)
-        if rating is not None:
-            out["leadqualitycode"] = _code(rating, RATING_CODES)
-        target = mapping.lead_states.get(decision.verdict)
-        if target is not None and not creating:
-            out["statecode"], out["statuscode"] = target
-    if creating:
-        out.pop("statecode", None)
-        if "statuscode" in out and not _is_int(out["statuscode"], *LEAD_STATUS_CODES[0]):
-            del out["statuscode"]
-        if creates_open(crm_lead, decision):
-            out.setdefault("statuscode", LEAD_STATUS_CODES[0][0])
-    return out
+    return _DYNAMICS.write_lead(crm_lead, decision, mapping)
 
 
 def write_opportunity(
@@ -430,26 +418,7 @@ def write_opportunity(
         InvalidRecordError: a value does not fit its column.
         WrongTypeError: *opportunity* is not an opportunity-level stage.
     """
-    values = opportunity_values(opportunity)
-    check_instance("mapping", mapping, DynamicsMapping)
-    ctx = Context(DIALECT, mapping.currency)
-    errors: list[InvalidFieldError] = []
-    out = write_fields(values, OPPORTUNITY_FIELDS, ctx, extras={}, original={}, errors=errors)
-    rows = OPPORTUNITY_EVIDENCE_FIELDS
-    out.update(
-        write_fields(values_of(opportunity, rows), rows, ctx, extras={}, original={}, errors=errors)
-    )
-    if errors:
-        raise InvalidRecordError(errors, OPPORTUNITY)
-    out["opportunityratingcode"] = _code(opportunity.promotion.qualification.rating, RATING_CODES)
-    if isinstance(opportunity, Customer):
-        out["statecode"], out["statuscode"] = 1, 3
-    elif isinstance(opportunity, LostOpportunity):
-        out["statecode"] = 2
-        out["statuscode"] = 5 if opportunity.reason is LossReason.COMPETITOR else 4
-    else:
-        out["statecode"], out["statuscode"] = 0, 1
-    return out
+    return _DYNAMICS.write_opportunity(opportunity, mapping)
 
 
 def read_opportunity_fields(
@@ -462,21 +431,4 @@ def read_opportunity_fields(
     Raises:
         InvalidRecordError: listing every bad column.
     """
-    check_instance("mapping", mapping, DynamicsMapping)
-    fields = record_of(record, OPPORTUNITY)
-    errors: list[InvalidFieldError] = []
-    crm_id = text_id(fields, "opportunityid", errors)
-    values, found = read_fields(fields, OPPORTUNITY_FIELDS, Context(DIALECT, mapping.currency))
-    errors.extend(found)
-    state = fields.get("statecode")
-    outcome = FunnelStage.OPPORTUNITY
-    if state is not None:
-        for code, stage in OPPORTUNITY_STATES.items():
-            if _is_int(state, code):
-                outcome = stage
-                break
-        else:
-            errors.append(InvalidFieldError("statecode", state, "expected one of 0, 1, 2"))
-    if errors:
-        raise InvalidRecordError(errors, OPPORTUNITY)
-    return OpportunityFields(id=crm_id, outcome=outcome, **values)
+    return _DYNAMICS.read_opportunity_fields(record, mapping)

@@ -25,48 +25,37 @@ from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 
 from leadflow._validate import type_name
-from leadflow.adapters._common import (
+from leadflow.adapters._codecs import (
     UTC,
     Amount,
     Choice,
     Context,
-    CrmLead,
-    CustomFields,
     Dialect,
     Email,
-    Field,
     Instant,
     InstantDay,
-    Name,
-    OpportunityFields,
     Phone,
-    Spec,
     Text,
-    check_instance,
+)
+from leadflow.adapters._mapping import (
+    CrmMapping,
+    Field,
+    Name,
+    Spec,
     check_status_values,
     closed_at,
-    copy_extras,
-    creates_open,
-    currency_code,
-    describe_table,
-    frozen_table,
-    lead_table,
-    opportunity_values,
-    read_fields,
-    read_lead_parts,
-    record_of,
     status_values,
-    text_id,
-    values_of,
-    write_fields,
+    verdict_table,
 )
+from leadflow.adapters._model import CrmLead, OpportunityFields, OpportunityStageValue, frozen_table
+from leadflow.adapters._skeleton import Errors, RecordKind, Skeleton, creates_open
 from leadflow.decisions import QualificationDecision, Verdict
-from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError
+from leadflow.errors import InvalidFieldError, WrongTypeError
 from leadflow.lifecycle import Customer, LostOpportunity, Opportunity
 from leadflow.stages import FunnelStage, OpportunityStage
 
@@ -203,14 +192,9 @@ def is_read_only(name: str, value: object = None) -> bool:
     return name in READ_ONLY
 
 
-def _verdict_table(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, Mapping):
-        raise WrongTypeError(attribute.name, value, "expected a mapping of verdicts")
-    for verdict, raw in value.items():
-        if not isinstance(verdict, Verdict):
-            raise WrongTypeError(f"{attribute.name}[{verdict!r}]", verdict, "expected a Verdict")
-        if raw is not None and (not isinstance(raw, str) or not raw.strip()):
-            raise WrongTypeError(f"{attribute.name}[{verdict.value}]", raw, "expected a value")
+def _value(path: str, verdict: Verdict, raw: object) -> None:
+    if raw is not None and (not isinstance(raw, str) or not raw.strip()):
+        raise WrongTypeError(path, raw, "expected a value")
 
 
 def _stage_table(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -232,7 +216,7 @@ def _optional_property(_: object, attribute: attrs.Attribute[Any], value: object
 
 
 @attrs.frozen(kw_only=True)
-class HubSpotMapping:
+class HubSpotMapping(CrmMapping):
     """How a HubSpot portal is set up, as far as leadflow needs to know.
 
     Attributes:
@@ -256,15 +240,13 @@ class HubSpotMapping:
             (``closed_lost_reason``, unverified), or ``None`` to write none.
     """
 
-    currency: str | None = attrs.field(default=None, converter=currency_code)
-    custom: CustomFields = attrs.field(
-        factory=CustomFields, validator=attrs.validators.instance_of(CustomFields)
-    )
+    native: ClassVar[tuple[Spec, ...]] = CONTACT_PROPERTIES
+
     lifecycle_stages: Mapping[Verdict, str | None] = attrs.field(
-        default=VERDICT_LIFECYCLE_STAGES, converter=frozen_table, validator=_verdict_table
+        default=VERDICT_LIFECYCLE_STAGES, converter=frozen_table, validator=verdict_table(_value)
     )
     lead_statuses: Mapping[Verdict, str | None] = attrs.field(
-        default=LEAD_STATUSES, converter=frozen_table, validator=_verdict_table
+        default=LEAD_STATUSES, converter=frozen_table, validator=verdict_table(_value)
     )
     new_lifecycle_stage: str = attrs.field(default="lead", validator=_stage_id)
     open_lead_statuses: tuple[str, ...] = attrs.field(
@@ -289,33 +271,106 @@ class HubSpotMapping:
                 "an undetermined contact is never unqualified: expected None or an open status",
             )
 
-    def lead_table(self) -> tuple[Spec, ...]:
-        """The contact table: :data:`CONTACT_PROPERTIES` with the custom properties."""
-        return lead_table(CONTACT_PROPERTIES, self.custom)
+
+_OPPORTUNITY_AT: Final = LIFECYCLE_STAGES.index("opportunity")
 
 
+def _index(stage: object) -> int | None:
+    return LIFECYCLE_STAGES.index(stage) if stage in LIFECYCLE_STAGES else None
+
+
+def _decide(
+    out: dict[str, Any],
+    crm_lead: CrmLead,
+    decision: QualificationDecision | None,
+    mapping: HubSpotMapping,
+    fields: Mapping[str, Any],
+) -> None:
+    if decision is None:
+        return
+    current = fields.get("lifecyclestage")
+    blank = current is None or current == ""
+    at = _index(current)
+    opening = creates_open(crm_lead, decision)
+    target = mapping.lifecycle_stages.get(decision.verdict)
+    if target is None and opening and blank:
+        target = mapping.new_lifecycle_stage
+    target_at = _index(target)
+    if target is not None and (
+        blank or (at is not None and target_at is not None and at < target_at)
+    ):
+        out["lifecyclestage"] = target
+    status = mapping.lead_statuses.get(decision.verdict)
+    open_now = fields.get("hs_lead_status") in mapping.open_lead_statuses
+    if status is None and opening and not open_now:
+        status = mapping.open_lead_statuses[0]
+    if status is not None and (blank or (at is not None and at < _OPPORTUNITY_AT)):
+        out["hs_lead_status"] = status
+
+
+def _write_outcome(
+    out: dict[str, Any],
+    opportunity: OpportunityStageValue,
+    mapping: HubSpotMapping,
+    ctx: Context,
+) -> None:
+    closed = closed_at(opportunity)
+    if closed is not None:
+        out["closedate"] = ctx.dialect.instant(closed)
+    out["pipeline"] = mapping.pipeline
+    if isinstance(opportunity, Customer):
+        out["dealstage"] = mapping.won_stage
+    elif isinstance(opportunity, LostOpportunity):
+        out["dealstage"] = mapping.lost_stage
+        if mapping.lost_reason is not None:
+            reason = opportunity.reason.value
+            if opportunity.competitor is not None:
+                reason += f": {opportunity.competitor}"
+            out[mapping.lost_reason] = reason
+    else:
+        stage = Choice(mapping.deal_stages).encode(opportunity.step, ctx)
+        if stage is not None:
+            out["dealstage"] = stage
+
+
+def _read_outcome(
+    fields: Mapping[str, Any], mapping: HubSpotMapping, errors: Errors
+) -> dict[str, Any]:
+    stage = fields.get("dealstage")
+    outcome = FunnelStage.OPPORTUNITY
+    step = None
+    if stage is not None and not isinstance(stage, str):
+        errors.append(
+            WrongTypeError("dealstage", stage, f"expected a string, not {type_name(stage)}")
+        )
+    elif stage == mapping.won_stage:
+        outcome = FunnelStage.CUSTOMER
+    elif stage == mapping.lost_stage:
+        outcome = FunnelStage.LOST
+    elif stage:
+        step = mapping.deal_stages.get(stage)
+    return {"outcome": outcome, "step": step}
+
+
+_HUBSPOT: Final = Skeleton(
+    crm="HubSpot",
+    dialect=DIALECT,
+    mapping_type=HubSpotMapping,
+    lead=RecordKind(CONTACT, "id"),
+    opportunity=RecordKind(DEAL, "id"),
+    opportunity_table=DEAL_PROPERTIES,
+    is_read_only=is_read_only,
+    decide=_decide,
+    write_outcome=_write_outcome,
+    read_outcome=_read_outcome,
+    properties="properties",
+)
 _DEFAULT: Final = HubSpotMapping()
 
 
 def describe(mapping: HubSpotMapping = _DEFAULT, *, opportunity: bool = False) -> str:
     """The contact (or deal) table as Markdown."""
-    if opportunity:
-        return describe_table(DEAL_PROPERTIES, "HubSpot")
-    return describe_table(mapping.lead_table(), "HubSpot")
-
-
-def _properties(
-    fields: Mapping[str, Any], errors: list[InvalidFieldError], what: str
-) -> Mapping[str, Any]:
-    properties = fields.get("properties")
-    if not isinstance(properties, Mapping):
-        errors.append(
-            WrongTypeError(
-                "properties", properties, f"expected a JSON object, not {type_name(properties)}"
-            )
-        )
-        raise InvalidRecordError(errors, what)
-    return record_of(properties, what, "properties")
+    return _HUBSPOT.describe(mapping, opportunity=opportunity)
 
 
 def read_lead(record: Mapping[str, Any], *, mapping: HubSpotMapping = _DEFAULT) -> CrmLead:
@@ -335,30 +390,7 @@ def read_lead(record: Mapping[str, Any], *, mapping: HubSpotMapping = _DEFAULT) 
             (``$.properties.email``).
         WrongTypeError: *mapping* is not a :class:`HubSpotMapping`.
     """
-    check_instance("mapping", mapping, HubSpotMapping)
-    fields = record_of(record, CONTACT)
-    errors: list[InvalidFieldError] = []
-    crm_id = text_id(fields, "id", errors)
-    properties = _properties(fields, errors, CONTACT)
-    contact, evidence, loose, original = read_lead_parts(
-        properties,
-        mapping.lead_table(),
-        Context(DIALECT, mapping.currency),
-        crm_id=crm_id,
-        what=CONTACT,
-        errors=errors,
-        prefix="properties",
-    )
-    extras = {k: v for k, v in fields.items() if k not in ("id", "properties")}
-    extras["properties"] = loose
-    return CrmLead(contact=contact, evidence=evidence, id=crm_id, extras=extras, original=original)
-
-
-_OPPORTUNITY_AT: Final = LIFECYCLE_STAGES.index("opportunity")
-
-
-def _index(stage: object) -> int | None:
-    return LIFECYCLE_STAGES.index(stage) if stage in LIFECYCLE_STAGES else None
+    return _HUBSPOT.read_lead(record, mapping)
 
 
 def write_lead(
@@ -386,50 +418,7 @@ def write_lead(
             ``properties`` is not a JSON object.
         WrongTypeError: an argument is of the wrong type.
     """
-    check_instance("crm_lead", crm_lead, CrmLead)
-    if decision is not None:
-        check_instance("decision", decision, QualificationDecision)
-    check_instance("mapping", mapping, HubSpotMapping)
-    errors: list[InvalidFieldError] = []
-    loose = crm_lead.extras.get("properties", {})
-    if not isinstance(loose, Mapping):
-        errors.append(WrongTypeError("properties", loose, "expected a JSON object"))
-        raise InvalidRecordError(errors, CONTACT)
-    table = mapping.lead_table()
-    out = copy_extras(loose, is_read_only)
-    out.update(
-        write_fields(
-            values_of(crm_lead, table),
-            table,
-            Context(DIALECT, mapping.currency),
-            extras=loose,
-            original=crm_lead.original,
-            errors=errors,
-            prefix="properties",
-        )
-    )
-    if errors:
-        raise InvalidRecordError(errors, CONTACT)
-    if decision is not None:
-        current = loose.get("lifecyclestage")
-        blank = current is None or current == ""
-        at = _index(current)
-        opening = creates_open(crm_lead, decision)
-        target = mapping.lifecycle_stages.get(decision.verdict)
-        if target is None and opening and blank:
-            target = mapping.new_lifecycle_stage
-        target_at = _index(target)
-        if target is not None and (
-            blank or (at is not None and target_at is not None and at < target_at)
-        ):
-            out["lifecyclestage"] = target
-        status = mapping.lead_statuses.get(decision.verdict)
-        open_now = loose.get("hs_lead_status") in mapping.open_lead_statuses
-        if status is None and opening and not open_now:
-            status = mapping.open_lead_statuses[0]
-        if status is not None and (blank or (at is not None and at < _OPPORTUNITY_AT)):
-            out["hs_lead_status"] = status
-    return {"properties": out}
+    return _HUBSPOT.write_lead(crm_lead, decision, mapping)
 
 
 def write_opportunity(
@@ -449,33 +438,7 @@ def write_opportunity(
         InvalidRecordError: a value does not fit.
         WrongTypeError: *opportunity* is not an opportunity-level stage.
     """
-    values = opportunity_values(opportunity)
-    check_instance("mapping", mapping, HubSpotMapping)
-    ctx = Context(DIALECT, mapping.currency)
-    errors: list[InvalidFieldError] = []
-    out = write_fields(
-        values, DEAL_PROPERTIES, ctx, extras={}, original={}, errors=errors, prefix="properties"
-    )
-    if errors:
-        raise InvalidRecordError(errors, DEAL)
-    closed = closed_at(opportunity)
-    if closed is not None:
-        out["closedate"] = DIALECT.instant(closed)
-    out["pipeline"] = mapping.pipeline
-    if isinstance(opportunity, Customer):
-        out["dealstage"] = mapping.won_stage
-    elif isinstance(opportunity, LostOpportunity):
-        out["dealstage"] = mapping.lost_stage
-        if mapping.lost_reason is not None:
-            reason = opportunity.reason.value
-            if opportunity.competitor is not None:
-                reason += f": {opportunity.competitor}"
-            out[mapping.lost_reason] = reason
-    else:
-        stage = Choice(mapping.deal_stages).encode(opportunity.step, ctx)
-        if stage is not None:
-            out["dealstage"] = stage
-    return {"properties": out}
+    return _HUBSPOT.write_opportunity(opportunity, mapping)
 
 
 def read_opportunity_fields(
@@ -490,28 +453,4 @@ def read_opportunity_fields(
     Raises:
         InvalidRecordError: listing every bad field.
     """
-    check_instance("mapping", mapping, HubSpotMapping)
-    fields = record_of(record, DEAL)
-    errors: list[InvalidFieldError] = []
-    crm_id = text_id(fields, "id", errors)
-    properties = _properties(fields, errors, DEAL)
-    values, found = read_fields(properties, DEAL_PROPERTIES, Context(DIALECT, mapping.currency))
-    errors.extend(e.under("properties") for e in found)
-    stage = properties.get("dealstage")
-    outcome = FunnelStage.OPPORTUNITY
-    step = None
-    if stage is not None and not isinstance(stage, str):
-        errors.append(
-            WrongTypeError(
-                "properties.dealstage", stage, f"expected a string, not {type_name(stage)}"
-            )
-        )
-    elif stage == mapping.won_stage:
-        outcome = FunnelStage.CUSTOMER
-    elif stage == mapping.lost_stage:
-        outcome = FunnelStage.LOST
-    elif stage:
-        step = mapping.deal_stages.get(stage)
-    if errors:
-        raise InvalidRecordError(errors, DEAL)
-    return OpportunityFields(id=crm_id, outcome=outcome, step=step, **values)
+    return _HUBSPOT.read_opportunity_fields(record, mapping)

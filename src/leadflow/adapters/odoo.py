@@ -30,46 +30,36 @@ from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, Final, TypeGuard
+from typing import Any, ClassVar, Final, TypeGuard
 
 import attrs
 
 from leadflow._validate import type_name
-from leadflow.adapters._common import (
+from leadflow.adapters._codecs import (
     UTC,
     Amount,
     Context,
-    CrmId,
-    CrmLead,
-    CustomFields,
     Day,
     Dialect,
     Email,
-    Field,
     Instant,
-    Name,
-    OpportunityFields,
     Percent,
     Phone,
-    Spec,
     Text,
-    check_instance,
+)
+from leadflow.adapters._mapping import CrmMapping, Field, Name, Spec, verdict_table
+from leadflow.adapters._model import CrmLead, OpportunityFields, OpportunityStageValue, frozen_table
+from leadflow.adapters._skeleton import (
+    Errors,
+    RecordKind,
+    Skeleton,
     creates_open,
-    currency_code,
-    describe_table,
-    frozen_table,
-    lead_table,
-    opportunity_values,
-    read_fields,
-    read_lead_parts,
+    first_key,
     record_currency,
-    record_of,
-    values_of,
-    write_fields,
     written_rating,
 )
 from leadflow.decisions import QualificationDecision, Rating, Verdict
-from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError
+from leadflow.errors import InvalidFieldError, WrongTypeError
 from leadflow.events import LossReason
 from leadflow.lifecycle import Customer, LostOpportunity, Opportunity
 from leadflow.stages import FunnelStage, OpportunityStage
@@ -203,16 +193,9 @@ def write_form(value: object) -> object:
     return value[0] if _is_pair(value) else value
 
 
-def _verdict_values(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, Mapping):
-        raise WrongTypeError(attribute.name, value, "expected a mapping of verdicts")
-    for verdict, fields in value.items():
-        if not isinstance(verdict, Verdict):
-            raise WrongTypeError(f"{attribute.name}[{verdict!r}]", verdict, "expected a Verdict")
-        if not isinstance(fields, Mapping) or not all(isinstance(k, str) for k in fields):
-            raise WrongTypeError(
-                f"{attribute.name}[{verdict.value}]", fields, "expected a mapping of fields"
-            )
+def _verdict_fields(path: str, verdict: Verdict, fields: object) -> None:
+    if not isinstance(fields, Mapping) or not all(isinstance(k, str) for k in fields):
+        raise WrongTypeError(path, fields, "expected a mapping of fields")
 
 
 def _id_table(kind: type) -> Any:
@@ -246,7 +229,7 @@ def _field_name(_: object, attribute: attrs.Attribute[Any], value: object) -> No
 
 
 @attrs.frozen(kw_only=True)
-class OdooMapping:
+class OdooMapping(CrmMapping):
     """How an Odoo database is set up, as far as leadflow needs to know.
 
     Attributes:
@@ -264,15 +247,13 @@ class OdooMapping:
         lost_reason_field: The lost-reason field (``lost_reason`` in 14.0).
     """
 
-    currency: str | None = attrs.field(default=None, converter=currency_code)
-    custom: CustomFields = attrs.field(
-        factory=CustomFields, validator=attrs.validators.instance_of(CustomFields)
-    )
+    native: ClassVar[tuple[Spec, ...]] = LEAD_FIELDS
+
     priorities: Mapping[str, Rating] = attrs.field(
         default=PRIORITY_VALUES, converter=frozen_table, validator=_priorities
     )
     verdict_values: Mapping[Verdict, Mapping[str, Any]] = attrs.field(
-        default=VERDICT_VALUES, converter=frozen_table, validator=_verdict_values
+        default=VERDICT_VALUES, converter=frozen_table, validator=verdict_table(_verdict_fields)
     )
     stage_ids: Mapping[int, OpportunityStage] = attrs.field(
         factory=dict, converter=frozen_table, validator=_id_table(OpportunityStage)
@@ -292,34 +273,18 @@ class OdooMapping:
                 "an undetermined lead is never archived or lost",
             )
 
-    def lead_table(self) -> tuple[Spec, ...]:
-        """The lead table: :data:`LEAD_FIELDS` with the custom fields."""
-        return lead_table(LEAD_FIELDS, self.custom)
 
-
-_DEFAULT: Final = OdooMapping()
-
-
-def describe(mapping: OdooMapping = _DEFAULT, *, opportunity: bool = False) -> str:
-    """The lead (or opportunity) table as Markdown."""
-    if opportunity:
-        return describe_table(OPPORTUNITY_FIELDS, "Odoo")
-    return describe_table(mapping.lead_table(), "Odoo")
-
-
-def _record_id(fields: Mapping[str, Any], errors: list[InvalidFieldError]) -> int | None:
-    raw = fields.get("id")
+def _record_id(fields: Mapping[str, Any], name: str, errors: Errors) -> int | None:
+    raw = fields.get(name)
     if raw is None:
         return None
     if type(raw) is not int or raw <= 0:
-        errors.append(WrongTypeError("id", raw, "expected a positive integer id"))
+        errors.append(WrongTypeError(name, raw, "expected a positive integer id"))
         return None
     return raw
 
 
-def _currency(
-    fields: Mapping[str, Any], mapping: OdooMapping, errors: list[InvalidFieldError]
-) -> str | None:
+def _currency(fields: Mapping[str, Any], mapping: OdooMapping, errors: Errors) -> str | None:
     raw = fields.get("company_currency")
     if raw is None or raw is False:
         return mapping.currency
@@ -327,6 +292,112 @@ def _currency(
         errors.append(WrongTypeError("company_currency", raw, 'expected [id, "name"] or false'))
         return None
     return record_currency("company_currency", raw, raw[1], errors)
+
+
+def _write_currency(extras: Mapping[str, Any], mapping: OdooMapping) -> str | None:
+    raw = extras.get("company_currency")
+    if _is_pair(raw):
+        return record_currency("company_currency", raw, raw[1])
+    return mapping.currency
+
+
+def _decide(
+    out: dict[str, Any],
+    crm_lead: CrmLead,
+    decision: QualificationDecision | None,
+    mapping: OdooMapping,
+    fields: Mapping[str, Any],
+) -> None:
+    archived = crm_lead.id is not None and fields.get("active") is False
+    if decision is None or archived:
+        return
+    rating = written_rating(decision)
+    if rating is not None:
+        out["priority"] = first_key(mapping.priorities, rating)
+    verdict_fields = mapping.verdict_values.get(decision.verdict, {})
+    out.update(copy.deepcopy(dict(verdict_fields)))
+    if creates_open(crm_lead, decision) and "active" not in verdict_fields:
+        out["active"] = True
+
+
+def _write_outcome(
+    out: dict[str, Any],
+    opportunity: OpportunityStageValue,
+    mapping: OdooMapping,
+    ctx: Context,
+) -> None:
+    out["priority"] = first_key(mapping.priorities, opportunity.promotion.qualification.rating)
+    if isinstance(opportunity, Customer):
+        out["active"] = True
+        if mapping.won_stage_id is not None:
+            out["stage_id"] = mapping.won_stage_id
+    elif isinstance(opportunity, LostOpportunity):
+        out["active"] = False
+        for reason_id, reason in mapping.lost_reason_ids.items():
+            if reason is opportunity.reason:
+                out[mapping.lost_reason_field] = reason_id
+                break
+    else:
+        for stage_id, step in mapping.stage_ids.items():
+            if step is opportunity.step:
+                out["stage_id"] = stage_id
+                break
+
+
+def _read_outcome(
+    fields: Mapping[str, Any], mapping: OdooMapping, errors: Errors
+) -> dict[str, Any]:
+    kind = fields.get("type", "opportunity")
+    if kind != "opportunity":
+        errors.append(InvalidFieldError("type", kind, "not an opportunity"))
+    stage = fields.get("stage_id", False)
+    if stage is not False and not _is_pair(stage):
+        errors.append(WrongTypeError("stage_id", stage, 'expected [id, "name"] or false'))
+    stage_id = stage[0] if _is_pair(stage) else None
+    active = fields.get("active", True)
+    if not isinstance(active, bool):
+        errors.append(
+            WrongTypeError("active", active, f"expected a boolean, not {type_name(active)}")
+        )
+    status = fields.get("won_status")
+    outcomes = {"won": FunnelStage.CUSTOMER, "lost": FunnelStage.LOST}
+    if status is not None and status not in ("won", "lost", "pending"):
+        errors.append(InvalidFieldError("won_status", status, "expected won, lost or pending"))
+    if isinstance(status, str):
+        outcome = outcomes.get(status, FunnelStage.OPPORTUNITY)
+    elif active is False:
+        outcome = FunnelStage.LOST
+    elif stage_id is not None and stage_id == mapping.won_stage_id:
+        outcome = FunnelStage.CUSTOMER
+    else:
+        outcome = FunnelStage.OPPORTUNITY
+    step = mapping.stage_ids.get(stage_id) if stage_id is not None else None
+    return {"outcome": outcome, "step": step}
+
+
+_ODOO: Final = Skeleton(
+    crm="Odoo",
+    dialect=DIALECT,
+    mapping_type=OdooMapping,
+    lead=RecordKind(LEAD, "id"),
+    opportunity=RecordKind(LEAD, "id"),
+    opportunity_table=OPPORTUNITY_FIELDS,
+    is_read_only=is_read_only,
+    decide=_decide,
+    write_outcome=_write_outcome,
+    read_outcome=_read_outcome,
+    read_id=_record_id,
+    read_currency=_currency,
+    write_currency=_write_currency,
+    write_form=write_form,
+    opportunity_body=MappingProxyType({"type": "opportunity"}),
+)
+_DEFAULT: Final = OdooMapping()
+
+
+def describe(mapping: OdooMapping = _DEFAULT, *, opportunity: bool = False) -> str:
+    """The lead (or opportunity) table as Markdown."""
+    return _ODOO.describe(mapping, opportunity=opportunity)
 
 
 def read_lead(record: Mapping[str, Any], *, mapping: OdooMapping = _DEFAULT) -> CrmLead:
@@ -347,32 +418,7 @@ def read_lead(record: Mapping[str, Any], *, mapping: OdooMapping = _DEFAULT) -> 
         InvalidRecordError: listing every bad field with its path (``$.email_from``).
         WrongTypeError: *mapping* is not an :class:`OdooMapping`.
     """
-    check_instance("mapping", mapping, OdooMapping)
-    fields = record_of(record, LEAD)
-    errors: list[InvalidFieldError] = []
-    crm_id = _record_id(fields, errors)
-    currency = _currency(fields, mapping, errors)
-    contact, evidence, extras, original = read_lead_parts(
-        fields,
-        mapping.lead_table(),
-        Context(DIALECT, currency),
-        crm_id=crm_id,
-        what=LEAD,
-        errors=errors,
-        skip=frozenset({"id"}),
-    )
-    return CrmLead(contact=contact, evidence=evidence, id=crm_id, extras=extras, original=original)
-
-
-def _write_currency(extras: Mapping[str, Any], mapping: OdooMapping) -> str | None:
-    raw = extras.get("company_currency")
-    if _is_pair(raw):
-        return record_currency("company_currency", raw, raw[1])
-    return mapping.currency
-
-
-def _priority(rating: Rating, mapping: OdooMapping) -> str:
-    return next(key for key, value in mapping.priorities.items() if value is rating)
+    return _ODOO.read_lead(record, mapping)
 
 
 def write_lead(
@@ -396,37 +442,7 @@ def write_lead(
         InvalidRecordError: a value does not fit (wrong currency).
         WrongTypeError: an argument is of the wrong type.
     """
-    check_instance("crm_lead", crm_lead, CrmLead)
-    if decision is not None:
-        check_instance("decision", decision, QualificationDecision)
-    check_instance("mapping", mapping, OdooMapping)
-    table = mapping.lead_table()
-    errors: list[InvalidFieldError] = []
-    out = {
-        k: write_form(copy.deepcopy(v)) for k, v in crm_lead.extras.items() if not is_read_only(k)
-    }
-    out.update(
-        write_fields(
-            values_of(crm_lead, table),
-            table,
-            Context(DIALECT, _write_currency(crm_lead.extras, mapping)),
-            extras=crm_lead.extras,
-            original=crm_lead.original,
-            errors=errors,
-        )
-    )
-    if errors:
-        raise InvalidRecordError(errors, LEAD)
-    archived = crm_lead.id is not None and crm_lead.extras.get("active") is False
-    if decision is not None and not archived:
-        rating = written_rating(decision)
-        if rating is not None:
-            out["priority"] = _priority(rating, mapping)
-        fields = mapping.verdict_values.get(decision.verdict, {})
-        out.update(copy.deepcopy(dict(fields)))
-        if creates_open(crm_lead, decision) and "active" not in fields:
-            out["active"] = True
-    return out
+    return _ODOO.write_lead(crm_lead, decision, mapping)
 
 
 def write_opportunity(
@@ -447,31 +463,7 @@ def write_opportunity(
         InvalidRecordError: a value does not fit.
         WrongTypeError: *opportunity* is not an opportunity-level stage.
     """
-    values = opportunity_values(opportunity)
-    check_instance("mapping", mapping, OdooMapping)
-    errors: list[InvalidFieldError] = []
-    ctx = Context(DIALECT, mapping.currency)
-    out: dict[str, Any] = {"type": "opportunity"}
-    out.update(write_fields(values, OPPORTUNITY_FIELDS, ctx, extras={}, original={}, errors=errors))
-    if errors:
-        raise InvalidRecordError(errors, LEAD)
-    out["priority"] = _priority(opportunity.promotion.qualification.rating, mapping)
-    if isinstance(opportunity, Customer):
-        out["active"] = True
-        if mapping.won_stage_id is not None:
-            out["stage_id"] = mapping.won_stage_id
-    elif isinstance(opportunity, LostOpportunity):
-        out["active"] = False
-        for reason_id, reason in mapping.lost_reason_ids.items():
-            if reason is opportunity.reason:
-                out[mapping.lost_reason_field] = reason_id
-                break
-    else:
-        for stage_id, step in mapping.stage_ids.items():
-            if step is opportunity.step:
-                out["stage_id"] = stage_id
-                break
-    return out
+    return _ODOO.write_opportunity(opportunity, mapping)
 
 
 def read_opportunity_fields(
@@ -488,38 +480,4 @@ def read_opportunity_fields(
         InvalidRecordError: listing every bad field (a ``type`` other than
             ``"opportunity"`` is one).
     """
-    check_instance("mapping", mapping, OdooMapping)
-    fields = record_of(record, LEAD)
-    errors: list[InvalidFieldError] = []
-    crm_id: CrmId | None = _record_id(fields, errors)
-    currency = _currency(fields, mapping, errors)
-    values, found = read_fields(fields, OPPORTUNITY_FIELDS, Context(DIALECT, currency))
-    errors.extend(found)
-    kind = fields.get("type", "opportunity")
-    if kind != "opportunity":
-        errors.append(InvalidFieldError("type", kind, "not an opportunity"))
-    stage = fields.get("stage_id", False)
-    if stage is not False and not _is_pair(stage):
-        errors.append(WrongTypeError("stage_id", stage, 'expected [id, "name"] or false'))
-    stage_id = stage[0] if _is_pair(stage) else None
-    active = fields.get("active", True)
-    if not isinstance(active, bool):
-        errors.append(
-            WrongTypeError("active", active, f"expected a boolean, not {type_name(active)}")
-        )
-    status = fields.get("won_status")
-    outcomes = {"won": FunnelStage.CUSTOMER, "lost": FunnelStage.LOST}
-    if status is not None and status not in ("won", "lost", "pending"):
-        errors.append(InvalidFieldError("won_status", status, "expected won, lost or pending"))
-    if errors:
-        raise InvalidRecordError(errors, LEAD)
-    if isinstance(status, str):
-        outcome = outcomes.get(status, FunnelStage.OPPORTUNITY)
-    elif active is False:
-        outcome = FunnelStage.LOST
-    elif stage_id is not None and stage_id == mapping.won_stage_id:
-        outcome = FunnelStage.CUSTOMER
-    else:
-        outcome = FunnelStage.OPPORTUNITY
-    step = mapping.stage_ids.get(stage_id) if stage_id is not None else None
-    return OpportunityFields(id=crm_id, outcome=outcome, step=step, **values)
+    return _ODOO.read_opportunity_fields(record, mapping)

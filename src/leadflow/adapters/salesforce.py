@@ -16,51 +16,49 @@ opportunity stage names and their order. Each is a table on
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 
 from leadflow._validate import type_name
-from leadflow.adapters._common import (
+from leadflow.adapters._codecs import (
     UTC,
     Amount,
     Choice,
     Context,
     Count,
-    CrmLead,
-    CustomFields,
     Day,
     Dialect,
     Email,
-    Field,
     Instant,
-    Name,
-    OpportunityFields,
     Percent,
     Phone,
-    Spec,
     Text,
-    check_instance,
+)
+from leadflow.adapters._mapping import (
+    CrmMapping,
+    Field,
+    Name,
+    Spec,
     check_status_values,
     closed_at,
-    copy_extras,
-    creates_open,
-    currency_code,
-    describe_table,
-    frozen_table,
-    lead_table,
     opportunity_values,
-    read_fields,
-    read_lead_parts,
+    status_values,
+    verdict_table,
+)
+from leadflow.adapters._model import CrmLead, OpportunityFields, OpportunityStageValue, frozen_table
+from leadflow.adapters._skeleton import (
+    Errors,
+    RecordKind,
+    Skeleton,
+    creates_open,
+    first_key,
     record_currency,
     record_of,
-    status_values,
     text_id,
-    values_of,
-    write_fields,
     written_rating,
 )
 from leadflow.decisions import QualificationDecision, Rating, Verdict
@@ -215,16 +213,9 @@ def _text_table(kind: type) -> Any:
     return validate
 
 
-def _statuses(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, Mapping):
-        raise WrongTypeError(attribute.name, value, "expected a mapping of verdicts")
-    for verdict, status in value.items():
-        if not isinstance(verdict, Verdict):
-            raise WrongTypeError(f"{attribute.name}[{verdict!r}]", verdict, "expected a Verdict")
-        if status is not None and (not isinstance(status, str) or not status.strip()):
-            raise WrongTypeError(
-                f"{attribute.name}[{verdict.value}]", status, "expected a status or None"
-            )
+def _status(path: str, verdict: Verdict, status: object) -> None:
+    if status is not None and (not isinstance(status, str) or not status.strip()):
+        raise WrongTypeError(path, status, "expected a status or None")
 
 
 def _picklist(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -233,7 +224,7 @@ def _picklist(_: object, attribute: attrs.Attribute[Any], value: object) -> None
 
 
 @attrs.frozen(kw_only=True)
-class SalesforceMapping:
+class SalesforceMapping(CrmMapping):
     """How an organisation's Salesforce is set up, as far as leadflow needs to know.
 
     Attributes:
@@ -251,15 +242,13 @@ class SalesforceMapping:
         lost_stage: The ``StageName`` of a lost opportunity.
     """
 
-    currency: str | None = attrs.field(default=None, converter=currency_code)
-    custom: CustomFields = attrs.field(
-        factory=CustomFields, validator=attrs.validators.instance_of(CustomFields)
-    )
+    native: ClassVar[tuple[Spec, ...]] = LEAD_FIELDS
+
     ratings: Mapping[str, Rating] = attrs.field(
         default=RATING_VALUES, converter=frozen_table, validator=_text_table(Rating)
     )
     lead_statuses: Mapping[Verdict, str | None] = attrs.field(
-        default=LEAD_STATUSES, converter=frozen_table, validator=_statuses
+        default=LEAD_STATUSES, converter=frozen_table, validator=verdict_table(_status)
     )
     open_statuses: tuple[str, ...] = attrs.field(
         default=OPEN_STATUSES, converter=status_values, validator=check_status_values
@@ -279,40 +268,131 @@ class SalesforceMapping:
                 "an undetermined lead is never closed: expected None or an open status",
             )
 
-    def lead_table(self) -> tuple[Spec, ...]:
-        """The lead table: :data:`LEAD_FIELDS` with the custom fields."""
-        return lead_table(LEAD_FIELDS, self.custom)
 
+def _sobject(name: str) -> Callable[[Mapping[str, Any], Errors], None]:
+    """Check that a record's ``attributes``, when present, name the sObject *name*."""
 
-_DEFAULT: Final = SalesforceMapping()
+    def check(fields: Mapping[str, Any], errors: Errors) -> None:
+        attributes = fields.get("attributes")
+        if attributes is None:
+            return
+        if not isinstance(attributes, Mapping):
+            errors.append(WrongTypeError("attributes", attributes, "expected a JSON object"))
+        elif attributes.get("type", name) != name:
+            errors.append(
+                InvalidFieldError("attributes.type", attributes.get("type"), f"not a {name}")
+            )
 
-
-def describe(mapping: SalesforceMapping = _DEFAULT, *, opportunity: bool = False) -> str:
-    """The Lead (or Opportunity) table as Markdown."""
-    if opportunity:
-        return describe_table(OPPORTUNITY_FIELDS, "Salesforce")
-    return describe_table(mapping.lead_table(), "Salesforce")
-
-
-def _check_type(fields: Mapping[str, Any], sobject: str, errors: list[InvalidFieldError]) -> None:
-    attributes = fields.get("attributes")
-    if attributes is None:
-        return
-    if not isinstance(attributes, Mapping):
-        errors.append(WrongTypeError("attributes", attributes, "expected a JSON object"))
-    elif attributes.get("type", sobject) != sobject:
-        errors.append(
-            InvalidFieldError("attributes.type", attributes.get("type"), f"not a {sobject}")
-        )
+    return check
 
 
 def _currency(
-    fields: Mapping[str, Any], mapping: SalesforceMapping, errors: list[InvalidFieldError]
+    fields: Mapping[str, Any], mapping: SalesforceMapping, errors: Errors
 ) -> str | None:
     raw = fields.get("CurrencyIsoCode")
     if raw is None:
         return mapping.currency
     return record_currency("CurrencyIsoCode", raw, raw, errors)
+
+
+def _write_currency(extras: Mapping[str, Any], mapping: SalesforceMapping) -> str | None:
+    raw = extras.get("CurrencyIsoCode")
+    if isinstance(raw, str):
+        return record_currency("CurrencyIsoCode", raw, raw)
+    return mapping.currency
+
+
+def _decide(
+    out: dict[str, Any],
+    crm_lead: CrmLead,
+    decision: QualificationDecision | None,
+    mapping: SalesforceMapping,
+    fields: Mapping[str, Any],
+) -> None:
+    if decision is None or fields.get("IsConverted") is True:
+        return
+    rating = written_rating(decision)
+    if rating is not None:
+        out["Rating"] = first_key(mapping.ratings, rating)
+    status = mapping.lead_statuses.get(decision.verdict)
+    if status is not None:
+        out["Status"] = status
+    elif creates_open(crm_lead, decision) and out.get("Status") not in mapping.open_statuses:
+        out["Status"] = mapping.open_statuses[0]
+
+
+def _values(opportunity: OpportunityStageValue) -> dict[str, Any]:
+    values = opportunity_values(opportunity)
+    closed = closed_at(opportunity)
+    if closed is not None:
+        values["expected_close"] = closed.date()
+    return values
+
+
+def _write_outcome(
+    out: dict[str, Any],
+    opportunity: OpportunityStageValue,
+    mapping: SalesforceMapping,
+    ctx: Context,
+) -> None:
+    if isinstance(opportunity, Customer):
+        out["StageName"] = mapping.won_stage
+    elif isinstance(opportunity, LostOpportunity):
+        out["StageName"] = mapping.lost_stage
+    else:
+        out["StageName"] = Choice(mapping.stages).encode(opportunity.step, ctx)
+        if out["StageName"] is None:
+            del out["StageName"]
+
+
+def _read_outcome(
+    fields: Mapping[str, Any], mapping: SalesforceMapping, errors: Errors
+) -> dict[str, Any]:
+    stage = fields.get("StageName")
+    outcome = FunnelStage.OPPORTUNITY
+    step = None
+    if stage is not None and not isinstance(stage, str):
+        errors.append(
+            WrongTypeError("StageName", stage, f"expected a string, not {type_name(stage)}")
+        )
+    elif stage == mapping.won_stage:
+        outcome = FunnelStage.CUSTOMER
+    elif stage == mapping.lost_stage:
+        outcome = FunnelStage.LOST
+    elif stage is not None:
+        step = mapping.stages.get(stage)
+    flags = {name: fields.get(name) for name in ("IsClosed", "IsWon")}
+    for name, flag in flags.items():
+        if flag is not None and not isinstance(flag, bool):
+            errors.append(WrongTypeError(name, flag, f"expected a boolean, not {type_name(flag)}"))
+    if flags["IsClosed"] is True:
+        outcome = FunnelStage.CUSTOMER if flags["IsWon"] is True else FunnelStage.LOST
+    elif flags["IsClosed"] is False:
+        outcome = FunnelStage.OPPORTUNITY
+    return {"outcome": outcome, "step": step}
+
+
+_SALESFORCE: Final = Skeleton(
+    crm="Salesforce",
+    dialect=DIALECT,
+    mapping_type=SalesforceMapping,
+    lead=RecordKind(LEAD, "Id", check=_sobject("Lead")),
+    opportunity=RecordKind(OPPORTUNITY, "Id", check=_sobject("Opportunity")),
+    opportunity_table=OPPORTUNITY_FIELDS,
+    is_read_only=is_read_only,
+    decide=_decide,
+    write_outcome=_write_outcome,
+    read_outcome=_read_outcome,
+    read_currency=_currency,
+    write_currency=_write_currency,
+    opportunity_values=_values,
+)
+_DEFAULT: Final = SalesforceMapping()
+
+
+def describe(mapping: SalesforceMapping = _DEFAULT, *, opportunity: bool = False) -> str:
+    """The Lead (or Opportunity) table as Markdown."""
+    return _SALESFORCE.describe(mapping, opportunity=opportunity)
 
 
 def read_lead(record: Mapping[str, Any], *, mapping: SalesforceMapping = _DEFAULT) -> CrmLead:
@@ -330,29 +410,7 @@ def read_lead(record: Mapping[str, Any], *, mapping: SalesforceMapping = _DEFAUL
         InvalidRecordError: listing every bad field with its path (``$.Email``).
         WrongTypeError: *mapping* is not a :class:`SalesforceMapping`.
     """
-    check_instance("mapping", mapping, SalesforceMapping)
-    fields = record_of(record, LEAD)
-    errors: list[InvalidFieldError] = []
-    _check_type(fields, "Lead", errors)
-    crm_id = text_id(fields, "Id", errors)
-    currency = _currency(fields, mapping, errors)
-    contact, evidence, extras, original = read_lead_parts(
-        fields,
-        mapping.lead_table(),
-        Context(DIALECT, currency),
-        crm_id=crm_id,
-        what=LEAD,
-        errors=errors,
-        skip=frozenset({"Id"}),
-    )
-    return CrmLead(contact=contact, evidence=evidence, id=crm_id, extras=extras, original=original)
-
-
-def _write_currency(extras: Mapping[str, Any], mapping: SalesforceMapping) -> str | None:
-    raw = extras.get("CurrencyIsoCode")
-    if isinstance(raw, str):
-        return record_currency("CurrencyIsoCode", raw, raw)
-    return mapping.currency
+    return _SALESFORCE.read_lead(record, mapping)
 
 
 def write_lead(
@@ -377,35 +435,7 @@ def write_lead(
         InvalidRecordError: a value does not fit its field (too long, wrong currency).
         WrongTypeError: an argument is of the wrong type.
     """
-    check_instance("crm_lead", crm_lead, CrmLead)
-    if decision is not None:
-        check_instance("decision", decision, QualificationDecision)
-    check_instance("mapping", mapping, SalesforceMapping)
-    table = mapping.lead_table()
-    errors: list[InvalidFieldError] = []
-    out = copy_extras(crm_lead.extras, is_read_only)
-    out.update(
-        write_fields(
-            values_of(crm_lead, table),
-            table,
-            Context(DIALECT, _write_currency(crm_lead.extras, mapping)),
-            extras=crm_lead.extras,
-            original=crm_lead.original,
-            errors=errors,
-        )
-    )
-    if errors:
-        raise InvalidRecordError(errors, LEAD)
-    if decision is not None and crm_lead.extras.get("IsConverted") is not True:
-        rating = written_rating(decision)
-        if rating is not None:
-            out["Rating"] = next(k for k, v in mapping.ratings.items() if v is rating)
-        status = mapping.lead_statuses.get(decision.verdict)
-        if status is not None:
-            out["Status"] = status
-        elif creates_open(crm_lead, decision) and out.get("Status") not in mapping.open_statuses:
-            out["Status"] = mapping.open_statuses[0]
-    return out
+    return _SALESFORCE.write_lead(crm_lead, decision, mapping)
 
 
 def write_opportunity(
@@ -425,25 +455,7 @@ def write_opportunity(
         InvalidRecordError: a value does not fit its field.
         WrongTypeError: *opportunity* is not an opportunity-level stage.
     """
-    values = opportunity_values(opportunity)
-    check_instance("mapping", mapping, SalesforceMapping)
-    closed = closed_at(opportunity)
-    if closed is not None:
-        values["expected_close"] = closed.date()
-    errors: list[InvalidFieldError] = []
-    ctx = Context(DIALECT, mapping.currency)
-    out = write_fields(values, OPPORTUNITY_FIELDS, ctx, extras={}, original={}, errors=errors)
-    if errors:
-        raise InvalidRecordError(errors, OPPORTUNITY)
-    if isinstance(opportunity, Customer):
-        out["StageName"] = mapping.won_stage
-    elif isinstance(opportunity, LostOpportunity):
-        out["StageName"] = mapping.lost_stage
-    else:
-        out["StageName"] = Choice(mapping.stages).encode(opportunity.step, ctx)
-        if out["StageName"] is None:
-            del out["StageName"]
-    return out
+    return _SALESFORCE.write_opportunity(opportunity, mapping)
 
 
 def read_opportunity_fields(
@@ -458,38 +470,7 @@ def read_opportunity_fields(
     Raises:
         InvalidRecordError: listing every bad field.
     """
-    check_instance("mapping", mapping, SalesforceMapping)
-    fields = record_of(record, OPPORTUNITY)
-    errors: list[InvalidFieldError] = []
-    _check_type(fields, "Opportunity", errors)
-    crm_id = text_id(fields, "Id", errors)
-    currency = _currency(fields, mapping, errors)
-    values, found = read_fields(fields, OPPORTUNITY_FIELDS, Context(DIALECT, currency))
-    errors.extend(found)
-    stage = fields.get("StageName")
-    outcome = FunnelStage.OPPORTUNITY
-    step = None
-    if stage is not None and not isinstance(stage, str):
-        errors.append(
-            WrongTypeError("StageName", stage, f"expected a string, not {type_name(stage)}")
-        )
-    elif stage == mapping.won_stage:
-        outcome = FunnelStage.CUSTOMER
-    elif stage == mapping.lost_stage:
-        outcome = FunnelStage.LOST
-    elif stage is not None:
-        step = mapping.stages.get(stage)
-    flags = {name: fields.get(name) for name in ("IsClosed", "IsWon")}
-    for name, flag in flags.items():
-        if flag is not None and not isinstance(flag, bool):
-            errors.append(WrongTypeError(name, flag, f"expected a boolean, not {type_name(flag)}"))
-    if flags["IsClosed"] is True:
-        outcome = FunnelStage.CUSTOMER if flags["IsWon"] is True else FunnelStage.LOST
-    elif flags["IsClosed"] is False:
-        outcome = FunnelStage.OPPORTUNITY
-    if errors:
-        raise InvalidRecordError(errors, OPPORTUNITY)
-    return OpportunityFields(id=crm_id, outcome=outcome, step=step, **values)
+    return _SALESFORCE.read_opportunity_fields(record, mapping)
 
 
 @attrs.frozen(kw_only=True)

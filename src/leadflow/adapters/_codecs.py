@@ -1,0 +1,468 @@
+"""How one CRM value is read and written: the dialect a CRM speaks, and the codecs.
+
+A :class:`Dialect` says how a CRM spells numbers, timestamps and "no value" in its
+JSON; a :class:`Codec` converts one CRM value to one leadflow value and back, in
+that dialect: text, email addresses and phones, money, counts and percentages,
+dates and timestamps, and coded values (option sets, picklists, selections,
+checkboxes) standing for enum members.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
+from email.utils import parseaddr
+from enum import Enum
+from typing import Any, Final, Protocol
+
+import attrs
+
+from leadflow._validate import type_name
+from leadflow.adapters._model import frozen_table
+from leadflow.contacts import normalise_email, normalise_phone
+from leadflow.errors import (
+    InvalidEmailError,
+    InvalidFieldError,
+    NaiveDatetimeError,
+    WrongTypeError,
+)
+from leadflow.money import Money
+
+__all__ = [
+    "UTC",
+    "Amount",
+    "Choice",
+    "Codec",
+    "Context",
+    "Count",
+    "Day",
+    "Dialect",
+    "Email",
+    "Instant",
+    "InstantDay",
+    "Percent",
+    "Phone",
+    "Text",
+    "fits",
+    "iso_instant",
+    "json_number",
+    "wrong_type",
+]
+
+UTC: Final = timezone.utc
+
+# --------------------------------------------------------------------------------------------
+# Dialects: how a CRM spells values
+# --------------------------------------------------------------------------------------------
+
+
+def json_number(amount: Decimal) -> int | float:
+    """*amount* as a JSON number: an int when whole, else a float that reads back exactly.
+
+    Raises:
+        InvalidFieldError: the amount has more digits than a JSON float carries.
+    """
+    if amount == amount.to_integral_value():
+        return int(amount)
+    number = float(amount)
+    if Decimal(repr(number)) != amount:
+        raise InvalidFieldError("", amount, "has more digits than a JSON number carries exactly")
+    return number
+
+
+def _seconds(moment: datetime) -> str:
+    moment = moment.astimezone(UTC)
+    return (
+        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
+        f"T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
+    )
+
+
+def iso_instant(moment: datetime) -> str:
+    """*moment* in UTC as ``2026-01-05T10:00:00Z``."""
+    return _seconds(moment) + "Z"
+
+
+@attrs.frozen(kw_only=True)
+class Dialect:
+    """How one CRM spells values in its JSON.
+
+    Attributes:
+        name: The CRM's name, for messages.
+        null: What the CRM takes as "no value" in a write (``None``, ``""``, ``False``).
+        blanks: Values besides ``None`` that the CRM sends for "no value".
+        strings: Whether every value is a string (HubSpot properties).
+        naive_utc: Whether timestamps come without an offset and mean UTC (Odoo).
+        number: How an amount is written.
+        instant: How a timestamp is written.
+        instant_example: An example timestamp, for messages.
+    """
+
+    name: str
+    null: object
+    blanks: tuple[object, ...] = ()
+    strings: bool = False
+    naive_utc: bool = False
+    number: Callable[[Decimal], object] = json_number
+    instant: Callable[[datetime], str] = iso_instant
+    instant_example: str = "2026-01-05T10:00:00Z"
+
+    def is_null(self, raw: object) -> bool:
+        """Whether *raw* means "no value" in this CRM."""
+        # Compared by type as well: Odoo's False is "no value", but 0 is a number.
+        return raw is None or any(type(raw) is type(b) and raw == b for b in self.blanks)
+
+
+@attrs.frozen
+class Context:
+    """What a codec needs besides the value: the dialect and the record's currency."""
+
+    dialect: Dialect
+    currency: str | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# Codecs: one CRM value <-> one leadflow value
+# --------------------------------------------------------------------------------------------
+
+
+class Codec(Protocol):
+    """Converts one CRM value to a leadflow value and back.
+
+    ``decode`` never sees "no value" (the row handles that) and raises
+    :class:`InvalidFieldError` with an empty field name, which the row fills in;
+    ``encode`` never sees the attribute's empty value.
+    """
+
+    def decode(self, raw: object, ctx: Context) -> Any:
+        """The leadflow value of *raw*, or ``None`` when *raw* is blank."""
+
+    def encode(self, value: Any, ctx: Context) -> object:
+        """The CRM value of *value*, or ``None`` when the CRM has no spelling for it."""
+
+    def describe(self) -> str:
+        """The values, for the documentation's mapping tables."""
+
+
+def wrong_type(raw: object, expected: str) -> WrongTypeError:
+    """The error for a CRM value *raw* that is not what a codec expected (its field blank)."""
+    return WrongTypeError("", raw, f"expected {expected}, not {type_name(raw)}")
+
+
+def fits(value: str, max_length: int | None) -> str:
+    """*value* if it fits a field of *max_length* characters (``None``: any), else raise."""
+    if max_length is not None and len(value) > max_length:
+        raise InvalidFieldError("", value, f"longer than the {max_length} characters it holds")
+    return value
+
+
+def _length(max_length: int | None) -> str:
+    return f", up to {max_length} characters" if max_length is not None else ""
+
+
+@attrs.frozen
+class Text:
+    """Free text; surrounding whitespace is dropped and blank text is no value."""
+
+    max_length: int | None = None
+
+    def decode(self, raw: object, ctx: Context) -> str | None:
+        if not isinstance(raw, str):
+            raise wrong_type(raw, "a string")
+        return raw.strip() or None
+
+    def encode(self, value: Any, ctx: Context) -> object:
+        return fits(value, self.max_length)
+
+    def describe(self) -> str:
+        return "text" + _length(self.max_length)
+
+
+@attrs.frozen
+class Email:
+    """An email address, normalised as :func:`leadflow.normalise_email` does.
+
+    With ``display_name`` the CRM may send ``"Ada Lovelace <ada@example.com>"``
+    (Odoo's ``email_from``); the address is taken from inside the brackets.
+    """
+
+    max_length: int | None = None
+    display_name: bool = False
+
+    def decode(self, raw: object, ctx: Context) -> str | None:
+        if not isinstance(raw, str):
+            raise wrong_type(raw, "a string")
+        text = raw
+        if self.display_name and "<" in raw:
+            text = parseaddr(raw)[1]
+            if not text:
+                raise InvalidEmailError("", raw, "not an email address")
+        return normalise_email(text, field="")
+
+    def encode(self, value: Any, ctx: Context) -> object:
+        return fits(value, self.max_length)
+
+    def describe(self) -> str:
+        return "email address" + _length(self.max_length)
+
+
+@attrs.frozen
+class Phone:
+    """A phone number, normalised as :func:`leadflow.normalise_phone` does."""
+
+    max_length: int | None = None
+
+    def decode(self, raw: object, ctx: Context) -> str | None:
+        if not isinstance(raw, str):
+            raise wrong_type(raw, "a string")
+        return normalise_phone(raw, field="")
+
+    def encode(self, value: Any, ctx: Context) -> object:
+        return fits(value, self.max_length)
+
+    def describe(self) -> str:
+        return "phone number" + _length(self.max_length)
+
+
+_DECIMAL_TEXT: Final = re.compile(r"[+-]?[0-9]{1,30}(?:\.[0-9]{1,30})?")
+# Amounts this large are no CRM's money (Dynamics' Money stops below 10**15).
+_MAX_AMOUNT: Final = Decimal(10) ** 15
+
+
+def _decimal(raw: object) -> Decimal:
+    if isinstance(raw, bool):
+        raise wrong_type(raw, "a number")
+    if isinstance(raw, int):
+        if abs(raw) >= 10**30:
+            raise InvalidFieldError("", raw, "out of range")
+        return Decimal(raw)
+    if isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            raise InvalidFieldError("", raw, "must be a finite number")
+        return Decimal(repr(raw))
+    if isinstance(raw, str):
+        text = raw.strip()
+        if not _DECIMAL_TEXT.fullmatch(text):
+            raise InvalidFieldError("", raw, "not a decimal number")
+        return Decimal(text)
+    raise wrong_type(raw, "a number")
+
+
+@attrs.frozen
+class Amount:
+    """A non-negative amount of money in the record's currency.
+
+    JSON numbers (and numeric strings) are read exactly, through their shortest
+    decimal spelling; amounts are written in the dialect's spelling.
+    """
+
+    def decode(self, raw: object, ctx: Context) -> Money:
+        amount = _decimal(raw)
+        if amount < 0:
+            raise InvalidFieldError("", raw, "an amount is never negative")
+        if amount >= _MAX_AMOUNT:
+            raise InvalidFieldError("", raw, "too large for an amount of money")
+        if ctx.currency is None:
+            raise InvalidFieldError(
+                "", raw, "the record's currency is unknown: give the mapping a currency"
+            )
+        return Money(amount, ctx.currency)
+
+    def encode(self, value: Any, ctx: Context) -> object:
+        if not isinstance(value, Money):
+            raise wrong_type(value, "Money")
+        if ctx.currency is None:
+            raise InvalidFieldError(
+                "", value, "the record's currency is unknown: give the mapping a currency"
+            )
+        if value.currency != ctx.currency:
+            raise InvalidFieldError(
+                "", value, f"the amount is in {value.currency}, the record in {ctx.currency}"
+            )
+        if value.amount < 0 or value.amount >= _MAX_AMOUNT:
+            raise InvalidFieldError("", value, "out of range for an amount of money")
+        return ctx.dialect.number(value.amount)
+
+    def describe(self) -> str:
+        return "amount in the record's currency"
+
+
+@attrs.frozen
+class Count:
+    """A whole number, 0 or more (a head count)."""
+
+    def decode(self, raw: object, ctx: Context) -> int:
+        if isinstance(raw, str) and ctx.dialect.strings:
+            text = raw.strip()
+            if not (text.isascii() and text.isdigit() and len(text) <= 18):
+                raise InvalidFieldError("", raw, "not a whole number")
+            return int(text)
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise wrong_type(raw, "a whole number")
+        if raw < 0:
+            raise InvalidFieldError("", raw, "must not be negative")
+        return raw
+
+    def encode(self, value: Any, ctx: Context) -> object:
+        return str(value) if ctx.dialect.strings else value
+
+    def describe(self) -> str:
+        return "whole number"
+
+
+@attrs.frozen
+class Percent:
+    """A percentage from 0 to 100, rounded half up to a whole number on reading."""
+
+    def decode(self, raw: object, ctx: Context) -> int:
+        number = _decimal(raw)
+        if not 0 <= number <= 100:
+            raise InvalidFieldError("", raw, "must be between 0 and 100")
+        return int(number.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+    def encode(self, value: Any, ctx: Context) -> object:
+        return ctx.dialect.number(Decimal(value))
+
+    def describe(self) -> str:
+        return "percent, 0-100"
+
+
+_DAY: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _parse_day(raw: object) -> date:
+    if not isinstance(raw, str):
+        raise wrong_type(raw, "a date string")
+    if _DAY.fullmatch(raw):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            pass
+    raise InvalidFieldError("", raw, "not a date (YYYY-MM-DD)")
+
+
+@attrs.frozen
+class Day:
+    """A calendar date, ``YYYY-MM-DD``."""
+
+    def decode(self, raw: object, ctx: Context) -> date:
+        return _parse_day(raw)
+
+    def encode(self, value: Any, ctx: Context) -> object:
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+    def describe(self) -> str:
+        return "date, YYYY-MM-DD"
+
+
+_INSTANT: Final = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2}):([0-9]{2})"
+    r"(?:\.([0-9]{1,9}))?(Z|[+-][0-9]{2}:?[0-9]{2})?"
+)
+
+
+def _parse_instant(raw: object, dialect: Dialect) -> datetime:
+    if not isinstance(raw, str):
+        raise wrong_type(raw, "a timestamp string")
+    match = _INSTANT.fullmatch(raw)
+    bad = InvalidFieldError("", raw, f"not a timestamp like {dialect.instant_example}")
+    if match is None:
+        raise bad
+    year, month, day, hour, minute, second, fraction, offset = match.groups()
+    if offset is None:
+        if not dialect.naive_utc:
+            raise NaiveDatetimeError("", raw, "the timestamp has no UTC offset")
+        zone = UTC
+    elif offset == "Z":
+        zone = UTC
+    else:
+        digits = offset[1:].replace(":", "")
+        hours, minutes = int(digits[:2]), int(digits[2:])
+        if hours > 23 or minutes > 59:
+            raise bad
+        sign = -1 if offset[0] == "-" else 1
+        zone = timezone(sign * timedelta(hours=hours, minutes=minutes))
+    micro = int((fraction or "0")[:6].ljust(6, "0"))
+    try:
+        return datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second), micro, zone
+        )
+    except ValueError:
+        raise bad from None
+
+
+@attrs.frozen
+class Instant:
+    """A point in time; timezone-aware on the leadflow side."""
+
+    def decode(self, raw: object, ctx: Context) -> datetime:
+        return _parse_instant(raw, ctx.dialect)
+
+    def encode(self, value: Any, ctx: Context) -> object:
+        return ctx.dialect.instant(value)
+
+    def describe(self) -> str:
+        return "timestamp"
+
+
+@attrs.frozen
+class InstantDay:
+    """A date kept in a timestamp field: read as the UTC date, written as UTC midnight.
+
+    A plain ``YYYY-MM-DD`` is read too.
+    """
+
+    def decode(self, raw: object, ctx: Context) -> date:
+        if isinstance(raw, str) and _DAY.fullmatch(raw):
+            return _parse_day(raw)
+        return _parse_instant(raw, ctx.dialect).astimezone(UTC).date()
+
+    def encode(self, value: Any, ctx: Context) -> object:
+        return ctx.dialect.instant(datetime(value.year, value.month, value.day, tzinfo=UTC))
+
+    def describe(self) -> str:
+        return "timestamp; its UTC date"
+
+
+@attrs.frozen
+class Choice:
+    """A coded value (option set, picklist, selection) standing for an enum member.
+
+    Attributes:
+        table: CRM value -> member. A member listed under several values is
+            written as the first; a member not listed is written as ``otherwise``.
+        fallback: Read for a value of the table's type that the table does not
+            list; without one, such a value is a bad field.
+        otherwise: Written for members the table does not list (``None``: no value).
+    """
+
+    table: Mapping[Any, Enum] = attrs.field(converter=frozen_table, hash=False)
+    fallback: Enum | None = None
+    otherwise: object = None
+
+    def decode(self, raw: object, ctx: Context) -> Enum:
+        # Compared by type as well: True == 1 in Python, but not in a CRM's JSON.
+        for key, member in self.table.items():
+            if type(key) is type(raw) and key == raw:
+                return member
+        allowed = ", ".join(repr(key) for key in self.table)
+        if not any(type(key) is type(raw) for key in self.table):
+            raise WrongTypeError("", raw, f"expected one of {allowed}")
+        if self.fallback is not None:
+            return self.fallback
+        raise InvalidFieldError("", raw, f"expected one of {allowed}")
+
+    def encode(self, value: Any, ctx: Context) -> object:
+        for key, member in self.table.items():
+            if member is value:
+                return key
+        return self.otherwise
+
+    def describe(self) -> str:
+        text = ", ".join(f"{key!r} {member.value}" for key, member in self.table.items())
+        if self.fallback is not None:
+            text += f"; other values read as {self.fallback.value}"
+        return text
+

@@ -1,0 +1,131 @@
+"""The values the CRM adapters share: a lead read from a CRM, and an opportunity's summary.
+
+:class:`CrmLead` and :class:`OpportunityFields` are what every adapter's
+``read_lead`` and ``read_opportunity_fields`` return; :data:`OpportunityStageValue`
+is what every ``write_opportunity`` takes.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from datetime import date
+from types import MappingProxyType
+from typing import Any, TypeAlias
+
+import attrs
+
+from leadflow._validate import of_type, type_name
+from leadflow.contacts import Contact
+from leadflow.errors import InvalidFieldError, WrongTypeError
+from leadflow.evidence import Evidence
+from leadflow.lifecycle import Customer, LostOpportunity, Opportunity
+from leadflow.money import Money
+from leadflow.stages import FunnelStage, OpportunityStage
+
+__all__ = [
+    "CrmId",
+    "CrmLead",
+    "OpportunityFields",
+    "OpportunityStageValue",
+    "frozen_table",
+]
+
+#: A record id as the CRM spells it: a string (Dynamics, Salesforce, HubSpot) or an
+#: int (Odoo).
+CrmId: TypeAlias = str | int
+
+#: Any opportunity-level stage.
+OpportunityStageValue: TypeAlias = Opportunity | Customer | LostOpportunity
+
+
+def frozen_table(value: object) -> Any:
+    """A read-only copy of a mapping (anything else is left to validation)."""
+    return MappingProxyType(dict(value)) if isinstance(value, Mapping) else value
+
+
+def _frozen_mapping(value: object) -> object:
+    """Copy a mapping deeply and freeze its top level; leave anything else to validation."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({key: copy.deepcopy(item) for key, item in value.items()})
+    return value
+
+
+def _string_keyed(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Mapping):
+        raise WrongTypeError(attribute.name, value, f"expected a mapping, not {type_name(value)}")
+    for key in value:
+        if not isinstance(key, str):
+            raise WrongTypeError(
+                f"{attribute.name}[{key!r}]", key, f"field names are strings, not {type_name(key)}"
+            )
+
+
+def _crm_id(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise WrongTypeError(
+            attribute.name, value, f"expected a str or int, not {type_name(value)}"
+        )
+    if isinstance(value, str) and (not value.strip() or value != value.strip()):
+        raise InvalidFieldError(attribute.name, value, "must be a non-blank id")
+
+
+@attrs.frozen(kw_only=True)
+class CrmLead:
+    """A CRM lead record, read into leadflow's terms, with nothing of it lost.
+
+    Attributes:
+        contact: The person, built from the record's contact fields.
+        evidence: What the record says on need, budget, timeframe and authority.
+            Fields the CRM has no column for are ``unknown`` unless a custom-field
+            mapping names them. CRMs do not date each field, so no part has an
+            ``observed_at``.
+        id: The record's id in the CRM (``leadid``, ``Id``, ``id``), if it has one
+            yet; ``None`` for a record still to be created.
+        extras: Every field of the record leadflow does not model, verbatim and in
+            the record's own shape, written back unchanged.
+        original: The modelled fields exactly as the CRM sent them. A value left
+            unchanged is written back from here, so reading and writing a record
+            never reformats it. Empty for a lead built in code.
+
+    Both mappings are deep copies, read-only at the top level.
+    """
+
+    contact: Contact = attrs.field(validator=of_type(Contact))
+    evidence: Evidence = attrs.field(factory=Evidence, validator=of_type(Evidence))
+    id: CrmId | None = attrs.field(default=None, validator=_crm_id)
+    extras: Mapping[str, Any] = attrs.field(
+        factory=dict, converter=_frozen_mapping, validator=_string_keyed, hash=False
+    )
+    original: Mapping[str, Any] = attrs.field(
+        factory=dict, converter=_frozen_mapping, validator=_string_keyed, hash=False
+    )
+
+
+@attrs.frozen(kw_only=True)
+class OpportunityFields:
+    """What a CRM opportunity record says, in leadflow's terms.
+
+    A summary, not a funnel stage: a CRM record carries no qualification or
+    promotion decision, so it cannot be turned into an
+    :class:`~leadflow.Opportunity` by itself.
+
+    Attributes:
+        id: The record's id in the CRM, if present.
+        name: The opportunity's name.
+        outcome: ``opportunity`` while open, ``customer`` when won, ``lost`` when lost.
+        step: The sales step, when the CRM's stage maps onto one.
+        probability: Win probability, 0-100, if the record has one.
+        amount: The (estimated or won) amount, if any.
+        expected_close: The expected closing date, if any.
+    """
+
+    id: CrmId | None = None
+    name: str | None = None
+    outcome: FunnelStage = FunnelStage.OPPORTUNITY
+    step: OpportunityStage | None = None
+    probability: int | None = None
+    amount: Money | None = None
+    expected_close: date | None = None
