@@ -25,6 +25,14 @@ def type_name(value: object) -> str:
     return type(value).__name__
 
 
+def check_type(field: str, value: object, kind: type) -> None:
+    """Raise :class:`WrongTypeError` naming *field* unless *value* is a *kind*."""
+    if not isinstance(value, kind):
+        name = kind.__name__
+        article = "an" if name[:1] in "AEIOU" else "a"
+        raise WrongTypeError(field, value, f"expected {article} {name}, not {type_name(value)}")
+
+
 def is_aware(value: datetime) -> bool:
     return value.tzinfo is not None and value.tzinfo.utcoffset(value) is not None
 

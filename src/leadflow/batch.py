@@ -33,13 +33,14 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import NamedTuple
 
+from leadflow._validate import check_type
 from leadflow.contacts import Contact
 from leadflow.decisions import QualificationDecision, Verdict
 from leadflow.errors import WrongTypeError
 from leadflow.evidence import Evidence
 from leadflow.policy import Policy
 from leadflow.presets import DEFAULT_POLICY
-from leadflow.qualification import check_type, qualify
+from leadflow.qualification import qualify
 
 __all__ = ["BatchResult", "qualify_many"]
 

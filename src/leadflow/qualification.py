@@ -12,24 +12,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from leadflow import _validate as v
 from leadflow._engine import effective_timeframe
+from leadflow._validate import check_type
 from leadflow.contacts import Contact
 from leadflow.decisions import QualificationDecision
-from leadflow.errors import WrongTypeError
 from leadflow.evidence import Evidence
 from leadflow.policy import Policy
 from leadflow.presets import DEFAULT_POLICY
 
 __all__ = ["effective_timeframe", "qualify"]
-
-
-def check_type(field: str, value: object, kind: type) -> None:
-    """Raise :class:`WrongTypeError` unless *value* is a *kind*."""
-    if not isinstance(value, kind):
-        name = kind.__name__
-        article = "an" if name[:1] in "AEIOU" else "a"
-        raise WrongTypeError(field, value, f"expected {article} {name}, not {v.type_name(value)}")
 
 
 def qualify(
