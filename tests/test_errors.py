@@ -181,6 +181,21 @@ class TestFieldErrors:
         assert caught.value.value == 101
 
 
+class TestValuesTooDeepToShow:
+    def test_a_value_nested_too_deep_to_repr_is_named_by_its_type(self) -> None:
+        deep: list[object] = []
+        inner = deep
+        for _ in range(5000):
+            nested: list[object] = []
+            inner.append(nested)
+            inner = nested
+
+        error = InvalidFieldError("name", deep, "expected a string")
+
+        assert str(error) == "name: expected a string (got <list nested too deep to show>)"
+        assert error.value is deep
+
+
 class TestCurrencyMismatch:
     def test_it_names_both_currencies(self) -> None:
         with pytest.raises(CurrencyMismatchError) as caught:

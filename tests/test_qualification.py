@@ -48,6 +48,7 @@ from leadflow import (
     authority_level,
     effective_timeframe,
     qualify,
+    qualify_many,
 )
 from leadflow import strategies as lfst
 
@@ -1150,6 +1151,18 @@ class TestMalformedInput:
 
         assert caught.value.field == f"evidence.{criterion.value}.observed_at"
         assert caught.value.value == case.as_of + ahead
+
+    @pytest.mark.skipif(not DST_ZONES, reason="no time zone database on this machine")
+    def test_an_as_of_with_no_instant_datetime_can_hold_is_refused_naming_as_of(self) -> None:
+        # The last moment of year 9999 in New York is already year 10000 in UTC.
+        as_of = datetime.max.replace(tzinfo=ZoneInfo("America/New_York"))
+
+        with pytest.raises(InvalidFieldError) as caught:
+            qualify(ada(), Evidence(), as_of=as_of)
+
+        assert caught.value.field == "as_of"
+        with pytest.raises(InvalidFieldError):
+            list(qualify_many([(ada(), Evidence())], as_of=as_of))
 
     def test_budget_observed_after_as_of_names_the_budget(self) -> None:
         as_of = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)

@@ -53,7 +53,15 @@ def instant(value: datetime) -> datetime:
     which is wrong across a daylight-saving change; with a fixed offset (or
     different tzinfos) Python measures real elapsed time.
     """
-    return value if type(value.tzinfo) is timezone else value.astimezone(timezone.utc)
+    if type(value.tzinfo) is timezone:
+        return value
+    try:
+        return value.astimezone(timezone.utc)
+    except OverflowError:
+        # datetime.max in a zone west of UTC has no instant datetime can hold.
+        raise InvalidFieldError(
+            "as_of", value, "is out of range: it has no instant between years 1 and 9999"
+        ) from None
 
 
 def aware(_: object, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -41,7 +41,11 @@ def _a(noun: str) -> str:
 
 
 def _short(value: object) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except (RecursionError, MemoryError):
+        # A value nested too deep to show (JSON thousands of levels deep) is named by type.
+        text = f"<{type(value).__name__} nested too deep to show>"
     return text if len(text) <= 80 else text[:77] + "..."
 
 
