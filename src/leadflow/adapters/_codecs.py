@@ -48,6 +48,7 @@ __all__ = [
     "fits",
     "iso_instant",
     "json_number",
+    "utc_text",
     "wrong_type",
 ]
 
@@ -72,17 +73,25 @@ def json_number(amount: Decimal) -> int | float:
     return number
 
 
-def _seconds(moment: datetime) -> str:
+def utc_text(moment: datetime, *, separator: str = "T", millis: bool = False) -> str:
+    """*moment* in UTC as ``2026-01-05T10:00:00``, without an offset.
+
+    Args:
+        moment: An aware datetime.
+        separator: Between the date and the time (Odoo's is a space).
+        millis: Whether to add the milliseconds (``.000``).
+    """
     moment = moment.astimezone(UTC)
-    return (
-        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
-        f"T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
+    text = (
+        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}{separator}"
+        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
     )
+    return f"{text}.{moment.microsecond // 1000:03d}" if millis else text
 
 
 def iso_instant(moment: datetime) -> str:
     """*moment* in UTC as ``2026-01-05T10:00:00Z``."""
-    return _seconds(moment) + "Z"
+    return utc_text(moment) + "Z"
 
 
 @attrs.frozen(kw_only=True)

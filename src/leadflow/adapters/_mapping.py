@@ -67,11 +67,13 @@ __all__ = [
     "currency_code",
     "describe_table",
     "lead_table",
+    "non_blank",
     "opportunity_values",
     "read_fields",
     "read_lead_parts",
     "status_values",
     "under",
+    "undetermined_stays_open",
     "values_of",
     "verdict_table",
     "write_fields",
@@ -344,6 +346,11 @@ def _value_table(member_type: type[Enum]) -> Callable[[object, attrs.Attribute[A
     return validate
 
 
+def _field_name() -> Any:
+    # A plain default to the type checker: the field's type is its annotation, str | None.
+    return attrs.field(default=None, validator=_optional_name)
+
+
 @attrs.frozen(kw_only=True)
 class CustomFields:
     """Which custom CRM fields hold the criteria the CRM has no column for.
@@ -380,25 +387,25 @@ class CustomFields:
             checkbox).
     """
 
-    need: str | None = attrs.field(default=None, validator=_optional_name)
+    need: str | None = _field_name()
     need_values: Mapping[Any, NeedLevel] = attrs.field(
         default=NEED_VALUES, converter=frozen_table, validator=_value_table(NeedLevel)
     )
-    budget: str | None = attrs.field(default=None, validator=_optional_name)
+    budget: str | None = _field_name()
     budget_values: Mapping[Any, BudgetLevel] = attrs.field(
         default=BUDGET_VALUES, converter=frozen_table, validator=_value_table(BudgetLevel)
     )
-    budget_amount: str | None = attrs.field(default=None, validator=_optional_name)
-    timeframe: str | None = attrs.field(default=None, validator=_optional_name)
+    budget_amount: str | None = _field_name()
+    timeframe: str | None = _field_name()
     timeframe_values: Mapping[Any, TimeframeLevel] = attrs.field(
         default=TIMEFRAME_VALUES, converter=frozen_table, validator=_value_table(TimeframeLevel)
     )
-    decision_date: str | None = attrs.field(default=None, validator=_optional_name)
-    purchase_process: str | None = attrs.field(default=None, validator=_optional_name)
+    decision_date: str | None = _field_name()
+    purchase_process: str | None = _field_name()
     purchase_process_values: Mapping[Any, PurchaseProcess] = attrs.field(
         default=PROCESS_VALUES, converter=frozen_table, validator=_value_table(PurchaseProcess)
     )
-    role: str | None = attrs.field(default=None, validator=_optional_name)
+    role: str | None = _field_name()
     role_values: Mapping[Any, PurchaseRole] = attrs.field(
         default=ROLE_VALUES, converter=frozen_table, validator=_value_table(PurchaseRole)
     )
@@ -484,6 +491,38 @@ def check_status_values(_: object, attribute: attrs.Attribute[Any], value: objec
             raise WrongTypeError(f"{attribute.name}[{item!r}]", item, "expected a status value")
 
 
+def non_blank(
+    expected: str, *, optional: bool = False
+) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    """Validate a non-blank string (a stage id, a picklist value, a field name).
+
+    Args:
+        expected: What the value is, for the message (``"a picklist value"``).
+        optional: Whether ``None`` is allowed too.
+    """
+
+    def validate(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None and optional:
+            return
+        if not isinstance(value, str) or not value.strip():
+            raise WrongTypeError(attribute.name, value, f"expected {expected}")
+
+    return validate
+
+
+def undetermined_stays_open(
+    statuses: Mapping[Verdict, str | None], open_statuses: Sequence[str], reason: str
+) -> None:
+    """Raise unless the status *statuses* gives an undetermined lead is ``None`` or open.
+
+    Raises:
+        InvalidFieldError: for ``lead_statuses[undetermined]``, with *reason*.
+    """
+    status = statuses.get(Verdict.UNDETERMINED)
+    if status is not None and status not in open_statuses:
+        raise InvalidFieldError("lead_statuses[undetermined]", status, reason)
+
+
 def verdict_table(
     check: Callable[[str, Verdict, object], None],
 ) -> Callable[[object, attrs.Attribute[Any], object], None]:
@@ -511,7 +550,7 @@ class CrmMapping:
     """What every CRM's mapping holds: the currency of its amounts and its custom fields.
 
     Each CRM's mapping (``DynamicsMapping`` ...) extends this with its own setup and
-    names its own rows in :attr:`native`; its docstring says how the currency is found.
+    names its own rows in ``_native``; its docstring says how the currency is found.
 
     Attributes:
         currency: ISO 4217 code of the records' amounts, when the record does not say.
@@ -519,7 +558,7 @@ class CrmMapping:
     """
 
     #: The CRM's own lead rows, which :attr:`custom` adds to.
-    native: ClassVar[tuple[Spec, ...]] = ()
+    _native: ClassVar[tuple[Spec, ...]] = ()
 
     currency: str | None = attrs.field(default=None, converter=currency_code)
     custom: CustomFields = attrs.field(
@@ -528,7 +567,7 @@ class CrmMapping:
 
     def lead_table(self) -> tuple[Spec, ...]:
         """The lead table: the CRM's own rows with the custom fields."""
-        return lead_table(self.native, self.custom)
+        return lead_table(self._native, self.custom)
 
 
 # --------------------------------------------------------------------------------------------

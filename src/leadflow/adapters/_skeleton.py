@@ -23,7 +23,7 @@ from typing import Any, Generic, TypeAlias, TypeVar
 
 import attrs
 
-from leadflow._validate import type_name
+from leadflow._validate import check_type, type_name
 from leadflow.adapters._codecs import Context, Dialect
 from leadflow.adapters._mapping import (
     OPPORTUNITY_ATTRIBUTES,
@@ -42,7 +42,7 @@ from leadflow.adapters._mapping import (
 from leadflow.adapters._model import CrmId, CrmLead, OpportunityFields, OpportunityStageValue
 from leadflow.decisions import QualificationDecision, Rating, Verdict
 from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError
-from leadflow.qualification import check_type
+from leadflow.stages import FunnelStage, OpportunityStage
 
 __all__ = [
     "Errors",
@@ -52,6 +52,7 @@ __all__ = [
     "first_key",
     "record_currency",
     "record_of",
+    "stage_outcome",
     "text_id",
     "written_rating",
 ]
@@ -138,6 +139,34 @@ def _as_is(value: object) -> object:
 def first_key(table: Mapping[Any, object], member: object) -> Any:
     """The first CRM value *table* lists for *member* (a rating, a step)."""
     return next(key for key, value in table.items() if value is member)
+
+
+def stage_outcome(
+    stage: object,
+    field: str,
+    errors: Errors,
+    *,
+    won: str,
+    lost: str,
+    steps: Mapping[str, OpportunityStage],
+) -> dict[str, Any]:
+    """The outcome and step an opportunity's stage (``StageName``, ``dealstage``) names.
+
+    The *won* and *lost* stages close it; any other stage leaves it open, at the step
+    *steps* gives it (none for a stage not listed, or no stage). A stage that is not
+    a string is a bad *field*, added to *errors*.
+    """
+    outcome = FunnelStage.OPPORTUNITY
+    step = None
+    if stage is not None and not isinstance(stage, str):
+        errors.append(WrongTypeError(field, stage, f"expected a string, not {type_name(stage)}"))
+    elif stage == won:
+        outcome = FunnelStage.CUSTOMER
+    elif stage == lost:
+        outcome = FunnelStage.LOST
+    elif stage:
+        step = steps.get(stage)
+    return {"outcome": outcome, "step": step}
 
 
 def written_rating(decision: QualificationDecision) -> Rating | None:

@@ -266,7 +266,7 @@ class DynamicsMapping(CrmMapping):
             is; undetermined can only do that.
     """
 
-    native: ClassVar[tuple[Spec, ...]] = LEAD_FIELDS
+    _native: ClassVar[tuple[Spec, ...]] = LEAD_FIELDS
 
     lead_states: Mapping[Verdict, tuple[int, int] | None] = attrs.field(
         default=VERDICT_STATES, converter=frozen_table, validator=verdict_table(_closed_state)

@@ -29,9 +29,7 @@ from typing import Any, ClassVar, Final
 
 import attrs
 
-from leadflow._validate import type_name
 from leadflow.adapters._codecs import (
-    UTC,
     Amount,
     Choice,
     Context,
@@ -41,6 +39,7 @@ from leadflow.adapters._codecs import (
     InstantDay,
     Phone,
     Text,
+    utc_text,
 )
 from leadflow.adapters._mapping import (
     CrmMapping,
@@ -49,15 +48,17 @@ from leadflow.adapters._mapping import (
     Spec,
     check_status_values,
     closed_at,
+    non_blank,
     status_values,
+    undetermined_stays_open,
     verdict_table,
 )
 from leadflow.adapters._model import CrmLead, OpportunityFields, OpportunityStageValue, frozen_table
-from leadflow.adapters._skeleton import Errors, RecordKind, Skeleton, creates_open
+from leadflow.adapters._skeleton import Errors, RecordKind, Skeleton, creates_open, stage_outcome
 from leadflow.decisions import QualificationDecision, Verdict
-from leadflow.errors import InvalidFieldError, WrongTypeError
+from leadflow.errors import WrongTypeError
 from leadflow.lifecycle import Customer, LostOpportunity, Opportunity
-from leadflow.stages import FunnelStage, OpportunityStage
+from leadflow.stages import OpportunityStage
 
 __all__ = [
     "CONTACT_PROPERTIES",
@@ -83,11 +84,7 @@ DEAL: Final = "HubSpot deal"
 
 
 def _hubspot_instant(moment: datetime) -> str:
-    moment = moment.astimezone(UTC)
-    return (
-        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:"
-        f"{moment.minute:02d}:{moment.second:02d}.{moment.microsecond // 1000:03d}Z"
-    )
+    return utc_text(moment, millis=True) + "Z"
 
 
 def _hubspot_number(amount: Decimal) -> str:
@@ -205,14 +202,7 @@ def _stage_table(_: object, attribute: attrs.Attribute[Any], value: object) -> N
             raise WrongTypeError(f"{attribute.name}[{key!r}]", step, "expected id -> step")
 
 
-def _stage_id(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise WrongTypeError(attribute.name, value, "expected an id")
-
-
-def _optional_property(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and (not isinstance(value, str) or not value.strip()):
-        raise WrongTypeError(attribute.name, value, "expected a property name or None")
+_stage_id: Final = non_blank("an id")
 
 
 @attrs.frozen(kw_only=True)
@@ -240,7 +230,7 @@ class HubSpotMapping(CrmMapping):
             (``closed_lost_reason``, unverified), or ``None`` to write none.
     """
 
-    native: ClassVar[tuple[Spec, ...]] = CONTACT_PROPERTIES
+    _native: ClassVar[tuple[Spec, ...]] = CONTACT_PROPERTIES
 
     lifecycle_stages: Mapping[Verdict, str | None] = attrs.field(
         default=VERDICT_LIFECYCLE_STAGES, converter=frozen_table, validator=verdict_table(_value)
@@ -259,17 +249,15 @@ class HubSpotMapping(CrmMapping):
     lost_stage: str = attrs.field(default="closedlost", validator=_stage_id)
     pipeline: str = attrs.field(default="default", validator=_stage_id)
     lost_reason: str | None = attrs.field(
-        default="closed_lost_reason", validator=_optional_property
+        default="closed_lost_reason", validator=non_blank("a property name or None", optional=True)
     )
 
     def __attrs_post_init__(self) -> None:
-        status = self.lead_statuses.get(Verdict.UNDETERMINED)
-        if status is not None and status not in self.open_lead_statuses:
-            raise InvalidFieldError(
-                "lead_statuses[undetermined]",
-                status,
-                "an undetermined contact is never unqualified: expected None or an open status",
-            )
+        undetermined_stays_open(
+            self.lead_statuses,
+            self.open_lead_statuses,
+            "an undetermined contact is never unqualified: expected None or an open status",
+        )
 
 
 _OPPORTUNITY_AT: Final = LIFECYCLE_STAGES.index("opportunity")
@@ -336,20 +324,14 @@ def _write_outcome(
 def _read_outcome(
     fields: Mapping[str, Any], mapping: HubSpotMapping, errors: Errors
 ) -> dict[str, Any]:
-    stage = fields.get("dealstage")
-    outcome = FunnelStage.OPPORTUNITY
-    step = None
-    if stage is not None and not isinstance(stage, str):
-        errors.append(
-            WrongTypeError("dealstage", stage, f"expected a string, not {type_name(stage)}")
-        )
-    elif stage == mapping.won_stage:
-        outcome = FunnelStage.CUSTOMER
-    elif stage == mapping.lost_stage:
-        outcome = FunnelStage.LOST
-    elif stage:
-        step = mapping.deal_stages.get(stage)
-    return {"outcome": outcome, "step": step}
+    return stage_outcome(
+        fields.get("dealstage"),
+        "dealstage",
+        errors,
+        won=mapping.won_stage,
+        lost=mapping.lost_stage,
+        steps=mapping.deal_stages,
+    )
 
 
 _HUBSPOT: Final = Skeleton(

@@ -36,7 +36,6 @@ import attrs
 
 from leadflow._validate import type_name
 from leadflow.adapters._codecs import (
-    UTC,
     Amount,
     Context,
     Day,
@@ -46,8 +45,9 @@ from leadflow.adapters._codecs import (
     Percent,
     Phone,
     Text,
+    utc_text,
 )
-from leadflow.adapters._mapping import CrmMapping, Field, Name, Spec, verdict_table
+from leadflow.adapters._mapping import CrmMapping, Field, Name, Spec, non_blank, verdict_table
 from leadflow.adapters._model import CrmLead, OpportunityFields, OpportunityStageValue, frozen_table
 from leadflow.adapters._skeleton import (
     Errors,
@@ -85,11 +85,7 @@ LEAD: Final = "Odoo crm.lead"
 
 
 def _odoo_instant(moment: datetime) -> str:
-    moment = moment.astimezone(UTC)
-    return (
-        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} "
-        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
-    )
+    return utc_text(moment, separator=" ")
 
 
 def _odoo_number(amount: Decimal) -> float:
@@ -223,11 +219,6 @@ def _optional_id(_: object, attribute: attrs.Attribute[Any], value: object) -> N
         raise WrongTypeError(attribute.name, value, "expected a record id or None")
 
 
-def _field_name(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise WrongTypeError(attribute.name, value, "expected a field name")
-
-
 @attrs.frozen(kw_only=True)
 class OdooMapping(CrmMapping):
     """How an Odoo database is set up, as far as leadflow needs to know.
@@ -247,7 +238,7 @@ class OdooMapping(CrmMapping):
         lost_reason_field: The lost-reason field (``lost_reason`` in 14.0).
     """
 
-    native: ClassVar[tuple[Spec, ...]] = LEAD_FIELDS
+    _native: ClassVar[tuple[Spec, ...]] = LEAD_FIELDS
 
     priorities: Mapping[str, Rating] = attrs.field(
         default=PRIORITY_VALUES, converter=frozen_table, validator=_priorities
@@ -262,7 +253,9 @@ class OdooMapping(CrmMapping):
     lost_reason_ids: Mapping[int, LossReason] = attrs.field(
         factory=dict, converter=frozen_table, validator=_id_table(LossReason)
     )
-    lost_reason_field: str = attrs.field(default="lost_reason_id", validator=_field_name)
+    lost_reason_field: str = attrs.field(
+        default="lost_reason_id", validator=non_blank("a field name")
+    )
 
     def __attrs_post_init__(self) -> None:
         fields = self.verdict_values.get(Verdict.UNDETERMINED, {})

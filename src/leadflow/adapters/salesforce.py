@@ -25,7 +25,6 @@ import attrs
 
 from leadflow._validate import type_name
 from leadflow.adapters._codecs import (
-    UTC,
     Amount,
     Choice,
     Context,
@@ -37,6 +36,7 @@ from leadflow.adapters._codecs import (
     Percent,
     Phone,
     Text,
+    utc_text,
 )
 from leadflow.adapters._mapping import (
     CrmMapping,
@@ -45,8 +45,10 @@ from leadflow.adapters._mapping import (
     Spec,
     check_status_values,
     closed_at,
+    non_blank,
     opportunity_values,
     status_values,
+    undetermined_stays_open,
     verdict_table,
 )
 from leadflow.adapters._model import CrmLead, OpportunityFields, OpportunityStageValue, frozen_table
@@ -58,6 +60,7 @@ from leadflow.adapters._skeleton import (
     first_key,
     record_currency,
     record_of,
+    stage_outcome,
     text_id,
     written_rating,
 )
@@ -92,11 +95,7 @@ RESULT: Final = "Salesforce LeadConvertResult"
 
 
 def _salesforce_instant(moment: datetime) -> str:
-    moment = moment.astimezone(UTC)
-    return (
-        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:"
-        f"{moment.minute:02d}:{moment.second:02d}.{moment.microsecond // 1000:03d}+0000"
-    )
+    return utc_text(moment, millis=True) + "+0000"
 
 
 #: JSON as the REST API writes it: ``null`` for no value, datetimes with ``+0000``.
@@ -218,11 +217,6 @@ def _status(path: str, verdict: Verdict, status: object) -> None:
         raise WrongTypeError(path, status, "expected a status or None")
 
 
-def _picklist(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise WrongTypeError(attribute.name, value, "expected a picklist value")
-
-
 @attrs.frozen(kw_only=True)
 class SalesforceMapping(CrmMapping):
     """How an organisation's Salesforce is set up, as far as leadflow needs to know.
@@ -242,7 +236,7 @@ class SalesforceMapping(CrmMapping):
         lost_stage: The ``StageName`` of a lost opportunity.
     """
 
-    native: ClassVar[tuple[Spec, ...]] = LEAD_FIELDS
+    _native: ClassVar[tuple[Spec, ...]] = LEAD_FIELDS
 
     ratings: Mapping[str, Rating] = attrs.field(
         default=RATING_VALUES, converter=frozen_table, validator=_text_table(Rating)
@@ -256,17 +250,15 @@ class SalesforceMapping(CrmMapping):
     stages: Mapping[str, OpportunityStage] = attrs.field(
         default=STAGE_NAMES, converter=frozen_table, validator=_text_table(OpportunityStage)
     )
-    won_stage: str = attrs.field(default="Closed Won", validator=_picklist)
-    lost_stage: str = attrs.field(default="Closed Lost", validator=_picklist)
+    won_stage: str = attrs.field(default="Closed Won", validator=non_blank("a picklist value"))
+    lost_stage: str = attrs.field(default="Closed Lost", validator=non_blank("a picklist value"))
 
     def __attrs_post_init__(self) -> None:
-        status = self.lead_statuses.get(Verdict.UNDETERMINED)
-        if status is not None and status not in self.open_statuses:
-            raise InvalidFieldError(
-                "lead_statuses[undetermined]",
-                status,
-                "an undetermined lead is never closed: expected None or an open status",
-            )
+        undetermined_stays_open(
+            self.lead_statuses,
+            self.open_statuses,
+            "an undetermined lead is never closed: expected None or an open status",
+        )
 
 
 def _sobject(name: str) -> Callable[[Mapping[str, Any], Errors], None]:
@@ -348,28 +340,23 @@ def _write_outcome(
 def _read_outcome(
     fields: Mapping[str, Any], mapping: SalesforceMapping, errors: Errors
 ) -> dict[str, Any]:
-    stage = fields.get("StageName")
-    outcome = FunnelStage.OPPORTUNITY
-    step = None
-    if stage is not None and not isinstance(stage, str):
-        errors.append(
-            WrongTypeError("StageName", stage, f"expected a string, not {type_name(stage)}")
-        )
-    elif stage == mapping.won_stage:
-        outcome = FunnelStage.CUSTOMER
-    elif stage == mapping.lost_stage:
-        outcome = FunnelStage.LOST
-    elif stage is not None:
-        step = mapping.stages.get(stage)
+    found = stage_outcome(
+        fields.get("StageName"),
+        "StageName",
+        errors,
+        won=mapping.won_stage,
+        lost=mapping.lost_stage,
+        steps=mapping.stages,
+    )
     flags = {name: fields.get(name) for name in ("IsClosed", "IsWon")}
     for name, flag in flags.items():
         if flag is not None and not isinstance(flag, bool):
             errors.append(WrongTypeError(name, flag, f"expected a boolean, not {type_name(flag)}"))
     if flags["IsClosed"] is True:
-        outcome = FunnelStage.CUSTOMER if flags["IsWon"] is True else FunnelStage.LOST
+        found["outcome"] = FunnelStage.CUSTOMER if flags["IsWon"] is True else FunnelStage.LOST
     elif flags["IsClosed"] is False:
-        outcome = FunnelStage.OPPORTUNITY
-    return {"outcome": outcome, "step": step}
+        found["outcome"] = FunnelStage.OPPORTUNITY
+    return found
 
 
 _SALESFORCE: Final = Skeleton(
