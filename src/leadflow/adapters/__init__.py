@@ -24,6 +24,12 @@ leadflow does not model are kept in :attr:`CrmLead.extras` and written back.
 The adapters depend on the core; the core never imports them.
 """
 
+# Where things live: _model.py holds the values every adapter returns (CrmLead,
+# OpportunityFields); _codecs.py how one CRM value is read and written (the Dialect and
+# the codecs); _mapping.py the field-map rows, custom fields, what every CRM's mapping
+# holds, and the engine that applies a table; _skeleton.py the one read/write/describe
+# skeleton and its per-CRM hooks. Each CRM's module holds its tables, its mapping
+# class, its hooks and its documented entry points.
 from leadflow.adapters import dynamics, hubspot, odoo, salesforce
 from leadflow.adapters._mapping import (
     BUDGET_VALUES,

@@ -5,6 +5,13 @@ JSON; a :class:`Codec` converts one CRM value to one leadflow value and back, in
 that dialect: text, email addresses and phones, money, counts and percentages,
 dates and timestamps, and coded values (option sets, picklists, selections,
 checkboxes) standing for enum members.
+
+>>> from datetime import datetime, timedelta, timezone
+>>> plain = Context(Dialect(name="plain", null=None))
+>>> Percent().decode(12.5, plain)
+13
+>>> Instant().encode(datetime(2026, 1, 5, 11, 30, tzinfo=timezone(timedelta(hours=1))), plain)
+'2026-01-05T10:30:00Z'
 """
 
 from __future__ import annotations

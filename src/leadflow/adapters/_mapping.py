@@ -14,6 +14,19 @@ number or an email address); a changed value is written in the CRM's canonical
 form; a value that became empty is written as the CRM's empty value; and fields
 leadflow does not model come back verbatim, except those the CRM does not accept
 in a write body.
+
+A table is data, and describes itself:
+
+>>> from leadflow.adapters._codecs import Email, Text
+>>> table = (
+...     Field("mail", "contact.email", Email()),
+...     Field("title", "contact.job_title", Text(max_length=80)),
+... )
+>>> print(describe_table(table, "Example"))
+| Example field | leadflow attribute | values | on write |
+|---|---|---|---|
+| mail | contact.email | email address | written |
+| title | contact.job_title | text, up to 80 characters | written |
 """
 
 from __future__ import annotations
