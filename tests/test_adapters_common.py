@@ -167,6 +167,31 @@ class TestCustomFields:
         assert [row.attr for row in table if "jobtitle" in row.owns] == ["contact.role"]
 
 
+class TestArgumentsOfTheWrongType:
+    @pytest.mark.parametrize("module", [dynamics, salesforce, hubspot, odoo])
+    def test_custom_fields_of_the_wrong_type_are_a_leadflow_error_naming_the_field(
+        self, module: Any
+    ) -> None:
+        mapping_type = {
+            dynamics: dynamics.DynamicsMapping,
+            salesforce: salesforce.SalesforceMapping,
+            hubspot: hubspot.HubSpotMapping,
+            odoo: odoo.OdooMapping,
+        }[module]
+
+        with pytest.raises(WrongTypeError) as caught:
+            mapping_type(custom={"need": "x"})
+
+        assert caught.value.field == "custom"
+
+    @pytest.mark.parametrize("module", [dynamics, salesforce, hubspot, odoo])
+    def test_describing_something_that_is_not_a_mapping_is_refused(self, module: Any) -> None:
+        with pytest.raises(WrongTypeError) as caught:
+            module.describe("not a mapping")
+
+        assert caught.value.field == "mapping"
+
+
 class TestTimestamps:
     @pytest.mark.parametrize(
         ("raw", "expected"),

@@ -40,7 +40,7 @@ from typing import Any, ClassVar, Final, TypeAlias
 
 import attrs
 
-from leadflow._validate import type_name
+from leadflow._validate import of_type, type_name
 from leadflow.adapters._codecs import Amount, Choice, Codec, Context, Day, fits, wrong_type
 from leadflow.adapters._model import CrmId, OpportunityStageValue, frozen_table
 from leadflow.contacts import Contact, ContactId, Organisation, PurchaseRole
@@ -574,9 +574,7 @@ class CrmMapping:
     _native: ClassVar[tuple[Spec, ...]] = ()
 
     currency: str | None = attrs.field(default=None, converter=currency_code)
-    custom: CustomFields = attrs.field(
-        factory=CustomFields, validator=attrs.validators.instance_of(CustomFields)
-    )
+    custom: CustomFields = attrs.field(factory=CustomFields, validator=of_type(CustomFields))
 
     def lead_table(self) -> tuple[Spec, ...]:
         """The lead table: the CRM's own rows with the custom fields."""

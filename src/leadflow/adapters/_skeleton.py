@@ -283,6 +283,7 @@ class Skeleton(Generic[M]):
 
     def describe(self, mapping: M, *, opportunity: bool = False) -> str:
         """The lead (or opportunity) table as Markdown."""
+        check_type("mapping", mapping, self.mapping_type)
         if opportunity:
             return describe_table(self.opportunity_table, self.crm)
         return describe_table(mapping.lead_table(), self.crm)
