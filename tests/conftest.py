@@ -13,12 +13,16 @@ Profiles (choose one with ``HYPOTHESIS_PROFILE=<name>`` or ``--hypothesis-profil
 
 Every profile sets ``deadline=None``: the suite runs on small shared machines whose timing
 noise would otherwise turn into flaky ``DeadlineExceeded`` failures.
+
+Slow tests (marked ``@pytest.mark.slow``, such as the 100,000-row command-line run) are
+skipped unless pytest is given ``--run-slow``; ``.ci/run`` passes it, so CI runs them.
 """
 
 from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # Build every profile on Hypothesis's built-in defaults, not on whatever profile happens to
@@ -51,3 +55,28 @@ def _wanted_profile() -> str:
 
 # An unknown name raises hypothesis.errors.InvalidArgument here, which is what we want.
 settings.load_profile(_wanted_profile())
+
+
+# --------------------------------------------------------------------------------------------
+# Slow tests: skipped unless asked for with --run-slow (which .ci/run passes).
+# --------------------------------------------------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add ``--run-slow``."""
+    parser.addoption(
+        "--run-slow",
+        action="store_true",
+        default=False,
+        help="also run the tests marked slow (skipped by default; CI runs them)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the tests marked slow unless ``--run-slow`` was given."""
+    if config.getoption("--run-slow"):
+        return
+    skip = pytest.mark.skip(reason="slow test: run with --run-slow (CI does)")
+    for item in items:
+        if item.get_closest_marker("slow") is not None:
+            item.add_marker(skip)

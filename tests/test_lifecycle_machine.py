@@ -419,8 +419,7 @@ class LifecycleMachine(RuleBasedStateMachine):
                 assert history[-1].at <= self.clock
 
 
-# 100 walks of up to 30 steps: every rule runs many times, in well under a minute.
-LifecycleMachine.TestCase.settings = settings(
-    max_examples=100, stateful_step_count=30, deadline=None
-)
+# Walks of up to 30 steps, as many as the loaded profile's examples (tests/conftest.py):
+# 50 in the default "dev" profile, a few seconds; 300 in "ci".
+LifecycleMachine.TestCase.settings = settings(stateful_step_count=30, deadline=None)
 TestLifecycle = LifecycleMachine.TestCase
