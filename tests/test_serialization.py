@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import pytest
@@ -112,11 +112,18 @@ def _histories() -> st.SearchStrategy[Any]:
 
 events: st.SearchStrategy[Event] = _histories().flatmap(lambda s: st.sampled_from(s.history))
 
-# Signal values as wide as SignalObservation takes them, wider than the values the
-# strategies score: any finite decimal (any sign, exponent or number of digits) and any
-# text, including text that reads like another JSON value.
-signal_numbers: st.SearchStrategy[Decimal] = st.integers().map(Decimal) | st.decimals(
-    allow_nan=False, allow_infinity=False
+# Signal values as wide as the grammar reads them back, wider than the values the
+# strategies score: any sign, exponent or number of digits below 10**18 in size with at
+# most 400 digits after the point, and any text, including text that reads like another
+# JSON value. (New rule: a number beyond those bounds, which only code can build, is
+# written but refused when read back; see TestWireFormat.)
+_BELOW: Final = 10**18 - 1
+signal_numbers: st.SearchStrategy[Decimal] = st.integers(-_BELOW, _BELOW).map(
+    Decimal
+) | st.integers(0, 400).flatmap(
+    lambda places: st.decimals(
+        min_value=-_BELOW, max_value=_BELOW, places=places, allow_nan=False, allow_infinity=False
+    )
 )
 signal_categories: st.SearchStrategy[str] = lfst.texts(20) | st.sampled_from(
     ["7", "12.5", "-3", "1e3", "null", "true", "{}", "other", "unknown"]
@@ -317,13 +324,19 @@ class TestWireFormat:
     def test_an_amount_is_never_written_in_exponent_notation(self) -> None:
         assert unstructure(Money(Decimal("1E+3"), "EUR"))["amount"] == "1000"
 
-    def test_an_absurd_exponent_stays_short_and_round_trips(self) -> None:
+    def test_an_absurd_exponent_stays_short_and_is_refused_when_read_back(self) -> None:
+        # New rule: a decimal is read only in plain notation and below 10**18 in size, so
+        # nothing read can overflow; a larger value, which only code can build, is still
+        # written, short, and then refused.
         huge = Money(Decimal("1E+999999"), "EUR")
 
         data = unstructure(huge)
 
         assert len(data["amount"]) < 20
-        assert structure(data, Money) == huge
+        with pytest.raises(InvalidRecordError, match="not a decimal number"):
+            structure(data, Money)
+        with pytest.raises(InvalidRecordError, match="too large"):
+            from_json('{"amount": 1e999999, "currency": "EUR"}', Money)
 
     def test_datetimes_keep_their_utc_offset(self) -> None:
         at = datetime(2026, 5, 4, 9, 30, tzinfo=timezone(timedelta(hours=2)))
@@ -595,6 +608,10 @@ class TestExamplePolicy:
         _assert_round_trips(decision, QualificationDecision)
 
 
+#: The longest duration whose written form has counts of at most 8 digits.
+LONGEST_DURATION: Final = timedelta(days=10**8) - timedelta(microseconds=1)
+
+
 class TestDurations:
     @pytest.mark.parametrize(
         ("duration", "text"),
@@ -611,9 +628,18 @@ class TestDurations:
         assert format_duration(duration) == text
         assert parse_duration(text) == duration
 
-    @given(st.timedeltas())
+    # New rule: a duration's counts have at most 8 digits, so none overflows; a longer
+    # timedelta (over 270,000 years) is written but refused when read back.
+    @given(st.timedeltas(min_value=-LONGEST_DURATION, max_value=LONGEST_DURATION))
     def test_every_duration_round_trips(self, duration: timedelta) -> None:
         assert parse_duration(format_duration(duration)) == duration
+
+    def test_a_duration_beyond_eight_digit_counts_is_refused_when_read_back(self) -> None:
+        longer = LONGEST_DURATION + timedelta(microseconds=1)
+
+        assert format_duration(longer) == "P100000000D"
+        with pytest.raises(ValueError, match="not an ISO 8601 duration"):
+            parse_duration(format_duration(longer))
 
     def test_weeks_and_integer_seconds_are_read(self) -> None:
         assert parse_duration("P2W") == timedelta(days=14)

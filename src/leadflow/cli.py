@@ -46,11 +46,13 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Final, NamedTuple, TextIO
 
+from leadflow._grammar import read_datetime
 from leadflow.decisions import Verdict
 from leadflow.errors import (
     InvalidFieldError,
     InvalidRecordError,
     LeadflowError,
+    NaiveDatetimeError,
     NotQualifiedError,
 )
 from leadflow.evidence import PromotionSignals
@@ -469,20 +471,17 @@ def _problems(error: LeadflowError) -> list[tuple[str, str]]:
 
 
 def _parse_as_of(text: str) -> datetime:
-    value = text.strip()
-    if value[-1:] in ("Z", "z"):  # Python 3.10 reads no "Z"
-        value = value[:-1] + "+00:00"
+    """``--as-of``: a datetime with a UTC offset, read as every datetime is."""
     try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
+        return read_datetime("as_of", text)
+    except NaiveDatetimeError:
+        raise argparse.ArgumentTypeError(
+            f"needs a UTC offset: {text!r} (e.g. 2026-11-30T09:00:00+00:00 or ...Z)"
+        ) from None
+    except InvalidFieldError:
         raise argparse.ArgumentTypeError(
             f"not an ISO 8601 datetime: {text!r} (e.g. 2026-11-30T09:00:00+00:00)"
         ) from None
-    if moment.utcoffset() is None:
-        raise argparse.ArgumentTypeError(
-            f"needs a UTC offset: {text!r} (e.g. 2026-11-30T09:00:00+00:00 or ...Z)"
-        )
-    return moment
 
 
 def _preset_name(text: str) -> str:

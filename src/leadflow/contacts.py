@@ -7,19 +7,18 @@ the purchase, because the lead is not necessarily the buyer.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from enum import Enum
+from functools import partial
 from typing import Any, Final, NewType, TypeVar
 
 import attrs
 
+from leadflow import _grammar as g
 from leadflow import _validate as v
 from leadflow.errors import (
-    InvalidEmailError,
     InvalidFieldError,
-    InvalidPhoneError,
     InvalidRecordError,
     WrongTypeError,
 )
@@ -64,15 +63,6 @@ class LeadSource(Enum):
     OTHER = "other"
 
 
-# Deliberately modest: one "@", no whitespace, a dotted domain of sane labels.
-# Full RFC 5322 accepts addresses no CRM or mail server will deliver to.
-_EMAIL: Final = re.compile(
-    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@"
-    r"(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
-)
-_PHONE_SEPARATORS: Final = re.compile(r"[\s().\-/]")
-
-
 def normalise_email(value: object, field: str = "email") -> str | None:
     """Return *value* as a normalised email address, or ``None`` when blank.
 
@@ -82,43 +72,20 @@ def normalise_email(value: object, field: str = "email") -> str | None:
     >>> normalise_email("  Ada.Lovelace@Example.COM ")
     'Ada.Lovelace@example.com'
     """
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise WrongTypeError(field, value, f"expected a string, not {v.type_name(value)}")
-    text = value.strip()
-    if not text:
-        return None
-    if not _EMAIL.fullmatch(text) or ".." in text or text.startswith("."):
-        raise InvalidEmailError(field, value, "not an email address")
-    local, _, domain = text.rpartition("@")
-    if local.endswith("."):
-        raise InvalidEmailError(field, value, "not an email address")
-    return f"{local}@{domain.lower()}"
+    return None if g.is_blank(value) else g.read_email(field, value)
 
 
 def normalise_phone(value: object, field: str = "phone") -> str | None:
     """Return *value* as a phone number of digits with an optional leading ``+``.
 
     Spaces, dots, dashes, slashes and parentheses are dropped; 7 to 15 digits
-    (the E.164 maximum) must remain. Raises :class:`~leadflow.errors.InvalidPhoneError`.
+    (the E.164 maximum) must remain. A blank value is no number (``None``).
+    Raises :class:`~leadflow.errors.InvalidPhoneError`.
 
     >>> normalise_phone("+44 (20) 7946-0958")
     '+442079460958'
     """
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise WrongTypeError(field, value, f"expected a string, not {v.type_name(value)}")
-    text = _PHONE_SEPARATORS.sub("", value)
-    if not text:
-        return None
-    digits = text[1:] if text.startswith("+") else text
-    if not digits.isascii() or not digits.isdigit():
-        raise InvalidPhoneError(field, value, "a phone number holds only digits and separators")
-    if not 7 <= len(digits) <= 15:
-        raise InvalidPhoneError(field, value, "a phone number has 7 to 15 digits")
-    return text
+    return None if g.is_blank(value) else g.read_phone(field, value)
 
 
 @attrs.frozen(kw_only=True)
@@ -128,7 +95,7 @@ class Organisation:
     Attributes:
         name: The organisation's name.
         industry: Free-text industry, if known.
-        employees: Head count, if known (0 or more).
+        employees: Head count, if known (0 to 999,999,999,999).
         website: Web address, if known.
     """
 
@@ -141,6 +108,8 @@ class Organisation:
     def _check_employees(self, attribute: attrs.Attribute[Any], value: int | None) -> None:
         if value is not None and value < 0:
             raise InvalidFieldError(attribute.name, value, "must not be negative")
+        if value is not None and value >= g.COUNT_LIMIT:
+            raise InvalidFieldError(attribute.name, value, "too large: at most 12 digits")
 
 
 @attrs.frozen(kw_only=True)
@@ -191,9 +160,10 @@ class Contact:
         """Build a contact from a loosely typed mapping, reporting every bad field.
 
         Accepts strings where the strict constructor wants enums
-        (``role="decision_maker"``), ISO 8601 text for ``created_at``, and an
-        ``organisation`` given as a name or as a mapping of
-        :class:`Organisation` fields. Blank strings count as missing.
+        (``role="decision_maker"``), ISO 8601 text for ``created_at``, a head
+        count as text, and an ``organisation`` given as a name or as a mapping of
+        :class:`Organisation` fields. Values are read as records read them (see
+        :mod:`leadflow.records`); blank strings count as missing.
 
         Raises:
             InvalidRecordError: listing each bad field with its path.
@@ -223,30 +193,25 @@ class Contact:
             if isinstance(raw, Mapping):
                 fields = {k: v.clean_text(raw.get(k)) for k in ("name", "industry", "website")}
                 employees = raw.get("employees")
-                # isdecimal, not isdigit: int() refuses digits such as "²"; and a
-                # head count never needs more than 12 digits.
-                text = employees.strip() if isinstance(employees, str) else ""
-                if text.isdecimal() and len(text) <= 12:
-                    employees = int(text)
                 return Organisation(
                     name=fields["name"],  # type: ignore[arg-type]  # validated inside
                     industry=fields["industry"],  # type: ignore[arg-type]
                     website=fields["website"],  # type: ignore[arg-type]
-                    employees=v.clean_text(employees),  # type: ignore[arg-type]
+                    employees=None
+                    if g.is_blank(employees)
+                    else g.read_count("employees", employees),
                 )
             raise WrongTypeError("", raw, "expected a name or a mapping")
 
         values: dict[str, Any] = {
             "name": take("name", _required_text("name"), None, required=True),
-            "created_at": take("created_at", _parse_datetime("created_at"), None, required=True),
+            "created_at": take("created_at", partial(g.read_datetime, "created_at"), None, True),
             "email": take("email", normalise_email, None),
             "phone": take("phone", normalise_phone, None),
             "organisation": take("organisation", organisation, None),
             "job_title": take("job_title", _required_text("job_title"), None),
-            "role": take(
-                "role", lambda raw: v.parse_enum(PurchaseRole, "role", raw), PurchaseRole.UNKNOWN
-            ),
-            "source": take("source", lambda raw: v.parse_enum(LeadSource, "source", raw), None),
+            "role": take("role", partial(_ROLES.read, "role"), PurchaseRole.UNKNOWN),
+            "source": take("source", partial(_SOURCES.read, "source"), None),
             "id": take("id", _required_text("id"), None),
         }
         no_channel = values["email"] is None and values["phone"] is None
@@ -259,22 +224,14 @@ class Contact:
         return cls(**values)
 
 
+_ROLES: Final = g.choices(PurchaseRole)
+_SOURCES: Final = g.choices(LeadSource)
+
+
 def _required_text(field: str) -> Callable[[object], str]:
     def parse(raw: object) -> str:
         if not isinstance(raw, str):
             raise WrongTypeError(field, raw, f"expected a string, not {v.type_name(raw)}")
         return raw
-
-    return parse
-
-
-def _parse_datetime(field: str) -> Callable[[object], datetime]:
-    def parse(raw: object) -> datetime:
-        if isinstance(raw, str):
-            try:
-                raw = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-            except ValueError:
-                raise InvalidFieldError(field, raw, "not an ISO 8601 datetime") from None
-        return v.check_aware(field, raw)
 
     return parse

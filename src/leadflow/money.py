@@ -3,42 +3,36 @@
 from __future__ import annotations
 
 import functools
-import re
-from decimal import Decimal, InvalidOperation
-from typing import Final
+from decimal import Decimal
 
 import attrs
 
+from leadflow import _grammar as g
 from leadflow._validate import type_name
 from leadflow.errors import CurrencyMismatchError, InvalidFieldError, WrongTypeError
 
 __all__ = ["Money"]
 
-_CURRENCY: Final = re.compile(r"[A-Z]{3}")
-
 
 def _to_decimal(value: object) -> Decimal:
-    # Floats are refused: 0.1 has no exact binary form, and money must be exact.
-    if isinstance(value, bool) or not isinstance(value, (Decimal, int, str)):
+    # Text is read by the grammar's decimal rule (plain notation, bounded); an int or a
+    # Decimal is taken as it is, for the results of arithmetic may grow past any bound
+    # that input keeps to. Floats are refused: 0.1 has no exact binary form, and money
+    # must be exact.
+    if isinstance(value, str):
+        return g.read_decimal("amount", value)
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
         raise WrongTypeError(
             "amount", value, f"expected a Decimal, int or numeric string, not {type_name(value)}"
         )
-    try:
-        amount = Decimal(value.strip() if isinstance(value, str) else value)
-    except InvalidOperation:
-        raise InvalidFieldError("amount", value, "not a decimal number") from None
+    amount = Decimal(value)
     if not amount.is_finite():
         raise InvalidFieldError("amount", value, "must be a finite number")
     return amount
 
 
 def _to_currency(value: object) -> str:
-    if not isinstance(value, str):
-        raise WrongTypeError("currency", value, f"expected a string, not {type_name(value)}")
-    code = value.strip().upper()
-    if not _CURRENCY.fullmatch(code):
-        raise InvalidFieldError("currency", value, "not an ISO 4217 currency code")
-    return code
+    return g.read_currency("currency", value)
 
 
 # total_ordering derives <=, >, >= from __lt__, so every comparison checks currency.
@@ -51,9 +45,10 @@ class Money:
     :class:`~leadflow.errors.CurrencyMismatchError`.
 
     Attributes:
-        amount: The amount, a :class:`~decimal.Decimal` (ints and numeric strings are
-            converted; floats are refused).
-        currency: ISO 4217 code, upper-cased on the way in (``"EUR"``).
+        amount: The amount, a :class:`~decimal.Decimal` (ints are converted, and text
+            in plain decimal notation, ``"1200.50"``, as every decimal is read; floats
+            are refused).
+        currency: ISO 4217 code, three letters, upper-cased on the way in (``"EUR"``).
 
     >>> Money("1200.50", "eur") + Money(300, "EUR")
     Money(amount=Decimal('1500.50'), currency='EUR')

@@ -8,24 +8,30 @@ names (:func:`signal_columns`). :func:`parse_record` turns one into a
 decisions back into flat rows with fixed columns (:data:`DECISION_FIELDS` and
 each signal's, :func:`decision_fields`; :data:`PROMOTION_FIELDS`).
 
-The rules of a record:
+The rules of a record (each value is read by leadflow's one grammar of values;
+docs/serialization.md gives its rules, and :mod:`leadflow.schema` publishes them):
 
 - every field is optional except ``name`` and ``created_at``; a contact also needs
   ``email`` or ``phone``;
 - a value may be a string (CSV) or the native JSON type (an integer ``employees``);
-  surrounding whitespace is ignored and a blank string counts as missing;
+  surrounding blanks are ignored and a blank string counts as missing;
 - levels and roles are written as their values (``"decision_maker"``, ``"this_quarter"``);
-- datetimes are ISO 8601 with a UTC offset, dates are ISO 8601 dates;
-- amounts are plain decimal strings (``"60000.50"``; in JSON also integers), each with
-  its currency code
+- datetimes are ISO 8601 with a UTC offset (``2026-01-05T09:30:00+01:00``; a space
+  may stand for the ``T``, ``Z`` for ``+00:00``, and the seconds may be left out),
+  dates are ``YYYY-MM-DD``; either names a day that exists;
+- amounts are plain decimal text (``"60000.50"``: no sign, exponent, ``".5"`` or
+  separators, at most 18 digits before the point; in JSON also numbers), each with
+  its currency code, three letters
   (``budget_amount`` with ``budget_currency``, ``estimated_value`` with
-  ``estimated_currency``); floats are refused, they are inexact;
-- ``industry``, ``employees`` and ``website`` describe the ``organisation`` and need it;
+  ``estimated_currency``); a Python float is refused, it is inexact (read JSON with
+  ``parse_float=Decimal``, and a JSON number arrives exact);
+- ``industry``, ``employees`` (1 to 12 digits) and ``website`` describe the
+  ``organisation`` and need it;
 - a signal's value is in the column named as the signal (``total_visits``,
   ``lead_origin``), read only when :func:`parse_record` is given the signals. A
   numeric signal's value follows the rules of amounts (plain decimal text, or a
-  JSON integer), except that it may be negative and may be a float: ``12.5``
-  minutes on site is a measurement, not money (a float is read through its
+  JSON number), except that it may be negative (``"-3"``) and may be a float:
+  ``12.5`` minutes on site is a measurement, not money (a float is read through its
   shortest ``repr``). A categorical signal's value is stripped text. An optional
   ``<signal>_observed_at`` column, a datetime like the other ``*_observed_at``
   fields, dates the value for the signal's decay; a time without a value is an
@@ -60,15 +66,16 @@ total_visits Decimal('7') None
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Final, TypeAlias, TypeVar
+from typing import Any, Final, TypeAlias
 
 import attrs
 
+from leadflow import _grammar as g
 from leadflow import _validate as v
 from leadflow.contacts import Contact, LeadSource, PurchaseRole
 from leadflow.decisions import PromotionDecision, QualificationDecision
@@ -115,8 +122,6 @@ __all__ = [
     "promotion_row",
     "signal_columns",
 ]
-
-E = TypeVar("E", bound=Enum)
 
 #: The fields of a flat input record, in the order of a CSV header.
 RECORD_FIELDS: Final[tuple[str, ...]] = (
@@ -194,27 +199,6 @@ SIGNAL_FIELDS: Final = ("relationship", "requirements", "terms", "supplier", "si
 _ORDER: Final = {field: index for index, field in enumerate(RECORD_FIELDS)}
 
 
-def _table(enum: type[E]) -> tuple[type[E], dict[str, E], str]:
-    members = {str(member.value): member for member in enum}
-    return enum, members, "expected one of " + ", ".join(repr(value) for value in members)
-
-
-_TABLES: Final = {field: _table(enum) for field, enum in ENUM_FIELDS.items()}
-
-_NAMES: Final = {
-    type(None): "null",
-    bool: "a boolean",
-    int: "an integer",
-    float: "a number with a fraction",
-    list: "an array",
-    dict: "an object",
-}
-
-
-def _kind(value: object) -> str:
-    return _NAMES.get(type(value), type(value).__name__)
-
-
 @attrs.frozen(kw_only=True)
 class QualificationInput:
     """Everything one flat record says: a contact, its evidence and its signals.
@@ -240,12 +224,41 @@ class QualificationInput:
 
 
 # ----------------------------------------------------------------------------------------
-# Field readers. The common case (a good or missing value) costs a dict lookup or two;
-# functions are called only for values that are present.
+# Field readers. Each value is read by the grammar's reader of its kind
+# (leadflow._grammar); the common case (a good or missing value) costs a lookup and a
+# call. A blank value is no value.
 # ----------------------------------------------------------------------------------------
 
 #: Free-text fields of the evidence, and the evidence attribute each one fills.
 _NOTE_FIELDS: Final = ("need_note", "budget_note", "timeframe_note", "authority_note")
+
+Reader: TypeAlias = Callable[[str, object], Any]
+
+#: How each enum, datetime, date and note field is read.
+_READERS: Final[dict[str, Reader]] = {
+    **{field: g.choices(enum).read for field, enum in ENUM_FIELDS.items()},
+    **dict.fromkeys(DATETIME_FIELDS, g.read_datetime),
+    **dict.fromkeys(DATE_FIELDS, g.read_date),
+    **dict.fromkeys(_NOTE_FIELDS, g.read_text),
+}
+_read_amount: Final[Reader] = functools.partial(g.read_decimal, signed=False)
+# A signal's number is a measurement, not money: it may be negative, and a float is
+# read through its shortest repr (7.3 is Decimal("7.3")), as SignalObservation reads one.
+_read_measure: Final[Reader] = functools.partial(g.read_decimal, floats="shortest")
+#: Record ids are text, or whole numbers (CRMs such as Odoo and HubSpot number their
+#: records) no larger than any other number.
+_ID_LIMIT: Final = g.DECIMAL_LIMIT - 1
+
+
+def _value(field: str, raw: object, reader: Reader, errors: list[InvalidFieldError]) -> Any:
+    """*reader*'s value of *raw*, or ``None``: blank, or bad (then recorded in *errors*)."""
+    if g.is_blank(raw):
+        return None
+    try:
+        return reader(field, raw)
+    except InvalidFieldError as error:
+        errors.append(error)
+        return None
 
 
 def _read(record: Mapping[str, Any], errors: list[InvalidFieldError]) -> dict[str, Any]:
@@ -255,147 +268,13 @@ def _read(record: Mapping[str, Any], errors: list[InvalidFieldError]) -> dict[st
     """
     values: dict[str, Any] = {}
     get = record.get
-    for field, (enum, members, allowed) in _TABLES.items():
-        raw = get(field)
-        if raw is None:
-            continue
-        if isinstance(raw, str):
-            text = raw.strip()
-            if text:
-                member = members.get(text)
-                if member is None:
-                    errors.append(InvalidFieldError(field, raw, allowed))
-                else:
-                    values[field] = member
-        elif isinstance(raw, enum):
-            values[field] = raw
-        else:
-            errors.append(WrongTypeError(field, raw, f"{allowed}, not {_kind(raw)}"))
-    for field in DATETIME_FIELDS:
-        raw = get(field)
-        if raw is not None and raw != "":
-            moment = _datetime(field, raw, errors)
-            if moment is not None:
-                values[field] = moment
-    for field in DATE_FIELDS:
-        raw = get(field)
-        if raw is not None and raw != "":
-            day = _date(field, raw, errors)
-            if day is not None:
-                values[field] = day
-    for field in _NOTE_FIELDS:
+    for field, reader in _READERS.items():
         raw = get(field)
         if raw is not None:
-            if isinstance(raw, str):
-                text = raw.strip()
-                if text:
-                    values[field] = text
-            else:
-                errors.append(WrongTypeError(field, raw, f"expected a string, not {_kind(raw)}"))
+            value = _value(field, raw, reader, errors)
+            if value is not None:
+                values[field] = value
     return values
-
-
-def _datetime(field: str, raw: object, errors: list[InvalidFieldError]) -> datetime | None:
-    if isinstance(raw, str):
-        text = raw.strip()
-        if not text:
-            return None
-        if text[-1] in "Zz":  # Python 3.10 reads no "Z"
-            text = text[:-1] + "+00:00"
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            errors.append(InvalidFieldError(field, raw, "not an ISO 8601 datetime"))
-            return None
-    elif isinstance(raw, datetime):
-        moment = raw
-    else:
-        errors.append(
-            WrongTypeError(field, raw, f"expected an ISO 8601 datetime, not {_kind(raw)}")
-        )
-        return None
-    if moment.utcoffset() is None:
-        errors.append(InvalidFieldError(field, raw, "datetime has no UTC offset"))
-        return None
-    return moment
-
-
-def _date(field: str, raw: object, errors: list[InvalidFieldError]) -> date | None:
-    if isinstance(raw, str):
-        text = raw.strip()
-        if not text:
-            return None
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            errors.append(InvalidFieldError(field, raw, "not an ISO 8601 date (YYYY-MM-DD)"))
-            return None
-    if isinstance(raw, date) and not isinstance(raw, datetime):
-        return raw
-    errors.append(WrongTypeError(field, raw, f"expected an ISO 8601 date, not {_kind(raw)}"))
-    return None
-
-
-def _text(record: Mapping[str, Any], errors: list[InvalidFieldError], field: str) -> str | None:
-    raw = record.get(field)
-    if raw is None:
-        return None
-    if isinstance(raw, str):
-        return raw.strip() or None
-    errors.append(WrongTypeError(field, raw, f"expected a string, not {_kind(raw)}"))
-    return None
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-# Plain decimal notation only: Decimal() would also read "1e999999999", "1_000" and
-# digits of any script, none of which a CRM means by an amount.
-_DECIMAL: Final = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
-
-
-def _number(
-    field: str, raw: object, errors: list[InvalidFieldError], *, floats: bool
-) -> Decimal | None:
-    """Read a finite decimal: plain decimal text, an ``int`` or a ``Decimal``.
-
-    A ``float`` is refused unless *floats*; then it is read through its shortest
-    ``repr`` (``7.3`` is ``Decimal("7.3")``), as :class:`~leadflow.SignalObservation`
-    reads one. Blank text is no value (``None``, no error).
-    """
-    if isinstance(raw, str):
-        text = raw.strip()
-        if not text:
-            return None
-        if not _DECIMAL.fullmatch(text):
-            errors.append(InvalidFieldError(field, raw, "not a decimal number"))
-            return None
-        number = Decimal(text)
-    elif isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
-        number = Decimal(raw)
-    elif isinstance(raw, float) and floats:
-        number = Decimal(repr(raw))
-    elif isinstance(raw, float):
-        errors.append(WrongTypeError(field, raw, "expected a decimal string; a float is inexact"))
-        return None
-    else:
-        expected = "a number" if floats else "a decimal string"
-        errors.append(WrongTypeError(field, raw, f"expected {expected}, not {_kind(raw)}"))
-        return None
-    if not number.is_finite():
-        errors.append(InvalidFieldError(field, raw, "must be a finite number"))
-        return None
-    return number
-
-
-def _amount(field: str, raw: object, errors: list[InvalidFieldError]) -> Decimal | None:
-    # Money is exact: a float (0.1 is not one tenth) is refused.
-    amount = _number(field, raw, errors, floats=False)
-    if amount is not None and amount < 0:
-        errors.append(InvalidFieldError(field, raw, "must not be negative"))
-        return None
-    return amount
 
 
 def _money(
@@ -403,17 +282,11 @@ def _money(
 ) -> Money | None:
     raw = record.get(field)
     code = record.get(currency_field)
-    if _blank(raw) and _blank(code):
+    if g.is_blank(raw) and g.is_blank(code):
         return None
     failed = len(errors)
-    amount = None if raw is None else _amount(field, raw, errors)
-    currency = _text(record, errors, currency_field)
-    if currency is not None:
-        try:
-            currency = Money.zero(currency).currency
-        except InvalidFieldError as error:
-            errors.append(_at(error, currency_field))
-            currency = None
+    amount = _value(field, raw, _read_amount, errors)
+    currency = _value(currency_field, code, g.read_currency, errors)
     if len(errors) > failed:
         return None
     if amount is None:
@@ -425,22 +298,16 @@ def _money(
     return Money(amount, currency)
 
 
-def _employees(record: Mapping[str, Any], errors: list[InvalidFieldError]) -> int | None:
-    raw = record.get("employees")
-    if raw is None:
-        return None
-    if isinstance(raw, str):
-        text = raw.strip()
-        if not text:
-            return None
-        if text.isascii() and text.isdigit() and len(text) <= 18:
-            return int(text)
-    elif isinstance(raw, int) and not isinstance(raw, bool):
+def _identifier(record: Mapping[str, Any], errors: list[InvalidFieldError]) -> object:
+    """The record's id for :meth:`Contact.from_record`: text as it is, a number as text."""
+    raw = record.get("id")
+    if raw is None or isinstance(raw, str):
         return raw
-    elif isinstance(raw, float) and raw.is_integer():
-        return int(raw)  # JSON Schema counts 120.0 as an integer; so do we
-    errors.append(InvalidFieldError("employees", raw, "expected a whole number of 0 or more"))
-    return None
+    try:
+        return str(g.read_integer("id", raw, -_ID_LIMIT, _ID_LIMIT, "expected text or a number"))
+    except InvalidFieldError as error:
+        errors.append(error)
+        return None
 
 
 def _at(error: InvalidFieldError, field: str) -> InvalidFieldError:
@@ -461,8 +328,8 @@ _CONTACT_FIELDS: Final = {
 def _contact(
     record: Mapping[str, Any], values: dict[str, Any], errors: list[InvalidFieldError]
 ) -> Contact | None:
-    name = _text(record, errors, "organisation")
-    employees = _employees(record, errors)
+    name = _value("organisation", record.get("organisation"), g.read_text, errors)
+    employees = _value("employees", record.get("employees"), g.read_count, errors)
     organisation: dict[str, Any] | None = None
     if name is not None:
         organisation = {
@@ -472,22 +339,21 @@ def _contact(
             "website": record.get("website"),
         }
     elif not any(e.field == "organisation" for e in errors):
-        described = [
-            field
+        given = {
+            field: employees
+            if field == "employees"
+            else _value(field, record.get(field), g.read_text, errors)
             for field in ORGANISATION_FIELDS
-            if (employees if field == "employees" else _text(record, errors, field)) is not None
-        ]
+        }
+        described = [field for field, value in given.items() if value is not None]
         if described:
             errors.append(
                 InvalidFieldError(
                     "organisation", record.get("organisation"), f"is required with {described[0]}"
                 )
             )
-    identifier = record.get("id")
-    if isinstance(identifier, int) and not isinstance(identifier, bool):
-        identifier = str(identifier)  # CRMs such as Odoo and HubSpot number their records
     fields = {
-        "id": identifier,
+        "id": _identifier(record, errors),
         "name": record.get("name"),
         "email": record.get("email"),
         "phone": record.get("phone"),
@@ -574,12 +440,8 @@ def _signal_values(
         failed = len(errors)
         raw = get(name)
         value: Decimal | str | None
-        if numeric:
-            value = None if raw is None else _number(name, raw, errors, floats=True)
-        else:
-            value = _text(record, errors, name)
-        moment = get(dated)
-        when = None if moment is None else _datetime(dated, moment, errors)
+        value = _value(name, raw, _read_measure if numeric else g.read_text, errors)
+        when = _value(dated, get(dated), g.read_datetime, errors)
         if value is not None:
             observed[name] = SignalObservation(value=value, observed_at=when)
         elif when is not None and len(errors) == failed:
@@ -611,7 +473,7 @@ def parse_record(
     plan = _signal_plan(signals) if signals else ()
     if not isinstance(record, Mapping):
         raise InvalidRecordError(
-            [WrongTypeError("", record, f"expected an object, not {_kind(record)}")]
+            [WrongTypeError("", record, f"expected an object, not {g.kind(record)}")]
         )
     errors: list[InvalidFieldError] = []
     values = _read(record, errors)

@@ -5,31 +5,35 @@ calls leadflow. They are generated from the code they describe (the record's
 fields, the level enums, the policy's attributes), so they cannot drift from it:
 
 - :func:`record_schema` describes a flat input record (:mod:`leadflow.records`):
-  every field of :data:`~leadflow.records.RECORD_FIELDS`, its type, its allowed
-  values and format; ``name`` and ``created_at`` are required, and so is one of
-  ``email`` and ``phone``. As in the parser, a blank string or ``null`` counts as
-  missing and unknown keys are allowed. Given a policy, it also describes the
-  columns of the policy's signals: ``<name>`` (a number or a category) and
-  ``<name>_observed_at``.
+  every field of :data:`~leadflow.records.RECORD_FIELDS`, its type and its allowed
+  values; ``name`` and ``created_at`` are required, and so is one of ``email`` and
+  ``phone``. As in the parser, a blank string or ``null`` counts as missing, a value
+  may be surrounded by blanks, and unknown keys are allowed. Given a policy, it also
+  describes the columns of the policy's signals: ``<name>`` (a number or a category)
+  and ``<name>_observed_at``.
 - :func:`policy_schema` describes a policy as :mod:`leadflow.serialization` writes
   and reads it (a policy file), signals included.
 
-Formats (``date-time``, ``date``, ``email``) are annotations that validators check
-only on request, so every datetime, date, email, phone, currency and amount also
-carries a ``pattern``, which every validator checks.
+Every datetime, date, duration, number, amount, head count, currency, level, email
+address and phone number is described by a ``pattern`` taken from leadflow's one
+grammar of values, the very pattern its reader decides by; the patterns use only the
+syntax ECMA-262 and Python read alike. So, field by field, a schema accepts a value
+exactly when leadflow does (the test suite checks it on generated and near-miss
+values) -- that a date exists (no ``2026-02-30``), that a time has an offset, that a
+decimal has no exponent and at most 18 digits before its point. There are no
+``format`` annotations: a value may have blanks around it, which no format allows.
 
-A schema says less than leadflow checks. It cannot say that a policy's weights
-(criteria and signals) add up to 100, that points never fall as levels rise or
-exceed the weight, that the threshold is reachable, that the nurture threshold and
-warm score stay below the threshold and hot score, or that grade floors fall from A
-to C; nor, for signals, that names are distinct, that a numeric signal's edges rise
-and it has one point per bin, or that two categories are not one category written
-twice (``"API"`` and ``"api"``); nor that a date exists (``2026-02-30``). Data that
-passes a schema can still be refused, with every reason, by
-:func:`~leadflow.records.parse_record` or :func:`~leadflow.serialization.structure`.
-The other way round, a schema refuses only what leadflow refuses, except where it
-asks for the canonical form of what leadflow also reads: an upper-case currency, an
-amount or a bin edge as plain decimal text (not ``"1e3"``).
+A schema still says less than leadflow checks across fields. It cannot say that a
+policy's weights (criteria and signals) add up to 100, that points never fall as
+levels rise or exceed the weight, that the threshold is reachable, that the nurture
+threshold and warm score stay below the threshold and hot score, or that grade floors
+fall from A to C; nor, for signals, that names are distinct, that a numeric signal's
+edges rise and it has one point per bin, or that two categories are not one category
+written twice (``"API"`` and ``"api"``). Nor can a schema count the digits of a JSON
+number: one written with more than 400 digits after its point passes the schema and is
+refused by leadflow (no program writes such a number). Data that passes a schema can
+still be refused, with every reason, by :func:`~leadflow.records.parse_record` or
+:func:`~leadflow.serialization.structure`; data a schema refuses, leadflow refuses.
 
 >>> record_schema()["required"]
 ['name', 'created_at']
@@ -42,7 +46,7 @@ from typing import Any, Final, get_args
 
 import attrs
 
-from leadflow.contacts import _EMAIL
+from leadflow import _grammar as g
 from leadflow.evidence import LEVELS, Criterion
 from leadflow.policy import Policy, PromotionRule
 from leadflow.records import (
@@ -54,7 +58,7 @@ from leadflow.records import (
     RECORD_FIELDS,
     signal_columns,
 )
-from leadflow.signals import _NAME, CategoricalSignal, NumericSignal, Signal
+from leadflow.signals import CategoricalSignal, NumericSignal, Signal
 from leadflow.stages import OpportunityStage
 
 __all__ = ["DIALECT", "policy_schema", "record_schema"]
@@ -62,36 +66,32 @@ __all__ = ["DIALECT", "policy_schema", "record_schema"]
 #: The JSON Schema dialect of every document here.
 DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
 
-# Patterns use only syntax that ECMA-262 and Python's re read alike, and [0-9]
-# rather than \d (which matches any Unicode digit in Python).
-_DATETIME: Final = (
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{3}|\.[0-9]{6})?"
-    r"(Z|[+-][0-9]{2}:[0-9]{2})$"
-)
-_DATE: Final = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-_AMOUNT: Final = r"^[0-9]+(\.[0-9]+)?$"
-_CURRENCY: Final = r"^[A-Z]{3}$"
-# leadflow's own email pattern, plus the rules it checks in code: no leading dot, no
-# two dots in a row, no dot before the "@".
-_EMAIL_PATTERN: Final = rf"^(?!\.)(?!.*\.\.)(?!.*\.@)(?:{_EMAIL.pattern})$"
-_PHONE_SEPARATOR: Final = r"[\s().\-/]"
-_PHONE: Final = rf"^{_PHONE_SEPARATOR}*\+?(?:{_PHONE_SEPARATOR}*[0-9]){{7,15}}{_PHONE_SEPARATOR}*$"
-_WHOLE: Final = r"^\s*[0-9]{1,18}\s*$"
-_DURATION: Final = (
-    r"^P(?!$)([0-9]+W)?([0-9]+D)?(T(?=[0-9])([0-9]+H)?([0-9]+M)?([0-9]+([.,][0-9]{1,6})?S)?)?$"
-)
-# A duration of no time at all ("P0D", "PT0S"): freshness and half-lives are positive.
-_ZERO_DURATION: Final = r"^P(0+W)?(0+D)?(T(0+H)?(0+M)?(0+([.,]0{1,6})?S)?)?$"
-# A decimal as a policy file writes it (a bin edge): no exponent, no blanks.
-_POLICY_DECIMAL: Final = r"^[+-]?[0-9]+(\.[0-9]+)?$"
-# A numeric signal's value in a record, in plain decimal notation like an amount, but
-# signed, and with the surrounding blanks every record value may have.
-_SIGNAL_NUMBER: Final = r"^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)\s*$"
+# Every pattern comes from the grammar (leadflow._grammar), in the syntax ECMA-262 and
+# Python's re read alike, and is the very pattern its reader decides by. A record's
+# values may be surrounded by blanks, as the parser reads them: hence padded().
+_TEXT: Final = {"type": "string", "pattern": g.NOT_BLANK}
 # A category's key (see leadflow.signals.signal_key) must not be empty, nor a reserved code.
 _CATEGORY: Final = r"[A-Za-z0-9]"
 _RESERVED_CATEGORY: Final = (
     r"^[^A-Za-z0-9]*([Oo][Tt][Hh][Ee][Rr]|[Uu][Nn][Kk][Nn][Oo][Ww][Nn])[^A-Za-z0-9]*$"
 )
+
+
+def _string(core: str) -> dict[str, Any]:
+    """A string holding a value of the grammar's *core*, perhaps with blanks around it."""
+    return {"type": "string", "pattern": g.padded(core)}
+
+
+def _number(low: int | None, limit: int) -> dict[str, Any]:
+    """A JSON number from *low* (or above ``-limit``) to below *limit*."""
+    bounds = {"exclusiveMinimum": -limit} if low is None else {"minimum": low}
+    return {"type": "number", **bounds, "exclusiveMaximum": limit}
+
+
+def _choice(enum: type[Enum]) -> dict[str, Any]:
+    """One of *enum*'s values: listed, and as a pattern that allows blanks around them."""
+    return {"anyOf": [{"enum": _values(enum)}, _string(g.choices(enum).pattern)]}
+
 
 #: What each record field holds, for people (the schema's ``description``s).
 _RECORD_DESCRIPTIONS: Final = {
@@ -147,7 +147,7 @@ def _given(field: str) -> dict[str, Any]:
 def _record_value(field: str) -> dict[str, Any]:
     """The schema of a present, non-blank value of *field*."""
     if field in ENUM_FIELDS:
-        return {"enum": _values(ENUM_FIELDS[field])}
+        return _choice(ENUM_FIELDS[field])
     if field in DATETIME_FIELDS:
         return {"$ref": "#/$defs/datetime"}
     if field in DATE_FIELDS:
@@ -157,13 +157,22 @@ def _record_value(field: str) -> dict[str, Any]:
     if field in MONEY_FIELDS.values():
         return {"$ref": "#/$defs/currency"}
     special: dict[str, dict[str, Any]] = {
-        "id": {"anyOf": [{"$ref": "#/$defs/text"}, {"type": "integer"}]},
+        "id": {
+            "anyOf": [
+                {"$ref": "#/$defs/text"},
+                {
+                    "type": "integer",
+                    "exclusiveMinimum": -g.DECIMAL_LIMIT,
+                    "exclusiveMaximum": g.DECIMAL_LIMIT,
+                },
+            ]
+        },
         "email": {"$ref": "#/$defs/email"},
         "phone": {"$ref": "#/$defs/phone"},
         "employees": {
             "anyOf": [
-                {"type": "integer", "minimum": 0},
-                {"type": "string", "pattern": _WHOLE},
+                {"type": "integer", "minimum": 0, "exclusiveMaximum": g.COUNT_LIMIT},
+                _string(g.COUNT),
             ]
         },
     }
@@ -197,7 +206,7 @@ def record_schema(policy: Policy | None = None) -> dict[str, Any]:
             :func:`~leadflow.records.signal_columns`).
 
     >>> schema = record_schema()
-    >>> schema["properties"]["budget"]["anyOf"][1]
+    >>> schema["properties"]["budget"]["anyOf"][1]["anyOf"][0]
     {'enum': ['unknown', 'none', 'insufficient', 'available', 'approved']}
     """
     required = ["name", "created_at"]
@@ -250,17 +259,17 @@ def record_schema(policy: Policy | None = None) -> dict[str, Any]:
         ],
         "allOf": rules,
         "$defs": {
-            "missing": {"anyOf": [{"type": "null"}, {"type": "string", "pattern": r"^\s*$"}]},
-            "text": {"type": "string", "pattern": r"\S"},
-            "email": {"type": "string", "format": "email", "pattern": _EMAIL_PATTERN},
-            "phone": {"type": "string", "pattern": _PHONE},
-            "datetime": {"type": "string", "format": "date-time", "pattern": _DATETIME},
-            "date": {"type": "string", "format": "date", "pattern": _DATE},
-            "amount": {"type": "string", "pattern": _AMOUNT},
-            "currency": {"type": "string", "pattern": _CURRENCY},
-            "number": {
-                "anyOf": [{"type": "number"}, {"type": "string", "pattern": _SIGNAL_NUMBER}]
+            "missing": {
+                "anyOf": [{"type": "null"}, {"type": "string", "pattern": f"^{g.BLANK}*$"}]
             },
+            "text": _TEXT,
+            "email": _string(g.EMAIL),
+            "phone": _string(g.PHONE),
+            "datetime": _string(g.DATETIME),
+            "date": _string(g.DATE),
+            "amount": {"anyOf": [_string(g.AMOUNT), _number(0, g.DECIMAL_LIMIT)]},
+            "currency": _string(g.CURRENCY),
+            "number": {"anyOf": [_string(g.DECIMAL), _number(None, g.DECIMAL_LIMIT)]},
         },
     }
 
@@ -300,7 +309,7 @@ def policy_schema() -> dict[str, Any]:
     stages = _values(OpportunityStage)
     score = _integer(0, 100)
     properties: dict[str, Any] = {
-        "name": {"type": "string", "pattern": r"\S"},
+        "name": _TEXT,
         **{criterion.value: {"$ref": f"#/$defs/{criterion.value}_rule"} for criterion in Criterion},
         "order": {
             "type": "array",
@@ -381,8 +390,12 @@ def policy_schema() -> dict[str, Any]:
                     "type": "array",
                     "items": {
                         "anyOf": [
-                            {"type": "integer"},
-                            {"type": "string", "pattern": _POLICY_DECIMAL},
+                            {
+                                "type": "integer",
+                                "exclusiveMinimum": -g.DECIMAL_LIMIT,
+                                "exclusiveMaximum": g.DECIMAL_LIMIT,
+                            },
+                            _string(g.DECIMAL),
                         ]
                     },
                     "minItems": 1,
@@ -398,8 +411,8 @@ def _duration() -> dict[str, Any]:
     return {
         "anyOf": [
             {"type": "null"},
-            {"type": "string", "pattern": _DURATION, "not": {"pattern": _ZERO_DURATION}},
-            {"type": "integer", "minimum": 1},
+            {**_string(g.DURATION), "not": {"pattern": g.NONPOSITIVE_DURATION}},
+            {"type": "integer", "minimum": 1, "maximum": g.MAX_SECONDS},
         ]
     }
 
@@ -410,7 +423,7 @@ def _signal(kind: type, tag: str, **special: dict[str, Any]) -> dict[str, Any]:
     common: dict[str, Any] = {
         "name": {
             "type": "string",
-            "pattern": f"^{_NAME.pattern}$",
+            "pattern": g.whole(g.SIGNAL_NAME),
             "not": {"enum": _values(Criterion)},
         },
         "weight": score,

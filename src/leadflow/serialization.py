@@ -7,17 +7,20 @@ funnel stage and funnel summaries. :func:`unstructure` turns a value into plain 
 ``bool`` and ``None``); :func:`structure` turns such data back into the value,
 validated exactly as the value's constructor validates it.
 
-The wire format:
+The wire format (every datetime, date, duration, decimal and currency is read by
+leadflow's one grammar of values, as records are; docs/serialization.md gives its
+rules):
 
 - datetimes are ISO 8601 text with their UTC offset (``"2026-05-04T09:30:00+02:00"``);
   the offset is kept, a zone name (``Europe/Paris``) is not;
 - dates are ISO 8601 text (``"2026-05-04"``);
 - durations (:class:`~datetime.timedelta`) are ISO 8601 durations in weeks, days,
-  hours, minutes and seconds (``"P180D"``, ``"PT36H"``, ``"P1DT0.5S"``); an integer
-  number of seconds is accepted on the way in. Years and months are refused: they have
-  no fixed length;
+  hours, minutes and seconds (``"P180D"``, ``"PT36H"``, ``"P1DT0.5S"``), each count of
+  at most 8 digits; a whole number of seconds is accepted on the way in. Years and
+  months are refused: they have no fixed length;
 - money is ``{"amount": "12.50", "currency": "EUR"}``, the amount a decimal string,
-  never a float; any :class:`~decimal.Decimal` is a decimal string;
+  never a float; any :class:`~decimal.Decimal` is a decimal string, in plain notation
+  (no exponent), below 10**18 in size: nothing read can overflow a sum;
 - enums are their values (``"decision_maker"``), tuples are lists, mappings keyed by
   an enum are objects keyed by the enum's value (a policy's ``points`` and
   ``stage_probabilities``);
@@ -45,8 +48,9 @@ The wire format:
 - fields computed by a value for itself (a policy's compiled tables) are never
   written.
 
-Structuring is strict: no silent conversion of ``5`` into ``"5"``, no float where
-money or an integer is expected, no unknown keys. Bad data raises one
+Structuring is strict: no silent conversion of ``5`` into ``"5"``, no float with a
+fraction where money or a decimal is expected (a whole number, ``3.0``, is read as
+JSON Schema reads it), no float where an integer is expected, no unknown keys. Bad data raises one
 :class:`~leadflow.errors.InvalidRecordError` that lists every bad field with its
 JSON path (``$.contact.email: not an email address``); nothing half-built escapes.
 
@@ -64,7 +68,7 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import Enum
 from typing import Any, Final, TypeVar, get_args, get_origin, overload
 
@@ -79,6 +83,8 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from leadflow import _grammar as g
+from leadflow._grammar import format_duration, parse_duration
 from leadflow.contacts import Contact
 from leadflow.errors import InvalidFieldError, InvalidRecordError, LeadflowError, WrongTypeError
 from leadflow.events import EVENT_TYPES, Event
@@ -190,20 +196,6 @@ def _child(data: object, key: int | str) -> object:
     return _MISSING
 
 
-def _kind(value: object) -> str:
-    """How a JSON reader would name the type of *value*."""
-    names = {
-        type(None): "null",
-        bool: "a boolean",
-        int: "an integer",
-        float: "a number with a fraction",
-        str: "a string",
-        list: "an array",
-        dict: "an object",
-    }
-    return names.get(type(value), type(value).__name__)
-
-
 def _collect(error: BaseException, field: str, data: object) -> list[InvalidFieldError]:
     """Every bad field inside *error*, raised while structuring *data* at *field*."""
     if isinstance(error, BaseValidationError):
@@ -255,148 +247,31 @@ def _collect(error: BaseException, field: str, data: object) -> list[InvalidFiel
 def _structure_str(value: object, _: object) -> str:
     if isinstance(value, str):
         return value
-    raise WrongTypeError("", value, f"expected a string, not {_kind(value)}")
+    raise WrongTypeError("", value, f"expected a string, not {g.kind(value)}")
 
 
 def _structure_int(value: object, _: object) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    raise WrongTypeError("", value, f"expected an integer, not {_kind(value)}")
+    raise WrongTypeError("", value, f"expected an integer, not {g.kind(value)}")
 
 
 def _structure_bool(value: object, _: object) -> bool:
     if isinstance(value, bool):
         return value
-    raise WrongTypeError("", value, f"expected a boolean, not {_kind(value)}")
+    raise WrongTypeError("", value, f"expected a boolean, not {g.kind(value)}")
 
 
 def _structure_decimal(value: object, _: object) -> Decimal:
-    if isinstance(value, float):
-        raise WrongTypeError(
-            "", value, "expected a decimal string; a float is inexact, write it as text"
-        )
-    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
-        raise WrongTypeError("", value, f"expected a decimal string, not {_kind(value)}")
-    try:
-        number = Decimal(value.strip() if isinstance(value, str) else value)
-    except InvalidOperation:
-        raise InvalidFieldError("", value, "not a decimal number") from None
-    if not number.is_finite():
-        raise InvalidFieldError("", value, "must be a finite number")
-    return number
-
-
-def _unstructure_decimal(value: Decimal) -> str:
-    # Plain notation ("1000", not "1E+3") for any sensible amount; an absurd exponent
-    # stays in exponent notation rather than grow into megabytes of zeros.
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and -64 <= exponent <= 64:
-        return format(value, "f")
-    return str(value)
+    return g.read_decimal("", value)
 
 
 def _structure_datetime(value: object, _: object) -> datetime:
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str):
-        text = value.strip()
-        if text[-1:] in ("Z", "z"):  # Python 3.10 reads no "Z"
-            text = text[:-1] + "+00:00"
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            raise InvalidFieldError("", value, "not an ISO 8601 datetime") from None
-    else:
-        raise WrongTypeError("", value, f"expected an ISO 8601 datetime, not {_kind(value)}")
-    offset = moment.utcoffset()
-    if offset is None:
-        raise InvalidFieldError("", value, "datetime has no UTC offset")
-    return moment
+    return g.read_datetime("", value)
 
 
 def _structure_date(value: object, _: object) -> date:
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            raise InvalidFieldError("", value, "not an ISO 8601 date") from None
-    raise WrongTypeError("", value, f"expected an ISO 8601 date, not {_kind(value)}")
-
-
-_DURATION: Final = re.compile(
-    r"(?P<sign>[-+])?P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
-    r"(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?"
-    r"(?:(?P<seconds>\d+)(?:[.,](?P<fraction>\d{1,6}))?S)?)?"
-)
-
-# A duration that would be valid if years and months had a fixed length.
-_CALENDAR: Final = re.compile(r"[-+]?P(?:\d+[YMWD])*\d+[YM](?:\d+[YMWD])*(?:T.*)?")
-
-
-def format_duration(value: timedelta) -> str:
-    """Write *value* as an ISO 8601 duration in days, hours, minutes and seconds.
-
-    >>> format_duration(timedelta(days=180)), format_duration(timedelta(hours=36, seconds=0.5))
-    ('P180D', 'P1DT12H0.5S')
-    """
-    if value < timedelta(0):
-        return "-" + format_duration(-value)
-    hours, rest = divmod(value.seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    clock = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
-    if seconds or value.microseconds:
-        fraction = f".{value.microseconds:06d}".rstrip("0") if value.microseconds else ""
-        clock += f"{seconds}{fraction}S"
-    text = "P" + (f"{value.days}D" if value.days else "") + (f"T{clock}" if clock else "")
-    return "PT0S" if text == "P" else text
-
-
-def parse_duration(value: object) -> timedelta:
-    """Read an ISO 8601 duration (weeks to seconds) or an integer number of seconds.
-
-    Raises:
-        InvalidFieldError: not such a duration (years and months are refused: they
-            have no fixed length).
-
-    >>> parse_duration("P180D") == timedelta(days=180), parse_duration(90)
-    (True, datetime.timedelta(seconds=90))
-    """
-    if isinstance(value, timedelta):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        try:
-            return timedelta(seconds=value)
-        except OverflowError:
-            raise InvalidFieldError("", value, "duration out of range") from None
-    if not isinstance(value, str):
-        raise WrongTypeError(
-            "", value, f"expected an ISO 8601 duration or seconds, not {_kind(value)}"
-        )
-    text = value.strip().upper()
-    match = _DURATION.fullmatch(text)
-    if match is None or text.endswith(("P", "T")):
-        reason = (
-            "years and months have no fixed length; use weeks, days or hours"
-            if _CALENDAR.fullmatch(text)
-            else "not an ISO 8601 duration such as P180D or PT12H"
-        )
-        raise InvalidFieldError("", value, reason)
-    parts = {k: int(v) for k, v in match.groupdict().items() if v and k not in ("sign", "fraction")}
-    fraction = match["fraction"] or ""
-    try:
-        duration = timedelta(
-            weeks=parts.get("weeks", 0),
-            days=parts.get("days", 0),
-            hours=parts.get("hours", 0),
-            minutes=parts.get("minutes", 0),
-            seconds=parts.get("seconds", 0),
-            microseconds=int(fraction.ljust(6, "0")) if fraction else 0,
-        )
-    except OverflowError:
-        raise InvalidFieldError("", value, "duration out of range") from None
-    return -duration if match["sign"] == "-" else duration
+    return g.read_date("", value)
 
 
 def _structure_timedelta(value: object, _: object) -> timedelta:
@@ -449,7 +324,7 @@ def _tuple_hook(kind: Any, conv: cattrs.Converter) -> Callable[[object, object],
 
     def structure_tuple(value: object, _: object) -> tuple[Any, ...]:
         if not isinstance(value, (list, tuple)):
-            raise WrongTypeError("", value, f"expected an array, not {_kind(value)}")
+            raise WrongTypeError("", value, f"expected an array, not {g.kind(value)}")
         if not homogeneous and len(value) != len(args):
             raise InvalidFieldError("", value, f"expected {len(args)} items, not {len(value)}")
         items: list[Any] = []
@@ -475,7 +350,7 @@ def _mapping_hook(kind: Any, conv: cattrs.Converter) -> Callable[[object, object
 
     def structure_mapping(value: object, _: object) -> dict[Any, Any]:
         if not isinstance(value, Mapping):
-            raise WrongTypeError("", value, f"expected an object, not {_kind(value)}")
+            raise WrongTypeError("", value, f"expected an object, not {g.kind(value)}")
         result: dict[Any, Any] = {}
         errors: list[tuple[int | str, Exception]] = []
         for key, item in value.items():
@@ -589,7 +464,7 @@ def _tagged(
 
     def structure_object(value: object, _: object) -> T:
         if not isinstance(value, Mapping):
-            raise WrongTypeError("", value, f"expected an object, not {_kind(value)}")
+            raise WrongTypeError("", value, f"expected an object, not {g.kind(value)}")
         if tag is not None and tag[0] in value:
             key, expected = tag
             if value[key] != expected:
@@ -676,7 +551,7 @@ def _rule_hook(kind: Any, conv: cattrs.Converter) -> Any:
         level = by_levels.get(frozenset(points)) if isinstance(points, Mapping) else None
         if level is None:
             if not isinstance(value, Mapping):
-                raise WrongTypeError("", value, f"expected an object, not {_kind(value)}")
+                raise WrongTypeError("", value, f"expected an object, not {g.kind(value)}")
             raise InvalidFieldError(
                 "points", points, "must give points for every level of one criterion"
             )
@@ -692,7 +567,7 @@ def _rule_for(level: type[OrderedLevel], conv: cattrs.Converter) -> Any:
 
     def structure_points(value: object, _: object) -> dict[Any, int]:
         if not isinstance(value, Mapping):
-            raise WrongTypeError("", value, f"expected an object, not {_kind(value)}")
+            raise WrongTypeError("", value, f"expected an object, not {g.kind(value)}")
         table: dict[Any, int] = {}
         errors: list[tuple[int | str, Exception]] = []
         for key, number in value.items():
@@ -752,7 +627,7 @@ def _result_hook(kind: Any, conv: cattrs.Converter) -> Any:
 
     def structure_result(value: object, _: object) -> CriterionResult:
         if not isinstance(value, Mapping):
-            raise WrongTypeError("", value, f"expected an object, not {_kind(value)}")
+            raise WrongTypeError("", value, f"expected an object, not {g.kind(value)}")
         name = value.get("name")
         hook = hooks.get(name, unknown) if isinstance(name, str) else unknown
         result: CriterionResult = hook(value, CriterionResult)
@@ -793,16 +668,16 @@ def _bare_value(value: object) -> str | Decimal:
     """A value written by hand: a JSON string is a category, a JSON number a number."""
     if isinstance(value, str):
         return value
-    if isinstance(value, float):
+    if isinstance(value, float) and not value.is_integer():
         raise WrongTypeError(
             "",
             value,
             'a float is inexact: write {"number": "<decimal>"}, or read JSON with from_json',
         )
-    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return _structure_decimal(value, Decimal)
     raise WrongTypeError(
-        "", value, f"expected a category (a string) or a number, not {_kind(value)}"
+        "", value, f"expected a category (a string) or a number, not {g.kind(value)}"
     )
 
 
@@ -857,7 +732,7 @@ def _unstructure_signal_value(value: str | Decimal | None) -> dict[str, str] | N
         return None
     if isinstance(value, str):
         return {"category": value}
-    return {"number": _unstructure_decimal(value)}
+    return {"number": g.write_decimal(value)}
 
 
 def _structure_observation(value: object, _: object) -> SignalObservation:
@@ -891,7 +766,7 @@ def _unstructure_observation(value: SignalObservation) -> dict[str, Any]:
 
 def _structure_signal(value: object, _: object) -> Any:
     if not isinstance(value, Mapping):
-        raise WrongTypeError("", value, f"expected an object, not {_kind(value)}")
+        raise WrongTypeError("", value, f"expected an object, not {g.kind(value)}")
     tag = value.get("kind")
     kind = _SIGNALS.get(tag) if isinstance(tag, str) else None
     if kind is None:
@@ -908,7 +783,7 @@ def _structure_signal(value: object, _: object) -> Any:
 
 def _structure_event(value: object, _: object) -> Any:
     if not isinstance(value, Mapping):
-        raise WrongTypeError("", value, f"expected an object, not {_kind(value)}")
+        raise WrongTypeError("", value, f"expected an object, not {g.kind(value)}")
     tag = value.get("type")
     kind = _EVENTS.get(tag) if isinstance(tag, str) else None
     if kind is None:
@@ -920,7 +795,7 @@ def _structure_event(value: object, _: object) -> Any:
 
 def _structure_stage(value: object, _: object) -> Any:
     if not isinstance(value, Mapping):
-        raise WrongTypeError("", value, f"expected an object, not {_kind(value)}")
+        raise WrongTypeError("", value, f"expected an object, not {g.kind(value)}")
     tag = value.get("stage", "contact")
     kind = _STAGES.get(tag) if isinstance(tag, str) else None
     if kind is None:
@@ -982,7 +857,7 @@ def _configure(conv: cattrs.Converter) -> None:
         (str, _structure_str, str),
         (int, _structure_int, int),
         (bool, _structure_bool, bool),
-        (Decimal, _structure_decimal, _unstructure_decimal),
+        (Decimal, _structure_decimal, g.write_decimal),
         (datetime, _structure_datetime, datetime.isoformat),
         (date, _structure_date, date.isoformat),
         (timedelta, _structure_timedelta, format_duration),

@@ -40,6 +40,7 @@ from typing import Any, ClassVar, Final, TypeAlias
 import attrs
 
 from leadflow import _validate as v
+from leadflow._grammar import is_signal_name
 from leadflow.errors import InvalidFieldError, InvalidPolicyError, WrongTypeError
 
 __all__ = [
@@ -55,7 +56,6 @@ __all__ = [
 #: A signal's value: a category (text) or a number.
 SignalValue: TypeAlias = str | Decimal
 
-_NAME: Final = re.compile(r"[a-z][a-z0-9_]{0,62}")
 _SLUG: Final = re.compile(r"[^a-z0-9]+")
 
 
@@ -141,7 +141,7 @@ class SignalResult:
 
 
 def _check_name(field: str, name: object) -> str:
-    if not isinstance(name, str) or not _NAME.fullmatch(name):
+    if not is_signal_name(name):
         raise InvalidPolicyError(
             field,
             name,

@@ -1,0 +1,671 @@
+r"""The grammar of leadflow's values: how each kind of value is read from text.
+
+Every datetime, date, duration, decimal number, amount, currency code, head count,
+level, email address, phone number and signal name that leadflow reads -- from a
+flat record, a JSON document, a policy file or the command line -- is read here,
+by one rule per kind. Each rule is written once, as a *pattern*, and its reader
+decides by that same pattern before it builds the value; the JSON Schema
+documents (:mod:`leadflow.schema`) are generated from the patterns, so a schema
+accepts a value exactly when leadflow does. Validity never depends on
+:meth:`datetime.fromisoformat` or :class:`~decimal.Decimal`, which accept far
+more (and, for ``fromisoformat``, more on Python 3.11 than on 3.10).
+
+A pattern is a string in the syntax that ECMA-262 (the regular expressions of
+JSON Schema) and Python's :mod:`re` read alike: ``[0-9]``, never ``\d`` (any
+script's digits in Python); explicit classes, never ``\s`` or ``.`` (whose sets
+differ between the two); no named groups, no flags. A pattern here is the *core*
+of a value, unanchored: :func:`padded` anchors it and lets blanks surround it,
+:func:`whole` anchors it alone.
+
+The rules (docs/serialization.md, "How values are written", gives them to users):
+
+==========  ===============================================  =====================
+kind        accepted                                          canonical form
+==========  ===============================================  =====================
+datetime    ``YYYY-MM-DD``, ``T``/``t``/space, ``hh:mm``,     ``2026-01-05T09:30:00+01:00``
+            optional ``:ss`` and ``.f`` (1-6 digits), then
+            ``Z``/``z`` or ``+hh:mm``/``-hh:mm``; a real
+            calendar day, years 0001-9999
+date        ``YYYY-MM-DD``, a real calendar day               ``2026-01-05``
+duration    ISO 8601 in weeks, days, hours, minutes,          ``P180D``, ``PT36H``
+            seconds (``.f`` or ``,f``, 1-6 digits), either
+            case, optional leading ``-``; each count 1-8
+            digits. Or a whole number of seconds
+decimal     optional ``-``, 1-18 digits, optional ``.`` and   ``-12.5``
+            1-400 digits; a number below 10**18 in size
+amount      a decimal without a sign                          ``60000.50``
+count       1-12 digits; a whole number below 10**12          ``420``
+currency    three letters, either case (read upper case)      ``EUR``
+level       one of the enum's values                          ``decision_maker``
+email       dot-atom local part (1-64), ``@``, dotted         ``ada@example.com``
+            domain of labels (1-253), domain lower-cased
+phone       ``+`` then 7-15 digits, separators (blanks,       ``+442079460958``
+            ``( ) . - /``) anywhere
+signal      lower case letter, then letters, digits and       ``total_visits``
+name        ``_``, at most 63
+==========  ===============================================  =====================
+
+Blanks (the characters :meth:`str.isspace` knows, which :meth:`str.strip`
+removes) may surround every value except a signal name and are not part of it;
+a value that is only blanks is no value, which callers treat as missing.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import Enum
+from typing import Final, Generic, Literal, TypeGuard, TypeVar
+
+import attrs
+
+from leadflow.errors import (
+    InvalidEmailError,
+    InvalidFieldError,
+    InvalidPhoneError,
+    NaiveDatetimeError,
+    WrongTypeError,
+)
+
+__all__ = [
+    "AMOUNT",
+    "BLANK",
+    "COUNT",
+    "COUNT_LIMIT",
+    "CURRENCY",
+    "DATE",
+    "DATETIME",
+    "DECIMAL",
+    "DECIMAL_LIMIT",
+    "DURATION",
+    "EMAIL",
+    "MAX_DIGITS",
+    "MAX_PLACES",
+    "MAX_SECONDS",
+    "MIN_SECONDS",
+    "NONPOSITIVE_DURATION",
+    "NOT_BLANK",
+    "PHONE",
+    "SIGNAL_NAME",
+    "Choices",
+    "choices",
+    "format_duration",
+    "is_blank",
+    "is_signal_name",
+    "kind",
+    "one_of",
+    "padded",
+    "parse_duration",
+    "read_count",
+    "read_currency",
+    "read_date",
+    "read_datetime",
+    "read_decimal",
+    "read_email",
+    "read_integer",
+    "read_phone",
+    "read_text",
+    "whole",
+    "write_decimal",
+]
+
+E = TypeVar("E", bound=Enum)
+
+# ----------------------------------------------------------------------------------------
+# Blanks, and how a pattern becomes a whole value
+# ----------------------------------------------------------------------------------------
+
+# Exactly the characters str.isspace() is true for (tests/test_grammar.py checks every
+# code point): what str.strip() removes and Python's \s matches. ECMA-262's \s is another
+# set (it has U+FEFF, not U+001C-U+001F or U+0085), so the class is spelt out.
+_BLANKS: Final = r"\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+
+#: One blank character.
+BLANK: Final = f"[{_BLANKS}]"
+#: One character that is not blank; searched for, it says a text is not blank.
+NOT_BLANK: Final = f"[^{_BLANKS}]"
+
+
+def padded(core: str) -> str:
+    """*core* as a whole value that blanks may surround."""
+    return f"^{BLANK}*(?:{core}){BLANK}*$"
+
+
+def whole(core: str) -> str:
+    r"""*core* as a whole value, with nothing around it.
+
+    Python's ``$`` also matches before a final newline, ECMA-262's does not; the
+    ``(?!\n)`` makes both refuse ``"name\n"``.
+    """
+    return f"^(?:{core})(?!\\n)$"
+
+
+_WORD: Final = re.compile("[a-z0-9_]+")
+
+
+def one_of(values: Iterable[str]) -> str:
+    """A pattern matching any of *values* (lower-case words, which need no escaping)."""
+    words = list(values)
+    for word in words:
+        if not _WORD.fullmatch(word):
+            raise ValueError(f"not a word a pattern can list as it is: {word!r}")
+    return "|".join(words)
+
+
+def is_blank(value: object) -> bool:
+    """Whether *value* is no value: ``None``, or text of blanks only."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+_KINDS: Final[dict[type, str]] = {
+    type(None): "null",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number with a fraction",
+    str: "a string",
+    list: "an array",
+    dict: "an object",
+}
+
+
+def kind(value: object) -> str:
+    """How a JSON reader would name the type of *value*, for messages."""
+    return _KINDS.get(type(value), type(value).__name__)
+
+
+def read_text(field: str, value: object) -> str:
+    """*value*, a string, without its surrounding blanks.
+
+    Raises:
+        WrongTypeError: *value* is not a string.
+    """
+    if isinstance(value, str):
+        return value.strip()
+    raise WrongTypeError(field, value, f"expected a string, not {kind(value)}")
+
+
+# ----------------------------------------------------------------------------------------
+# Levels: an enum's values
+# ----------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Choices(Generic[E]):
+    """An enum's values as text: the member of each, the message and the pattern.
+
+    Attributes:
+        enum: The enum.
+        members: Its members by value.
+        allowed: The message for a value that is none of them.
+        pattern: A pattern of its values (see :func:`one_of`).
+    """
+
+    enum: type[E]
+    members: Mapping[str, E]
+    allowed: str
+    pattern: str
+
+    def read(self, field: str, value: object) -> E:
+        """The member that *value* names: its value as text, or the member itself.
+
+        Raises:
+            InvalidFieldError: text that is none of the values.
+            WrongTypeError: *value* is neither text nor a member.
+        """
+        if isinstance(value, str):
+            member = self.members.get(value.strip())
+            if member is None:
+                raise InvalidFieldError(field, value, self.allowed)
+            return member
+        if isinstance(value, self.enum):
+            return value
+        raise WrongTypeError(field, value, f"{self.allowed}, not {kind(value)}")
+
+
+def choices(enum: type[E]) -> Choices[E]:
+    """The :class:`Choices` of *enum*, whose values are lower-case words."""
+    members = {str(member.value): member for member in enum}
+    allowed = "expected one of " + ", ".join(repr(value) for value in members)
+    return Choices(enum, members, allowed, one_of(members))
+
+
+# ----------------------------------------------------------------------------------------
+# Dates and datetimes
+# ----------------------------------------------------------------------------------------
+
+# Months of 31 days, of 30, and February up to the 28th; the 29th only in a leap year:
+# a multiple of 4 that is not a multiple of 100, or a multiple of 400. Year 0000 does
+# not exist (Python's years run from 1).
+_MONTH_DAY: Final = (
+    "(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    "|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    "|02-(?:0[1-9]|1[0-9]|2[0-8])"
+)
+_LEAP_YEAR: Final = "[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00"
+#: A calendar date, ``YYYY-MM-DD``, that exists.
+DATE: Final = f"(?!0000)(?:[0-9]{{4}}-(?:{_MONTH_DAY})|(?:{_LEAP_YEAR})-02-29)"
+
+_HOUR: Final = "[01][0-9]|2[0-3]"
+_MINUTE: Final = "[0-5][0-9]"
+_FRACTION: Final = "[0-9]{1,6}"
+_OFFSET: Final = f"[Zz]|[+-](?:{_HOUR}):{_MINUTE}"
+_CLOCK: Final = f"[Tt ]({_HOUR}):({_MINUTE})(?::({_MINUTE})(?:\\.({_FRACTION}))?)?"
+#: A datetime with its UTC offset. Its groups are the date, the hour, the minute, the
+#: second, the fraction of a second and the offset; the reader builds the value from them.
+DATETIME: Final = f"({DATE}){_CLOCK}({_OFFSET})"
+
+_DATE_MATCH: Final = re.compile(DATE)
+_DATETIME_MATCH: Final = re.compile(DATETIME)
+# Only for the message: a date, or a datetime that lacks only its offset.
+_NAIVE: Final = re.compile(f"{DATE}(?:{_CLOCK})?")
+
+
+def read_datetime(field: str, value: object) -> datetime:
+    """Read a datetime with a UTC offset (see :data:`DATETIME`), or take an aware datetime.
+
+    Raises:
+        NaiveDatetimeError: a datetime, or a date, without a UTC offset.
+        InvalidFieldError: text that is no such datetime.
+        WrongTypeError: neither text nor a datetime.
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        match = _DATETIME_MATCH.fullmatch(text)
+        if match is None:
+            if _NAIVE.fullmatch(text):
+                raise NaiveDatetimeError(field, value, "datetime has no UTC offset")
+            raise InvalidFieldError(field, value, "not an ISO 8601 datetime")
+        # The pattern has decided. The value is built from the text spelt as
+        # isoformat() spells it, which fromisoformat() reads back alike on every Python
+        # (it is documented as its inverse), and in C, several times faster than by hand.
+        day, hour, minute, second, fraction, offset = match.groups()
+        canonical = text[10] == "T" and second and len(offset) > 1
+        if not canonical or (fraction is not None and len(fraction) != 6):
+            text = (
+                f"{day}T{hour}:{minute}:{second or '00'}.{(fraction or '').ljust(6, '0')}"
+                + ("+00:00" if len(offset) == 1 else offset)
+            )
+        return datetime.fromisoformat(text)
+    if isinstance(value, datetime):
+        if value.utcoffset() is None:
+            raise NaiveDatetimeError(field, value, "datetime has no UTC offset")
+        return value
+    raise WrongTypeError(field, value, f"expected an ISO 8601 datetime, not {kind(value)}")
+
+
+def read_date(field: str, value: object) -> date:
+    """Read a calendar date, ``YYYY-MM-DD`` (see :data:`DATE`), or take a date.
+
+    Raises:
+        InvalidFieldError: text that is no such date, or a day that does not exist.
+        WrongTypeError: neither text nor a date (a datetime is not a date).
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        if _DATE_MATCH.fullmatch(text):
+            return date.fromisoformat(text)  # spelt as isoformat() spells it, as above
+        raise InvalidFieldError(field, value, "not an ISO 8601 date (YYYY-MM-DD)")
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    raise WrongTypeError(field, value, f"expected an ISO 8601 date, not {kind(value)}")
+
+
+# ----------------------------------------------------------------------------------------
+# Durations
+# ----------------------------------------------------------------------------------------
+
+# At most 8 digits a count: even 99999999 weeks, days, hours, minutes and seconds
+# together stay below timedelta's limit of 999999999 days, so no duration overflows.
+_COUNT: Final = "[0-9]{1,8}"
+_SECONDS: Final = f"{_COUNT}(?:[.,]{_FRACTION})?[Ss]"
+_TIME: Final = (
+    f"[Tt](?:{_COUNT}[Hh](?:{_COUNT}[Mm])?(?:{_SECONDS})?|{_COUNT}[Mm](?:{_SECONDS})?|{_SECONDS})"
+)
+#: An ISO 8601 duration in weeks, days, hours, minutes and seconds, at least one of them.
+DURATION: Final = (
+    f"-?[Pp](?:{_COUNT}[Ww](?:{_COUNT}[Dd])?(?:{_TIME})?|{_COUNT}[Dd](?:{_TIME})?|{_TIME})"
+)
+#: Matches (unanchored at its end) a duration that is not positive: negative, or of
+#: nothing but zeros. With :data:`DURATION`, it refuses what a policy's windows refuse.
+NONPOSITIVE_DURATION: Final = f"^{BLANK}*(?:-|[Pp][0WwDdTtHhMmSs.,]*{BLANK}*$)"
+
+#: The whole seconds a duration may be given as: what :class:`~datetime.timedelta` holds.
+MIN_SECONDS: Final = timedelta.min // timedelta(seconds=1)
+MAX_SECONDS: Final = timedelta.max // timedelta(seconds=1)
+
+_DURATION_MATCH: Final = re.compile(DURATION)
+# Once a text matches DURATION, its parts: a count, a fraction of it, the unit. An "M"
+# is always minutes: the pattern has no months.
+_PART: Final = re.compile("([0-9]+)(?:[.,]([0-9]+))?([A-Za-z])")
+_UNITS: Final = {"W": "weeks", "D": "days", "H": "hours", "M": "minutes", "S": "seconds"}
+# Only for the message: what would be a duration if years and months had a fixed length.
+_CALENDAR: Final = re.compile(
+    "-?P(?:[0-9]+[YMWD])*[0-9]+[YM](?:[0-9]+[YMWD])*(?:T.*)?", re.IGNORECASE | re.DOTALL
+)
+
+
+def parse_duration(value: object, field: str = "") -> timedelta:
+    """Read an ISO 8601 duration (weeks to seconds) or a whole number of seconds.
+
+    Either case is read (``"p180d"``); a whole number may also be written as a
+    float (``3600.0``). The text rule is :data:`DURATION`.
+
+    Raises:
+        InvalidFieldError: not such a duration (years and months are refused: they
+            have no fixed length), or more seconds than a timedelta holds.
+
+    >>> parse_duration("P180D") == timedelta(days=180), parse_duration(90)
+    (True, datetime.timedelta(seconds=90))
+    """
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not MIN_SECONDS <= value <= MAX_SECONDS:
+            raise InvalidFieldError(field, value, "duration out of range")
+        return timedelta(seconds=value)
+    if not isinstance(value, str):
+        raise WrongTypeError(
+            field, value, f"expected an ISO 8601 duration or seconds, not {kind(value)}"
+        )
+    text = value.strip()
+    if _DURATION_MATCH.fullmatch(text) is None:
+        reason = (
+            "years and months have no fixed length; use weeks, days or hours"
+            if _CALENDAR.fullmatch(text)
+            else "not an ISO 8601 duration such as P180D or PT12H"
+        )
+        raise InvalidFieldError(field, value, reason)
+    parts: dict[str, int] = {}
+    microseconds = 0
+    for count, fraction, unit in _PART.findall(text):
+        parts[_UNITS[unit.upper()]] = int(count)
+        if fraction:
+            microseconds = int(fraction.ljust(6, "0"))
+    duration = timedelta(microseconds=microseconds, **parts)
+    return -duration if text[0] == "-" else duration
+
+
+def format_duration(value: timedelta) -> str:
+    """Write *value* as an ISO 8601 duration in days, hours, minutes and seconds.
+
+    >>> format_duration(timedelta(days=180)), format_duration(timedelta(hours=36, seconds=0.5))
+    ('P180D', 'P1DT12H0.5S')
+    """
+    if value < timedelta(0):
+        return "-" + format_duration(-value)
+    hours, rest = divmod(value.seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    clock = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    if seconds or value.microseconds:
+        fraction = f".{value.microseconds:06d}".rstrip("0") if value.microseconds else ""
+        clock += f"{seconds}{fraction}S"
+    text = "P" + (f"{value.days}D" if value.days else "") + (f"T{clock}" if clock else "")
+    return "PT0S" if text == "P" else text
+
+
+# ----------------------------------------------------------------------------------------
+# Numbers: decimals, amounts, counts
+# ----------------------------------------------------------------------------------------
+
+#: Digits a decimal may have before its point, and after it. 18 keeps every number
+#: well inside the decimal context (no sum or product of them overflows); 400 places
+#: are more than the exact spelling of any float needs (324), so every JSON number a
+#: program writes can be read.
+MAX_DIGITS: Final = 18
+MAX_PLACES: Final = 400
+#: Every decimal is smaller than this in size.
+DECIMAL_LIMIT: Final = 10**MAX_DIGITS
+
+#: A decimal without a sign, in plain notation: no exponent, no "+", no ".5" or "5.",
+#: no separators.
+AMOUNT: Final = f"[0-9]{{1,{MAX_DIGITS}}}(?:\\.[0-9]{{1,{MAX_PLACES}}})?"
+#: A decimal in plain notation, which may be negative.
+DECIMAL: Final = f"-?(?:{AMOUNT})"
+
+_DECIMAL_MATCH: Final = re.compile(DECIMAL)
+_LIMIT: Final = Decimal(DECIMAL_LIMIT)
+# Only for the message: plain notation of any length.
+_LONG_DECIMAL: Final = re.compile("-?([0-9]+)(?:\\.([0-9]+))?")
+_TOO_LARGE: Final = f"too large: at most {MAX_DIGITS} digits before the point"
+_TOO_PRECISE: Final = f"too precise: at most {MAX_PLACES} digits after the point"
+_INEXACT: Final = "expected a decimal string; a float is inexact, write it as text"
+
+#: How a float is read: only when it is a whole number (which it holds exactly), or
+#: as any finite float, through its shortest ``repr`` (a measurement, not money).
+Floats = Literal["whole", "shortest"]
+
+
+def _decimal_problem(text: str) -> str:
+    long = _LONG_DECIMAL.fullmatch(text)
+    if long is None:
+        return "not a decimal number"
+    return _TOO_LARGE if len(long[1]) > MAX_DIGITS else _TOO_PRECISE
+
+
+def read_decimal(
+    field: str, value: object, *, signed: bool = True, floats: Floats = "whole"
+) -> Decimal:
+    """Read a decimal: text (see :data:`DECIMAL`), an ``int``, a ``Decimal`` or a float.
+
+    Args:
+        field: The field, for errors.
+        value: The value.
+        signed: Whether it may be negative; without, the text rule is :data:`AMOUNT`.
+        floats: How a float is read (see :data:`Floats`); JSON numbers read with
+            ``parse_float=Decimal`` arrive as Decimals.
+
+    Raises:
+        InvalidFieldError: not a decimal, not finite, negative where it may not be,
+            :data:`DECIMAL_LIMIT` or more in size, or with more than
+            :data:`MAX_PLACES` digits after the point.
+        WrongTypeError: a float with a fraction (unless *floats* is ``"shortest"``),
+            or no number at all.
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        if _DECIMAL_MATCH.fullmatch(text) is None:
+            raise InvalidFieldError(field, value, _decimal_problem(text))
+        if not signed and text[0] == "-":
+            raise InvalidFieldError(field, value, "must not be negative")
+        return Decimal(text)
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, int):
+        if not -DECIMAL_LIMIT < value < DECIMAL_LIMIT:
+            raise InvalidFieldError(field, value, _TOO_LARGE)
+        number = Decimal(value)
+    elif isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise InvalidFieldError(field, value, "must be a finite number")
+        if floats == "shortest":
+            number = Decimal(repr(value))
+        elif value.is_integer():
+            number = Decimal(int(value))
+        else:
+            raise WrongTypeError(field, value, _INEXACT)
+    else:
+        number = None
+    if number is None:
+        expected = "a number" if floats == "shortest" else "a decimal string"
+        raise WrongTypeError(field, value, f"expected {expected}, not {kind(value)}")
+    if not number.is_finite():
+        raise InvalidFieldError(field, value, "must be a finite number")
+    if abs(number) >= _LIMIT:
+        raise InvalidFieldError(field, value, _TOO_LARGE)
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_PLACES:
+        raise InvalidFieldError(field, value, _TOO_PRECISE)
+    if not signed and number < 0:
+        raise InvalidFieldError(field, value, "must not be negative")
+    return number
+
+
+def write_decimal(value: Decimal) -> str:
+    """*value* as text that :func:`read_decimal` reads back: plain notation.
+
+    A value beyond the grammar's bounds (a sum that grew past them; a number built
+    in code) cannot be read back whatever its spelling; it is written short, in
+    exponent notation, rather than grow into a page of zeros.
+    """
+    exponent = value.as_tuple().exponent
+    if (
+        isinstance(exponent, int)
+        and exponent >= -MAX_PLACES
+        and (value.is_zero() or abs(value) < _LIMIT)
+    ):
+        return format(value, "f")
+    return str(value)
+
+
+#: A head count as text: 1 to 12 digits.
+COUNT: Final = "[0-9]{1,12}"
+#: Every count is smaller than this.
+COUNT_LIMIT: Final = 10**12
+
+_COUNT_MATCH: Final = re.compile(COUNT)
+_WHOLE_NUMBER: Final = "expected a whole number of 0 or more"
+
+
+def read_integer(field: str, value: object, low: int, high: int, expected: str) -> int:
+    """Read a whole number from *low* to *high* that is not text.
+
+    An ``int``, or a float or ``Decimal`` without a fraction: JSON Schema counts
+    ``120.0`` as an integer, and so does leadflow. *expected* says what was
+    expected, for errors.
+
+    Raises:
+        InvalidFieldError: out of range.
+        WrongTypeError: not a whole number.
+    """
+    number = _whole(value)
+    if number is None:
+        raise WrongTypeError(field, value, f"{expected}, not {kind(value)}")
+    # Compared before int(): Decimal("1E+999999") is whole, and huge.
+    if number < low:
+        raise InvalidFieldError(field, value, expected)
+    if number > high:
+        raise InvalidFieldError(field, value, f"too large: at most {len(str(high))} digits")
+    return int(number)
+
+
+def _whole(value: object) -> int | float | Decimal | None:
+    """*value* if it is a whole number, else ``None``."""
+    if isinstance(value, float):
+        return value if value.is_integer() else None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() and value == value.to_integral_value() else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return None
+
+
+def read_count(field: str, value: object) -> int:
+    """Read a head count: text of 1 to 12 digits (:data:`COUNT`), or a whole number.
+
+    Raises:
+        InvalidFieldError: not a whole number of 0 or more, or 10**12 or more.
+        WrongTypeError: no number at all.
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        if _COUNT_MATCH.fullmatch(text):
+            return int(text)
+        if text.isascii() and text.isdigit():
+            raise InvalidFieldError(field, value, "too large: at most 12 digits")
+        raise InvalidFieldError(field, value, _WHOLE_NUMBER)
+    return read_integer(field, value, 0, COUNT_LIMIT - 1, _WHOLE_NUMBER)
+
+
+# ----------------------------------------------------------------------------------------
+# Codes and names: currencies, email addresses, phone numbers, signal names
+# ----------------------------------------------------------------------------------------
+
+#: An ISO 4217 currency code: three letters, either case.
+CURRENCY: Final = "[A-Za-z]{3}"
+_CURRENCY_MATCH: Final = re.compile(CURRENCY)
+
+
+def read_currency(field: str, value: object) -> str:
+    """Read an ISO 4217 currency code (:data:`CURRENCY`), upper case.
+
+    Raises:
+        InvalidFieldError: not three letters.
+        WrongTypeError: not text.
+    """
+    code = read_text(field, value)
+    if _CURRENCY_MATCH.fullmatch(code) is None:
+        raise InvalidFieldError(field, value, "not an ISO 4217 currency code")
+    return code.upper()
+
+
+# Deliberately modest: a dot-atom local part (no leading, trailing or doubled dot) of
+# at most 64 characters, one "@", a dotted domain of sane labels of at most 253. Full
+# RFC 5322 accepts addresses no CRM or mail server will deliver to.
+_ATEXT: Final = "A-Za-z0-9!#$%&'*+/=?^_`{|}~"
+_ATOM: Final = f"[{_ATEXT}-]"
+_LABEL: Final = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOST: Final = "[A-Za-z0-9.-]"
+#: An email address.
+EMAIL: Final = (
+    f"(?=[{_ATEXT}.-]{{1,64}}@){_ATOM}+(?:\\.{_ATOM}+)*"
+    f"@(?={_HOST}{{1,253}}(?!{_HOST}))(?:{_LABEL}\\.)+[A-Za-z]{{2,63}}"
+)
+_EMAIL_MATCH: Final = re.compile(EMAIL)
+
+
+def read_email(field: str, value: object) -> str:
+    """Read an email address (:data:`EMAIL`): its domain lower-cased, its local part kept.
+
+    Raises:
+        InvalidEmailError: not an email address.
+        WrongTypeError: not text.
+    """
+    text = read_text(field, value)
+    if _EMAIL_MATCH.fullmatch(text) is None:
+        raise InvalidEmailError(field, value, "not an email address")
+    local, _, domain = text.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+_SEPARATOR: Final = f"[{_BLANKS}()./-]"
+#: A phone number: an optional "+", then 7 to 15 digits (the E.164 maximum), with
+#: separators (blanks, parentheses, dots, dashes, slashes) anywhere.
+PHONE: Final = f"{_SEPARATOR}*\\+?(?:{_SEPARATOR}*[0-9]){{7,15}}{_SEPARATOR}*"
+_PHONE_MATCH: Final = re.compile(PHONE)
+_SEPARATORS: Final = re.compile(_SEPARATOR)
+
+
+def read_phone(field: str, value: object) -> str:
+    """Read a phone number (:data:`PHONE`): its digits, after a ``+`` if it has one.
+
+    Raises:
+        InvalidPhoneError: anything but digits and separators, or not 7 to 15 digits.
+        WrongTypeError: not text.
+    """
+    if not isinstance(value, str):
+        raise WrongTypeError(field, value, f"expected a string, not {kind(value)}")
+    text = _SEPARATORS.sub("", value)
+    if _PHONE_MATCH.fullmatch(value):
+        return text
+    digits = text[1:] if text.startswith("+") else text
+    if digits and not (digits.isascii() and digits.isdigit()):
+        raise InvalidPhoneError(field, value, "a phone number holds only digits and separators")
+    raise InvalidPhoneError(field, value, "a phone number has 7 to 15 digits")
+
+
+#: A signal's name: a lower-case letter, then up to 62 lower-case letters, digits and
+#: underscores. Never padded: it is a key and a column name.
+SIGNAL_NAME: Final = "[a-z][a-z0-9_]{0,62}"
+_SIGNAL_NAME_MATCH: Final = re.compile(SIGNAL_NAME)
+
+
+def is_signal_name(value: object) -> TypeGuard[str]:
+    """Whether *value* is a signal's name (:data:`SIGNAL_NAME`)."""
+    return isinstance(value, str) and _SIGNAL_NAME_MATCH.fullmatch(value) is not None
