@@ -131,6 +131,22 @@ class TestFieldErrors:
         assert "phone" in str(caught.value)
         assert "'12'" in str(caught.value)
 
+    def test_an_error_moved_to_another_field_keeps_its_class_value_and_reason(self) -> None:
+        error = InvalidEmailError("email", "ada at example", "no @")
+
+        moved, nested = error.at("$row.contact_email"), error.under("contact")
+
+        assert type(moved) is InvalidEmailError
+        assert (moved.field, moved.value, moved.reason) == (
+            "$row.contact_email",
+            "ada at example",
+            "no @",
+        )
+        assert nested.field == "contact.email"
+        assert nested.path == "$.contact.email"
+        assert str(nested) == "contact.email: no @ (got 'ada at example')"
+        assert error.field == "email"  # the original is left as it was
+
     def test_a_naive_datetime_names_the_field(self) -> None:
         naive = datetime(2026, 3, 2, 9, 0)
         with pytest.raises(NaiveDatetimeError) as caught:

@@ -72,12 +72,19 @@ class InvalidFieldError(LeadflowError, ValueError):
         # An index at the root ("[0].email") follows "$" directly: "$[0].email".
         return "$" + self.field if self.field.startswith("[") else "$." + self.field
 
-    def under(self, prefix: str) -> InvalidFieldError:
-        """Return a copy of this error whose field is nested under *prefix*."""
-        field = f"{prefix}.{self.field}" if self.field else prefix
+    def at(self, field: str) -> InvalidFieldError:
+        """A copy of this error (same class, value and reason) at *field*.
+
+        The one way an error is moved to where its field sits in a larger value
+        (a record's column, a path in a JSON document).
+        """
         clone = type(self).__new__(type(self))
         InvalidFieldError.__init__(clone, field, self.value, self.reason)
         return clone
+
+    def under(self, prefix: str) -> InvalidFieldError:
+        """A copy of this error whose field is nested under *prefix*."""
+        return self.at(f"{prefix}.{self.field}" if self.field else prefix)
 
 
 class WrongTypeError(InvalidFieldError, TypeError):
