@@ -284,10 +284,9 @@ def read_datetime(field: str, value: object) -> datetime:
         day, hour, minute, second, fraction, offset = match.groups()
         canonical = text[10] == "T" and second and len(offset) > 1
         if not canonical or (fraction is not None and len(fraction) != 6):
-            text = (
-                f"{day}T{hour}:{minute}:{second or '00'}.{(fraction or '').ljust(6, '0')}"
-                + ("+00:00" if len(offset) == 1 else offset)
-            )
+            micro = (fraction or "").ljust(6, "0")
+            offset = "+00:00" if len(offset) == 1 else offset
+            text = f"{day}T{hour}:{minute}:{second or '00'}.{micro}{offset}"
         return datetime.fromisoformat(text)
     if isinstance(value, datetime):
         if value.utcoffset() is None:
