@@ -19,7 +19,6 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from enum import Enum
-from pathlib import Path
 from typing import Any, Final
 
 import pytest
@@ -51,14 +50,10 @@ from leadflow.records import (
 )
 from leadflow.schema import policy_schema, record_schema
 from leadflow.serialization import structure
+from test_schema import SIGNAL_POLICY, SIGNAL_POLICY_DATA
 
 pytest.importorskip("jsonschema", reason="the jsonschema package runs these tests")
 from jsonschema import Draft202012Validator, validators
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 UTC = timezone.utc
 
@@ -876,10 +871,6 @@ _WITH: Final[dict[str, dict[str, str]]] = {
     **{currency: {amount: "100"} for amount, currency in MONEY_FIELDS.items()},
 }
 
-SIGNAL_POLICY_DATA: Final[dict[str, Any]] = tomllib.loads(
-    (Path(__file__).resolve().parent.parent / "examples" / "signals.toml").read_text("utf-8")
-)
-SIGNAL_POLICY: Final = structure(SIGNAL_POLICY_DATA, Policy)
 _COLUMNS: Final = signal_columns(SIGNAL_POLICY.signals)
 _NUMERIC: Final = {s.name for s in SIGNAL_POLICY.signals if isinstance(s, NumericSignal)}
 # A signal's value, and its time, which needs the value beside it.
