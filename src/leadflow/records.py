@@ -310,12 +310,6 @@ def _identifier(record: Mapping[str, Any], errors: list[InvalidFieldError]) -> o
         return None
 
 
-def _at(error: InvalidFieldError, field: str) -> InvalidFieldError:
-    clone = type(error).__new__(type(error))
-    InvalidFieldError.__init__(clone, field, error.value, error.reason)
-    return clone
-
-
 # Where Contact.from_record's fields land in the flat record.
 _CONTACT_FIELDS: Final = {
     "organisation.name": "organisation",
@@ -371,7 +365,7 @@ def _contact(
         for bad in error.errors:
             field = _CONTACT_FIELDS.get(bad.field, bad.field)
             if field not in reported:
-                errors.append(_at(bad, field))
+                errors.append(bad.at(field))
         return None
 
 

@@ -181,13 +181,6 @@ def _relative(field: str, inner: str) -> str:
     return f"{field}.{inner}" if field else inner
 
 
-def _at(error: InvalidFieldError, field: str) -> InvalidFieldError:
-    """A copy of *error* (same class, value and reason) at *field*."""
-    clone = type(error).__new__(type(error))
-    InvalidFieldError.__init__(clone, field, error.value, error.reason)
-    return clone
-
-
 def _child(data: object, key: int | str) -> object:
     if isinstance(key, str) and isinstance(data, Mapping):
         return data.get(key, _MISSING)
@@ -223,9 +216,9 @@ def _collect(error: BaseException, field: str, data: object) -> list[InvalidFiel
             )
         ]
     if isinstance(error, _RejectedFieldError):
-        return [_at(error.error, field + error.suffix)]
+        return [error.error.at(field + error.suffix)]
     if isinstance(error, InvalidFieldError):
-        return [_at(error, _relative(field, error.field))]
+        return [error.at(_relative(field, error.field))]
     if isinstance(error, ForbiddenExtraKeysError):
         return [
             InvalidFieldError(_join(field, key), _child(data, key), "unknown field")
@@ -754,7 +747,7 @@ def _structure_observation(value: object, _: object) -> SignalObservation:
     except InvalidFieldError as error:
         # The observation's attribute "value" is written under "category" or "number".
         where = key if error.field == "value" else error.field
-        raise _ItemsError([(where or None, _at(error, ""))]) from None
+        raise _ItemsError([(where or None, error.at(""))]) from None
 
 
 def _unstructure_observation(value: SignalObservation) -> dict[str, Any]:
