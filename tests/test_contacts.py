@@ -260,6 +260,13 @@ class TestPhone:
         assert caught.value.field == "phone"
         assert caught.value.value == junk
 
+    @pytest.mark.parametrize("separators", ["-", "()", " / ", "+"])
+    def test_separators_alone_are_no_phone_but_a_bad_one(self, separators: str) -> None:
+        # New rule: only a blank value is a missing one, as for every field.
+        with pytest.raises(InvalidPhoneError, match="7 to 15 digits"):
+            normalise_phone(separators)
+        assert normalise_phone(" \t") is None
+
 
 class TestContact:
     def test_a_private_person_needs_no_organisation(self) -> None:
@@ -357,6 +364,13 @@ class TestOrganisation:
     def test_a_head_count_is_never_negative(self) -> None:
         with pytest.raises(InvalidFieldError) as caught:
             Organisation(name="Acme", employees=-1)
+
+        assert caught.value.field == "employees"
+
+    def test_a_head_count_has_at_most_twelve_digits(self) -> None:
+        assert Organisation(name="Acme", employees=10**12 - 1).employees == 10**12 - 1
+        with pytest.raises(InvalidFieldError, match="at most 12 digits") as caught:
+            Organisation(name="Acme", employees=10**12)
 
         assert caught.value.field == "employees"
 
@@ -493,6 +507,46 @@ class TestFromRecord:
 
         (error,) = caught.value.errors
         assert error.path == "$.organisation.employees"
+
+    @pytest.mark.parametrize(("employees", "count"), [("42", 42), (" 42 ", 42), (42.0, 42)])
+    def test_a_head_count_is_read_as_records_read_it(self, employees: object, count: int) -> None:
+        record = {"name": "Finn", "email": "finn@example.com", "created_at": "2026-01-05 09:30Z"}
+
+        contact = Contact.from_record(
+            {**record, "organisation": {"name": "Acme", "employees": employees}}
+        )
+
+        assert contact.organisation is not None
+        assert contact.organisation.employees == count
+        assert contact.created_at == datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
+
+    @pytest.mark.parametrize("employees", ["1234567890123", 10**12, "4.5", "+4"])
+    def test_a_head_count_of_thirteen_digits_or_not_whole_is_refused(
+        self, employees: object
+    ) -> None:
+        # One rule with parse_record: a head count has 1 to 12 digits.
+        with pytest.raises(InvalidRecordError) as caught:
+            Contact.from_record(
+                {
+                    "name": "Finn",
+                    "email": "finn@example.com",
+                    "created_at": "2026-01-05T09:30:00+00:00",
+                    "organisation": {"name": "Acme", "employees": employees},
+                }
+            )
+
+        assert [error.path for error in caught.value.errors] == ["$.organisation.employees"]
+
+    @pytest.mark.parametrize(
+        "created_at", ["2026-01-05T09", "2026-01-05T09:30:00+0100", "2026-02-30T09:30Z"]
+    )
+    def test_a_creation_time_is_read_by_the_one_datetime_rule(self, created_at: str) -> None:
+        with pytest.raises(InvalidRecordError) as caught:
+            Contact.from_record(
+                {"name": "Finn", "email": "finn@example.com", "created_at": created_at}
+            )
+
+        assert [error.path for error in caught.value.errors] == ["$.created_at"]
 
     @pytest.mark.parametrize("not_a_mapping", [None, "Ada", ["Ada"], 42])
     def test_something_that_is_not_a_mapping_is_one_bad_record(self, not_a_mapping: Any) -> None:

@@ -133,6 +133,28 @@ class TestRefusedAmounts:
         assert caught.value.value == amount
 
 
+class TestAmountsFromText:
+    # Text is read as every decimal leadflow reads: plain notation, at most 18 digits
+    # before the point (so no sum of amounts read can overflow).
+    @pytest.mark.parametrize(
+        ("text", "amount"),
+        [(" 1200.50 ", Decimal("1200.50")), ("-5", Decimal(-5)), ("9" * 18, Decimal("9" * 18))],
+    )
+    def test_plain_decimal_text_is_an_amount(self, text: str, amount: Decimal) -> None:
+        assert Money(text, "EUR").amount == amount
+
+    @pytest.mark.parametrize("text", ["1e3", "9E+999999", "1_000", ".5", "5.", "+5", "9" * 19])
+    def test_exponents_separators_signs_and_huge_numbers_are_refused(self, text: str) -> None:
+        with pytest.raises(InvalidFieldError) as caught:
+            Money(text, "EUR")
+
+        assert (caught.value.field, caught.value.value) == ("amount", text)
+
+    def test_an_int_or_a_decimal_is_taken_whatever_its_size(self) -> None:
+        # The results of arithmetic may grow past any bound that input keeps to.
+        assert Money(10**30, "EUR") * 2 == Money(2 * 10**30, "EUR")
+
+
 class TestMixingCurrencies:
     @given(different_currencies(), st.sampled_from(sorted(MIXING)))
     def test_combining_or_comparing_different_currencies_raises(

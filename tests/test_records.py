@@ -379,6 +379,32 @@ class TestGoodRecords:
         assert row.evidence.budget.amount == Money(35000, "EUR")
         assert row.evidence.timeframe.decision_date == date(2027, 2, 15)
 
+    def test_json_numbers_read_exactly_are_amounts_and_ids(self) -> None:
+        # New rule: a JSON number read with parse_float=Decimal is an amount, and one
+        # without a fraction (4711.0, which JSON Schema counts as an integer) an id or a
+        # head count.
+        text = json.dumps(
+            {
+                **GOOD_JSON_ROW,
+                "id": 4711.0,
+                "organisation": "Acme",
+                "employees": 180.0,
+                "budget_amount": 35000.5,
+                "budget_currency": "EUR",
+            }
+        )
+
+        row = parse_record(json.loads(text, parse_float=Decimal))
+
+        assert row.contact.id == "4711"
+        assert row.contact.organisation == Organisation(name="Acme", employees=180)
+        assert row.evidence.budget.amount == Money("35000.5", "EUR")
+
+    def test_a_time_may_leave_out_its_seconds_and_use_a_space(self) -> None:
+        row = parse_record({**GOOD_JSON_ROW, "created_at": " 2026-01-05 09:30+01:00 "})
+
+        assert row.contact.created_at == datetime(2026, 1, 5, 9, 30, tzinfo=CET)
+
     def test_blank_fields_are_missing_fields(self) -> None:
         blank = dict.fromkeys(RECORD_FIELDS, "  ")
         row = parse_record(
@@ -501,9 +527,34 @@ class TestBadRecords:
     def test_an_amount_is_a_finite_non_negative_decimal(self, amount: str) -> None:
         assert set(_errors({**GOOD_CSV_ROW, "budget_amount": amount})) == {"$.budget_amount"}
 
+    # New rule, that of every decimal: no sign, leading or trailing dot, and at most 18
+    # digits before the point.
+    @pytest.mark.parametrize("amount", ["+5", ".5", "5.", "-0", "1" * 19, "9E+999999"])
+    def test_an_amount_is_plain_unsigned_decimal_text(self, amount: str) -> None:
+        assert set(_errors({**GOOD_CSV_ROW, "budget_amount": amount})) == {"$.budget_amount"}
+
     @pytest.mark.parametrize("employees", ["-3", "many", "4.5", True, 4.5, "²"])
     def test_a_head_count_is_a_whole_number(self, employees: object) -> None:
         assert set(_errors({**GOOD_CSV_ROW, "employees": employees})) == {"$.employees"}
+
+    # New rule, the one Contact.from_record always had: a head count has 1 to 12 digits.
+    @pytest.mark.parametrize("employees", ["1" * 13, 10**12])
+    def test_a_head_count_has_at_most_twelve_digits(self, employees: object) -> None:
+        assert set(_errors({**GOOD_CSV_ROW, "employees": employees})) == {"$.employees"}
+
+    @pytest.mark.parametrize("identifier", [10**18, 1.5, [1]])
+    def test_a_number_as_an_id_is_a_whole_number_of_at_most_18_digits(
+        self, identifier: object
+    ) -> None:
+        assert set(_errors({**GOOD_CSV_ROW, "id": identifier})) == {"$.id"}
+
+    # New rule: a time may have no seconds and a space for the "T"; it needs an offset and a
+    # day that exists, the same on every Python.
+    @pytest.mark.parametrize(
+        "created_at", ["2026-02-30T09:00Z", "2026-01-05T09+01:00", "2026-01-05T09:00:00+0100"]
+    )
+    def test_a_datetime_is_read_by_the_one_rule(self, created_at: str) -> None:
+        assert set(_errors({**GOOD_CSV_ROW, "created_at": created_at})) == {"$.created_at"}
 
     @pytest.mark.parametrize("record", [[], "name,email", None, 3])
     def test_a_record_that_is_not_an_object_is_refused(self, record: object) -> None:

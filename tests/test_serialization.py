@@ -338,6 +338,28 @@ class TestWireFormat:
         with pytest.raises(InvalidRecordError, match="too large"):
             from_json('{"amount": 1e999999, "currency": "EUR"}', Money)
 
+    # New rule: a decimal is read as it is in records, in plain notation, and a whole
+    # number written as a float (as TOML and JSON parsers give 3.0) is that number.
+    @pytest.mark.parametrize("text", ["1e3", "1E+3", "1_000", "Infinity", ".5", "+5", "9" * 19])
+    def test_a_decimal_is_plain_notation(self, text: str) -> None:
+        with pytest.raises(InvalidRecordError) as caught:
+            structure({"amount": text, "currency": "EUR"}, Money)
+
+        assert _paths(caught.value) == ["$.amount"]
+
+    def test_a_whole_float_is_a_decimal_and_a_fraction_is_not(self) -> None:
+        assert structure({"amount": 25000.0, "currency": "EUR"}, Money) == Money(25000, "EUR")
+        with pytest.raises(InvalidRecordError, match="a float is inexact"):
+            structure({"amount": 0.1, "currency": "EUR"}, Money)
+
+    def test_a_datetime_is_read_by_the_one_rule(self) -> None:
+        assert structure("2026-05-04 09:30+02:00", datetime) == datetime(
+            2026, 5, 4, 7, 30, tzinfo=UTC
+        )
+        for text in ("2026-05-04T09+02:00", "2026-02-30T09:30Z", "2026-05-04T09:30:00+0200"):
+            with pytest.raises(InvalidRecordError):
+                structure(text, datetime)
+
     def test_datetimes_keep_their_utc_offset(self) -> None:
         at = datetime(2026, 5, 4, 9, 30, tzinfo=timezone(timedelta(hours=2)))
 
