@@ -9,6 +9,7 @@ arbitrary data.
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import re
 import shutil
@@ -192,6 +193,34 @@ class TestDatetimes:
 
         assert read == moment
         assert read.utcoffset() == moment.utcoffset()
+
+
+class TestTheCommonFormIsReadAsThePatternReadsIt:
+    # isoformat()'s own form is read on a shorter path; it must decide exactly as the
+    # published pattern does, on every edge of the calendar, the clock and the offset.
+    def test_every_edge_of_the_calendar_clock_and_offset_decides_alike(self) -> None:
+        pattern = re.compile(g.DATETIME)
+        edges = itertools.product(
+            ["0000", "0001", "1900", "2000", "2024", "2026", "9999"],
+            ["00", "01", "02", "04", "12", "13"],
+            ["00", "01", "28", "29", "30", "31", "32"],
+            ["00", "23", "24"],
+            ["00", "59", "60"],
+            ["00", "59", "60"],
+            ["+00:00", "-23:59", "+24:00", "+00:60", "-05:30"],
+        )
+        disagreements = []
+        for year, month, day, hour, minute, second, offset in edges:
+            text = f"{year}-{month}-{day}T{hour}:{minute}:{second}{offset}"
+            try:
+                g.read_datetime("at", text)
+                read = True
+            except InvalidFieldError:
+                read = False
+            if read != (pattern.fullmatch(text) is not None):
+                disagreements.append(text)
+
+        assert disagreements == []
 
 
 class TestDates:

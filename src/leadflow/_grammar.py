@@ -258,6 +258,11 @@ _CLOCK: Final = f"[Tt ]({_HOUR}):({_MINUTE})(?::({_MINUTE})(?:\\.({_FRACTION}))?
 DATETIME: Final = f"({DATE}){_CLOCK}({_OFFSET})"
 
 _DATE_MATCH: Final = re.compile(DATE)
+# The shape isoformat() writes, with the offset's range checked here (fromisoformat()
+# would take "+00:60"); everything else about it is checked by fromisoformat().
+_CANONICAL_DATETIME: Final = re.compile(
+    f"[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}T[0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}[+-](?:{_HOUR}):{_MINUTE}"
+)
 _DATETIME_MATCH: Final = re.compile(DATETIME)
 # Only for the message: a date, or a datetime that lacks only its offset.
 _NAIVE: Final = re.compile(f"{DATE}(?:{_CLOCK})?")
@@ -273,6 +278,14 @@ def read_datetime(field: str, value: object) -> datetime:
     """
     if isinstance(value, str):
         text = value.strip()
+        if _CANONICAL_DATETIME.fullmatch(text):
+            # The form isoformat() writes, by far the most common: fromisoformat()
+            # checks the same calendar and clock as the pattern (days that exist, hours
+            # to 23, minutes and seconds to 59, no year 0), in C.
+            try:
+                return datetime.fromisoformat(text)
+            except ValueError:
+                raise InvalidFieldError(field, value, "not an ISO 8601 datetime") from None
         match = _DATETIME_MATCH.fullmatch(text)
         if match is None:
             if _NAIVE.fullmatch(text):

@@ -234,9 +234,14 @@ _NOTE_FIELDS: Final = ("need_note", "budget_note", "timeframe_note", "authority_
 
 Reader: TypeAlias = Callable[[str, object], Any]
 
+_CHOICES: Final = {field: g.choices(enum) for field, enum in ENUM_FIELDS.items()}
+#: Each enum field's members by value (the reader's own table).
+_MEMBERS: Final[dict[str, Mapping[str, Any]]] = {
+    field: choices.members for field, choices in _CHOICES.items()
+}
 #: How each enum, datetime, date and note field is read.
 _READERS: Final[dict[str, Reader]] = {
-    **{field: g.choices(enum).read for field, enum in ENUM_FIELDS.items()},
+    **{field: choices.read for field, choices in _CHOICES.items()},
     **dict.fromkeys(DATETIME_FIELDS, g.read_datetime),
     **dict.fromkeys(DATE_FIELDS, g.read_date),
     **dict.fromkeys(_NOTE_FIELDS, g.read_text),
@@ -268,12 +273,30 @@ def _read(record: Mapping[str, Any], errors: list[InvalidFieldError]) -> dict[st
     """
     values: dict[str, Any] = {}
     get = record.get
+    members = _MEMBERS.get
     for field, reader in _READERS.items():
         raw = get(field)
-        if raw is not None:
-            value = _value(field, raw, reader, errors)
-            if value is not None:
-                values[field] = value
+        if raw is None:
+            continue
+        if type(raw) is str:
+            # The common case, read here rather than through the reader: a blank, or
+            # a level's value as it is written.
+            text = raw.strip()
+            if not text:
+                continue
+            table = members(field)
+            if table is not None:
+                member = table.get(text)
+                if member is not None:
+                    values[field] = member
+                    continue
+        try:
+            value = reader(field, raw)
+        except InvalidFieldError as error:
+            errors.append(error)
+            continue
+        if value is not None:
+            values[field] = value
     return values
 
 
