@@ -757,46 +757,47 @@ def _unstructure_observation(value: SignalObservation) -> dict[str, Any]:
     }
 
 
-def _structure_signal(value: object, _: object) -> Any:
-    if not isinstance(value, Mapping):
-        raise WrongTypeError("", value, f"expected an object, not {g.kind(value)}")
-    tag = value.get("kind")
-    kind = _SIGNALS.get(tag) if isinstance(tag, str) else None
-    if kind is None:
-        allowed = ", ".join(repr(name) for name in _SIGNALS)
-        reason = "is required" if tag is None else "is not a kind of signal"
-        raise InvalidFieldError("kind", tag, f"{reason}: expected one of {allowed}")
-    return converter.structure(value, kind)
+def _by_tag(
+    tag_name: str,
+    kinds: Mapping[str, type],
+    unknown: str,
+    *,
+    default: str | None = None,
+    untagged: tuple[type, ...] = (),
+) -> Callable[[object, object], Any]:
+    """A hook that structures an object as the class its *tag_name* field names.
+
+    *default* is the tag of an object without one; for the classes in *untagged*,
+    which have no field of that name, the tag is taken out before they structure the
+    rest. An unknown tag is reported with *unknown* and the tags allowed.
+    """
+    allowed = ", ".join(repr(name) for name in kinds)
+
+    def structure_tagged(value: object, _: object) -> Any:
+        if not isinstance(value, Mapping):
+            raise WrongTypeError("", value, f"expected an object, not {g.kind(value)}")
+        tag = value.get(tag_name, default)
+        kind = kinds.get(tag) if isinstance(tag, str) else None
+        if kind is None:
+            reason = "is required" if tag is None else unknown
+            raise InvalidFieldError(tag_name, tag, f"{reason}: expected one of {allowed}")
+        if kind in untagged:
+            value = {k: v for k, v in value.items() if k != tag_name}
+        return converter.structure(value, kind)
+
+    return structure_tagged
 
 
 # ----------------------------------------------------------------------------------------
-# Tagged unions: events by "type", stages by "stage"
+# Tagged unions: signals by "kind", events by "type", stages by "stage"
 # ----------------------------------------------------------------------------------------
 
-
-def _structure_event(value: object, _: object) -> Any:
-    if not isinstance(value, Mapping):
-        raise WrongTypeError("", value, f"expected an object, not {g.kind(value)}")
-    tag = value.get("type")
-    kind = _EVENTS.get(tag) if isinstance(tag, str) else None
-    if kind is None:
-        allowed = ", ".join(repr(name) for name in _EVENTS)
-        reason = "is required" if tag is None else "is not an event type"
-        raise InvalidFieldError("type", tag, f"{reason}: expected one of {allowed}")
-    return converter.structure(value, kind)
-
-
-def _structure_stage(value: object, _: object) -> Any:
-    if not isinstance(value, Mapping):
-        raise WrongTypeError("", value, f"expected an object, not {g.kind(value)}")
-    tag = value.get("stage", "contact")
-    kind = _STAGES.get(tag) if isinstance(tag, str) else None
-    if kind is None:
-        allowed = ", ".join(repr(name) for name in _STAGES)
-        raise InvalidFieldError("stage", tag, f"expected one of {allowed}")
-    if kind is Contact:
-        value = {k: v for k, v in value.items() if k != "stage"}
-    return converter.structure(value, kind)
+_structure_signal = _by_tag("kind", _SIGNALS, "is not a kind of signal")
+_structure_event = _by_tag("type", _EVENTS, "is not an event type")
+# A stage without a tag is a contact, whose class has no "stage" field to read it back.
+_structure_stage = _by_tag(
+    "stage", _STAGES, "is not a stage", default="contact", untagged=(Contact,)
+)
 
 
 def _unstructure_runtime(value: Any) -> Any:
