@@ -989,7 +989,7 @@ SIGNAL_COLUMNS = [
 
 def with_policy(monkeypatch: pytest.MonkeyPatch, policy: Policy) -> str:
     """Stand *policy*, built in Python, in for the --policy file this returns."""
-    monkeypatch.setattr("leadflow.cli._load_policy_file", lambda path: policy)
+    monkeypatch.setattr("leadflow.cli._policies._load_policy_file", lambda path: policy)
     return "built-in-python.toml"
 
 
@@ -1661,7 +1661,7 @@ class TestArguments:
     ) -> None:
         data = tmp_path / "five.csv"
         data.write_text(csv_text([record(id=f"R-{n}") for n in range(5)]), "utf-8")
-        monkeypatch.setattr("leadflow.cli.PROGRESS_EVERY", 2)
+        monkeypatch.setattr("leadflow.cli._report.PROGRESS_EVERY", 2)
         argv = ["qualify", str(data), "--as-of", AS_OF, "-o", str(tmp_path / "out")]
 
         assert main(argv) == 0

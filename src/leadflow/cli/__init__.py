@@ -1,0 +1,85 @@
+"""The ``leadflow`` command: qualify and promote records, explain one, summarise a funnel.
+
+Run ``leadflow --help`` (or ``python -m leadflow --help``) for the subcommands;
+``docs/cli.md`` is the full guide. :func:`main` is the entry point; it takes the
+arguments as a list and returns the exit status, so it can be called in-process.
+
+Files are read and written one row at a time: memory does not grow with the input.
+Decisions go to standard output (or ``--output``); rejected rows, warnings, progress
+and the final count line go to standard error. The count line reads
+``N rows: X decisions, Y rejected``; for ``qualify`` it goes on with the decisions
+by verdict, ``; A qualified, B nurture, C undetermined, D disqualified``.
+
+A policy with fit and engagement signals (``--policy``) makes ``qualify``,
+``promote`` and ``explain`` read each signal from the record column of its name
+(and ``<name>_observed_at``; see :func:`leadflow.records.signal_columns`), and
+``qualify`` write each signal's code and points after the fixed columns.
+
+Exit status:
+
+- 0: every row was decided (or: the policy is valid, the schema was printed);
+- 1: some rows were rejected, or the record to explain was rejected, or
+  ``policy validate`` found the policy invalid;
+- 2: usage error: bad arguments, an unreadable file, a bad ``--policy``;
+- 3: ``--strict`` stopped at the first rejected row.
+
+The command line is an edge: it reads the clock (the default ``--as-of`` is the time
+the command started) and files, then hands plain values to the pure core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from leadflow.cli._errors import _UsageError
+from leadflow.cli._parser import _parser
+from leadflow.cli._report import (
+    _PROG,
+    EXIT_OK,
+    EXIT_REJECTED,
+    EXIT_STRICT,
+    EXIT_USAGE,
+    PROGRESS_EVERY,
+    _err,
+)
+
+__all__ = [
+    "EXIT_OK",
+    "EXIT_REJECTED",
+    "EXIT_STRICT",
+    "EXIT_USAGE",
+    "PROGRESS_EVERY",
+    "main",
+]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``leadflow`` command with *argv* (default: ``sys.argv[1:]``).
+
+    Returns:
+        The exit status (see the module documentation).
+    """
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # argparse exits on --help, --version and usage errors
+        return stop.code if isinstance(stop.code, int) else EXIT_USAGE
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except _UsageError as error:
+        _err(f"{_PROG}: error: {error}")
+        return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader of our output went away (`leadflow qualify big.csv | head`).
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        _err(f"{_PROG}: interrupted")
+        return 130

@@ -1,0 +1,225 @@
+"""The argparse tree of the ``leadflow`` command."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from typing import Any, Final
+
+from leadflow._grammar import read_datetime
+from leadflow.cli._commands import (
+    _cmd_explain,
+    _cmd_funnel,
+    _cmd_policy_show,
+    _cmd_policy_validate,
+    _cmd_promote,
+    _cmd_qualify,
+    _cmd_schema,
+)
+from leadflow.cli._report import (
+    _PROG,
+    EXIT_OK,
+    EXIT_REJECTED,
+    EXIT_STRICT,
+    EXIT_USAGE,
+)
+from leadflow.cli._sources import (
+    _FORMATS,
+)
+from leadflow.errors import (
+    InvalidFieldError,
+    NaiveDatetimeError,
+)
+from leadflow.presets import DEFAULT_POLICY, PRESETS
+
+_EXIT_CODES: Final = f"""\
+exit status:
+  {EXIT_OK}  every row was decided (policy valid, schema printed, ...)
+  {EXIT_REJECTED}  some rows were rejected (each is reported on stderr with its row
+     number); for `explain`, the record was rejected; for `policy validate`,
+     the policy is invalid
+  {EXIT_USAGE}  usage error: bad arguments, unreadable input, bad --policy
+  {EXIT_STRICT}  --strict stopped the run at the first rejected row
+"""
+
+
+_REJECTIONS: Final = """
+rejected rows are reported on stderr as FILE: row N (line L): PATH: REASON,
+one line per reason. Rows are data rows counted from 1 (a CSV header is not
+a row, blank lines are skipped); lines count every line, the header too.
+"""
+
+
+def _parse_as_of(text: str) -> datetime:
+    """``--as-of``: a datetime with a UTC offset, read as every datetime is."""
+    try:
+        return read_datetime("as_of", text)
+    except NaiveDatetimeError:
+        raise argparse.ArgumentTypeError(
+            f"needs a UTC offset: {text!r} (e.g. 2026-11-30T09:00:00+00:00 or ...Z)"
+        ) from None
+    except InvalidFieldError:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO 8601 datetime: {text!r} (e.g. 2026-11-30T09:00:00+00:00)"
+        ) from None
+
+
+def _preset_name(text: str) -> str:
+    name = text.strip().upper()
+    if name not in PRESETS:
+        raise argparse.ArgumentTypeError(
+            f"unknown preset {text!r} (choose from {', '.join(PRESETS)})"
+        )
+    return name
+
+
+# ----------------------------------------------------------------------------------------
+# The parser
+# ----------------------------------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=_PROG,
+        description=(
+            "Qualify contacts as sales leads, decide which leads can be promoted to\n"
+            "opportunities, explain a decision and summarise a funnel. Files are\n"
+            "streamed row by row: decisions go to stdout, rejected rows and the\n"
+            "final count line (N rows: X decisions, Y rejected; for qualify, then\n"
+            "the decisions by verdict) to stderr. A --policy that declares fit and\n"
+            "engagement signals reads each from the column of the signal's name."
+        ),
+        epilog=_EXIT_CODES + _REJECTIONS + "\nSee docs/cli.md for the input and output columns.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    from leadflow import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    records = argparse.ArgumentParser(add_help=False)
+    records.add_argument(
+        "input",
+        metavar="INPUT",
+        help="a CSV or JSON Lines file of records, or - for standard input",
+    )
+    records.add_argument(
+        "--format",
+        choices=_FORMATS,
+        help="input format (default: from the file name: .csv, or .jsonl/.ndjson/.json; "
+        "otherwise JSON Lines when the first line starts with '{', else CSV)",
+    )
+    decided = argparse.ArgumentParser(add_help=False)
+    rules = decided.add_mutually_exclusive_group()
+    rules.add_argument(
+        "--policy", metavar="FILE", help="a policy file (.toml or .json); see `policy show`"
+    )
+    rules.add_argument(
+        "--preset",
+        type=_preset_name,
+        metavar="NAME",
+        help=f"a ready-made policy: {', '.join(PRESETS)} (default: {DEFAULT_POLICY.name})",
+    )
+    decided.add_argument(
+        "--as-of",
+        type=_parse_as_of,
+        metavar="DATETIME",
+        help="decide as of this ISO 8601 datetime with a UTC offset "
+        "(default: now, read once when the command starts)",
+    )
+    batch = argparse.ArgumentParser(add_help=False)
+    batch.add_argument(
+        "--output-format",
+        choices=_FORMATS,
+        default="jsonl",
+        help="output format (default: jsonl)",
+    )
+    batch.add_argument(
+        "-o", "--output", metavar="FILE", help="write decisions to FILE (default: stdout)"
+    )
+    batch.add_argument(
+        "--strict",
+        action="store_true",
+        help=f"stop at the first rejected row (exit status {EXIT_STRICT})",
+    )
+
+    def add(name: str, help_: str, parents: list[argparse.ArgumentParser]) -> Any:
+        return commands.add_parser(
+            name,
+            help=help_,
+            description=help_[0].upper() + help_[1:] + ".",
+            parents=parents,
+            epilog=_EXIT_CODES + _REJECTIONS,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    qualify_ = add("qualify", "qualify each record as a lead, or not", [records, decided, batch])
+    qualify_.set_defaults(handler=_cmd_qualify)
+
+    promote = add(
+        "promote",
+        "decide for each record whether it can be promoted to an opportunity",
+        [records, decided, batch],
+    )
+    promote.set_defaults(handler=_cmd_promote)
+
+    explain = add("explain", "explain the decision on one record, in words", [records, decided])
+    which = explain.add_mutually_exclusive_group()
+    which.add_argument("--id", help="the record with this id")
+    which.add_argument("--row", type=_positive, metavar="N", help="the N-th data row (from 1)")
+    explain.add_argument(
+        "--promotion",
+        action="store_true",
+        help="also explain whether the lead can be promoted to an opportunity",
+    )
+    explain.set_defaults(handler=_cmd_explain)
+
+    funnel = add("funnel", "summarise a JSON Lines file of funnel values", [])
+    funnel.add_argument(
+        "input",
+        metavar="INPUT",
+        help="JSON Lines of contacts, leads, opportunities ... as leadflow.serialization "
+        "writes them, or - for standard input",
+    )
+    funnel.add_argument(
+        "--output-format",
+        choices=("text", "json"),
+        default="text",
+        help="output format (default: text)",
+    )
+    funnel.add_argument(
+        "--strict",
+        action="store_true",
+        help=f"stop at the first rejected line (exit status {EXIT_STRICT})",
+    )
+    funnel.set_defaults(handler=_cmd_funnel)
+
+    policy = add("policy", "show or validate a policy (policies are data, never code)", [])
+    policy_commands = policy.add_subparsers(dest="action", metavar="ACTION", required=True)
+    show = policy_commands.add_parser(
+        "show", help="print a policy (a preset, or one read from a file)"
+    )
+    show.add_argument("file", nargs="?", metavar="FILE", help="a policy file (.toml or .json)")
+    show.add_argument("--preset", type=_preset_name, metavar="NAME", help="a ready-made policy")
+    show.add_argument("--format", choices=("json", "toml"), default="json", help="(default: json)")
+    show.set_defaults(handler=_cmd_policy_show)
+    validate = policy_commands.add_parser(
+        "validate", help="check a policy file; every problem is named with its path"
+    )
+    validate.add_argument("file", metavar="FILE", help="a policy file (.toml or .json)")
+    validate.set_defaults(handler=_cmd_policy_validate)
+
+    schema = add("schema", "print the JSON Schema (draft 2020-12) of records or policies", [])
+    schema.add_argument("kind", choices=("record", "policy"))
+    schema.set_defaults(handler=_cmd_schema)
+    return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a row number from 1, got {text!r}")
+    return number

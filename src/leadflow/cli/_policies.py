@@ -1,0 +1,118 @@
+"""Loading policies (a file, a preset or the default) and writing them as TOML."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from leadflow.errors import (
+    InvalidFieldError,
+    InvalidRecordError,
+)
+from leadflow.policy import Policy
+from leadflow.presets import DEFAULT_POLICY, PRESETS
+from leadflow.records import (
+    RECORD_FIELDS,
+    signal_columns,
+)
+from leadflow.serialization import structure
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+from leadflow.cli._errors import _PolicyError, _UsageError
+from leadflow.cli._report import (
+    _problems,
+)
+
+
+def _load_policy_file(path: str) -> Policy:
+    """Read a policy from a TOML or JSON file; never executes anything in it."""
+    kind = Path(path).suffix.lower()
+    if kind not in (".toml", ".json"):
+        raise _UsageError(f"policy {path}: a policy file is .toml or .json")
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as error:
+        raise _UsageError(f"cannot read policy {path}: {error.strerror or error}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+        data = tomllib.loads(text) if kind == ".toml" else json.loads(text)
+    except UnicodeDecodeError:
+        raise _PolicyError(f"policy {path}: not UTF-8 text") from None
+    except (ValueError, RecursionError) as error:  # TOMLDecodeError is a ValueError
+        language = "TOML" if kind == ".toml" else "JSON"
+        raise _PolicyError(f"policy {path}: not valid {language}: {error}") from None
+    try:
+        policy: Policy = structure(data, Policy)
+    except InvalidRecordError as error:
+        details = "\n".join(f"  {path_}: {reason}" for path_, reason in _problems(error))
+        raise _PolicyError(f"policy {path} is invalid:\n{details}") from None
+    return policy
+
+
+def _policy(args: argparse.Namespace) -> Policy:
+    if getattr(args, "policy", None) is not None:
+        return _load_policy_file(args.policy)
+    if getattr(args, "preset", None) is not None:
+        return PRESETS[args.preset]
+    return DEFAULT_POLICY
+
+
+def _record_policy(args: argparse.Namespace) -> tuple[Policy, frozenset[str]]:
+    """The policy to decide records by, and the columns a record may have under it.
+
+    A policy whose signals cannot be read from records (a signal named as a record
+    field) is refused here, before any row is read, as a bad ``--policy``.
+    """
+    policy = _policy(args)
+    try:
+        columns = signal_columns(policy.signals)
+    except InvalidFieldError as error:
+        where = f"policy {args.policy}" if getattr(args, "policy", None) else "the policy"
+        (path, reason), *_ = _problems(error)
+        raise _PolicyError(f"{where} cannot be used with records: {path}: {reason}") from None
+    return policy, frozenset((*RECORD_FIELDS, *columns))
+
+
+def _to_toml(data: Mapping[str, Any]) -> str:
+    """Write the JSON-like *data* of a policy as TOML (with tomli-w).
+
+    TOML has no null. One in an item of a list of tables (a signal's optional
+    ``half_life``, say) is left out, which reads back as that field's default; any
+    other null is refused, named by its path (``promotion.signals``).
+
+    Raises:
+        _UsageError: *data* holds a null that TOML cannot write.
+    """
+    return tomli_w.dumps(_without_nulls(data, ""))
+
+
+def _without_nulls(value: Any, where: str, *, in_table_array: bool = False) -> Any:
+    if isinstance(value, Mapping):
+        kept: dict[str, Any] = {}
+        for key, item in value.items():
+            at = f"{where}.{key}" if where else key
+            if item is None and in_table_array:
+                continue
+            kept[key] = _without_nulls(item, at, in_table_array=in_table_array)
+        return kept
+    if isinstance(value, list):
+        tables = bool(value) and all(isinstance(item, Mapping) for item in value)
+        return [
+            _without_nulls(item, f"{where}[{index}]", in_table_array=tables)
+            for index, item in enumerate(value)
+        ]
+    if value is None:
+        raise _UsageError(
+            f"{where} is null, which TOML cannot write: use --format json for this policy"
+        )
+    return value

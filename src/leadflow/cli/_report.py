@@ -1,0 +1,124 @@
+"""Reporting on standard error: exit statuses, rejected rows, progress and the count line."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from typing import Final
+
+from leadflow.cli._errors import _StrictStopError
+from leadflow.cli._sources import (
+    _Row,
+)
+from leadflow.decisions import Verdict
+from leadflow.errors import (
+    InvalidFieldError,
+    InvalidRecordError,
+    LeadflowError,
+)
+
+#: Every row was decided; the policy is valid; the command did what was asked.
+EXIT_OK: Final = 0
+#: Some rows (or the record to explain, or the policy to validate) were rejected.
+EXIT_REJECTED: Final = 1
+#: Bad arguments, an unreadable file or a bad ``--policy``: nothing was decided.
+EXIT_USAGE: Final = 2
+#: ``--strict`` stopped the run at the first rejected row.
+EXIT_STRICT: Final = 3
+
+#: Rows between two progress lines (written only when standard error is a terminal).
+PROGRESS_EVERY: Final = 100_000
+
+_PROG: Final = "leadflow"
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(message + "\n")
+
+
+def _warn(message: str) -> None:
+    _err(f"{_PROG}: warning: {message}")
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _record_field(error: InvalidFieldError) -> str:
+    """The record field a core error is about (``evidence.need.observed_at`` -> column)."""
+    field = error.field
+    if field.startswith("evidence.signals."):
+        # evidence.signals.<name>[.observed_at]: the signal's own columns.
+        return field.removeprefix("evidence.signals.").replace(".", "_")
+    if field.startswith("evidence.") and field.endswith(".observed_at"):
+        return field.split(".")[1] + "_observed_at"
+    if field == "signals.observed_at":
+        return "signals_observed_at"
+    return field
+
+
+#: The verdicts in the count line, best first.
+_VERDICTS: Final = tuple(reversed(Verdict))
+
+
+class _Tally:
+    """Counts rows, reports rejected ones and prints progress and the count line.
+
+    With *verdicts*, the decisions are also counted by verdict
+    (:meth:`decided_as`) and the count line ends with those counts.
+    """
+
+    def __init__(
+        self, source: str, *, strict: bool, progress: bool, verdicts: bool = False
+    ) -> None:
+        self.source = source
+        self.strict = strict
+        self.progress = progress
+        self.rows = 0
+        self.decided = 0
+        self.rejected = 0
+        self.verdicts: Counter[str] | None = Counter() if verdicts else None
+
+    def row(self) -> None:
+        self.rows += 1
+        if self.progress and self.rows % PROGRESS_EVERY == 0:
+            _err(f"{_PROG}: {self.rows:,} rows read ({self.rejected:,} rejected so far)")
+
+    def reject(self, row: _Row, problems: Iterable[tuple[str, str]]) -> None:
+        self.rejected += 1
+        where = f"{self.source}: row {row.number} (line {row.line})"
+        for path, reason in problems:
+            _err(f"{where}: {path}: {reason}")
+        if self.strict:
+            raise _StrictStopError
+
+    def decided_as(self, verdict: str | None) -> None:
+        """Count one decision, with its verdict when the tally counts verdicts."""
+        self.decided += 1
+        if self.verdicts is not None:
+            self.verdicts[str(verdict)] += 1
+
+    def count_line(self, what: str = "decision") -> str:
+        """``N rows: X decisions, Y rejected``, then the verdicts' counts, if counted.
+
+        The verdicts come last, so that the line starts as it always has and
+        scripts reading the first part keep working.
+        """
+        rows = "row" if self.rows == 1 else "rows"
+        decided = what if self.decided == 1 else what + "s"
+        line = f"{self.rows} {rows}: {self.decided} {decided}, {self.rejected} rejected"
+        if self.verdicts is not None:
+            counted = self.verdicts
+            line += "; " + ", ".join(f"{counted[v.value]} {v.value}" for v in _VERDICTS)
+        return line
+
+
+def _problems(error: LeadflowError) -> list[tuple[str, str]]:
+    if isinstance(error, InvalidRecordError):
+        return [(e.path, f"{e.reason} (got {_shown(e.value)})") for e in error.errors]
+    if isinstance(error, InvalidFieldError):
+        path = "$." + _record_field(error)
+        return [(path, f"{error.reason} (got {_shown(error.value)})")]
+    return [("$", str(error))]

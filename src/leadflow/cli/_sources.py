@@ -1,0 +1,207 @@
+"""Reading input rows from CSV or JSON Lines files (or standard input), one at a time."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+import sys
+from collections.abc import Callable, Collection, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Final, NamedTuple, TextIO
+
+from leadflow.cli._errors import _UsageError
+from leadflow.records import (
+    RECORD_FIELDS,
+)
+
+_FORMATS: Final = ("csv", "jsonl")
+_SUFFIXES: Final = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
+
+
+class _Row(NamedTuple):
+    """One data row of the input.
+
+    ``number`` counts data rows from 1 (a CSV header is not a row; blank lines are
+    skipped and are not rows); ``line`` is the physical line the row starts on (a CSV
+    header is line 1). ``data`` is what the row holds: a record (a mapping of field
+    names to values) or, for ``funnel``, any JSON value. When the row could not be
+    read at all, ``problems`` says why, as ``(path, reason)`` pairs.
+    """
+
+    number: int
+    line: int
+    data: Any
+    problems: tuple[tuple[str, str], ...] = ()
+
+
+def _bad_text(text: str) -> bool:
+    """Whether *text* holds bytes that were not UTF-8 (read as lone surrogates)."""
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+_NOT_UTF8: Final = (("$", "not UTF-8 text"),)
+
+
+class _Source:
+    """An input file (or standard input) and the format it is read in."""
+
+    def __init__(
+        self,
+        path: str,
+        format_: str | None,
+        warn: Callable[[str], None],
+        known: Collection[str] = RECORD_FIELDS,
+    ) -> None:
+        self.name = "<stdin>" if path == "-" else path
+        self._warn = warn
+        self._known = known
+        self._stream = self._open(path)
+        self._lines: Iterator[str] = iter(self._stream)
+        if format_ is None:
+            format_ = _SUFFIXES.get(Path(path).suffix.lower()) if path != "-" else None
+        if format_ is None:
+            format_ = self._sniff()
+        self.format = format_
+
+    @staticmethod
+    def _open(path: str) -> TextIO:
+        # Undecodable bytes become lone surrogates so that one bad row is rejected
+        # rather than the whole file; a byte-order mark (Excel writes one) is dropped.
+        if path == "-":
+            buffer = getattr(sys.stdin, "buffer", None)
+            if buffer is None:  # a replaced sys.stdin (tests, embedding) is text already
+                return sys.stdin
+            return io.TextIOWrapper(
+                buffer, encoding="utf-8-sig", errors="surrogateescape", newline=""
+            )
+        try:
+            return open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        except OSError as error:
+            raise _UsageError(f"cannot read {path}: {error.strerror or error}") from None
+
+    def _sniff(self) -> str:
+        """Guess the format from the first non-blank line: ``{`` starts JSON Lines."""
+        seen: list[str] = []
+        for line in self._lines:
+            seen.append(line)
+            if line.strip():
+                break
+        self._lines = itertools.chain(seen, self._lines)
+        first = next((line for line in seen if line.strip()), "")
+        return "jsonl" if first.lstrip().startswith("{") else "csv"
+
+    def close(self) -> None:
+        if self._stream is not sys.stdin:
+            self._stream.close()
+
+    def rows(self) -> Iterator[_Row]:
+        """The data rows, one at a time."""
+        if self.format == "jsonl":
+            yield from self._jsonl_rows()
+            return
+        try:
+            yield from self._csv_rows()
+        except OSError as error:
+            raise _UsageError(f"cannot read {self.name}: {error.strerror or error}") from None
+
+    def _csv_rows(self) -> Iterator[_Row]:
+        reader = csv.reader(self._lines, strict=True)
+        header: list[str] | None = None
+        while header is None:
+            try:
+                first = next(reader)
+            except StopIteration:
+                return  # a truly empty file holds no rows
+            except csv.Error as error:
+                raise _UsageError(f"{self.name}: unreadable CSV header: {error}") from None
+            if first:
+                header = [name.strip() for name in first]
+        named = [name for name in header if name]
+        duplicates = sorted({name for name in named if named.count(name) > 1})
+        if duplicates:
+            raise _UsageError(f"{self.name}: duplicate columns: {', '.join(duplicates)}")
+        # Unnamed columns (a trailing comma in every line) are ignored without a word.
+        unknown = [name for name in named if name not in self._known]
+        if unknown:
+            self._warn(f"{self.name}: ignoring unknown columns: {', '.join(unknown)}")
+        width = len(header)
+        number = 0
+        last_line = reader.line_num
+        while True:
+            start = last_line + 1
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                number += 1
+                last_line = reader.line_num
+                yield _Row(number, start, None, (("$", f"malformed CSV: {error}"),))
+                continue
+            last_line = reader.line_num
+            if not values:
+                continue  # a blank line is not a row
+            number += 1
+            if len(values) != width:
+                reason = f"expected {width} columns (as in the header), found {len(values)}"
+                yield _Row(number, start, None, (("$", reason),))
+            elif _bad_text("".join(values)):
+                yield _Row(number, start, None, _NOT_UTF8)
+            else:
+                record = {name: value for name, value in zip(header, values, strict=True) if name}
+                yield _Row(number, start, record)
+
+    def _jsonl_rows(self) -> Iterator[_Row]:
+        warned: set[str] = set()
+        for row in self.json_values():
+            if row.problems:
+                yield row
+            elif not isinstance(row.data, dict):
+                reason = f"expected a JSON object, not {_json_kind(row.data)}"
+                yield row._replace(data=None, problems=(("$", reason),))
+            else:
+                known = self._known
+                unknown = [k for k in row.data if k not in known and k not in warned]
+                if unknown:
+                    warned.update(unknown)
+                    self._warn(f"{self.name}: ignoring unknown fields: {', '.join(unknown)}")
+                yield row
+
+    def json_values(self) -> Iterator[_Row]:
+        """The rows of a JSON Lines file, whatever JSON value each holds.
+
+        Numbers with a fraction are read as exact decimals, never as floats, so an
+        amount written as ``12.50`` stays exact.
+        """
+        number = 0
+        try:
+            for line_number, line in enumerate(self._lines, start=1):
+                text = line.strip()
+                if not text:
+                    continue  # a blank line is not a row
+                number += 1
+                if _bad_text(text):
+                    yield _Row(number, line_number, None, _NOT_UTF8)
+                    continue
+                try:
+                    data = json.loads(text, parse_float=Decimal)
+                except (ValueError, RecursionError) as error:
+                    yield _Row(number, line_number, None, (("$", f"not valid JSON: {error}"),))
+                    continue
+                yield _Row(number, line_number, data)
+        except OSError as error:
+            raise _UsageError(f"cannot read {self.name}: {error.strerror or error}") from None
+
+
+def _json_kind(value: object) -> str:
+    kinds = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    return kinds.get(type(value), "a number")
