@@ -55,7 +55,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from enum import Enum
 from typing import Final, Generic, Literal, TypeGuard, TypeVar
@@ -306,6 +306,58 @@ def read_datetime(field: str, value: object) -> datetime:
             raise NaiveDatetimeError(field, value, "datetime has no UTC offset")
         return value
     raise WrongTypeError(field, value, f"expected an ISO 8601 datetime, not {kind(value)}")
+
+
+# How CRMs write a timestamp: a space or "T", up to nine digits of fraction (only six are
+# kept), and an offset with or without its colon, or none where the CRM means UTC.
+_TIMESTAMP: Final = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2}):([0-9]{2})"
+    r"(?:\.([0-9]{1,9}))?(Z|[+-][0-9]{2}:?[0-9]{2})?"
+)
+
+
+def read_timestamp(field: str, value: object, *, naive_utc: bool, example: str) -> datetime:
+    """Read a timestamp as a CRM writes it (see :mod:`leadflow.adapters`).
+
+    Args:
+        field: The field, for errors.
+        value: The text.
+        naive_utc: Whether a timestamp without an offset means UTC (Odoo's do);
+            otherwise it is refused.
+        example: A timestamp of the CRM's, for the message.
+
+    Raises:
+        NaiveDatetimeError: no offset, where one is needed.
+        InvalidFieldError: no such timestamp.
+        WrongTypeError: not text.
+    """
+    if not isinstance(value, str):
+        raise WrongTypeError(field, value, f"expected a timestamp string, not {kind(value)}")
+    match = _TIMESTAMP.fullmatch(value)
+    bad = InvalidFieldError(field, value, f"not a timestamp like {example}")
+    if match is None:
+        raise bad
+    year, month, day, hour, minute, second, fraction, offset = match.groups()
+    if offset is None:
+        if not naive_utc:
+            raise NaiveDatetimeError(field, value, "the timestamp has no UTC offset")
+        zone = timezone.utc
+    elif offset == "Z":
+        zone = timezone.utc
+    else:
+        digits = offset[1:].replace(":", "")
+        hours, minutes = int(digits[:2]), int(digits[2:])
+        if hours > 23 or minutes > 59:
+            raise bad
+        sign = -1 if offset[0] == "-" else 1
+        zone = timezone(sign * timedelta(hours=hours, minutes=minutes))
+    micro = int((fraction or "0")[:6].ljust(6, "0"))
+    try:
+        return datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second), micro, zone
+        )
+    except ValueError:
+        raise bad from None
 
 
 def read_date(field: str, value: object) -> date:

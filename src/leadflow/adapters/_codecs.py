@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from email.utils import parseaddr
 from enum import Enum
@@ -26,13 +26,13 @@ from typing import Any, Final, Protocol
 
 import attrs
 
+from leadflow import _grammar as g
 from leadflow._validate import type_name
 from leadflow.adapters._model import frozen_table
 from leadflow.contacts import normalise_email, normalise_phone
 from leadflow.errors import (
     InvalidEmailError,
     InvalidFieldError,
-    NaiveDatetimeError,
     WrongTypeError,
 )
 from leadflow.money import Money
@@ -242,28 +242,13 @@ class Phone:
         return "phone number" + _length(self.max_length)
 
 
-_DECIMAL_TEXT: Final = re.compile(r"[+-]?[0-9]{1,30}(?:\.[0-9]{1,30})?")
 # Amounts this large are no CRM's money (Dynamics' Money stops below 10**15).
 _MAX_AMOUNT: Final = Decimal(10) ** 15
 
 
 def _decimal(raw: object) -> Decimal:
-    if isinstance(raw, bool):
-        raise wrong_type(raw, "a number")
-    if isinstance(raw, int):
-        if abs(raw) >= 10**30:
-            raise InvalidFieldError("", raw, "out of range")
-        return Decimal(raw)
-    if isinstance(raw, float):
-        if raw != raw or raw in (float("inf"), float("-inf")):
-            raise InvalidFieldError("", raw, "must be a finite number")
-        return Decimal(repr(raw))
-    if isinstance(raw, str):
-        text = raw.strip()
-        if not _DECIMAL_TEXT.fullmatch(text):
-            raise InvalidFieldError("", raw, "not a decimal number")
-        return Decimal(text)
-    raise wrong_type(raw, "a number")
+    """A CRM's number, read by the grammar's decimal rule (a float through its repr)."""
+    return g.read_decimal("", raw, floats="shortest")
 
 
 @attrs.frozen
@@ -345,18 +330,14 @@ class Percent:
         return "percent, 0-100"
 
 
-_DAY: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# A plain date, as the grammar spells one (a day that exists).
+_DAY: Final = re.compile(g.DATE)
 
 
 def _parse_day(raw: object) -> date:
     if not isinstance(raw, str):
         raise wrong_type(raw, "a date string")
-    if _DAY.fullmatch(raw):
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            pass
-    raise InvalidFieldError("", raw, "not a date (YYYY-MM-DD)")
+    return g.read_date("", raw)
 
 
 @attrs.frozen
@@ -373,40 +354,8 @@ class Day:
         return "date, YYYY-MM-DD"
 
 
-_INSTANT: Final = re.compile(
-    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2}):([0-9]{2})"
-    r"(?:\.([0-9]{1,9}))?(Z|[+-][0-9]{2}:?[0-9]{2})?"
-)
-
-
 def _parse_instant(raw: object, dialect: Dialect) -> datetime:
-    if not isinstance(raw, str):
-        raise wrong_type(raw, "a timestamp string")
-    match = _INSTANT.fullmatch(raw)
-    bad = InvalidFieldError("", raw, f"not a timestamp like {dialect.instant_example}")
-    if match is None:
-        raise bad
-    year, month, day, hour, minute, second, fraction, offset = match.groups()
-    if offset is None:
-        if not dialect.naive_utc:
-            raise NaiveDatetimeError("", raw, "the timestamp has no UTC offset")
-        zone = UTC
-    elif offset == "Z":
-        zone = UTC
-    else:
-        digits = offset[1:].replace(":", "")
-        hours, minutes = int(digits[:2]), int(digits[2:])
-        if hours > 23 or minutes > 59:
-            raise bad
-        sign = -1 if offset[0] == "-" else 1
-        zone = timezone(sign * timedelta(hours=hours, minutes=minutes))
-    micro = int((fraction or "0")[:6].ljust(6, "0"))
-    try:
-        return datetime(
-            int(year), int(month), int(day), int(hour), int(minute), int(second), micro, zone
-        )
-    except ValueError:
-        raise bad from None
+    return g.read_timestamp("", raw, naive_utc=dialect.naive_utc, example=dialect.instant_example)
 
 
 @attrs.frozen
@@ -481,4 +430,3 @@ class Choice:
         if self.fallback is not None:
             text += f"; other values read as {self.fallback.value}"
         return text
-
