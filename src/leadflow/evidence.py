@@ -317,7 +317,7 @@ def _signals(value: object) -> object:
             try:
                 seen = SignalObservation(value=seen)
             except InvalidFieldError as error:
-                raise type(error)(f"signals.{name}", error.value, error.reason) from None
+                raise error.at(f"signals.{name}") from None
         pairs.append((name, seen))
     if not all(isinstance(name, str) for name, _ in pairs):
         return tuple(pairs)

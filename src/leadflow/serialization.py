@@ -652,9 +652,7 @@ def _is_signal(kind: Any) -> bool:
 #: The keys that name a signal value's kind, in the order they are looked for.
 _VALUE_KEYS: Final = ("category", "number")
 
-# SignalResult.value is annotated "SignalValue | None" with SignalValue a string alias,
-# which typing cannot evaluate ("str | Decimal" | None); name what the alias stands for.
-attrs.resolve_types(SignalResult, localns={"SignalValue": _SIGNAL_VALUE})
+attrs.resolve_types(SignalResult)
 
 
 def _bare_value(value: object) -> str | Decimal:
