@@ -77,7 +77,7 @@ import attrs
 
 from leadflow import _grammar as g
 from leadflow import _validate as v
-from leadflow.contacts import Contact, LeadSource, PurchaseRole
+from leadflow.contacts import Contact, LeadSource, Organisation, PurchaseRole
 from leadflow.decisions import PromotionDecision, QualificationDecision
 from leadflow.errors import (
     InvalidFieldError,
@@ -235,17 +235,16 @@ _NOTE_FIELDS: Final = ("need_note", "budget_note", "timeframe_note", "authority_
 Reader: TypeAlias = Callable[[str, object], Any]
 
 _CHOICES: Final = {field: g.choices(enum) for field, enum in ENUM_FIELDS.items()}
-#: Each enum field's members by value (the reader's own table).
-_MEMBERS: Final[dict[str, Mapping[str, Any]]] = {
-    field: choices.members for field, choices in _CHOICES.items()
-}
-#: How each enum, datetime, date and note field is read.
-_READERS: Final[dict[str, Reader]] = {
-    **{field: choices.read for field, choices in _CHOICES.items()},
-    **dict.fromkeys(DATETIME_FIELDS, g.read_datetime),
-    **dict.fromkeys(DATE_FIELDS, g.read_date),
-    **dict.fromkeys(_NOTE_FIELDS, g.read_text),
-}
+#: Each enum field with its members by value (the reader's own table) and its reader.
+_LEVELS: Final = tuple(
+    (field, choices.members, choices.read) for field, choices in _CHOICES.items()
+)
+#: How each datetime, date and note field is read.
+_READERS: Final[tuple[tuple[str, Reader], ...]] = (
+    *((field, g.read_datetime) for field in DATETIME_FIELDS),
+    *((field, g.read_date) for field in DATE_FIELDS),
+    *((field, g.read_text) for field in _NOTE_FIELDS),
+)
 _read_amount: Final[Reader] = functools.partial(g.read_decimal, signed=False)
 # A signal's number is a measurement, not money: it may be negative, and a float is
 # read through its shortest repr (7.3 is Decimal("7.3")), as SignalObservation reads one.
@@ -273,30 +272,30 @@ def _read(record: Mapping[str, Any], errors: list[InvalidFieldError]) -> dict[st
     """
     values: dict[str, Any] = {}
     get = record.get
-    members = _MEMBERS.get
-    for field, reader in _READERS.items():
+    for field, members, read in _LEVELS:
         raw = get(field)
         if raw is None:
             continue
-        if type(raw) is str:
-            # The common case, read here rather than through the reader: a blank, or
-            # a level's value as it is written.
-            text = raw.strip()
-            if not text:
+        # The common case, a level's value as it is written, is a lookup; the
+        # reader reads the rest (blanks around a value, a member, a bad value).
+        member = members.get(raw) if type(raw) is str else None
+        if member is None:
+            if type(raw) is str and not raw.strip():
                 continue
-            table = members(field)
-            if table is not None:
-                member = table.get(text)
-                if member is not None:
-                    values[field] = member
-                    continue
+            try:
+                member = read(field, raw)
+            except InvalidFieldError as error:
+                errors.append(error)
+                continue
+        values[field] = member
+    for field, reader in _READERS:
+        raw = get(field)
+        if raw is None or (type(raw) is str and not raw.strip()):
+            continue
         try:
-            value = reader(field, raw)
+            values[field] = reader(field, raw)
         except InvalidFieldError as error:
             errors.append(error)
-            continue
-        if value is not None:
-            values[field] = value
     return values
 
 
@@ -322,7 +321,7 @@ def _money(
 
 
 def _identifier(record: Mapping[str, Any], errors: list[InvalidFieldError]) -> object:
-    """The record's id for :meth:`Contact.from_record`: text as it is, a number as text."""
+    """The record's id for its contact: text as it is, a number as text."""
     raw = record.get("id")
     if raw is None or isinstance(raw, str):
         return raw
@@ -345,37 +344,66 @@ _CONTACT_FIELDS: Final = {
 def _contact(
     record: Mapping[str, Any], values: dict[str, Any], errors: list[InvalidFieldError]
 ) -> Contact | None:
-    name = _value("organisation", record.get("organisation"), g.read_text, errors)
-    employees = _value("employees", record.get("employees"), g.read_count, errors)
-    organisation: dict[str, Any] | None = None
-    if name is not None:
-        organisation = {
-            "name": name,
-            "industry": record.get("industry"),
-            "employees": employees,
-            "website": record.get("website"),
-        }
-    elif not any(e.field == "organisation" for e in errors):
+    get = record.get
+    name = _value("organisation", get("organisation"), g.read_text, errors)
+    employees = _value("employees", get("employees"), g.read_count, errors)
+    if name is None and not any(e.field == "organisation" for e in errors):
         given = {
             field: employees
             if field == "employees"
-            else _value(field, record.get(field), g.read_text, errors)
+            else _value(field, get(field), g.read_text, errors)
             for field in ORGANISATION_FIELDS
         }
         described = [field for field, value in given.items() if value is not None]
         if described:
             errors.append(
                 InvalidFieldError(
-                    "organisation", record.get("organisation"), f"is required with {described[0]}"
+                    "organisation", get("organisation"), f"is required with {described[0]}"
                 )
             )
+    identifier = _identifier(record, errors)
+    # The values as Contact.from_record would clean them (stripped, a blank is None),
+    # given to the strict constructor, whose converters read the email and the phone.
+    # A good contact, by far the most common, is so built once and each value read
+    # once; any bad value sends the record to from_record, which reports every one.
+    clean: Callable[[object], Any] = v.clean_text
+    created_at: Any = values.get("created_at")  # None fails the validator: from_record
+    try:
+        return Contact(
+            id=clean(identifier),
+            name=clean(get("name")),
+            email=get("email"),
+            phone=get("phone"),
+            organisation=None
+            if name is None
+            else Organisation(
+                name=name,
+                industry=clean(get("industry")),
+                employees=employees,
+                website=clean(get("website")),
+            ),
+            job_title=clean(get("job_title")),
+            role=values.get("role", PurchaseRole.UNKNOWN),
+            source=values.get("source"),
+            created_at=created_at,
+        )
+    except InvalidFieldError:
+        pass
+    organisation: dict[str, Any] | None = None
+    if name is not None:
+        organisation = {
+            "name": name,
+            "industry": get("industry"),
+            "employees": employees,
+            "website": get("website"),
+        }
     fields = {
-        "id": _identifier(record, errors),
-        "name": record.get("name"),
-        "email": record.get("email"),
-        "phone": record.get("phone"),
+        "id": identifier,
+        "name": get("name"),
+        "email": get("email"),
+        "phone": get("phone"),
         "organisation": organisation,
-        "job_title": record.get("job_title"),
+        "job_title": get("job_title"),
         "role": values.get("role"),
         "source": values.get("source"),
         "created_at": values.get("created_at"),
@@ -532,7 +560,7 @@ def parse_record(
         signals=observed,
     )
     promotion = None
-    if any(field in values for field in SIGNAL_FIELDS):
+    if not values.keys().isdisjoint(SIGNAL_FIELDS):
         promotion = PromotionSignals(
             relationship=get("relationship", RelationshipLevel.UNKNOWN),
             requirements=get("requirements", RequirementsLevel.UNKNOWN),
@@ -572,11 +600,15 @@ DECISION_FIELDS: Final[tuple[str, ...]] = (
 _SIGNAL_PARTS: Final = ("code", "points")
 
 
-def decision_fields(signals: Sequence[Signal] = ()) -> tuple[str, ...]:
+def decision_fields(
+    signals: Sequence[Signal] = (), *, probability: bool = False
+) -> tuple[str, ...]:
     """The columns of a decision row under a policy with *signals* (a CSV header).
 
     :data:`DECISION_FIELDS`, then ``<name>_code`` and ``<name>_points`` for each
     signal, in *signals* order: the same header for every decision of one policy.
+    With *probability* (a policy with a calibration, such as a learned one), a
+    ``probability`` column follows ``score``.
 
     >>> from leadflow import NumericSignal
     >>> visits = NumericSignal(name="total_visits", weight=20, edges=(5,), points=(0, 20))
@@ -587,9 +619,11 @@ def decision_fields(signals: Sequence[Signal] = ()) -> tuple[str, ...]:
         InvalidPolicyError: as :func:`signal_columns`.
     """
     plan = _signal_plan(signals)
-    return DECISION_FIELDS + tuple(
-        f"{name}_{part}" for name, _, _ in plan for part in _SIGNAL_PARTS
-    )
+    fields = DECISION_FIELDS
+    if probability:
+        at = fields.index("score") + 1
+        fields = (*fields[:at], "probability", *fields[at:])
+    return fields + tuple(f"{name}_{part}" for name, _, _ in plan for part in _SIGNAL_PARTS)
 
 
 #: The columns of a promotion decision row, in order (a CSV header).
@@ -612,12 +646,14 @@ def decision_row(decision: QualificationDecision, *, record_id: str | None) -> d
     each criterion also has its own ``<criterion>_code`` and ``<criterion>_points``
     columns, in a fixed order whatever the policy; ``next_steps`` is joined with
     ``"; "``; ``reason`` is the decision's one sentence; then each signal has
-    ``<name>_code`` and ``<name>_points`` columns, in policy order.
+    ``<name>_code`` and ``<name>_points`` columns, in policy order. A decision with
+    a probability has a ``probability`` column after ``score``.
     """
     row: dict[str, Any] = {
         "id": record_id,
         "verdict": decision.verdict.value,
         "score": decision.score,
+        **({} if decision.probability is None else {"probability": decision.probability}),
         "grade": decision.grade.value,
         "rating": decision.rating.value,
         "policy": decision.policy,
