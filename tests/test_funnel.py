@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from datetime import datetime, timedelta, timezone
 from fractions import Fraction
 from random import Random
+from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
@@ -16,10 +17,14 @@ from leadflow import (
     BudgetEvidence,
     BudgetLevel,
     Contact,
+    Customer,
     DisqualificationReason,
     Evidence,
     FunnelStage,
+    InvalidFieldError,
+    LeadSource,
     LossReason,
+    LostOpportunity,
     Money,
     NeedEvidence,
     NeedLevel,
@@ -43,6 +48,7 @@ from leadflow import (
     win,
 )
 from leadflow import strategies as lfst
+from leadflow.funnel import WinRate, win_rates
 from leadflow.lifecycle import Lead, Opportunity
 
 UTC = timezone.utc
@@ -55,9 +61,11 @@ _LISTS = settings(max_examples=max(10, settings().max_examples // 15))
 funnels = st.lists(lfst.stages(), max_size=5)
 
 
-def _contact(name: str) -> Contact:
+def _contact(name: str, source: LeadSource | None = None) -> Contact:
     handle = name.lower().replace(" ", ".")
-    return Contact(name=name, email=f"{handle}@example.com", created_at=NOW - 30 * DAY)
+    return Contact(
+        name=name, email=f"{handle}@example.com", created_at=NOW - 30 * DAY, source=source
+    )
 
 
 _EVIDENCE = Evidence(
@@ -73,12 +81,15 @@ _SIGNALS = PromotionSignals(
 )
 
 
-def _lead(name: str) -> Lead:
-    return to_lead(_contact(name), _EVIDENCE, as_of=NOW)[0]
+def _lead(name: str, source: LeadSource | None = None, at: datetime = NOW) -> Lead:
+    return to_lead(_contact(name, source), _EVIDENCE, as_of=at)[0]
 
 
-def _opportunity(name: str, value: Money | None, step: OpportunityStage) -> Opportunity:
-    opportunity, _ = promote(_lead(name), _SIGNALS, as_of=NOW + DAY, estimated_value=value)
+def _opportunity(
+    name: str, value: Money | None, step: OpportunityStage, source: LeadSource | None = None
+) -> Opportunity:
+    lead = _lead(name, source)
+    opportunity, _ = promote(lead, _SIGNALS, as_of=NOW + DAY, estimated_value=value)
     if step is not opportunity.step:
         opportunity, _ = advance(opportunity, step, as_of=NOW + 2 * DAY)
     return opportunity
@@ -274,3 +285,207 @@ class TestSummaryLaws:
             yield from shuffled
 
         assert summarize(one_by_one()) == summarize(values)
+
+
+def _closed(values: list[Stage]) -> list[LostOpportunity | Customer]:
+    return [value for value in values if isinstance(value, (LostOpportunity, Customer))]
+
+
+class TestClosedDealsByHand:
+    def test_the_win_rate_counts_closed_deals_only(self) -> None:
+        summary = summarize(_funnel())
+
+        # One won, two lost; the four open deals count in opportunity_to_customer only.
+        assert summary.closed_opportunities == 3
+        assert summary.win_rate == Fraction(1, 3)
+        assert summary.opportunity_to_customer == Fraction(1, 7)
+
+    def test_the_sales_cycle_runs_from_qualifying_to_closing(self) -> None:
+        summary = summarize(_funnel())
+
+        # Each closed deal qualified at NOW and closed five days later.
+        assert summary.sales_cycle_total == 15 * DAY
+        assert summary.average_sales_cycle == 5 * DAY
+
+    def test_the_average_cycle_of_uneven_deals(self) -> None:
+        quick = win(_opportunity("Quick", None, OpportunityStage.QUALIFY), as_of=NOW + 2 * DAY)[0]
+        slow = lose(
+            _opportunity("Slow", None, OpportunityStage.PROPOSE),
+            reason=LossReason.TIMING,
+            as_of=NOW + 7 * DAY + timedelta(hours=12),
+        )[0]
+
+        summary = summarize([quick, slow, _lead("Open")])
+
+        # 2 days and 7.5 days: 4.75 days on average.
+        assert summary.average_sales_cycle == timedelta(days=4, hours=18)
+
+    def test_a_cycle_across_a_clock_change_is_real_elapsed_time(self) -> None:
+        berlin = ZoneInfo("Europe/Berlin")
+        # Clocks in Berlin went forward an hour on 29 March 2026.
+        qualified = datetime(2026, 3, 28, 12, 0, tzinfo=berlin)
+        lead = to_lead(_contact("Berlin"), _EVIDENCE, as_of=qualified)[0]
+        deal, _ = promote(lead, _SIGNALS, as_of=qualified)
+        won, _ = win(deal, as_of=datetime(2026, 3, 30, 12, 0, tzinfo=berlin))
+
+        assert summarize([won]).average_sales_cycle == timedelta(hours=47)
+
+    def test_no_closed_deal_has_no_win_rate_and_no_cycle(self) -> None:
+        summary = summarize(
+            [_lead("Open"), _opportunity("Open Deal", None, OpportunityStage.CLOSE)]
+        )
+
+        assert summary.closed_opportunities == 0
+        assert summary.win_rate is None
+        assert summary.average_sales_cycle is None
+        assert summary.sales_cycle_total == timedelta(0)
+
+    def test_win_rates_per_lead_source(self) -> None:
+        web, partner = LeadSource.WEB, LeadSource.PARTNER
+        values: list[Stage] = [
+            win(_opportunity("W1", None, OpportunityStage.CLOSE, web), as_of=NOW + 3 * DAY)[0],
+            lose(
+                _opportunity("W2", None, OpportunityStage.QUALIFY, web),
+                reason=LossReason.PRICE,
+                as_of=NOW + 3 * DAY,
+            )[0],
+            win(_opportunity("W3", None, OpportunityStage.DEVELOP, web), as_of=NOW + 3 * DAY)[0],
+            lose(
+                _opportunity("P1", None, OpportunityStage.CLOSE, partner),
+                reason=LossReason.NO_DECISION,
+                as_of=NOW + 3 * DAY,
+            )[0],
+            _opportunity("P2", None, OpportunityStage.CLOSE, partner),  # open: not counted
+            win(_opportunity("N1", None, OpportunityStage.CLOSE), as_of=NOW + 3 * DAY)[0],
+        ]
+
+        rates = win_rates(values, by="contact.source")
+
+        assert list(rates) == [web, partner, None]
+        assert rates[web] == WinRate(won=2, lost=1)
+        assert rates[web].rate == Fraction(2, 3)
+        assert rates[partner].rate == 0
+        assert rates[None].closed == 1
+        assert dict(win_rates(values, by=lambda deal: deal.contact.source)) == dict(rates)
+        with pytest.raises(TypeError):
+            rates[web] = WinRate(won=1, lost=0)  # type: ignore[index]
+
+    def test_win_rates_per_owner(self) -> None:
+        deal = _opportunity("Owned", None, OpportunityStage.CLOSE)
+        values: list[Stage] = [
+            win(deal, as_of=NOW + 3 * DAY, by="ada")[0],
+            lose(deal, reason=LossReason.PRICE, as_of=NOW + 3 * DAY, by="ada")[0],
+            win(deal, as_of=NOW + 3 * DAY, by="grace")[0],
+        ]
+
+        rates = win_rates(values, by=lambda closed: closed.history[-1].by)
+
+        assert dict(rates) == {"ada": WinRate(won=1, lost=1), "grace": WinRate(won=1, lost=0)}
+
+    @pytest.mark.parametrize("by", [42, None, "", "_engine", "contact.__class__", "a-b"])
+    def test_a_segment_is_a_callable_or_a_public_attribute_path(self, by: object) -> None:
+        with pytest.raises(InvalidFieldError) as caught:
+            win_rates(_funnel(), by=by)  # type: ignore[call-overload]
+
+        assert (caught.value.field, caught.value.value) == ("by", by)
+
+    def test_a_missing_attribute_or_an_unhashable_segment_is_refused(self) -> None:
+        with pytest.raises(InvalidFieldError, match="no such attribute") as caught:
+            win_rates(_funnel(), by="product")
+        assert caught.value.field == "by"
+        with pytest.raises(WrongTypeError, match="hashable"):
+            win_rates(_funnel(), by=lambda deal: [deal.name])  # type: ignore[type-var]
+
+    def test_an_intruder_is_named_by_its_index(self) -> None:
+        with pytest.raises(WrongTypeError) as caught:
+            win_rates([*_funnel(), 42], by="name")  # type: ignore[list-item]
+        assert caught.value.field == "values[21]"
+        with pytest.raises(WrongTypeError) as caught:
+            summarize([_contact("Ada Lovelace"), "a lead"])  # type: ignore[list-item]
+        assert caught.value.field == "values[1]"
+
+    @pytest.mark.parametrize(("won", "lost"), [(0, 0), (-1, 2), (2, -1)])
+    def test_a_win_rate_holds_at_least_one_deal_and_no_negative_count(
+        self, won: int, lost: int
+    ) -> None:
+        with pytest.raises(InvalidFieldError):
+            WinRate(won=won, lost=lost)
+
+
+class TestClosedDealLaws:
+    @_LISTS
+    @given(funnels)
+    def test_the_win_rate_is_won_over_closed(self, values: list[Stage]) -> None:
+        summary = summarize(values)
+
+        won = sum(isinstance(value, Customer) for value in values)
+        lost = sum(isinstance(value, LostOpportunity) for value in values)
+        assert summary.win_rate == (Fraction(won, won + lost) if won + lost else None)
+        assert summary.win_rate is None or 0 <= summary.win_rate <= 1
+        # Open deals only ever add to the denominator of opportunity_to_customer.
+        if summary.win_rate is not None:
+            assert summary.opportunity_to_customer is not None
+            assert summary.opportunity_to_customer <= summary.win_rate
+
+    @_LISTS
+    @given(funnels)
+    def test_the_average_cycle_is_the_mean_from_first_to_last_event(
+        self, values: list[Stage]
+    ) -> None:
+        closed = _closed(values)
+        cycles = [
+            deal.history[-1].at.astimezone(UTC) - deal.history[0].at.astimezone(UTC)
+            for deal in closed
+        ]
+
+        summary = summarize(values)
+
+        assert summary.sales_cycle_total == sum(cycles, timedelta(0))
+        if closed:
+            assert summary.average_sales_cycle == sum(cycles, timedelta(0)) / len(closed)
+            assert min(cycles) <= summary.average_sales_cycle <= max(cycles)
+        else:
+            assert summary.average_sales_cycle is None
+
+    @_LISTS
+    @given(funnels, st.data())
+    def test_cycle_totals_of_two_batches_add_up(
+        self, values: list[Stage], data: st.DataObject
+    ) -> None:
+        cut = data.draw(st.integers(0, len(values)), label="cut")
+
+        first, second = summarize(values[:cut]), summarize(values[cut:])
+
+        total = summarize(values).sales_cycle_total
+        assert total == first.sales_cycle_total + second.sales_cycle_total
+
+    @_LISTS
+    @given(funnels, st.sampled_from(["source", "owner", "step"]))
+    def test_segments_add_up_to_the_summary(self, values: list[Stage], name: str) -> None:
+        keys: dict[str, Callable[[LostOpportunity | Customer], Hashable]] = {
+            "source": lambda deal: deal.contact.source,
+            "owner": lambda deal: deal.history[-1].by,
+            "step": lambda deal: deal.step,
+        }
+        key = keys[name]
+
+        rates = win_rates(values, by=key)
+        summary = summarize(values)
+
+        assert sum(rate.won for rate in rates.values()) == summary.counts[FunnelStage.CUSTOMER]
+        assert sum(rate.lost for rate in rates.values()) == summary.counts[FunnelStage.LOST]
+        for segment, rate in rates.items():
+            mine = [deal for deal in _closed(values) if key(deal) == segment]
+            won = sum(isinstance(deal, Customer) for deal in mine)
+            assert (rate.won, rate.lost) == (won, len(mine) - won)
+            assert rate.rate == Fraction(won, len(mine))
+
+    @_LISTS
+    @given(funnels, st.lists(lfst.opportunities() | lfst.leads(), max_size=2))
+    def test_open_values_change_no_win_rate(self, values: list[Stage], open_: list[Stage]) -> None:
+        by = "contact.source"
+        before, after = summarize(values), summarize(values + open_)
+
+        assert dict(win_rates(values + open_, by=by)) == dict(win_rates(values, by=by))
+        assert after.win_rate == before.win_rate
+        assert after.average_sales_cycle == before.average_sales_cycle
