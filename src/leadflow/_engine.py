@@ -230,6 +230,7 @@ def outcome_of(
         policy.threshold,
         signals,
         reason,
+        None if policy.calibration is None else policy.calibration.probability(score),
     )
 
 
@@ -257,7 +258,8 @@ _set_signals = _slot["signals"]
 _set_reason = _slot["reason"]
 _set_as_of = _slot["as_of"]
 _set_evidence = _slot["evidence"]
-if len(_slot) != 12:  # pragma: no cover - a new field must be filled in below too
+_set_probability = _slot["probability"]
+if len(_slot) != 13:  # pragma: no cover - a new field must be filled in below too
     raise AssertionError("assemble() does not fill every field of QualificationDecision")
 
 
@@ -267,7 +269,19 @@ def assemble(outcome: Outcome, as_of: datetime, evidence: Evidence) -> Qualifica
     Equal to ``QualificationDecision(verdict=outcome[0], ..., as_of=as_of,
     evidence=evidence)``, built faster. The caller vouches for the parts' types.
     """
-    verdict, score, grade, rating, results, next_steps, policy, threshold, signals, reason = outcome
+    (
+        verdict,
+        score,
+        grade,
+        rating,
+        results,
+        next_steps,
+        policy,
+        threshold,
+        signals,
+        reason,
+        probability,
+    ) = outcome
     decision: QualificationDecision = _new(QualificationDecision)
     _set_verdict(decision, verdict)
     _set_score(decision, score)
@@ -281,6 +295,7 @@ def assemble(outcome: Outcome, as_of: datetime, evidence: Evidence) -> Qualifica
     _set_reason(decision, reason)
     _set_as_of(decision, as_of)
     _set_evidence(decision, evidence)
+    _set_probability(decision, probability)
     return decision
 
 
@@ -497,7 +512,7 @@ class Engine:
         if known is None:
             known = outcome_of(self.results(index), self.policy, signals)
             self._signal_outcomes[key] = known
-        return (*known[:8], signals, known[9])
+        return (*known[:8], signals, known[9], known[10])
 
     def decide(
         self, contact: Contact, evidence: Evidence, as_of: datetime

@@ -82,6 +82,9 @@ class QualificationDecision:
         signals: One result per signal the policy declares, in policy order.
         reason: Why the verdict is what it is, in one sentence (the evidence
             against, for a disqualified contact).
+        probability: The calibrated probability (0-1) of the outcome at this
+            score, under a policy that has a
+            :attr:`~leadflow.Policy.calibration` (a learned one); else ``None``.
     """
 
     verdict: Verdict
@@ -96,6 +99,7 @@ class QualificationDecision:
     evidence: Evidence
     signals: tuple[SignalResult, ...] = ()
     reason: str = ""
+    probability: float | None = None
 
     @property
     def qualified(self) -> bool:
@@ -140,9 +144,11 @@ class QualificationDecision:
 
     def explain(self) -> str:
         """The decision as readable text: verdict, one line per criterion and signal, steps."""
+        chance = "" if self.probability is None else f", probability {self.probability:.0%}"
         return lay_out(
             f"{self.verdict.value.upper()}: score {self.score}/100 "
-            f"(threshold {self.threshold}), grade {self.grade.value}, {self.rating.value}",
+            f"(threshold {self.threshold}){chance}, grade {self.grade.value}, "
+            f"{self.rating.value}",
             f"policy {self.policy}, as of {self.as_of.isoformat()}",
             self.results,
             self.next_steps,
@@ -152,7 +158,8 @@ class QualificationDecision:
 
 
 #: What a qualification decides from its criterion and signal results alone: verdict,
-#: score, grade, rating, results, next steps, policy name, threshold, signals and reason.
+#: score, grade, rating, results, next steps, policy name, threshold, signals, reason and
+#: probability.
 Outcome: TypeAlias = tuple[
     Verdict,
     int,
@@ -164,6 +171,7 @@ Outcome: TypeAlias = tuple[
     int,
     tuple[SignalResult, ...],
     str,
+    float | None,
 ]
 
 

@@ -13,6 +13,7 @@ construction, naming the offending field; it never fails later, mid-decision.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from enum import Enum
@@ -40,7 +41,7 @@ from leadflow.explanation import CriterionResult
 from leadflow.signals import CategoricalSignal, NumericSignal, Signal
 from leadflow.stages import OpportunityStage
 
-__all__ = ["CriterionRule", "Policy", "PromotionRule"]
+__all__ = ["Calibration", "CriterionRule", "Policy", "PromotionRule"]
 
 L = TypeVar("L", bound=OrderedLevel)
 E = TypeVar("E", bound=Enum)
@@ -178,6 +179,61 @@ class PromotionRule:
                 raise InvalidPolicyError(name, value, f"expected a {enum.__name__} or None")
 
 
+def _real(value: object) -> object:
+    """An int becomes a float; anything else is left to validation."""
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _check_real(field: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidPolicyError(field, value, f"expected a number, not {type_name(value)}")
+    if not math.isfinite(value):
+        raise InvalidPolicyError(field, value, "must be a finite number")
+    return float(value)
+
+
+@attrs.frozen(kw_only=True)
+class Calibration:
+    """How a score becomes the probability of the outcome: a logistic curve.
+
+    The probability of a score ``s`` is ``1 / (1 + exp(-(intercept + slope * s)))``:
+    every point adds ``slope`` to the log-odds, so ``log(2) / slope`` points double
+    the odds. A learned policy carries one (see :mod:`leadflow.learning`); a
+    hand-set policy has none, and its decisions carry no probability.
+
+    >>> curve = Calibration(intercept=-3.0, slope=0.06)
+    >>> round(curve.probability(50), 3)
+    0.5
+    >>> round(curve.points_to_double_odds, 1)
+    11.6
+
+    Attributes:
+        intercept: The log-odds of the outcome at a score of 0.
+        slope: Log-odds per point; above 0, so probability rises with the score.
+    """
+
+    intercept: float = attrs.field(converter=_real)
+    slope: float = attrs.field(converter=_real)
+
+    def __attrs_post_init__(self) -> None:
+        _check_real("intercept", self.intercept)
+        if _check_real("slope", self.slope) <= 0:
+            raise InvalidPolicyError("slope", self.slope, "must be above 0")
+
+    def probability(self, score: int) -> float:
+        """The probability (0-1) of the outcome at *score*."""
+        odds = self.intercept + self.slope * score
+        if odds >= 0:
+            return 1.0 / (1.0 + math.exp(-odds))
+        tail = math.exp(odds)
+        return tail / (1.0 + tail)
+
+    @property
+    def points_to_double_odds(self) -> float:
+        """How many points double the odds of the outcome."""
+        return math.log(2) / self.slope
+
+
 _DEFAULT_PROBABILITIES: Mapping[OpportunityStage, int] = {
     OpportunityStage.QUALIFY: 20,
     OpportunityStage.DEVELOP: 40,
@@ -214,6 +270,9 @@ class Policy:
         signals: Fit and engagement signals scored beside the criteria (see
             :mod:`leadflow.signals`), in the order decisions report them. The
             weights of the criteria and the signals add up to 100.
+        calibration: How a score becomes the probability of the outcome (a
+            learned policy has one, see :mod:`leadflow.learning`); ``None``
+            gives decisions no probability.
     """
 
     name: str
@@ -237,6 +296,7 @@ class Policy:
     )
     promotion: PromotionRule = attrs.field(factory=PromotionRule)
     signals: tuple[Signal, ...] = attrs.field(default=(), converter=to_tuple)
+    calibration: Calibration | None = None
     _probabilities: dict[OpportunityStage, int] = attrs.field(
         init=False, eq=False, repr=False, hash=False
     )
@@ -274,6 +334,7 @@ class Policy:
         check(self._check_freshness)
         check(self._check_probabilities)
         check(self._check_promotion)
+        check(self._check_calibration)
         if problems:
             raise InvalidPolicyError.of(problems)
         object.__setattr__(self, "_engine", Engine(self))
@@ -360,6 +421,12 @@ class Policy:
     def _check_promotion(self) -> None:
         if not isinstance(self.promotion, PromotionRule):
             raise InvalidPolicyError("promotion", self.promotion, "expected a PromotionRule")
+
+    def _check_calibration(self) -> None:
+        if self.calibration is not None and not isinstance(self.calibration, Calibration):
+            raise InvalidPolicyError(
+                "calibration", self.calibration, "expected a Calibration or None"
+            )
 
     def result(self, criterion: Criterion, level: Any, *, stale: bool = False) -> CriterionResult:
         """The result *criterion* gives at *level* (``stale`` when it decayed to unknown)."""

@@ -339,6 +339,20 @@ def policy_schema() -> dict[str, Any]:
             },
             "additionalProperties": False,
         },
+        "calibration": {
+            "anyOf": [
+                {"type": "null"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "intercept": {"type": "number"},
+                        "slope": {"type": "number", "exclusiveMinimum": 0},
+                    },
+                    "required": ["intercept", "slope"],
+                    "additionalProperties": False,
+                },
+            ]
+        },
         "signals": {
             "type": "array",
             "items": {

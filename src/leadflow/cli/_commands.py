@@ -179,7 +179,10 @@ def _progress_wanted() -> bool:
 
 def _cmd_qualify(args: argparse.Namespace) -> int:
     return _run_rows(
-        args, lambda policy: decision_fields(policy.signals), _qualify_row, verdicts=True
+        args,
+        lambda policy: decision_fields(policy.signals, probability=policy.calibration is not None),
+        _qualify_row,
+        verdicts=True,
     )
 
 

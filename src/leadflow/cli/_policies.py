@@ -7,8 +7,9 @@ import json
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
+import attrs
 import tomli_w
 
 from leadflow.errors import (
@@ -87,13 +88,21 @@ def _to_toml(data: Mapping[str, Any]) -> str:
     """Write the JSON-like *data* of a policy as TOML (with tomli-w).
 
     TOML has no null. One in an item of a list of tables (a signal's optional
-    ``half_life``, say) is left out, which reads back as that field's default; any
-    other null is refused, named by its path (``promotion.signals``).
+    ``half_life``, say), or in a policy field whose default is null (a hand-set
+    policy's ``calibration``), is left out, which reads back as that field's
+    default; any other null is refused, named by its path (``promotion.signals``).
 
     Raises:
         _UsageError: *data* holds a null that TOML cannot write.
     """
-    return tomli_w.dumps(_without_nulls(data, ""))
+    kept = {k: item for k, item in data.items() if item is not None or k not in _NULL_DEFAULTS}
+    return tomli_w.dumps(_without_nulls(kept, ""))
+
+
+#: The policy fields whose default is null.
+_NULL_DEFAULTS: Final = frozenset(
+    field.name for field in attrs.fields(Policy) if field.init and field.default is None
+)
 
 
 def _without_nulls(value: Any, where: str, *, in_table_array: bool = False) -> Any:
