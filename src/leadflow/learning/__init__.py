@@ -1,0 +1,55 @@
+"""Learn a policy from outcomes: an explained scorecard fitted on won/lost history.
+
+A learned model is an ordinary :class:`~leadflow.Policy`. :func:`learn` bins the
+four criteria and the chosen signals, fits log-odds per bin (regularised logistic
+regression, or naive Bayes), scales them to whole points that add up to a 0-100
+score, and calibrates the score to a probability. Every point a learned policy
+gives is explained like any other policy's, and the policy can be read, edited,
+versioned and diffed as a policy file. Its decisions also carry a
+:attr:`~leadflow.QualificationDecision.probability`.
+
+The :class:`FitReport` says how good the fit is on held-out rows and what each
+bin's points rest on.
+"""
+
+from __future__ import annotations
+
+from leadflow.learning._metrics import ReliabilityRow, auc, brier, log_loss, reliability
+from leadflow.learning._report import (
+    BinReport,
+    CrossValidation,
+    FeatureReport,
+    FitReport,
+    Thresholds,
+)
+from leadflow.learning._scorecard import (
+    Example,
+    Feature,
+    Fit,
+    FixedThreshold,
+    Objective,
+    QualifyTop,
+    TargetPrecision,
+    learn,
+)
+
+__all__ = [
+    "BinReport",
+    "CrossValidation",
+    "Example",
+    "Feature",
+    "FeatureReport",
+    "Fit",
+    "FitReport",
+    "FixedThreshold",
+    "Objective",
+    "QualifyTop",
+    "ReliabilityRow",
+    "TargetPrecision",
+    "Thresholds",
+    "auc",
+    "brier",
+    "learn",
+    "log_loss",
+    "reliability",
+]

@@ -1,0 +1,879 @@
+"""Fitting a scorecard policy from labelled history.
+
+The steps, each deterministic:
+
+1. Read every row's four criterion levels the way a decision reads them (stale
+   evidence counts as unknown) and its signal values.
+2. Bin every feature (see :mod:`leadflow.learning._bins`).
+3. Fit log-odds per bin: regularised logistic regression (``"scorecard"``) or naive
+   Bayes. Where points must never fall (a criterion's known levels, a monotone
+   signal), bins that break the order are tied and the fit repeated.
+4. Scale to points: one factor for every feature, so that points stay additive in
+   log-odds; the factor makes the best possible score 100, and each feature's
+   weight is its most points (whole points, rounded so the weights add up to 100).
+5. Calibrate: a logistic curve from the score to the probability, fitted on the
+   training rows' scores.
+6. Choose the thresholds from the objective.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any, Literal, TypeAlias
+
+import attrs
+
+from leadflow import _validate as v
+from leadflow.contacts import Contact, PurchaseRole
+from leadflow.decisions import Outcome
+from leadflow.errors import InvalidFieldError
+from leadflow.evidence import LEVELS, Criterion, Evidence, OrderedLevel
+from leadflow.learning import _fit
+from leadflow.learning._bins import Bins, categorical_bins, level_bins, numeric_bins
+from leadflow.learning._metrics import auc, brier, log_loss, reliability
+from leadflow.learning._report import (
+    BinReport,
+    CrossValidation,
+    FeatureReport,
+    FitReport,
+    Thresholds,
+)
+from leadflow.policy import Calibration, CriterionRule, Policy
+from leadflow.presets import DEFAULT_POLICY
+from leadflow.signals import CategoricalSignal, NumericSignal, Signal
+
+__all__ = [
+    "Example",
+    "Feature",
+    "Fit",
+    "FixedThreshold",
+    "Objective",
+    "QualifyTop",
+    "TargetPrecision",
+    "learn",
+]
+
+#: The kinds of signal a fit learns.
+Kind = Literal["number", "category"]
+Method = Literal["scorecard", "naive_bayes"]
+
+
+def _check_kind(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value not in ("number", "category"):
+        raise InvalidFieldError(attribute.name, value, "expected 'number' or 'category'")
+
+
+def _check_monotone(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value not in (None, "increasing", "decreasing"):
+        raise InvalidFieldError(
+            attribute.name, value, "expected 'increasing', 'decreasing' or None"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Feature:
+    """A signal to learn: its name (the evidence key and record column) and kind.
+
+    Attributes:
+        name: The signal's name (lowercase letters, digits and underscores).
+        kind: ``"number"`` (binned at quantiles) or ``"category"``.
+        monotone: For a number, ``"increasing"`` or ``"decreasing"`` when its
+            points must only rise (or fall) with the value; ``None`` leaves the
+            bins free.
+    """
+
+    name: str = attrs.field(validator=v.text)
+    kind: Kind = attrs.field(validator=_check_kind)
+    monotone: Literal["increasing", "decreasing"] | None = attrs.field(
+        default=None, validator=_check_monotone
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Example:
+    """One labelled row of history.
+
+    Attributes:
+        evidence: What was known (criteria and signal values).
+        outcome: Whether it converted (or was won).
+        contact: The contact, whose role gives decision authority; ``None`` reads
+            authority from the purchase process alone.
+        as_of: When it was judged (evidence older than the policy's freshness
+            then counts as unknown, and decision dates are placed from it);
+            ``None`` takes the fit's ``as_of``.
+    """
+
+    evidence: Evidence = attrs.field(validator=v.of_type(Evidence))
+    outcome: bool = attrs.field(validator=v.of_type(bool))
+    contact: Contact | None = attrs.field(default=None, validator=v.of_type(Contact, optional=True))
+    as_of: datetime | None = attrs.field(default=None, validator=v.optional_aware)
+
+
+def _check_share(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+        raise InvalidFieldError(attribute.name, value, "expected a share above 0 and at most 1")
+
+
+@attrs.frozen
+class QualifyTop:
+    """Qualify the top *share* of the training rows (``QualifyTop(0.2)``: the top 20%)."""
+
+    share: float = attrs.field(validator=_check_share)
+
+    def __str__(self) -> str:
+        return f"qualify the top {self.share:.0%}"
+
+
+@attrs.frozen
+class TargetPrecision:
+    """Qualify as many rows as possible while *precision* of them have the outcome."""
+
+    precision: float = attrs.field(validator=_check_share)
+
+    def __str__(self) -> str:
+        return f"at least {self.precision:.0%} of the qualified with the outcome"
+
+
+@attrs.frozen
+class FixedThreshold:
+    """Qualify at a fixed *score*."""
+
+    score: int = attrs.field(validator=v.in_range(0, 100))
+
+    def __str__(self) -> str:
+        return f"a fixed threshold of {self.score}"
+
+
+Objective: TypeAlias = QualifyTop | TargetPrecision | FixedThreshold
+
+
+@attrs.frozen(kw_only=True)
+class Fit:
+    """A learned policy and its report.
+
+    Attributes:
+        policy: The learned policy: an ordinary :class:`~leadflow.Policy` with a
+            :class:`~leadflow.Calibration`.
+        report: What the fit found out.
+    """
+
+    policy: Policy
+    report: FitReport
+
+
+# ----------------------------------------------------------------------------------------
+# Reading the history
+# ----------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Table:
+    """The history as columns: outcomes, criterion levels and signal values."""
+
+    outcomes: tuple[bool, ...]
+    levels: dict[Criterion, tuple[OrderedLevel, ...]]
+    values: dict[str, tuple[Any, ...]]
+    # Per row, whether its required criteria are met, and for the threshold
+    # search, whether it is evidence against.
+    met: tuple[bool, ...]
+
+    def subset(self, rows: Sequence[int]) -> _Table:
+        return _Table(
+            outcomes=tuple(self.outcomes[i] for i in rows),
+            levels={c: tuple(ls[i] for i in rows) for c, ls in self.levels.items()},
+            values={n: tuple(vs[i] for i in rows) for n, vs in self.values.items()},
+            met=tuple(self.met[i] for i in rows),
+        )
+
+
+_UTC_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _reader(base: Policy) -> Policy:
+    """A policy that reads levels as *base* does (same freshness and horizon)."""
+    return attrs.evolve(DEFAULT_POLICY, freshness=base.freshness, horizon_days=base.horizon_days)
+
+
+def _latest(examples: Sequence[Example]) -> datetime:
+    """The latest time any example's evidence was observed (the history's "now")."""
+    latest: datetime | None = None
+    for example in examples:
+        evidence = example.evidence
+        times = [evidence.observed(c) for c in Criterion]
+        times += [o.observed_at for _, o in evidence.signals]
+        for when in times:
+            if when is not None and (latest is None or when > latest):
+                latest = when
+    return _UTC_EPOCH if latest is None else latest
+
+
+def _outcome(policy: Policy, example: Example, as_of: datetime) -> Outcome:
+    """What *policy* decides on *example* (its contact's role, else an unknown role)."""
+    engine = policy._engine
+    when = example.as_of or as_of
+    role = PurchaseRole.UNKNOWN if example.contact is None else example.contact.role
+    now = engine.instant(when)
+    index = engine.index(role, example.evidence, when, now)
+    if index < 0:
+        engine.refuse(example.evidence, now)
+    return engine.outcome(index, example.evidence, now)
+
+
+def _table(
+    examples: Sequence[Example],
+    features: Sequence[Feature],
+    base: Policy,
+    required: tuple[Criterion, ...],
+    as_of: datetime,
+) -> _Table:
+    reader = _reader(base)
+    levels: dict[Criterion, list[OrderedLevel]] = {c: [] for c in Criterion}
+    values: dict[str, list[Any]] = {f.name: [] for f in features}
+    met: list[bool] = []
+    for index, example in enumerate(examples):
+        try:
+            results = _outcome(reader, example, as_of)[4]
+        except InvalidFieldError as error:
+            raise error.at(f"history[{index}]") from None
+        row_met = True
+        for result in results:
+            criterion = Criterion(result.name)
+            level = result.level  # a stale result's level is unknown
+            assert isinstance(level, OrderedLevel)  # every criterion's levels are ordered
+            levels[criterion].append(level)
+            if criterion in required and (
+                level.rank == 0 or not level.at_least(base.rule(criterion).minimum)
+            ):
+                row_met = False
+        met.append(row_met)
+        seen = dict(example.evidence.signals)
+        for feature in features:
+            observation = seen.get(feature.name)
+            value = None if observation is None else observation.value
+            wanted = Decimal if feature.kind == "number" else str
+            if value is not None and not isinstance(value, wanted):
+                raise InvalidFieldError(
+                    f"history[{index}].evidence.signals.{feature.name}",
+                    value,
+                    f"expected a {'number' if feature.kind == 'number' else 'category'}",
+                )
+            values[feature.name].append(value)
+    return _Table(
+        outcomes=tuple(e.outcome for e in examples),
+        levels={c: tuple(ls) for c, ls in levels.items()},
+        values={n: tuple(vs) for n, vs in values.items()},
+        met=tuple(met),
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# Fitting
+# ----------------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class _Settings:
+    method: Method
+    l2: float
+    max_bins: int
+    min_bin_share: float
+    min_category_share: float
+
+
+def _bin_all(
+    table: _Table, features: Sequence[Feature], settings: _Settings
+) -> list[tuple[str, Bins]]:
+    binned: list[tuple[str, Bins]] = []
+    for criterion, level_type in LEVELS.items():
+        binned.append((criterion.value, level_bins(table.levels[criterion], level_type)))
+    for feature in features:
+        column = table.values[feature.name]
+        if feature.kind == "number":
+            bins = numeric_bins(
+                column,
+                table.outcomes,
+                max_bins=settings.max_bins,
+                min_share=settings.min_bin_share,
+                monotone=feature.monotone,
+            )
+        else:
+            bins = categorical_bins(column, min_share=settings.min_category_share)
+        binned.append((feature.name, bins))
+    return binned
+
+
+def _blocks(
+    ordered: Sequence[int], coefficients: Sequence[float], rows: Sequence[int]
+) -> list[list[int]]:
+    """Pool adjacent violators: the runs of *ordered* bins whose coefficients must be tied."""
+    blocks: list[tuple[list[int], float, float]] = []  # bins, weighted sum, weight
+    for b in ordered:
+        weight = rows[b] + 1e-9
+        blocks.append(([b], coefficients[b] * weight, weight))
+        while len(blocks) > 1 and blocks[-2][1] / blocks[-2][2] > blocks[-1][1] / blocks[-1][2]:
+            last = blocks.pop()
+            before = blocks.pop()
+            blocks.append((before[0] + last[0], before[1] + last[1], before[2] + last[2]))
+    return [members for members, _, _ in blocks]
+
+
+def _fit_bins(
+    binned: Sequence[tuple[str, Bins]], outcomes: Sequence[bool], settings: _Settings
+) -> list[list[float]]:
+    """Log-odds per bin of every feature, ties added until every order holds."""
+    # Per feature, the parameter each bin uses (tied bins share one).
+    params = [list(range(bins.size)) for _, bins in binned]
+    rows_per_bin = []
+    for _, bins in binned:
+        counts = [0] * bins.size
+        for code in bins.codes:
+            counts[code] += 1
+        rows_per_bin.append(counts)
+    # Ordered bins without rows say nothing: they take their neighbour's points.
+    for (_, bins), param, counts in zip(binned, params, rows_per_bin, strict=True):
+        ordered = list(bins.ordered)
+        filled = [b for b in ordered if counts[b]]
+        for position, b in enumerate(ordered):
+            if counts[b] or not filled:
+                continue
+            lower = [c for c in ordered[:position] if counts[c]]
+            param[b] = param[lower[-1] if lower else filled[0]]
+    for _ in range(len(params) * 10):
+        coefficients = _solve(binned, params, outcomes, settings)
+        tied = False
+        for (_, bins), param, coefs, counts in zip(
+            binned, params, coefficients, rows_per_bin, strict=True
+        ):
+            if not bins.ordered:
+                continue
+            per_bin = [coefs[param[b]] for b in range(bins.size)]
+            for block in _blocks(bins.ordered, per_bin, counts):
+                target = param[block[0]]
+                for b in block[1:]:
+                    if param[b] != target and per_bin[b] != per_bin[block[0]]:
+                        tied = True
+                    if param[b] != target:
+                        old = param[b]
+                        for k in range(bins.size):
+                            if param[k] == old:
+                                param[k] = target
+        if not tied:
+            return [
+                [coefs[param[b]] for b in range(bins.size)]
+                for (_, bins), param, coefs in zip(binned, params, coefficients, strict=True)
+            ]
+    raise AssertionError("the monotone ties did not settle")  # pragma: no cover
+
+
+def _solve(
+    binned: Sequence[tuple[str, Bins]],
+    params: Sequence[Sequence[int]],
+    outcomes: Sequence[bool],
+    settings: _Settings,
+) -> list[list[float]]:
+    """One fit with bins mapped to parameters; returns coefficients per parameter."""
+    codes: list[list[int]] = []
+    sizes: list[int] = []
+    for (_, bins), param in zip(binned, params, strict=True):
+        # Number the parameters in use 0..k-1, keeping the original numbers' order.
+        used = sorted(set(param))
+        number = {p: k for k, p in enumerate(used)}
+        codes.append([number[param[c]] for c in bins.codes])
+        sizes.append(len(used))
+    if settings.method == "scorecard":
+        _, coefficients = _fit.logistic(codes, sizes, outcomes, l2=settings.l2)
+    else:
+        _, coefficients = _fit.naive_bayes(codes, sizes, outcomes)
+    result: list[list[float]] = []
+    for (_, bins), param, coefs in zip(binned, params, coefficients, strict=True):
+        used = sorted(set(param))
+        by_param = dict(zip(used, coefs, strict=True))
+        result.append([by_param.get(p, 0.0) for p in range(bins.size)])
+    return result
+
+
+def _round(value: float) -> int:
+    """Round half up (never to even): the same on every platform."""
+    return math.floor(value + 0.5)
+
+
+def _points(coefficients: Sequence[Sequence[float]]) -> tuple[list[int], list[list[int]]]:
+    """Whole points per bin from log-odds per bin; weights (most points) add up to 100."""
+    ranges = [max(c) - min(c) for c in coefficients]
+    total = math.fsum(ranges)
+    if total <= 0:
+        raise InvalidFieldError(
+            "history", None, "no criterion or signal separates the outcomes: nothing to learn"
+        )
+    raw = [100 * r / total for r in ranges]
+    weights = [math.floor(x) for x in raw]
+    # Largest remainders get the points left over (ties: policy order).
+    short = 100 - sum(weights)
+    for k in sorted(range(len(raw)), key=lambda k: (-(raw[k] - weights[k]), k))[:short]:
+        weights[k] += 1
+    points = [
+        [_round(w * (c - min(coefs)) / r) if r > 0 else 0 for c in coefs]
+        for coefs, w, r in zip(coefficients, weights, ranges, strict=True)
+    ]
+    return weights, points
+
+
+# ----------------------------------------------------------------------------------------
+# Building the policy
+# ----------------------------------------------------------------------------------------
+
+
+def _policy_parts(
+    binned: Sequence[tuple[str, Bins]],
+    weights: Sequence[int],
+    points: Sequence[Sequence[int]],
+    features: Sequence[Feature],
+    base: Policy,
+    required: tuple[Criterion, ...],
+) -> dict[str, Any]:
+    parts: dict[str, Any] = {}
+    criteria = len(LEVELS)
+    for (name, _), weight, pts, (criterion, level_type) in zip(
+        binned[:criteria], weights[:criteria], points[:criteria], LEVELS.items(), strict=True
+    ):
+        parts[name] = CriterionRule(
+            weight=weight,
+            required=criterion in required,
+            minimum=base.rule(criterion).minimum,
+            points=dict(zip(level_type, pts, strict=True)),
+        )
+    signals: list[Signal] = []
+    declared = {s.name: s for s in base.signals}
+    for feature, (_, bins), weight, pts in zip(
+        features, binned[criteria:], weights[criteria:], points[criteria:], strict=True
+    ):
+        before = declared.get(feature.name)
+        common: dict[str, Any] = {
+            "name": feature.name,
+            "weight": weight,
+            "unknown": pts[-1],
+            "half_life": None if before is None else before.half_life,
+            "description": None if before is None else before.description,
+        }
+        if feature.kind == "number":
+            signals.append(NumericSignal(edges=bins.edges, points=tuple(pts[:-1]), **common))
+        else:
+            listed = len(bins.categories)
+            signals.append(
+                CategoricalSignal(
+                    points=dict(zip(bins.categories, pts[:listed], strict=True)),
+                    default=pts[listed],
+                    **common,
+                )
+            )
+    parts["signals"] = tuple(signals)
+    return parts
+
+
+def _scores(binned: Sequence[tuple[str, Bins]], points: Sequence[Sequence[int]]) -> list[int]:
+    """Each row's score: the sum of its bins' points (what the policy will give it)."""
+    totals = [0] * len(binned[0][1].codes)
+    for (_, bins), pts in zip(binned, points, strict=True):
+        totals = [t + pts[c] for t, c in zip(totals, bins.codes, strict=True)]
+    return totals
+
+
+def _choose(
+    objective: Objective, scores: Sequence[int], met: Sequence[bool], outcomes: Sequence[bool]
+) -> int:
+    """The qualification threshold that meets *objective* on the training rows."""
+    best = max(scores, default=0)
+    n = len(scores)
+    if isinstance(objective, FixedThreshold):
+        return min(objective.score, best)
+    # Qualified at threshold t: requirements met and score >= t. Count per score.
+    qualified = [0] * 102
+    won = [0] * 102
+    for score, ok, outcome in zip(scores, met, outcomes, strict=True):
+        if ok:
+            qualified[score] += 1
+            won[score] += 1 if outcome else 0
+    for t in range(100, -1, -1):
+        qualified[t] += qualified[t + 1]
+        won[t] += won[t + 1]
+    candidates = range(best + 1)
+    if isinstance(objective, QualifyTop):
+        # The share closest to the one asked for; on a tie, the fewer qualified.
+        return min(candidates, key=lambda t: (abs(qualified[t] / n - objective.share), -t))
+    reaching = [
+        t for t in candidates if qualified[t] and won[t] / qualified[t] >= objective.precision
+    ]
+    if reaching:
+        return min(reaching)
+    # No threshold reaches the precision: the most precise one.
+    return max(
+        (t for t in candidates if qualified[t]),
+        key=lambda t: (won[t] / qualified[t], t),
+        default=best,
+    )
+
+
+def _lowest_reaching(calibration: Calibration, probability: float, ceiling: int) -> int:
+    """The lowest score whose probability reaches *probability* (at most *ceiling*)."""
+    for score in range(ceiling + 1):
+        if calibration.probability(score) >= probability:
+            return score
+    return ceiling
+
+
+def _bands(threshold: int, nurture: int, calibration: Calibration, best: int) -> dict[str, Any]:
+    """Grades and ratings placed on the learned scale.
+
+    A is one doubling of the odds above the threshold, B the threshold, C the nurture
+    floor; "hot" is grade A, "warm" the nurture floor. Floors must fall strictly, so
+    they are spread apart where the scale is too short.
+    """
+    double = max(1, _round(calibration.points_to_double_odds))
+    b = max(threshold, 1)
+    a = min(max(b + double, b + 1), 100)
+    if a <= b:
+        a, b = 100, 99
+    c = min(nurture, b - 1)
+    return {
+        "grade_floors": (a, b, c),
+        "hot_score": a,
+        "warm_score": min(nurture, a),
+    }
+
+
+@attrs.frozen(kw_only=True)
+class _Learned:
+    policy: Policy
+    binned: list[tuple[str, Bins]]
+    points: list[list[int]]
+    scores: list[int]
+
+
+def _learn_once(
+    table: _Table,
+    features: Sequence[Feature],
+    base: Policy,
+    required: tuple[Criterion, ...],
+    objective: Objective,
+    settings: _Settings,
+    name: str,
+) -> tuple[_Learned, list[str]]:
+    warnings: list[str] = []
+    outcomes = table.outcomes
+    binned = _bin_all(table, features, settings)
+    coefficients = _fit_bins(binned, outcomes, settings)
+    weights, points = _points(coefficients)
+    scores = _scores(binned, points)
+    a, b = _fit.calibrate(scores, outcomes)
+    if b <= 0:
+        warnings.append(
+            "the learned score does not rank the outcome on the training rows; "
+            "its probabilities are flat"
+        )
+        b = 1e-6
+    calibration = Calibration(intercept=a, slope=b)
+    threshold = _choose(objective, scores, table.met, outcomes)
+    base_rate = sum(outcomes) / len(outcomes)
+    nurture = min(_lowest_reaching(calibration, base_rate, threshold), threshold)
+    parts = _policy_parts(binned, weights, points, features, base, required)
+    policy = Policy(
+        name=name,
+        order=base.order,
+        threshold=threshold,
+        nurture_threshold=nurture,
+        **_bands(threshold, nurture, calibration, max(scores)),
+        horizon_days=base.horizon_days,
+        freshness=base.freshness,
+        stage_probabilities=base.stage_probabilities,
+        promotion=base.promotion,
+        calibration=calibration,
+        **parts,
+    )
+    return _Learned(policy=policy, binned=binned, points=points, scores=scores), warnings
+
+
+def _information_value(rows: Sequence[int], won: Sequence[int], positives: int) -> float:
+    negatives = sum(rows) - positives
+    if not positives or not negatives:
+        return 0.0
+    total = 0.0
+    for r, w in zip(rows, won, strict=True):
+        if not r:
+            continue
+        good = (w + 0.5) / (positives + 0.5 * len(rows))
+        bad = (r - w + 0.5) / (negatives + 0.5 * len(rows))
+        total += (good - bad) * math.log(good / bad)
+    return total
+
+
+def _binned_auc(points: Sequence[int], rows: Sequence[int], won: Sequence[int]) -> float | None:
+    """The AUC of a feature's points alone, from its bins' counts (ties count one half)."""
+    positives = sum(won)
+    negatives = sum(rows) - positives
+    if not positives or not negatives:
+        return None
+    by_points: dict[int, list[int]] = {}
+    for p, r, w in zip(points, rows, won, strict=True):
+        counts = by_points.setdefault(p, [0, 0])
+        counts[0] += w
+        counts[1] += r - w
+    below = 0  # negatives with fewer points so far
+    total = 0.0
+    for _, (pos, neg) in sorted(by_points.items()):
+        total += pos * (below + neg / 2)
+        below += neg
+    return total / (positives * negatives)
+
+
+def _codes(name: str, kind: str, bins: Bins) -> list[str]:
+    """A signal's bins as decisions code them; a criterion's as ``<criterion>.<level>``."""
+    prefix = name if kind == "criterion" else f"signal.{name}"
+    return [f"{prefix}.{key}" for key in bins.keys]
+
+
+def _feature_reports(
+    learned: _Learned, features: Sequence[Feature], outcomes: Sequence[bool]
+) -> tuple[list[FeatureReport], list[str]]:
+    kinds = ["criterion"] * len(LEVELS) + [f.kind for f in features]
+    positives = sum(outcomes)
+    reports: list[FeatureReport] = []
+    warnings: list[str] = []
+    n = len(outcomes)
+    for (name, bins), pts, kind in zip(learned.binned, learned.points, kinds, strict=True):
+        rows = [0] * bins.size
+        won = [0] * bins.size
+        for code, outcome in zip(bins.codes, outcomes, strict=True):
+            rows[code] += 1
+            won[code] += 1 if outcome else 0
+        iv = _information_value(rows, won, positives)
+        codes = _codes(name, kind, bins)
+        reports.append(
+            FeatureReport(
+                name=name,
+                kind=kind,
+                weight=max(pts),
+                information_value=iv,
+                bins=tuple(
+                    BinReport(code=c, label=label, rows=r, positives=w, points=p)
+                    for c, label, r, w, p in zip(codes, bins.labels, rows, won, pts, strict=True)
+                ),
+            )
+        )
+        alone = _binned_auc(pts, rows, won)
+        if alone is not None and max(alone, 1 - alone) >= 0.95:
+            warnings.append(
+                f"{name} alone ranks the outcome almost perfectly (AUC {max(alone, 1 - alone):.3f})"
+                ": was it filled in after the outcome was known (leakage)?"
+            )
+        for label, r, w in zip(bins.labels, rows, won, strict=True):
+            if r >= max(10, 0.01 * n) and (w == 0 or w == r):
+                share = "none" if w == 0 else "all"
+                warnings.append(
+                    f"{name} {label}: {share} of its {r:,} rows had the outcome; "
+                    "its points rest on a bin with no contrast"
+                )
+    return reports, warnings
+
+
+def _folds(outcomes: Sequence[bool], folds: int) -> list[list[int]]:
+    """Stratified folds: each outcome's rows dealt round-robin, in row order."""
+    assigned: list[list[int]] = [[] for _ in range(folds)]
+    for wanted in (True, False):
+        rows = [i for i, o in enumerate(outcomes) if o is wanted]
+        for position, row in enumerate(rows):
+            assigned[position % folds].append(row)
+    return [sorted(rows) for rows in assigned]
+
+
+def learn(
+    history: Iterable[Example],
+    features: Sequence[Feature] | None = None,
+    *,
+    base: Policy = DEFAULT_POLICY,
+    method: Method = "scorecard",
+    objective: Objective | None = None,
+    required: Iterable[Criterion | str] | None = None,
+    folds: int = 5,
+    as_of: datetime | None = None,
+    name: str = "learned",
+    l2: float = 1e-3,
+    max_bins: int = 10,
+    min_bin_share: float = 0.05,
+    min_category_share: float = 0.01,
+) -> Fit:
+    """Fit a scorecard policy from labelled *history*.
+
+    Args:
+        history: The labelled rows (:class:`Example`).
+        features: The signals to learn; by default, the signals *base* declares
+            (numeric ones as numbers, categorical ones as categories). The four
+            criteria are always learned.
+        base: The policy the learned one starts from: its criteria's minimums,
+            requirements, freshness, horizon, stage probabilities and promotion gate
+            are kept; signals it declares keep their half-life and description.
+        method: ``"scorecard"`` (L2-regularised logistic regression) or
+            ``"naive_bayes"`` (weights of evidence, the Odoo baseline).
+        objective: How to choose the threshold: :class:`QualifyTop` (default, the
+            top 20%), :class:`TargetPrecision` or :class:`FixedThreshold`.
+        required: The criteria required to qualify; by default *base*'s. Leaving
+            out one the seed's rule requires (need, budget, timeframe) is
+            reported.
+        folds: Folds of cross-validation for the report (0 skips it).
+        as_of: "Now" for reading the evidence of rows without their own
+            ``as_of``; by default the latest time any evidence was observed.
+        name: The learned policy's name.
+        l2: The ridge penalty per row.
+        max_bins: The most bins a numeric signal starts from (its quantiles).
+        min_bin_share: The least share of the rows a numeric bin may hold.
+        min_category_share: The least share of the rows a category needs to get
+            points of its own; rarer ones are pooled into "other".
+
+    Raises:
+        InvalidFieldError: an argument is invalid, the history has rows of only
+            one outcome, a signal's value is of the wrong kind, or nothing in the
+            history separates the outcomes.
+    """
+    examples = list(history)
+    for index, example in enumerate(examples):
+        if not isinstance(example, Example):
+            v.check_type(f"history[{index}]", example, Example)
+    if not isinstance(base, Policy):
+        v.check_type("base", base, Policy)
+    if method not in ("scorecard", "naive_bayes"):
+        raise InvalidFieldError("method", method, "expected 'scorecard' or 'naive_bayes'")
+    chosen = QualifyTop(0.2) if objective is None else objective
+    if not isinstance(chosen, (QualifyTop, TargetPrecision, FixedThreshold)):
+        raise InvalidFieldError(
+            "objective", objective, "expected QualifyTop, TargetPrecision or FixedThreshold"
+        )
+    if isinstance(folds, bool) or not isinstance(folds, int) or folds == 1 or folds < 0:
+        raise InvalidFieldError("folds", folds, "expected 0 (no cross-validation) or at least 2")
+    if features is None:
+        features = tuple(
+            Feature(name=s.name, kind="number" if isinstance(s, NumericSignal) else "category")
+            for s in base.signals
+        )
+    features = tuple(features)
+    names: set[str] = {c.value for c in Criterion}
+    for index, feature in enumerate(features):
+        if not isinstance(feature, Feature):
+            v.check_type(f"features[{index}]", feature, Feature)
+        if feature.name in names:
+            raise InvalidFieldError(
+                f"features[{index}].name", feature.name, "names a criterion or another feature"
+            )
+        names.add(feature.name)
+    wanted = base.required if required is None else tuple(_criterion(c) for c in required)
+    needed = tuple(c for c in base.order if c in wanted)
+    positives = sum(1 for e in examples if e.outcome)
+    if not positives or positives == len(examples):
+        raise InvalidFieldError(
+            "history", len(examples), "needs rows with the outcome and rows without it"
+        )
+    if as_of is not None:
+        v.check_aware("as_of", as_of)
+    now = _latest(examples) if as_of is None else as_of
+    settings = _Settings(
+        method=method,
+        l2=l2,
+        max_bins=max_bins,
+        min_bin_share=min_bin_share,
+        min_category_share=min_category_share,
+    )
+    table = _table(examples, features, base, needed, now)
+    learned, warnings = _learn_once(table, features, base, needed, chosen, settings, name)
+    policy = learned.policy
+    calibration = policy.calibration
+    assert calibration is not None  # a learned policy always has one
+    outcomes = table.outcomes
+    training = [calibration.probability(s) for s in learned.scores]
+    reports, feature_warnings = _feature_reports(learned, features, outcomes)
+    warnings += feature_warnings
+    if positives < 50 or len(examples) - positives < 50:
+        warnings.insert(
+            0,
+            f"only {min(positives, len(examples) - positives)} rows of the rarer outcome: "
+            "points and probabilities are rough",
+        )
+    seeds_rule = (Criterion.NEED, Criterion.BUDGET, Criterion.TIMEFRAME)
+    not_required = tuple(c.value for c in seeds_rule if c not in needed)
+    cross = None
+    if folds:
+        cross = _cross_validate(
+            examples, table, features, base, needed, chosen, settings, folds, now
+        )
+    qualified = [
+        s >= policy.threshold and ok for s, ok in zip(learned.scores, table.met, strict=True)
+    ]
+    count = sum(qualified)
+    report = FitReport(
+        method=method,
+        rows=len(examples),
+        positives=positives,
+        required=tuple(c.value for c in needed),
+        not_required=not_required,
+        points_to_double_odds=calibration.points_to_double_odds,
+        training_auc=auc(training, outcomes),
+        cross_validation=cross,
+        thresholds=Thresholds(
+            objective=str(chosen),
+            threshold=policy.threshold,
+            nurture_threshold=policy.nurture_threshold,
+            qualified_share=count / len(examples),
+            precision=(
+                sum(1 for q, o in zip(qualified, outcomes, strict=True) if q and o) / count
+                if count
+                else None
+            ),
+        ),
+        features=tuple(reports),
+        warnings=tuple(warnings),
+    )
+    return Fit(policy=policy, report=report)
+
+
+def _criterion(value: Criterion | str) -> Criterion:
+    if isinstance(value, Criterion):
+        return value
+    try:
+        return Criterion(value)
+    except ValueError:
+        raise InvalidFieldError("required", value, "not a criterion") from None
+
+
+def _cross_validate(
+    examples: Sequence[Example],
+    table: _Table,
+    features: Sequence[Feature],
+    base: Policy,
+    required: tuple[Criterion, ...],
+    objective: Objective,
+    settings: _Settings,
+    folds: int,
+    as_of: datetime,
+) -> CrossValidation:
+    """Each row's probability from a policy fitted on the other folds, decided by qualify."""
+    n = len(examples)
+    held = [0.0] * n
+    parts = _folds(table.outcomes, folds)
+    for part in parts:
+        inside = set(part)
+        training = [i for i in range(n) if i not in inside]
+        learned, _ = _learn_once(
+            table.subset(training), features, base, required, objective, settings, "fold"
+        )
+        for i in part:
+            probability = _outcome(learned.policy, examples[i], as_of)[10]
+            assert probability is not None  # a learned policy has a calibration
+            held[i] = probability
+    outcomes = table.outcomes
+    return CrossValidation(
+        folds=folds,
+        auc=auc(held, outcomes),
+        brier=brier(held, outcomes),
+        log_loss=log_loss(held, outcomes),
+        reliability=reliability(held, outcomes),
+    )
