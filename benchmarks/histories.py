@@ -487,26 +487,42 @@ _CALIBRATION_ROWS: Final = 4000
 _CALIBRATION_SEED: Final = "leadflow-histories-calibration"
 
 
-@functools.lru_cache(maxsize=64)
+@functools.cache
+def _population(b2b_share: float) -> tuple[tuple[float, ...], ...]:
+    """Each feature's contribution (at strength 1) on a fixed sample of the population.
+
+    One row of contributions per sampled row, in the order of the criteria and then
+    the signals with an effect; noise signals contribute nothing. The sample depends
+    only on *b2b_share*, so every spec that shares it shares the sample.
+    """
+    full = Spec(signals=len(_SIGNALS), b2b_share=b2b_share)
+    model = Truth(spec=full, intercept=0.0, features=_features(full))
+    rng = random.Random(_CALIBRATION_SEED)
+    sample = (model.contributions(_draw(rng, i, full, {})) for i in range(_CALIBRATION_ROWS))
+    return tuple(tuple(row.values()) for row in sample)
+
+
+@functools.lru_cache(maxsize=256)
 def truth(spec: Spec = Spec()) -> Truth:
     """The true model of the histories generated with *spec*.
 
-    The intercept is set, by bisection, so that the mean true probability over a fixed
+    The intercept is set, by Newton's method, so that the mean true probability over a fixed
     sample of the population is ``spec.base_rate``.
     """
     features = _features(spec)
-    draft = Truth(spec=spec, intercept=0.0, features=features)
-    rng = random.Random(_CALIBRATION_SEED)
-    sums = [draft.log_odds(_draw(rng, i, spec, {})) for i in range(_CALIBRATION_ROWS)]
-    low, high = -20.0, 20.0
-    for _ in range(80):
-        middle = (low + high) / 2
-        mean = math.fsum(_sigmoid(middle + s) for s in sums) / len(sums)
-        if mean < spec.base_rate:
-            low = middle
-        else:
-            high = middle
-    return Truth(spec=spec, intercept=(low + high) / 2, features=features)
+    kept = len(_CRITERIA) + min(spec.signals, len(_SIGNALS))
+    sums = [spec.strength * math.fsum(row[:kept]) for row in _population(spec.b2b_share)]
+    # Newton's method on the mean probability, which rises with the intercept.
+    intercept = math.log(spec.base_rate / (1 - spec.base_rate)) - math.fsum(sums) / len(sums)
+    for _ in range(100):
+        curve = [_sigmoid(intercept + s) for s in sums]
+        mean = math.fsum(curve) / len(curve)
+        slope = math.fsum(p * (1 - p) for p in curve) / len(curve)
+        step = max(-1.0, min(1.0, (spec.base_rate - mean) / slope))
+        intercept += step
+        if abs(step) < 1e-12:
+            break
+    return Truth(spec=spec, intercept=intercept, features=features)
 
 
 # ----------------------------------------------------------------------------------------
@@ -737,29 +753,41 @@ def placeholder_signals(model: Truth) -> tuple[Signal, ...]:
 
 
 def to_examples(rows: Iterable[Mapping[str, str]], model: Truth) -> list[Example]:
-    """Each row as a :class:`leadflow.learning.Example`: its evidence and its outcome."""
+    """Each row as a :class:`leadflow.learning.Example`: its contact, evidence and outcome.
+
+    The contact comes along for its role (which, with the purchase process, gives
+    decision authority); every example is judged as of :data:`AS_OF`.
+    """
     from leadflow.learning import Example
 
     signals = placeholder_signals(model)
-    return [
-        Example(
-            evidence=parse_record(row, signals=signals).evidence,
-            outcome=row["converted"] == "1",
+    examples: list[Example] = []
+    for row in rows:
+        parsed = parse_record(row, signals=signals)
+        examples.append(
+            Example(
+                evidence=parsed.evidence,
+                outcome=row["converted"] == "1",
+                contact=parsed.contact,
+                as_of=AS_OF,
+            )
         )
-        for row in rows
-    ]
+    return examples
 
 
 def features(model: Truth) -> list[Feature]:
-    """A :class:`leadflow.learning.Feature` for each of *model*'s signals."""
+    """A :class:`leadflow.learning.Feature` for each of *model*'s signals.
+
+    A numeric signal whose true effect only rises (or only falls) is declared
+    monotone; the others are left free.
+    """
     from leadflow.learning import Feature
 
-    return [
-        Feature(name=f.name, kind=f.kind, monotone=f.monotone)
-        if f.monotone is not None
-        else Feature(name=f.name, kind=f.kind)
-        for f in model.signals
-    ]
+    made: list[Feature] = []
+    for f in model.signals:
+        kind: Literal["number", "category"] = "number" if f.kind == "number" else "category"
+        made.append(Feature(name=f.name, kind=kind, monotone=f.monotone))
+    return made
 
 
 # ----------------------------------------------------------------------------------------
