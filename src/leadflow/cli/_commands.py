@@ -42,6 +42,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 from leadflow.cli._errors import _PolicyError, _StrictStopError, _UsageError
 from leadflow.cli._policies import (
+    _columns,
     _load_policy_file,
     _record_policy,
     _to_toml,
@@ -89,9 +90,10 @@ def _check_created(parsed: QualificationInput, as_of: datetime) -> None:
 
 def _qualify_row(policy: Policy, as_of: datetime) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
     signals = policy.signals
+    rename = _columns(signals).rename
 
     def decide(record: Mapping[str, Any]) -> dict[str, Any]:
-        parsed = parse_record(record, signals=signals)
+        parsed = parse_record(rename(record), signals=signals)
         _check_created(parsed, as_of)
         decision = qualify(parsed.contact, parsed.evidence, policy, as_of=as_of)
         return decision_row(decision, record_id=parsed.contact.id)
@@ -102,9 +104,10 @@ def _qualify_row(policy: Policy, as_of: datetime) -> Callable[[Mapping[str, Any]
 def _promote_row(policy: Policy, as_of: datetime) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
     no_signals = PromotionSignals()
     declared = policy.signals
+    rename = _columns(declared).rename
 
     def decide(record: Mapping[str, Any]) -> dict[str, Any]:
-        parsed = parse_record(record, signals=declared)
+        parsed = parse_record(rename(record), signals=declared)
         _check_created(parsed, as_of)
         try:
             lead, _ = to_lead(parsed.contact, parsed.evidence, policy, as_of=as_of)
@@ -208,7 +211,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         tally.reject(chosen, chosen.problems)
         return EXIT_REJECTED
     try:
-        parsed = parse_record(chosen.data, signals=policy.signals)
+        parsed = parse_record(known.rename(chosen.data), signals=policy.signals)
         _check_created(parsed, as_of)
         decision = qualify(parsed.contact, parsed.evidence, policy, as_of=as_of)
         text = decision.explain()

@@ -16,6 +16,8 @@ from leadflow.cli._commands import (
     _cmd_qualify,
     _cmd_schema,
 )
+from leadflow.cli._learn import add_learn
+from leadflow.cli._policies import _preset_name
 from leadflow.cli._report import (
     _PROG,
     EXIT_OK,
@@ -62,15 +64,6 @@ def _parse_as_of(text: str) -> datetime:
         raise argparse.ArgumentTypeError(
             f"not an ISO 8601 datetime: {text!r} (e.g. 2026-11-30T09:00:00+00:00)"
         ) from None
-
-
-def _preset_name(text: str) -> str:
-    name = text.strip().upper()
-    if name not in PRESETS:
-        raise argparse.ArgumentTypeError(
-            f"unknown preset {text!r} (choose from {', '.join(PRESETS)})"
-        )
-    return name
 
 
 # ----------------------------------------------------------------------------------------
@@ -208,6 +201,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("file", metavar="FILE", help="a policy file (.toml or .json)")
     validate.set_defaults(handler=_cmd_policy_validate)
+
+    add_learn(commands, [records], _EXIT_CODES + _REJECTIONS)
 
     schema = add("schema", "print the JSON Schema (draft 2020-12) of records or policies", [])
     schema.add_argument("kind", choices=("record", "policy"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -23,6 +23,7 @@ from leadflow.records import (
     signal_columns,
 )
 from leadflow.serialization import structure
+from leadflow.signals import Signal, signal_key
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -60,6 +61,16 @@ def _load_policy_file(path: str) -> Policy:
     return policy
 
 
+def _preset_name(text: str) -> str:
+    """``--preset``: a preset's name, in any case."""
+    name = text.strip().upper()
+    if name not in PRESETS:
+        raise argparse.ArgumentTypeError(
+            f"unknown preset {text!r} (choose from {', '.join(PRESETS)})"
+        )
+    return name
+
+
 def _policy(args: argparse.Namespace) -> Policy:
     if getattr(args, "policy", None) is not None:
         return _load_policy_file(args.policy)
@@ -68,7 +79,55 @@ def _policy(args: argparse.Namespace) -> Policy:
     return DEFAULT_POLICY
 
 
-def _record_policy(args: argparse.Namespace) -> tuple[Policy, frozenset[str]]:
+class _Columns(Collection[str]):
+    """The columns a record may have under a policy.
+
+    The record fields and the signals' columns, and also a column named like a
+    signal in a spreadsheet's way (``Total Visits`` or ``TotalVisits`` for
+    ``total_visits``, matched as categories are, by :func:`signal_key`), which
+    :meth:`rename` gives the signal's name.
+    """
+
+    def __init__(self, exact: Collection[str], signals: Collection[str]) -> None:
+        self._exact = frozenset(exact)
+        self._signals = frozenset(signals)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._exact or (
+            bool(self._signals) and isinstance(name, str) and signal_key(name) in self._signals
+        )
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._exact))
+
+    def __len__(self) -> int:
+        return len(self._exact)
+
+    def rename(self, record: Mapping[str, Any]) -> Mapping[str, Any]:
+        """*record* with each column named like a signal renamed to the signal's name.
+
+        A column already named exactly as the signal wins over one named like it.
+        """
+        if not self._signals:
+            return record
+        exact = self._exact
+        others = [key for key in record if key not in exact]
+        if not others:
+            return record
+        renamed = dict(record)
+        for key in others:
+            name = signal_key(key)
+            if name in self._signals and name not in record:
+                renamed[name] = renamed.pop(key)
+        return renamed
+
+
+def _columns(signals: Sequence[Signal]) -> _Columns:
+    """The columns of records read with *signals* (see :func:`signal_columns`)."""
+    return _Columns((*RECORD_FIELDS, *signal_columns(signals)), [s.name for s in signals])
+
+
+def _record_policy(args: argparse.Namespace) -> tuple[Policy, _Columns]:
     """The policy to decide records by, and the columns a record may have under it.
 
     A policy whose signals cannot be read from records (a signal named as a record
@@ -76,12 +135,12 @@ def _record_policy(args: argparse.Namespace) -> tuple[Policy, frozenset[str]]:
     """
     policy = _policy(args)
     try:
-        columns = signal_columns(policy.signals)
+        columns = _columns(policy.signals)
     except InvalidFieldError as error:
         where = f"policy {args.policy}" if getattr(args, "policy", None) else "the policy"
         (path, reason), *_ = _problems(error)
         raise _PolicyError(f"{where} cannot be used with records: {path}: {reason}") from None
-    return policy, frozenset((*RECORD_FIELDS, *columns))
+    return policy, columns
 
 
 def _to_toml(data: Mapping[str, Any]) -> str:

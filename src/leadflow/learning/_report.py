@@ -161,7 +161,7 @@ class FitReport:
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data (floats, ints, strings, lists, objects)."""
-        data: dict[str, Any] = attrs.asdict(self, recurse=True, retain_collection_types=False)
+        data: dict[str, Any] = attrs.asdict(self, recurse=True)
         data["base_rate"] = self.base_rate
         for feature, bins in zip(data["features"], self.features, strict=True):
             for item, bin_ in zip(feature["bins"], bins.bins, strict=True):
