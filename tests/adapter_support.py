@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 import attrs
 
@@ -12,11 +12,8 @@ from leadflow import (
     Money,
     Opportunity,
     OpportunityStage,
-    PromotionSignals,
     QualificationDecision,
     Rating,
-    RelationshipLevel,
-    RequirementsLevel,
     SupplierStatus,
     TermsLevel,
     Verdict,
@@ -26,9 +23,23 @@ from leadflow import (
     to_lead,
 )
 from leadflow.adapters import CrmLead
+from leadflow.adapters._codecs import Context, Dialect
+from support import DAY, ready_signals
 
 AS_OF = datetime(2026, 1, 10, 9, 0, tzinfo=timezone.utc)
-DAY = timedelta(days=1)
+#: When the shared machinery's test contact was created (as a CRM record's "created" says).
+CREATED = datetime(2026, 1, 5, 10, 0, tzinfo=timezone.utc)
+PLAIN = Dialect(name="plain", null=None)
+
+
+def ctx(dialect: Dialect = PLAIN, currency: str | None = "EUR") -> Context:
+    """The context a codec reads and writes one value in."""
+    return Context(dialect, currency)
+
+
+def contact() -> Contact:
+    """A contact with a name, an email address and a creation time, and nothing else."""
+    return Contact(name="Ada Lovelace", email="ada@analytical.example", created_at=CREATED)
 
 
 def qualified(crm_lead: CrmLead) -> QualificationDecision:
@@ -64,12 +75,7 @@ def promoted(
     """*contact* qualified at AS_OF, promoted a day later and, if *step* is given,
     advanced to it the day after."""
     lead, _ = to_lead(contact, evidence, as_of=AS_OF)
-    signals = PromotionSignals(
-        relationship=RelationshipLevel.ESTABLISHED,
-        requirements=RequirementsLevel.SPECIFIED,
-        terms=terms,
-        supplier=supplier,
-    )
+    signals = ready_signals(terms=terms, supplier=supplier)
     opportunity, _ = promote(
         lead, signals, as_of=AS_OF + DAY, estimated_value=value, expected_close=close, name=name
     )

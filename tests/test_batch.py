@@ -32,24 +32,12 @@ from leadflow import (
 )
 from leadflow import strategies as lfst
 from leadflow.batch import BatchResult, qualify_many
+from support import ada, evidence_at
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=timezone.utc)
 
 
-def contact(role: PurchaseRole = PurchaseRole.UNKNOWN) -> Contact:
-    return Contact(
-        name="Ada Lovelace",
-        email="ada@example.com",
-        created_at=datetime(2025, 1, 5, tzinfo=timezone.utc),
-        role=role,
-    )
-
-
-READY = Evidence(
-    need=NeedEvidence(level=NeedLevel.STRONG),
-    budget=BudgetEvidence(level=BudgetLevel.APPROVED),
-    timeframe=TimeframeEvidence(level=TimeframeLevel.THIS_QUARTER),
-)
+READY = evidence_at(NeedLevel.STRONG, BudgetLevel.APPROVED, TimeframeLevel.THIS_QUARTER)
 
 
 @st.composite
@@ -122,7 +110,7 @@ class TestAgreesWithQualify:
         as_of = datetime(2026, 5, 4, 12, 0, tzinfo=berlin)
         pairs = [
             (
-                contact(),
+                ada(),
                 Evidence(
                     need=NeedEvidence(
                         level=NeedLevel.STRONG, observed_at=as_of - timedelta(days=180, hours=hours)
@@ -132,7 +120,7 @@ class TestAgreesWithQualify:
             for hours in (-2, -1, 0, 1, 2)
         ] + [
             (
-                contact(),
+                ada(),
                 Evidence(
                     need=NeedEvidence(
                         level=NeedLevel.STRONG,
@@ -152,12 +140,12 @@ class TestWorkedExamples:
     def test_strong_need_approved_budget_this_quarter_qualifies_with_bants_points(self) -> None:
         # BANT: need 30 x 100% + budget 30 x 100% + timeframe 25 x 90% (22.5, rounded
         # half up to 23) + authority unknown 0 = 83, at least the threshold of 60.
-        [result] = qualify_many([(contact(), READY)], as_of=NOW)
+        [result] = qualify_many([(ada(), READY)], as_of=NOW)
         assert (result.verdict, result.score) == (Verdict.QUALIFIED, 83)
         assert result.qualified
 
     def test_nothing_known_is_undetermined_with_no_points(self) -> None:
-        [result] = qualify_many([(contact(), Evidence())], as_of=NOW)
+        [result] = qualify_many([(ada(), Evidence())], as_of=NOW)
         assert (result.verdict, result.score, result.qualified) == (Verdict.UNDETERMINED, 0, False)
 
     def test_evidence_older_than_the_window_counts_as_unknown(self) -> None:
@@ -167,7 +155,7 @@ class TestWorkedExamples:
             budget=READY.budget,
             timeframe=READY.timeframe,
         )
-        [result] = qualify_many([(contact(), stale)], as_of=NOW)
+        [result] = qualify_many([(ada(), stale)], as_of=NOW)
         # Need drops to unknown: 0 + 30 + 23 = 53, and a required criterion is not known.
         assert (result.verdict, result.score) == (Verdict.UNDETERMINED, 53)
         assert "need.stale" in result.decision().codes
@@ -179,7 +167,7 @@ class TestWorkedExamples:
             timeframe=READY.timeframe,
             authority=AuthorityEvidence(process=PurchaseProcess.COMMITTEE),
         )
-        [result] = qualify_many([(contact(PurchaseRole.DECISION_MAKER), committee)], as_of=NOW)
+        [result] = qualify_many([(ada(PurchaseRole.DECISION_MAKER), committee)], as_of=NOW)
         # Shared authority earns 80% of 15 = 12 on top of 83.
         assert result.score == 95
 
@@ -189,7 +177,7 @@ class TestWorkedExamples:
             budget=READY.budget,
             timeframe=TimeframeEvidence(decision_date=date(2026, 8, 20)),
         )
-        [result] = qualify_many([(contact(), dated)], as_of=NOW)
+        [result] = qualify_many([(ada(), dated)], as_of=NOW)
         # 2026-08-20 is next quarter seen from 2026-05-04: 70% of 25 = 17.5 -> 18.
         assert result.score == 30 + 30 + 18
 
@@ -201,7 +189,7 @@ class TestStreaming:
         def stream() -> Iterator[tuple[Contact, Evidence]]:
             for index, evidence in enumerate([READY, Evidence(), READY]):
                 taken.append(index)
-                yield contact(), evidence
+                yield ada(), evidence
 
         results = qualify_many(stream(), as_of=NOW)
         assert taken == []  # nothing is read before it is asked for
@@ -215,18 +203,18 @@ class TestStreaming:
 
 class TestBatchResult:
     def test_equal_inputs_give_equal_results(self) -> None:
-        first = list(qualify_many([(contact(), READY)], BANT, as_of=NOW))
-        again = list(qualify_many([(contact(), READY)], BANT, as_of=NOW))
+        first = list(qualify_many([(ada(), READY)], BANT, as_of=NOW))
+        again = list(qualify_many([(ada(), READY)], BANT, as_of=NOW))
         assert first == again
         assert hash(first[0]) == hash(again[0])
 
     def test_a_result_cannot_be_changed(self) -> None:
-        [result] = qualify_many([(contact(), READY)], as_of=NOW)
+        [result] = qualify_many([(ada(), READY)], as_of=NOW)
         with pytest.raises(AttributeError):
             result.score = 100  # type: ignore[misc]
 
     def test_it_records_the_policy_and_moment_of_the_batch(self) -> None:
-        [result] = qualify_many([(contact(), READY)], BANT, as_of=NOW)
+        [result] = qualify_many([(ada(), READY)], BANT, as_of=NOW)
         assert result.policy is BANT
         assert result.as_of == NOW
         assert isinstance(result, BatchResult)
@@ -245,7 +233,7 @@ class TestBadInput:
 
     @pytest.mark.parametrize("field", ["contact", "evidence"])
     def test_a_pair_with_the_wrong_types_raises_what_qualify_raises(self, field: str) -> None:
-        pair: tuple[object, object] = ("Ada", READY) if field == "contact" else (contact(), {})
+        pair: tuple[object, object] = ("Ada", READY) if field == "contact" else (ada(), {})
         with pytest.raises(WrongTypeError) as batch_error:
             list(qualify_many([pair], as_of=NOW))  # type: ignore[list-item]
         with pytest.raises(WrongTypeError) as single_error:
@@ -253,7 +241,7 @@ class TestBadInput:
         assert batch_error.value.field == single_error.value.field == field
         assert str(batch_error.value) == str(single_error.value)
 
-    @pytest.mark.parametrize("item", [None, 42, (contact(),), (contact(), READY, READY)])
+    @pytest.mark.parametrize("item", [None, 42, (ada(),), (ada(), READY, READY)])
     def test_an_item_that_is_not_a_pair_is_refused(self, item: object) -> None:
         with pytest.raises(WrongTypeError) as caught:
             list(qualify_many([item], as_of=NOW))  # type: ignore[list-item]
@@ -272,14 +260,14 @@ class TestBadInput:
         }
         evidence = Evidence(**{criterion: parts[criterion]})  # type: ignore[arg-type]
         with pytest.raises(InvalidFieldError) as batch_error:
-            list(qualify_many([(contact(), evidence)], as_of=NOW))
+            list(qualify_many([(ada(), evidence)], as_of=NOW))
         with pytest.raises(InvalidFieldError) as single_error:
-            qualify(contact(), evidence, as_of=NOW)
+            qualify(ada(), evidence, as_of=NOW)
         assert batch_error.value.field == single_error.value.field
         assert batch_error.value.field == f"evidence.{criterion}.observed_at"
 
     def test_good_pairs_before_a_bad_one_are_still_decided(self) -> None:
-        results = qualify_many([(contact(), READY), ("not a contact", READY)], as_of=NOW)  # type: ignore[list-item]
+        results = qualify_many([(ada(), READY), ("not a contact", READY)], as_of=NOW)  # type: ignore[list-item]
         assert next(results).verdict is Verdict.QUALIFIED
         with pytest.raises(WrongTypeError):
             next(results)

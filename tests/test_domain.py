@@ -19,7 +19,7 @@ qualified), warm >= 45, evidence fresh for 180 days.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from fractions import Fraction
 from typing import Any
 
@@ -29,9 +29,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leadflow import (
-    AuthorityEvidence,
     AuthorityLevel,
-    BudgetEvidence,
     BudgetLevel,
     Contact,
     Criterion,
@@ -46,7 +44,6 @@ from leadflow import (
     LeadQualified,
     LeadRequalified,
     Money,
-    NeedEvidence,
     NeedLevel,
     NotQualifiedError,
     NurturedLead,
@@ -83,10 +80,9 @@ from leadflow import (
 )
 from leadflow import strategies as lfst
 from leadflow.presets import ANUM, BANT, FAINT, PRESETS
+from support import DAY, NOW, evidence_at, ready_signals
 
 UTC = timezone.utc
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-DAY = timedelta(days=1)
 
 N, B, T = NeedLevel, BudgetLevel, TimeframeLevel
 R, P = PurchaseRole, PurchaseProcess
@@ -107,43 +103,17 @@ def _contact(
     )
 
 
-def _evidence(
-    need: NeedLevel = N.UNKNOWN,
-    budget: BudgetLevel = B.UNKNOWN,
-    timeframe: TimeframeLevel = T.UNKNOWN,
-    process: PurchaseProcess = P.UNKNOWN,
-    observed_at: datetime | None = None,
-) -> Evidence:
-    return Evidence(
-        need=NeedEvidence(level=need, observed_at=observed_at),
-        budget=BudgetEvidence(level=budget, observed_at=observed_at),
-        timeframe=TimeframeEvidence(level=timeframe, observed_at=observed_at),
-        authority=AuthorityEvidence(process=process, observed_at=observed_at),
-    )
-
-
-def _signals(
-    relationship: RelationshipLevel = RelationshipLevel.ESTABLISHED,
-    requirements: RequirementsLevel = RequirementsLevel.SPECIFIED,
-    terms: TermsLevel = TermsLevel.PAYMENT_TERMS,
-    supplier: SupplierStatus = SupplierStatus.DROPPED,
-) -> PromotionSignals:
-    return PromotionSignals(
-        relationship=relationship, requirements=requirements, terms=terms, supplier=supplier
-    )
-
-
 def _ada() -> Lead:
     """A decision maker with a strong need, an approved budget, buying this quarter (98)."""
     contact = _contact("Ada Lovelace", R.DECISION_MAKER, "Analytical Engines Ltd")
-    evidence = _evidence(N.STRONG, B.APPROVED, T.THIS_QUARTER, P.INDIVIDUAL, NOW - DAY)
+    evidence = evidence_at(N.STRONG, B.APPROVED, T.THIS_QUARTER, P.INDIVIDUAL, NOW - DAY)
     return to_lead(contact, evidence, as_of=NOW)[0]
 
 
 def _ben() -> Lead:
     """An adviser to the buyer: expressed need, budget available, buying this year (65)."""
     contact = _contact("Ben Okafor", R.ADVISER)
-    return to_lead(contact, _evidence(N.EXPRESSED, B.AVAILABLE, T.THIS_YEAR), as_of=NOW)[0]
+    return to_lead(contact, evidence_at(N.EXPRESSED, B.AVAILABLE, T.THIS_YEAR), as_of=NOW)[0]
 
 
 # A realistic batch: who they are, what is known, and the score and verdict by hand.
@@ -151,60 +121,60 @@ BATCH: list[tuple[Contact, Evidence, int, Verdict]] = [
     # 30 + 30 + 23 + 15
     (
         _contact("Ada Lovelace", R.DECISION_MAKER),
-        _evidence(N.STRONG, B.APPROVED, T.THIS_QUARTER, P.INDIVIDUAL),
+        evidence_at(N.STRONG, B.APPROVED, T.THIS_QUARTER, P.INDIVIDUAL),
         98,
         Verdict.QUALIFIED,
     ),
     # 23 + 24 + 13 + 5
     (
         _contact("Ben Okafor", R.ADVISER),
-        _evidence(N.EXPRESSED, B.AVAILABLE, T.THIS_YEAR),
+        evidence_at(N.EXPRESSED, B.AVAILABLE, T.THIS_YEAR),
         65,
         Verdict.QUALIFIED,
     ),
     # signed up for the newsletter; nothing known yet, which is not a no
-    (_contact("Cleo Park", organisation=None), _evidence(), 0, Verdict.UNDETERMINED),
+    (_contact("Cleo Park", organisation=None), evidence_at(), 0, Verdict.UNDETERMINED),
     # 11 + 0 + 3 + 0
     (
         _contact("Dan Reyes", R.USER),
-        _evidence(N.LATENT, B.UNKNOWN, T.LATER),
+        evidence_at(N.LATENT, B.UNKNOWN, T.LATER),
         14,
         Verdict.DISQUALIFIED,
     ),
     # 30 + 0 + 25 + 8, but no budget: evidence against a required criterion
     (
         _contact("Eve Martin", R.INFLUENCER),
-        _evidence(N.STRONG, B.NONE, T.IMMEDIATE, P.COMMITTEE),
+        evidence_at(N.STRONG, B.NONE, T.IMMEDIATE, P.COMMITTEE),
         63,
         Verdict.DISQUALIFIED,
     ),
     # 23 + 9 + 18 + 0, budget known to be below "available"
     (
         _contact("Finn Walsh"),
-        _evidence(N.EXPRESSED, B.INSUFFICIENT, T.NEXT_QUARTER),
+        evidence_at(N.EXPRESSED, B.INSUFFICIENT, T.NEXT_QUARTER),
         50,
         Verdict.DISQUALIFIED,
     ),
     # 0 + 30 + 25 + 12 (a decision maker on a committee), but no need
     (
         _contact("Gus Ito", R.DECISION_MAKER),
-        _evidence(N.NONE, B.APPROVED, T.IMMEDIATE, P.COMMITTEE),
+        evidence_at(N.NONE, B.APPROVED, T.IMMEDIATE, P.COMMITTEE),
         67,
         Verdict.DISQUALIFIED,
     ),
     # visited the web site; only a rough timeframe known: need and budget to find out
-    (_contact("Hana Novak"), _evidence(timeframe=T.THIS_YEAR), 13, Verdict.UNDETERMINED),
+    (_contact("Hana Novak"), evidence_at(timeframe=T.THIS_YEAR), 13, Verdict.UNDETERMINED),
     # 23 + 24 + 0 + 8, timeframe not known yet
     (
         _contact("Ivo Costa", R.INFLUENCER),
-        _evidence(N.EXPRESSED, B.AVAILABLE),
+        evidence_at(N.EXPRESSED, B.AVAILABLE),
         55,
         Verdict.UNDETERMINED,
     ),
     # 11 + 9 + 3 + 5
     (
         _contact("Jo Lind", R.ADVISER),
-        _evidence(N.LATENT, B.INSUFFICIENT, T.LATER),
+        evidence_at(N.LATENT, B.INSUFFICIENT, T.LATER),
         28,
         Verdict.DISQUALIFIED,
     ),
@@ -243,7 +213,7 @@ class TestTheFunnel:
 
     def test_only_a_select_few_leads_become_opportunities(self) -> None:
         leads = [_ada(), _ben()]
-        signals = _signals()
+        signals = ready_signals()
         later = NOW + 7 * DAY
 
         decisions = [can_promote(lead, signals, as_of=later) for lead in leads]
@@ -266,7 +236,7 @@ class TestTheFunnel:
             to_lead(contact, Evidence(), PRESETS[preset], as_of=as_of)
 
     def test_an_opportunity_is_a_lead_with_a_high_likelihood_of_a_sale(self) -> None:
-        opportunity, _ = promote(_ada(), _signals(), as_of=NOW + 7 * DAY)
+        opportunity, _ = promote(_ada(), ready_signals(), as_of=NOW + 7 * DAY)
 
         assert stage_of(opportunity) is FunnelStage.OPPORTUNITY
         assert opportunity.probability == 20  # BANT's probability at the first step
@@ -274,7 +244,7 @@ class TestTheFunnel:
 
     def test_the_sales_team_works_the_opportunity_into_a_sale_and_an_account(self) -> None:
         opportunity, _ = promote(
-            _ada(), _signals(), as_of=NOW + 7 * DAY, estimated_value=Money("48000", "EUR")
+            _ada(), ready_signals(), as_of=NOW + 7 * DAY, estimated_value=Money("48000", "EUR")
         )
         probabilities = [opportunity.probability]
         for days, step in enumerate(list(OpportunityStage)[1:], start=8):
@@ -307,7 +277,7 @@ class TestWhoALeadIs:
     def test_an_employee_without_a_say_can_still_be_the_lead(self) -> None:
         contact = _contact("Kim Berg", R.USER)
 
-        decision = qualify(contact, _evidence(N.EXPRESSED, B.AVAILABLE, T.THIS_YEAR), as_of=NOW)
+        decision = qualify(contact, evidence_at(N.EXPRESSED, B.AVAILABLE, T.THIS_YEAR), as_of=NOW)
 
         assert decision.qualified
         assert decision.score == 60  # 23 + 24 + 13 + 0
@@ -316,7 +286,7 @@ class TestWhoALeadIs:
     def test_someone_who_can_influence_the_purchase_counts_for_that(self) -> None:
         contact = _contact("Lea Roth", R.INFLUENCER)
 
-        decision = qualify(contact, _evidence(N.EXPRESSED, B.AVAILABLE, T.THIS_YEAR), as_of=NOW)
+        decision = qualify(contact, evidence_at(N.EXPRESSED, B.AVAILABLE, T.THIS_YEAR), as_of=NOW)
 
         assert decision.score == 68  # 23 + 24 + 13 + 8
         assert decision.result(Criterion.AUTHORITY).code == "authority.met"
@@ -324,7 +294,7 @@ class TestWhoALeadIs:
     def test_a_private_person_can_be_a_lead_without_an_organisation(self) -> None:
         contact = _contact("Max Vogel", R.DECISION_MAKER, organisation=None)
 
-        lead, _ = to_lead(contact, _evidence(N.STRONG, B.AVAILABLE, T.IMMEDIATE), as_of=NOW)
+        lead, _ = to_lead(contact, evidence_at(N.STRONG, B.AVAILABLE, T.IMMEDIATE), as_of=NOW)
 
         assert lead.organisation is None
         assert lead.contact == contact
@@ -353,7 +323,7 @@ class TestQualifyingTheFourCriteria:
     def test_each_level_earns_its_share_of_the_criterions_weight(
         self, criterion: Criterion, level: Any, points: int
     ) -> None:
-        evidence = _evidence(**{criterion.value: level})
+        evidence = evidence_at(**{criterion.value: level})
 
         decision = qualify(_contact("Nia Shah"), evidence, as_of=NOW)
 
@@ -374,14 +344,14 @@ class TestQualifyingTheFourCriteria:
     def test_authority_points_follow_role_and_purchase_process(
         self, role: PurchaseRole, process: PurchaseProcess, points: int
     ) -> None:
-        decision = qualify(_contact("Oli Dunn", role), _evidence(process=process), as_of=NOW)
+        decision = qualify(_contact("Oli Dunn", role), evidence_at(process=process), as_of=NOW)
 
         assert decision.result(Criterion.AUTHORITY).points == points
         assert decision.score == points
 
     def test_need_budget_and_timeframe_met_qualify_without_authority(self) -> None:
         decision = qualify(
-            _contact("Pia Kerr"), _evidence(N.EXPRESSED, B.AVAILABLE, T.THIS_YEAR), as_of=NOW
+            _contact("Pia Kerr"), evidence_at(N.EXPRESSED, B.AVAILABLE, T.THIS_YEAR), as_of=NOW
         )
 
         assert decision.verdict is Verdict.QUALIFIED
@@ -408,7 +378,7 @@ class TestQualifyingTheFourCriteria:
         everything[missing.value] = unknown
         contact = _contact("Quin Hale", R.DECISION_MAKER)
 
-        decision = qualify(contact, _evidence(**everything, process=P.INDIVIDUAL), as_of=NOW)
+        decision = qualify(contact, evidence_at(**everything, process=P.INDIVIDUAL), as_of=NOW)
 
         # The score clears the threshold of 60, and still the contact does not qualify:
         # not knowing is not a no, so it is undetermined until the rest is found out.
@@ -436,14 +406,14 @@ class TestQualifyingTheFourCriteria:
         levels[weak.value] = level
         contact = _contact("Rae Moss", R.DECISION_MAKER)
 
-        decision = qualify(contact, _evidence(**levels, process=P.INDIVIDUAL), as_of=NOW)
+        decision = qualify(contact, evidence_at(**levels, process=P.INDIVIDUAL), as_of=NOW)
 
         assert decision.score == score
         assert decision.verdict is verdict
         assert decision.result(weak).code == f"{weak.value}.below_minimum"
 
     def test_authority_is_not_required_but_raises_confidence(self) -> None:
-        evidence = _evidence(N.EXPRESSED, B.AVAILABLE, T.THIS_YEAR, P.INDIVIDUAL)
+        evidence = evidence_at(N.EXPRESSED, B.AVAILABLE, T.THIS_YEAR, P.INDIVIDUAL)
 
         without = qualify(_contact("Sam Frey"), evidence, as_of=NOW)
         decider = qualify(_contact("Sam Frey", R.DECISION_MAKER), evidence, as_of=NOW)
@@ -455,7 +425,7 @@ class TestQualifyingTheFourCriteria:
 
     def test_more_say_in_the_purchase_never_lowers_the_score(self) -> None:
         evidence_by_process = {
-            process: _evidence(N.EXPRESSED, B.AVAILABLE, T.THIS_YEAR, process) for process in P
+            process: evidence_at(N.EXPRESSED, B.AVAILABLE, T.THIS_YEAR, process) for process in P
         }
         # From no say at all to deciding alone, by hand: 60, 60, 65, 68, 72, 75.
         ladder = [
@@ -492,7 +462,7 @@ class TestQualifyingTheFourCriteria:
         as_of = datetime(today.year, today.month, today.day, 12, 0, tzinfo=UTC)
         contact = attrs.evolve(_contact("Uma Bell"), created_at=as_of - DAY)
         evidence = attrs.evolve(
-            _evidence(N.EXPRESSED, B.AVAILABLE),
+            evidence_at(N.EXPRESSED, B.AVAILABLE),
             timeframe=TimeframeEvidence(decision_date=decision_date),
         )
 
@@ -503,7 +473,7 @@ class TestQualifyingTheFourCriteria:
 
     def test_other_frameworks_weigh_the_same_signals_differently(self) -> None:
         contact = _contact("Vic Lowe", R.INFLUENCER)
-        evidence = _evidence(N.LATENT, B.INSUFFICIENT, T.THIS_QUARTER)
+        evidence = evidence_at(N.LATENT, B.INSUFFICIENT, T.THIS_QUARTER)
 
         bant = qualify(contact, evidence, BANT, as_of=NOW)
         faint = qualify(contact, evidence, FAINT, as_of=NOW)
@@ -516,7 +486,7 @@ class TestQualifyingTheFourCriteria:
 
     def test_a_framework_may_require_authority(self) -> None:
         contact = _contact("Wes Ford")
-        evidence = _evidence(N.EXPRESSED, B.AVAILABLE, T.NEXT_QUARTER)
+        evidence = evidence_at(N.EXPRESSED, B.AVAILABLE, T.NEXT_QUARTER)
 
         bant = qualify(contact, evidence, BANT, as_of=NOW)
         anum = qualify(contact, evidence, ANUM, as_of=NOW)
@@ -558,7 +528,7 @@ class TestQualifyingTheFourCriteria:
 
 class TestNotKnowingIsNotANo:
     def test_a_fresh_contact_with_no_evidence_is_not_disqualified(self) -> None:
-        decision = qualify(_contact("Xia Moreau"), _evidence(), as_of=NOW)
+        decision = qualify(_contact("Xia Moreau"), evidence_at(), as_of=NOW)
 
         assert decision.verdict is Verdict.UNDETERMINED
         # Its need, budget and timeframe are still to be found out.
@@ -570,16 +540,16 @@ class TestNotKnowingIsNotANo:
 
     def test_a_budget_nobody_has_asked_about_is_not_a_missing_budget(self) -> None:
         unasked = qualify(
-            _contact("Yan Berg"), _evidence(N.STRONG, B.UNKNOWN, T.IMMEDIATE), as_of=NOW
+            _contact("Yan Berg"), evidence_at(N.STRONG, B.UNKNOWN, T.IMMEDIATE), as_of=NOW
         )
-        none = qualify(_contact("Yan Berg"), _evidence(N.STRONG, B.NONE, T.IMMEDIATE), as_of=NOW)
+        none = qualify(_contact("Yan Berg"), evidence_at(N.STRONG, B.NONE, T.IMMEDIATE), as_of=NOW)
 
         assert unasked.verdict is Verdict.UNDETERMINED
         assert none.verdict is Verdict.DISQUALIFIED
         assert "budget is none" in none.explain()
 
     def test_disqualifying_takes_evidence_against(self) -> None:
-        no_need = qualify(_contact("Zoe Hart"), _evidence(need=N.NONE), as_of=NOW)
+        no_need = qualify(_contact("Zoe Hart"), evidence_at(need=N.NONE), as_of=NOW)
 
         assert no_need.verdict is Verdict.DISQUALIFIED
         assert [r.code for r in no_need.against] == ["need.below_minimum"]
@@ -587,7 +557,7 @@ class TestNotKnowingIsNotANo:
     def test_with_everything_required_known_too_little_of_it_disqualifies(self) -> None:
         # In the market only later, with a floor no later contact of this kind reaches.
         strict = attrs.evolve(BANT, name="strict BANT", nurture_threshold=55)
-        evidence = _evidence(N.EXPRESSED, B.AVAILABLE, T.LATER)  # 23 + 24 + 3
+        evidence = evidence_at(N.EXPRESSED, B.AVAILABLE, T.LATER)  # 23 + 24 + 3
 
         decision = qualify(_contact("Abe Quist"), evidence, strict, as_of=NOW)
 
@@ -595,7 +565,7 @@ class TestNotKnowingIsNotANo:
         assert "below the nurture floor of 55" in decision.reason
 
     def test_a_contact_in_the_market_only_later_is_nurtured_not_dropped(self) -> None:
-        evidence = _evidence(N.STRONG, B.APPROVED, T.LATER)
+        evidence = evidence_at(N.STRONG, B.APPROVED, T.LATER)
 
         decision = qualify(_contact("Bea Solis"), evidence, as_of=NOW)
 
@@ -611,7 +581,7 @@ class TestPromotingALead:
 
         opportunity, event = promote(
             lead,
-            _signals(supplier=SupplierStatus.DROPPED, terms=TermsLevel.PAYMENT_TERMS),
+            ready_signals(supplier=SupplierStatus.DROPPED, terms=TermsLevel.PAYMENT_TERMS),
             as_of=NOW + 7 * DAY,
             estimated_value=Money("48000", "EUR"),
             expected_close=date(2026, 6, 30),
@@ -627,28 +597,30 @@ class TestPromotingALead:
 
     def test_having_no_supplier_to_displace_is_as_good_as_having_dropped_one(self) -> None:
         decision = can_promote(
-            _ada(), _signals(supplier=SupplierStatus.NO_SUPPLIER), as_of=NOW + 7 * DAY
+            _ada(), ready_signals(supplier=SupplierStatus.NO_SUPPLIER), as_of=NOW + 7 * DAY
         )
 
         assert decision.promotable
 
     def test_signing_contracts_is_further_along_than_payment_terms(self) -> None:
-        decision = can_promote(_ada(), _signals(terms=TermsLevel.CONTRACT), as_of=NOW + 7 * DAY)
+        decision = can_promote(
+            _ada(), ready_signals(terms=TermsLevel.CONTRACT), as_of=NOW + 7 * DAY
+        )
 
         assert decision.promotable
 
     @pytest.mark.parametrize(
         ("signals", "code"),
         [
-            (_signals(relationship=RelationshipLevel.UNKNOWN), "relationship.unconfirmed"),
-            (_signals(relationship=RelationshipLevel.NONE), "relationship.below_minimum"),
-            (_signals(relationship=RelationshipLevel.CONTACTED), "relationship.below_minimum"),
-            (_signals(requirements=RequirementsLevel.UNKNOWN), "requirements.unconfirmed"),
-            (_signals(requirements=RequirementsLevel.GENERAL), "requirements.below_minimum"),
-            (_signals(terms=TermsLevel.NOT_DISCUSSED), "terms.below_minimum"),
-            (_signals(terms=TermsLevel.PRICING), "terms.below_minimum"),
-            (_signals(supplier=SupplierStatus.RETAINED), "supplier.below_minimum"),
-            (_signals(supplier=SupplierStatus.EVALUATING), "supplier.below_minimum"),
+            (ready_signals(relationship=RelationshipLevel.UNKNOWN), "relationship.unconfirmed"),
+            (ready_signals(relationship=RelationshipLevel.NONE), "relationship.below_minimum"),
+            (ready_signals(relationship=RelationshipLevel.CONTACTED), "relationship.below_minimum"),
+            (ready_signals(requirements=RequirementsLevel.UNKNOWN), "requirements.unconfirmed"),
+            (ready_signals(requirements=RequirementsLevel.GENERAL), "requirements.below_minimum"),
+            (ready_signals(terms=TermsLevel.NOT_DISCUSSED), "terms.below_minimum"),
+            (ready_signals(terms=TermsLevel.PRICING), "terms.below_minimum"),
+            (ready_signals(supplier=SupplierStatus.RETAINED), "supplier.below_minimum"),
+            (ready_signals(supplier=SupplierStatus.EVALUATING), "supplier.below_minimum"),
         ],
         ids=lambda value: value if isinstance(value, str) else "",
     )
@@ -668,14 +640,14 @@ class TestPromotingALead:
         assert caught.value.decision == decision
 
     def test_a_lead_whose_need_is_not_strong_is_not_yet_an_opportunity(self) -> None:
-        decision = can_promote(_ben(), _signals(), as_of=NOW + 7 * DAY)
+        decision = can_promote(_ben(), ready_signals(), as_of=NOW + 7 * DAY)
 
         assert not decision.promotable
         assert decision.result("need").code == "need.below_minimum"
 
     def test_a_lead_that_no_longer_qualifies_is_not_promoted(self) -> None:
         # Ada's evidence was observed a day before she qualified; 200 days on it is stale.
-        decision = can_promote(_ada(), _signals(), as_of=NOW + 200 * DAY)
+        decision = can_promote(_ada(), ready_signals(), as_of=NOW + 200 * DAY)
 
         assert not decision.promotable
         assert not decision.qualification.qualified
@@ -725,12 +697,12 @@ class TestWhatFollowsForTheLibrary:
 
     def test_nothing_recorded_at_an_earlier_stage_is_lost(self) -> None:
         contact = _contact("Ada Lovelace", R.DECISION_MAKER, "Analytical Engines Ltd")
-        first_evidence = _evidence(N.STRONG, B.AVAILABLE, T.THIS_YEAR, P.INDIVIDUAL)
+        first_evidence = evidence_at(N.STRONG, B.AVAILABLE, T.THIS_YEAR, P.INDIVIDUAL)
         lead, _ = to_lead(contact, first_evidence, as_of=NOW, by="sdr@example.com")
         nurtured, _ = nurture(lead, as_of=NOW + DAY, reason="budget round in April")
-        fresh = _evidence(N.STRONG, B.APPROVED, T.THIS_QUARTER, P.INDIVIDUAL)
+        fresh = evidence_at(N.STRONG, B.APPROVED, T.THIS_QUARTER, P.INDIVIDUAL)
         lead, _ = requalify(nurtured, fresh, as_of=NOW + 40 * DAY)
-        signals = _signals()
+        signals = ready_signals()
         opportunity, _ = promote(
             lead, signals, as_of=NOW + 45 * DAY, estimated_value=Money("48000", "EUR")
         )
@@ -763,7 +735,7 @@ class TestWhatFollowsForTheLibrary:
         assert promoted.decision == customer.promotion
 
     def test_every_decision_explains_each_criterion_and_what_is_missing(self) -> None:
-        decision = qualify(_contact("Finn Walsh"), _evidence(need=N.EXPRESSED), as_of=NOW)
+        decision = qualify(_contact("Finn Walsh"), evidence_at(need=N.EXPRESSED), as_of=NOW)
 
         assert decision.verdict is Verdict.UNDETERMINED
         assert decision.score == 23
@@ -792,7 +764,7 @@ class TestWhatFollowsForTheLibrary:
             assert step in text
 
     def test_a_promotion_decision_explains_each_sign_and_what_is_missing(self) -> None:
-        decision = can_promote(_ada(), _signals(terms=TermsLevel.PRICING), as_of=NOW + 7 * DAY)
+        decision = can_promote(_ada(), ready_signals(terms=TermsLevel.PRICING), as_of=NOW + 7 * DAY)
 
         assert sorted(r.name for r in decision.results) == sorted(
             ["need", "relationship", "requirements", "supplier", "terms"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from decimal import Decimal
 
 import attrs
@@ -10,8 +10,6 @@ import pytest
 
 import leadflow.errors
 from leadflow import (
-    BudgetEvidence,
-    BudgetLevel,
     Contact,
     CurrencyMismatchError,
     Evidence,
@@ -24,22 +22,18 @@ from leadflow import (
     LeadflowError,
     Money,
     NaiveDatetimeError,
-    NeedEvidence,
-    NeedLevel,
     NotQualifiedError,
     PromotionRefusedError,
     PromotionSignals,
-    TimeframeEvidence,
-    TimeframeLevel,
     WrongTypeError,
     promote,
     to_lead,
     win,
 )
 from leadflow.presets import BANT
+from support import NOW, ada, qualifying_evidence
 
 UTC = timezone.utc
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 # The builtins each concrete error must also be, stated by hand: a caller written against
 # the builtins (`except ValueError`) keeps working.
@@ -56,20 +50,6 @@ BUILTINS: dict[type[LeadflowError], tuple[type[Exception], ...]] = {
     NotQualifiedError: (ValueError,),
     PromotionRefusedError: (ValueError,),
 }
-
-
-def _contact() -> Contact:
-    return Contact(
-        name="Ada Lovelace", email="ada@example.com", created_at=NOW - timedelta(days=30)
-    )
-
-
-def _qualifying_evidence() -> Evidence:
-    return Evidence(
-        need=NeedEvidence(level=NeedLevel.STRONG),
-        budget=BudgetEvidence(level=BudgetLevel.APPROVED),
-        timeframe=TimeframeEvidence(level=TimeframeLevel.IMMEDIATE),
-    )
 
 
 class TestHierarchy:
@@ -260,7 +240,7 @@ class TestInvalidRecord:
 
 class TestTransitionErrors:
     def test_an_illegal_move_names_the_move_and_both_stages(self) -> None:
-        lead, _ = to_lead(_contact(), _qualifying_evidence(), as_of=NOW)
+        lead, _ = to_lead(ada(), qualifying_evidence(), as_of=NOW)
 
         with pytest.raises(IllegalTransitionError) as caught:
             win(lead, as_of=NOW)  # type: ignore[arg-type]
@@ -273,7 +253,7 @@ class TestTransitionErrors:
 
     def test_not_qualified_carries_the_decision_and_its_next_steps(self) -> None:
         with pytest.raises(NotQualifiedError) as caught:
-            to_lead(_contact(), Evidence(), as_of=NOW)
+            to_lead(ada(), Evidence(), as_of=NOW)
 
         error = caught.value
         assert (error.transition, error.from_stage, error.to_stage) == (
@@ -288,7 +268,7 @@ class TestTransitionErrors:
             assert step in str(error)
 
     def test_a_refused_promotion_carries_the_decision_and_its_next_steps(self) -> None:
-        lead, _ = to_lead(_contact(), _qualifying_evidence(), as_of=NOW)
+        lead, _ = to_lead(ada(), qualifying_evidence(), as_of=NOW)
 
         with pytest.raises(PromotionRefusedError) as caught:
             promote(lead, PromotionSignals(), as_of=NOW)

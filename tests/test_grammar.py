@@ -51,7 +51,7 @@ from leadflow.records import (
 )
 from leadflow.schema import policy_schema, record_schema
 from leadflow.serialization import structure
-from test_schema import SIGNAL_POLICY, SIGNAL_POLICY_DATA
+from support import SIGNAL_POLICY, SIGNAL_POLICY_DATA
 
 pytest.importorskip("jsonschema", reason="the jsonschema package runs these tests")
 from jsonschema import Draft202012Validator, validators

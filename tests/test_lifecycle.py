@@ -49,11 +49,7 @@ from leadflow import (
     Organisation,
     PromotionSignals,
     PurchaseRole,
-    RelationshipLevel,
-    RequirementsLevel,
     Stage,
-    SupplierStatus,
-    TermsLevel,
     TimeframeEvidence,
     TimeframeLevel,
     WrongTypeError,
@@ -71,10 +67,9 @@ from leadflow import (
 )
 from leadflow import strategies as lfst
 from leadflow.presets import BANT
+from support import DAY, NOW, ready_signals
 
 UTC = timezone.utc
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-DAY = timedelta(days=1)
 
 # BANT's win probability per sales step (the policy's published defaults).
 BANT_PROBABILITY = {
@@ -113,16 +108,6 @@ def _strong_evidence() -> Evidence:
     )
 
 
-def _signals() -> PromotionSignals:
-    return PromotionSignals(
-        relationship=RelationshipLevel.ESTABLISHED,
-        requirements=RequirementsLevel.SPECIFIED,
-        terms=TermsLevel.PAYMENT_TERMS,
-        supplier=SupplierStatus.DROPPED,
-        observed_at=NOW,
-    )
-
-
 def _lead() -> Lead:
     return to_lead(_contact(), _strong_evidence(), as_of=NOW, by="sdr@example.com")[0]
 
@@ -133,7 +118,9 @@ def _nurtured() -> NurturedLead:
 
 def _opportunity(value: Money | None = None) -> Opportunity:
     estimated = Money("48000.00", "EUR") if value is None else value
-    return promote(_lead(), _signals(), as_of=NOW + DAY, estimated_value=estimated)[0]
+    return promote(
+        _lead(), ready_signals(observed_at=NOW), as_of=NOW + DAY, estimated_value=estimated
+    )[0]
 
 
 def _one_of_each() -> dict[FunnelStage, Stage]:
@@ -440,13 +427,13 @@ class TestReassess:
         lead = to_lead(_contact(), expressed, as_of=NOW)[0]
         # BANT's promotion gate needs a strong need.
         with pytest.raises(IllegalTransitionError):
-            promote(lead, _signals(), as_of=NOW + DAY)
+            promote(lead, ready_signals(observed_at=NOW), as_of=NOW + DAY)
 
         stronger = attrs.evolve(
             expressed, need=NeedEvidence(level=NeedLevel.STRONG, observed_at=NOW + DAY)
         )
         reassessed, _ = reassess(lead, stronger, as_of=NOW + DAY)
-        opportunity, _ = promote(reassessed, _signals(), as_of=NOW + 2 * DAY)
+        opportunity, _ = promote(reassessed, ready_signals(observed_at=NOW), as_of=NOW + 2 * DAY)
 
         assert opportunity.evidence == stronger
 
@@ -856,7 +843,7 @@ class TestWeightedValue:
 
     def test_without_an_estimated_value_there_is_no_weighted_value(self) -> None:
         lead = _lead()
-        opportunity, _ = promote(lead, _signals(), as_of=NOW + DAY)
+        opportunity, _ = promote(lead, ready_signals(observed_at=NOW), as_of=NOW + DAY)
 
         assert opportunity.weighted_value is None
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from leadflow import (
@@ -32,6 +32,7 @@ from leadflow import (
     TimeframeLevel,
 )
 from leadflow import strategies as lfst
+from support import examples
 
 LEVEL_TYPES: dict[Criterion, Any] = {
     Criterion.NEED: NeedLevel,
@@ -41,20 +42,13 @@ LEVEL_TYPES: dict[Criterion, Any] = {
 }
 
 
-def examples(share: float) -> settings:
-    """Run *share* of the loaded profile's examples (at least ten).
-
-    Drawing an arbitrary policy from ``leadflow.strategies`` costs about 10 ms of CPU; the
-    break-one-thing law runs once per kind of breakage, so each kind gets a small share.
-    """
-    return settings(max_examples=max(10, int(settings().max_examples * share)))
-
-
 def init_fields(value: Any) -> dict[str, Any]:
     """The arguments that rebuild *value* (public attrs fields only)."""
     return {a.name: getattr(value, a.name) for a in attrs.fields(type(value)) if a.init}
 
 
+# Drawing an arbitrary policy costs about 10 ms of CPU, and the break-one-thing law runs
+# once per kind of breakage, so each kind gets a small share of the profile's examples.
 class TestGeneratedPolicies:
     @examples(1 / 4)
     @given(lfst.policies())
@@ -499,9 +493,7 @@ class TestBrokenPolicies:
 class TestEveryBadFieldAtOnce:
     def test_a_policy_with_several_bad_fields_names_every_one(self) -> None:
         with pytest.raises(InvalidPolicyError) as caught:
-            attrs.evolve(
-                BANT, name=" ", threshold=101, hot_score=50, warm_score=70, horizon_days=0
-            )
+            attrs.evolve(BANT, name=" ", threshold=101, hot_score=50, warm_score=70, horizon_days=0)
 
         error = caught.value
         assert [e.field for e in error.errors] == [

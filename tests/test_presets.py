@@ -24,7 +24,6 @@ from leadflow import (
     AuthorityLevel,
     BudgetEvidence,
     BudgetLevel,
-    Contact,
     Criterion,
     Evidence,
     NeedEvidence,
@@ -43,6 +42,7 @@ from leadflow import (
     qualify,
 )
 from leadflow import strategies as lfst
+from support import ada, evidence_at
 
 N, B, T, A = Criterion.NEED, Criterion.BUDGET, Criterion.TIMEFRAME, Criterion.AUTHORITY
 
@@ -142,25 +142,16 @@ def documented(cell: str) -> tuple[dict[Criterion, str], set[Criterion]]:
     return required, optional
 
 
-def contact(role: PurchaseRole = PurchaseRole.UNKNOWN) -> Contact:
-    return Contact(
-        name="Ada Lovelace",
-        email="ada@analytical.example",
-        created_at=datetime(2026, 1, 5, tzinfo=timezone.utc),
-        role=role,
-    )
-
-
 def decide(policy: Policy, levels: dict[Criterion, Any]) -> QualificationDecision:
     """Qualify on named levels (fresh, undated), unknown where none is given."""
     role, process = AUTHORITY_OF[levels.get(A, AuthorityLevel.UNKNOWN)]
-    evidence = Evidence(
-        need=NeedEvidence(level=levels.get(N, NeedLevel.UNKNOWN)),
-        budget=BudgetEvidence(level=levels.get(B, BudgetLevel.UNKNOWN)),
-        timeframe=TimeframeEvidence(level=levels.get(T, TimeframeLevel.UNKNOWN)),
-        authority=AuthorityEvidence(process=process),
+    evidence = evidence_at(
+        levels.get(N, NeedLevel.UNKNOWN),
+        levels.get(B, BudgetLevel.UNKNOWN),
+        levels.get(T, TimeframeLevel.UNKNOWN),
+        process,
     )
-    return qualify(contact(role), evidence, policy, as_of=AS_OF)
+    return qualify(ada(role), evidence, policy, as_of=AS_OF)
 
 
 NAMES = sorted(REQUIRED)
@@ -203,9 +194,7 @@ class TestBant:
         evidence = Evidence(need=NeedEvidence(level=NeedLevel.STRONG))
 
         assert DEFAULT_POLICY is BANT
-        assert qualify(contact(), evidence, as_of=AS_OF) == qualify(
-            contact(), evidence, BANT, as_of=AS_OF
-        )
+        assert qualify(ada(), evidence, as_of=AS_OF) == qualify(ada(), evidence, BANT, as_of=AS_OF)
 
     def test_need_budget_and_timeframe_are_required_and_authority_is_not(self) -> None:
         assert set(BANT.required) == {N, B, T}
@@ -288,4 +277,4 @@ class TestEveryPreset:
         )
         as_of = data.draw(lfst.aware_datetimes(min_value=datetime(2026, 2, 1)))
 
-        assert qualify(attrs.evolve(contact(), role=role), evidence, policy, as_of=as_of).qualified
+        assert qualify(attrs.evolve(ada(), role=role), evidence, policy, as_of=as_of).qualified

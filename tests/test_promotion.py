@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from leadflow import (
@@ -49,6 +49,7 @@ from leadflow import (
     to_lead,
 )
 from leadflow import strategies as lfst
+from support import examples, ready_signals
 
 UTC = timezone.utc
 
@@ -61,16 +62,8 @@ SIGNAL_TYPES: dict[str, Any] = {
 }
 
 
-def examples(share: float) -> settings:
-    """Run *share* of the loaded profile's examples (at least ten).
-
-    Every example draws a lead that was qualified through ``to_lead`` (about 12 ms of CPU),
-    and the not-a-lead law draws opportunities and customers built through the whole
-    funnel, so the full ``ci`` count would take minutes on a two-core machine.
-    """
-    return settings(max_examples=max(10, int(settings().max_examples * share)))
-
-
+# Every example draws a lead qualified through ``to_lead`` (about 12 ms of CPU), and the
+# not-a-lead law draws opportunities and customers built through the whole funnel.
 CORE = examples(1 / 5)
 SECONDARY = examples(1 / 10)
 
@@ -476,13 +469,7 @@ class TestOnlyALeadIsPromoted:
 QUALIFIED_ON = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 PROMOTED_ON = datetime(2026, 4, 15, 16, 0, tzinfo=UTC)
 
-READY = PromotionSignals(
-    relationship=RelationshipLevel.ESTABLISHED,
-    requirements=RequirementsLevel.SPECIFIED,
-    terms=TermsLevel.PAYMENT_TERMS,
-    supplier=SupplierStatus.DROPPED,
-    observed_at=PROMOTED_ON,
-)
+READY = ready_signals(observed_at=PROMOTED_ON)
 
 
 def grace_lead(

@@ -14,12 +14,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from leadflow import (
     BANT,
-    AuthorityEvidence,
     AuthorityLevel,
     BudgetEvidence,
     BudgetLevel,
@@ -33,7 +32,6 @@ from leadflow import (
     NeedEvidence,
     NeedLevel,
     NumericSignal,
-    Organisation,
     Policy,
     PurchaseProcess,
     PurchaseRole,
@@ -51,6 +49,7 @@ from leadflow import (
     qualify_many,
 )
 from leadflow import strategies as lfst
+from support import ada, evidence_at, examples
 
 # --------------------------------------------------------------------------------------------
 # Orders and oracles, stated here from the domain rather than read from the code under test
@@ -74,16 +73,8 @@ ROLE_PROCESS_PAIRS = tuple(itertools.product(PurchaseRole, PurchaseProcess))
 UTC = timezone.utc
 
 
-def examples(share: float) -> settings:
-    """Run *share* of the loaded profile's examples (at least ten).
-
-    Drawing a policy, a contact and evidence from ``leadflow.strategies`` costs about
-    15 ms of CPU, so running every law at the full ``ci`` count (300) would take minutes
-    on a two-core machine. The central laws keep a larger share than the secondary ones.
-    """
-    return settings(max_examples=max(10, int(settings().max_examples * share)))
-
-
+# Drawing a policy, a contact and evidence from ``leadflow.strategies`` costs about 15 ms of
+# CPU; the central laws keep a larger share of the profile's examples than the secondary ones.
 #: The laws that define qualification (bounds, threshold law, monotonicity, explanation).
 CORE = examples(1 / 3)
 #: Laws that restate a narrower rule or are also covered by example tests.
@@ -1235,18 +1226,6 @@ class TestMalformedInput:
 AS_OF_MAY = datetime(2026, 5, 4, 9, 30, tzinfo=UTC)
 
 
-def ada(
-    role: PurchaseRole = PurchaseRole.UNKNOWN, organisation: str | None = "Analytical Engines"
-) -> Contact:
-    return Contact(
-        name="Ada Lovelace",
-        email="ada@analytical.example",
-        created_at=datetime(2026, 1, 5, tzinfo=UTC),
-        role=role,
-        organisation=None if organisation is None else Organisation(name=organisation),
-    )
-
-
 def bant(
     need: NeedLevel = NeedLevel.UNKNOWN,
     budget: BudgetLevel = BudgetLevel.UNKNOWN,
@@ -1254,12 +1233,7 @@ def bant(
     role: PurchaseRole = PurchaseRole.UNKNOWN,
     process: PurchaseProcess = PurchaseProcess.UNKNOWN,
 ) -> QualificationDecision:
-    evidence = Evidence(
-        need=NeedEvidence(level=need),
-        budget=BudgetEvidence(level=budget),
-        timeframe=TimeframeEvidence(level=timeframe),
-        authority=AuthorityEvidence(process=process),
-    )
+    evidence = evidence_at(need, budget, timeframe, process)
     return qualify(ada(role), evidence, BANT, as_of=AS_OF_MAY)
 
 

@@ -58,88 +58,10 @@ from leadflow.records import (
     promotion_row,
     signal_columns,
 )
+from support import GOOD_CSV_ROW, flatten
 
 UTC = timezone.utc
 CET = timezone(timedelta(hours=1))
-
-
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if hasattr(value, "value"):  # an enum
-        return str(value.value)
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
-
-
-def flatten(
-    contact: Contact,
-    evidence: Evidence,
-    signals: PromotionSignals | None = None,
-    estimated_value: Money | None = None,
-    expected_close: date | None = None,
-    *,
-    as_csv: bool,
-) -> dict[str, Any]:
-    """Write leadflow values as one flat record, the way a CRM export would.
-
-    As CSV every value is text and a missing one is blank; as JSON the head count
-    is a number, a numeric signal's value a (decimal) number, and a missing value
-    is left out. Each signal's value is in the column of its name, its time in
-    ``<name>_observed_at``.
-    """
-    org = contact.organisation
-    budget = evidence.budget.amount
-    row: dict[str, object] = {
-        "id": contact.id,
-        "name": contact.name,
-        "email": contact.email,
-        "phone": contact.phone,
-        "organisation": org and org.name,
-        "industry": org and org.industry,
-        "employees": org and org.employees,
-        "website": org and org.website,
-        "job_title": contact.job_title,
-        "role": contact.role,
-        "source": contact.source,
-        "created_at": contact.created_at,
-        "need": evidence.need.level,
-        "need_observed_at": evidence.need.observed_at,
-        "need_note": evidence.need.note,
-        "budget": evidence.budget.level,
-        "budget_amount": budget and budget.amount,
-        "budget_currency": budget and budget.currency,
-        "budget_observed_at": evidence.budget.observed_at,
-        "budget_note": evidence.budget.note,
-        "timeframe": evidence.timeframe.level,
-        "decision_date": evidence.timeframe.decision_date,
-        "timeframe_observed_at": evidence.timeframe.observed_at,
-        "timeframe_note": evidence.timeframe.note,
-        "purchase_process": evidence.authority.process,
-        "authority_observed_at": evidence.authority.observed_at,
-        "authority_note": evidence.authority.note,
-        "relationship": signals and signals.relationship,
-        "requirements": signals and signals.requirements,
-        "terms": signals and signals.terms,
-        "supplier": signals and signals.supplier,
-        "signals_observed_at": signals and signals.observed_at,
-        "estimated_value": estimated_value and estimated_value.amount,
-        "estimated_currency": estimated_value and estimated_value.currency,
-        "expected_close": expected_close,
-    }
-    for name, seen in evidence.signals:
-        row[name] = seen.value
-        row[f"{name}_observed_at"] = seen.observed_at
-    if as_csv:
-        return {key: _text(value) or "" for key, value in row.items()}
-    return {
-        key: value if isinstance(value, (int, Decimal)) else _text(value)
-        for key, value in row.items()
-        if value is not None
-    }
 
 
 def declared(evidence: Evidence) -> tuple[Signal, ...]:
@@ -179,44 +101,6 @@ WITH_SIGNALS = attrs.evolve(
 
 
 CREATED = datetime(2026, 9, 14, 10, 12, tzinfo=CET)
-GOOD_CSV_ROW = {
-    "id": "L-1001",
-    "name": "Amira Haddad",
-    "email": "Amira.Haddad@Northwind.example",
-    "phone": "+44 20 7946 0101",
-    "organisation": "Northwind Logistics",
-    "industry": "logistics",
-    "employees": "420",
-    "website": "",
-    "job_title": "Head of Operations",
-    "role": "decision_maker",
-    "source": "trade_show",
-    "created_at": "2026-09-14T10:12:00+01:00",
-    "need": "strong",
-    "need_observed_at": "2026-10-02T14:30:00+01:00",
-    "need_note": " Route planning lives in spreadsheets ",
-    "budget": "approved",
-    "budget_amount": "60000.50",
-    "budget_currency": "gbp",
-    "budget_observed_at": "",
-    "budget_note": "",
-    "timeframe": "",
-    "decision_date": "2026-12-18",
-    "timeframe_observed_at": "",
-    "timeframe_note": "",
-    "purchase_process": "committee",
-    "authority_observed_at": "",
-    "authority_note": "",
-    "relationship": "established",
-    "requirements": "",
-    "terms": "payment_terms",
-    "supplier": "dropped",
-    "signals_observed_at": "2026-11-18T16:00:00Z",
-    "estimated_value": "54000",
-    "estimated_currency": "GBP",
-    "expected_close": "2027-01-15",
-    "a CRM column leadflow does not know": "kept out of the way",
-}
 
 
 class TestFields:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
-import sys
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -37,17 +35,12 @@ from leadflow import strategies as lfst
 from leadflow.records import MONEY_FIELDS, RECORD_FIELDS, parse_record, signal_columns
 from leadflow.schema import DIALECT, policy_schema, record_schema
 from leadflow.serialization import structure, unstructure
-from test_records import GOOD_CSV_ROW, flatten
+from support import GOOD_CSV_ROW, SIGNAL_POLICY, SIGNAL_POLICY_DATA, flatten
 
 # jsonschema is a test-only dependency (the "test" extra); without it there is nothing to
 # validate with, so say so instead of failing to collect.
 pytest.importorskip("jsonschema", reason="the jsonschema package runs these tests")
 from jsonschema import Draft202012Validator, FormatChecker
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 # The parser also reads a lower-case currency ("gbp"); the schema asks for the canonical form.
 GOOD_ROW = {**GOOD_CSV_ROW, "budget_currency": "GBP"}
@@ -55,11 +48,6 @@ GOOD_ROW = {**GOOD_CSV_ROW, "budget_currency": "GBP"}
 RECORDS = Draft202012Validator(record_schema(), format_checker=FormatChecker())
 POLICIES = Draft202012Validator(policy_schema(), format_checker=FormatChecker())
 
-#: The example policy file with fit and engagement signals, as a TOML parser reads it.
-SIGNAL_POLICY_DATA: dict[str, Any] = tomllib.loads(
-    (Path(__file__).resolve().parent.parent / "examples" / "signals.toml").read_text("utf-8")
-)
-SIGNAL_POLICY = structure(SIGNAL_POLICY_DATA, Policy)
 #: A record of the documented example with values for the example policy's signals.
 SIGNAL_ROW = {
     **GOOD_ROW,

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Final
 
 import attrs
@@ -71,15 +69,9 @@ from leadflow.serialization import (
     to_json,
     unstructure,
 )
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from support import DAY, signal_policy_data
 
 UTC = timezone.utc
-DAY = timedelta(days=1)
-EXAMPLE_POLICY = Path(__file__).resolve().parent.parent / "examples" / "signals.toml"
 #: Either kind of signal, as a policy's signals field is typed.
 SIGNAL: Any = CategoricalSignal | NumericSignal
 
@@ -439,11 +431,6 @@ def _bare(value: Decimal | str) -> str:
     return json.dumps(value) if isinstance(value, str) else str(value)
 
 
-def _example_policy_data() -> dict[str, Any]:
-    data: dict[str, Any] = tomllib.loads(EXAMPLE_POLICY.read_text(encoding="utf-8"))
-    return data
-
-
 class TestSignals:
     @given(observations)
     def test_an_observation_round_trips_and_keeps_its_kind(
@@ -544,7 +531,7 @@ class TestSignals:
         assert (unknown["code"], unknown["value"]) == ("signal.total_visits.unknown", None)
 
     def test_every_signal_of_a_policy_carries_its_kind(self) -> None:
-        data = _example_policy_data()
+        data = signal_policy_data()
         policy = structure(data, Policy)
 
         written = unstructure(policy)["signals"]
@@ -556,7 +543,7 @@ class TestSignals:
         assert written[2]["half_life"] == "P30D"
 
     def test_a_signal_on_its_own_may_leave_out_its_kind_but_not_contradict_it(self) -> None:
-        data = unstructure(structure(_example_policy_data(), Policy).signals[2])
+        data = unstructure(structure(signal_policy_data(), Policy).signals[2])
         numeric = {key: value for key, value in data.items() if key != "kind"}
 
         assert structure(numeric, NumericSignal) == structure(data, NumericSignal)
@@ -571,7 +558,7 @@ class TestSignals:
     def test_an_undetermined_decision_round_trips(self) -> None:
         now = datetime(2026, 5, 4, tzinfo=UTC)
         contact = Contact(name="Ada", email="ada@example.com", created_at=now - DAY)
-        policy = structure(_example_policy_data(), Policy)
+        policy = structure(signal_policy_data(), Policy)
 
         decision = qualify(contact, Evidence(signals={"total_visits": 12}), policy, as_of=now)
         data = unstructure(decision)
@@ -587,7 +574,7 @@ class TestExamplePolicy:
     """examples/signals.toml: a policy file with fit and engagement signals."""
 
     def test_it_loads_with_two_signals_of_each_kind_one_of_them_decaying(self) -> None:
-        policy = structure(_example_policy_data(), Policy)
+        policy = structure(signal_policy_data(), Policy)
 
         kinds = [type(signal).__name__ for signal in policy.signals]
         assert kinds == ["CategoricalSignal", "CategoricalSignal", "NumericSignal", "NumericSignal"]
@@ -595,13 +582,13 @@ class TestExamplePolicy:
         assert all(signal.description for signal in policy.signals)
 
     def test_it_reads_the_same_from_json(self) -> None:
-        policy = structure(_example_policy_data(), Policy)
+        policy = structure(signal_policy_data(), Policy)
 
         assert from_json(to_json(policy), Policy) == policy
-        assert from_json(json.dumps(_example_policy_data()), Policy) == policy
+        assert from_json(json.dumps(signal_policy_data()), Policy) == policy
 
     def test_an_engaged_contact_is_scored_on_every_signal_in_policy_order(self) -> None:
-        policy = structure(_example_policy_data(), Policy)
+        policy = structure(signal_policy_data(), Policy)
         now = datetime(2026, 5, 4, tzinfo=UTC)
         contact = Contact(name="Ada", email="ada@example.com", created_at=now - 40 * DAY)
         evidence = Evidence(
@@ -782,7 +769,7 @@ class TestErrors:
         assert {e.reason for e in caught.value.errors} == {"must not be blank"}
 
     def test_a_policy_reports_every_bad_signal(self) -> None:
-        data = _example_policy_data()
+        data = signal_policy_data()
         origin, source, visits, minutes = data["signals"]
         origin["points"]["API"] = 99
         source["kind"] = "ordinal"
@@ -803,7 +790,7 @@ class TestErrors:
         ]
 
     def test_signal_weights_count_towards_the_hundred(self) -> None:
-        data = _example_policy_data()
+        data = signal_policy_data()
         data["signals"][3]["weight"] += 1
 
         with pytest.raises(InvalidRecordError, match="signal weights must add up to 100"):

@@ -9,28 +9,18 @@ and by pytest (at run time the same move raises, naming both stages).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 
 from leadflow import (
-    BudgetEvidence,
-    BudgetLevel,
-    Contact,
     DisqualificationReason,
-    Evidence,
     IllegalTransitionError,
     LossReason,
-    NeedEvidence,
-    NeedLevel,
     OpportunityStage,
     PromotionSignals,
-    RelationshipLevel,
-    RequirementsLevel,
     SupplierStatus,
     TermsLevel,
-    TimeframeEvidence,
-    TimeframeLevel,
     advance,
     disqualify,
     lose,
@@ -40,41 +30,20 @@ from leadflow import (
     to_lead,
     win,
 )
+from support import NOW, ada, qualifying_evidence, ready_signals
 
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 LATER = NOW + timedelta(days=1)
-
-
-def _contact() -> Contact:
-    return Contact(name="Ada Lovelace", email="ada@example.com", created_at=NOW - timedelta(days=1))
-
-
-def _evidence() -> Evidence:
-    return Evidence(
-        need=NeedEvidence(level=NeedLevel.STRONG),
-        budget=BudgetEvidence(level=BudgetLevel.APPROVED),
-        timeframe=TimeframeEvidence(level=TimeframeLevel.IMMEDIATE),
-    )
-
-
-def _ready_signals() -> PromotionSignals:
-    return PromotionSignals(
-        relationship=RelationshipLevel.ESTABLISHED,
-        requirements=RequirementsLevel.SPECIFIED,
-        terms=TermsLevel.CONTRACT,
-        supplier=SupplierStatus.NO_SUPPLIER,
-    )
 
 
 class TestTheTypeCheckerAndTheRuntimeAgree:
     def test_a_contact_cannot_be_promoted(self) -> None:
         with pytest.raises(IllegalTransitionError) as caught:
-            promote(_contact(), PromotionSignals(), as_of=NOW)  # type: ignore[arg-type]
+            promote(ada(), PromotionSignals(), as_of=NOW)  # type: ignore[arg-type]
 
         assert (caught.value.from_stage, caught.value.to_stage) == ("contact", "opportunity")
 
     def test_a_lead_cannot_be_won_or_lost_or_advanced(self) -> None:
-        lead, _ = to_lead(_contact(), _evidence(), as_of=NOW)
+        lead, _ = to_lead(ada(), qualifying_evidence(), as_of=NOW)
 
         with pytest.raises(IllegalTransitionError) as won:
             win(lead, as_of=LATER)  # type: ignore[arg-type]
@@ -88,19 +57,23 @@ class TestTheTypeCheckerAndTheRuntimeAgree:
         assert (advanced.value.from_stage, advanced.value.to_stage) == ("lead", "opportunity")
 
     def test_an_open_lead_cannot_be_requalified_and_a_contact_cannot_be_nurtured(self) -> None:
-        lead, _ = to_lead(_contact(), _evidence(), as_of=NOW)
+        lead, _ = to_lead(ada(), qualifying_evidence(), as_of=NOW)
 
         with pytest.raises(IllegalTransitionError) as requalified:
-            requalify(lead, _evidence(), as_of=LATER)  # type: ignore[arg-type]
+            requalify(lead, qualifying_evidence(), as_of=LATER)  # type: ignore[arg-type]
         with pytest.raises(IllegalTransitionError) as nurtured:
-            nurture(_contact(), as_of=LATER)  # type: ignore[arg-type]
+            nurture(ada(), as_of=LATER)  # type: ignore[arg-type]
 
         assert (requalified.value.from_stage, requalified.value.to_stage) == ("lead", "lead")
         assert (nurtured.value.from_stage, nurtured.value.to_stage) == ("contact", "nurtured")
 
     def test_a_customer_cannot_be_disqualified_or_won_again(self) -> None:
-        lead, _ = to_lead(_contact(), _evidence(), as_of=NOW)
-        opportunity, _ = promote(lead, _ready_signals(), as_of=LATER)
+        lead, _ = to_lead(ada(), qualifying_evidence(), as_of=NOW)
+        opportunity, _ = promote(
+            lead,
+            ready_signals(terms=TermsLevel.CONTRACT, supplier=SupplierStatus.NO_SUPPLIER),
+            as_of=LATER,
+        )
         customer, _ = win(opportunity, as_of=LATER)
 
         with pytest.raises(IllegalTransitionError) as disqualified:
