@@ -10,6 +10,10 @@ versioned and diffed as a policy file. Its decisions also carry a
 
 The :class:`FitReport` says how good the fit is on held-out rows and what each
 bin's points rest on.
+
+:func:`learn_stage_probabilities` learns an opportunity stage's win probability
+from closed deals (won / (won + lost) of the deals that reached it), to write
+into a policy.
 """
 
 from __future__ import annotations
@@ -32,6 +36,13 @@ from leadflow.learning._scorecard import (
     TargetPrecision,
     learn,
 )
+from leadflow.learning._stages import (
+    StageHistory,
+    StageRow,
+    furthest_step,
+    learn_stage_probabilities,
+    learn_stage_probabilities_by,
+)
 
 __all__ = [
     "BinReport",
@@ -45,11 +56,16 @@ __all__ = [
     "Objective",
     "QualifyTop",
     "ReliabilityRow",
+    "StageHistory",
+    "StageRow",
     "TargetPrecision",
     "Thresholds",
     "auc",
     "brier",
+    "furthest_step",
     "learn",
+    "learn_stage_probabilities",
+    "learn_stage_probabilities_by",
     "log_loss",
     "reliability",
 ]
