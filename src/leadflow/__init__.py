@@ -74,7 +74,7 @@ from leadflow.evidence import (
     authority_level,
 )
 from leadflow.explanation import CriterionResult, Status
-from leadflow.funnel import FunnelSummary, summarize
+from leadflow.funnel import FunnelSummary, WinRate, summarize, win_rates
 from leadflow.lifecycle import (
     Customer,
     DisqualifiedLead,
@@ -94,7 +94,7 @@ from leadflow.lifecycle import (
     win,
 )
 from leadflow.money import Money
-from leadflow.policy import CriterionRule, Policy, PromotionRule
+from leadflow.policy import Calibration, CriterionRule, Policy, PromotionRule
 from leadflow.presets import ANUM, BANT, CHAMP, DEFAULT_POLICY, FAINT, PRESETS
 from leadflow.promotion import can_promote, promote
 from leadflow.qualification import effective_timeframe, qualify
@@ -124,6 +124,7 @@ __all__ = [
     "BatchResult",
     "BudgetEvidence",
     "BudgetLevel",
+    "Calibration",
     "CategoricalSignal",
     "Contact",
     "ContactId",
@@ -190,6 +191,7 @@ __all__ = [
     "TimeframeEvidence",
     "TimeframeLevel",
     "Verdict",
+    "WinRate",
     "WrongTypeError",
     "__version__",
     "advance",
@@ -210,4 +212,5 @@ __all__ = [
     "summarize",
     "to_lead",
     "win",
+    "win_rates",
 ]

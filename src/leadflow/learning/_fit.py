@@ -91,8 +91,10 @@ def logistic(
         ):
             chances = [o / (1.0 + o) for o in odds]
             spreads = [p - p * p for p in chances]
-            expected = [sum(pick(chances)) for pick in members]
-            curvature = [sum(pick(spreads)) for pick in members]
+            # math.fsum, not sum: sum() adds floats differently from Python 3.12 on, and a
+            # learned policy must be the same on every supported Python.
+            expected = [math.fsum(pick(chances)) for pick in members]
+            curvature = [math.fsum(pick(spreads)) for pick in members]
             steps = [
                 _clip((won[b] - expected[b] - penalty * beta[b]) / (curvature[b] + penalty))
                 if curvature[b] + penalty > 0
