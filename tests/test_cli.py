@@ -1379,6 +1379,9 @@ class TestFunnel:
                 )
         assert {c: Decimal(m["amount"]) for c, m in summary["pipeline"].items()} == pipeline
         assert counts(run.stderr) == (len(values), len(values), 0)
+        won, lost = stages["customer"], stages["lost"]
+        assert summary["closed_opportunities"] == won + lost
+        assert summary["rates"]["win_rate"] == str(Fraction(won, won + lost))
 
     def test_the_text_summary_is_for_people(self, values: list[dict[str, Any]]) -> None:
         run = leadflow("funnel", STAGES)
@@ -1391,6 +1394,10 @@ class TestFunnel:
         assert f"opportunity {stages['opportunity']}" in lines
         lost = [v for v in values if stage_of(v) == "lost"]
         assert f"lost to competitors: {lost[0]['competitor']} 1" in lines
+        won = stages["customer"]
+        rate = f"{100 * won / (won + len(lost)):.1f}%"
+        assert f"win rate (closed deals) {rate} ({won} of {won + len(lost)})" in lines
+        assert any(line.startswith("average sales cycle: ") for line in lines)
 
     def test_bad_lines_are_rejected_and_the_rest_summarised(self, tmp_path: Path) -> None:
         good = STAGES.read_text(encoding="utf-8").splitlines()[:3]

@@ -314,9 +314,12 @@ def _funnel_json(summary: FunnelSummary) -> dict[str, Any]:
     data: dict[str, Any] = unstructure(summary)
     data["reached_lead"] = summary.reached_lead
     data["reached_opportunity"] = summary.reached_opportunity
-    rates = {name: _rate(summary, name) for name in (*_RATES, "contact_to_customer")}
+    rates = {name: _rate(summary, name) for name in (*_RATES, "contact_to_customer", "win_rate")}
     # Exact fractions as text ("23/48"), as money is text: a float would round them.
     data["rates"] = {name: None if rate is None else str(rate) for name, rate in rates.items()}
+    data["closed_opportunities"] = summary.closed_opportunities
+    cycle = summary.average_sales_cycle
+    data["average_sales_cycle"] = None if cycle is None else unstructure(cycle)
     return data
 
 
@@ -351,6 +354,14 @@ def _funnel_text(summary: FunnelSummary) -> str:
         part, whole = reached[name]
         label = name.replace("_to_", " -> ")
         lines.append(f"  {label:<24} {_percent(_rate(summary, name)):>6}  ({part} of {whole})")
+    closed = summary.closed_opportunities
+    won = summary.counts[FunnelStage.CUSTOMER]
+    lines.append(
+        f"  {'win rate (closed deals)':<24} {_percent(summary.win_rate):>6}  ({won} of {closed})"
+    )
+    cycle = summary.average_sales_cycle
+    if cycle is not None:
+        lines.append(f"average sales cycle: {cycle.total_seconds() / 86400:.1f} days")
     for title, counts in (
         ("disqualified", summary.disqualified_reasons),
         ("lost", summary.lost_reasons),
