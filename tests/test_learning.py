@@ -490,6 +490,48 @@ class TestTheCommandLine:
         assert "120 rows: 118 examples, 2 rejected" in err
         assert (tmp_path / "p.toml").exists()
 
+    def test_a_history_needs_no_contact_identity(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        # An export of leads with outcomes, without names, e-mails or creation times.
+        history = tmp_path / "bare.csv"
+        lines = ["Lead Origin,TotalVisits,Converted"]
+        lines += [
+            f"{'API' if i % 3 else 'Lead Add Form'},{i % 7},{int(i % 3 == 0 or i % 5 == 0)}"
+            for i in range(60)
+        ]
+        history.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        learned = tmp_path / "bare.json"
+        status, out, err = _run(
+            [
+                "learn",
+                str(history),
+                "--outcome",
+                "Converted",
+                "--signal",
+                "Lead Origin",
+                "--signal",
+                "TotalVisits",
+                "--not-required",
+                "need",
+                "--not-required",
+                "budget",
+                "--not-required",
+                "timeframe",
+                "-o",
+                str(learned),
+                "--folds",
+                "0",
+            ],
+            capsys,
+        )
+        assert status == 0, err
+        assert "60 rows: 60 examples, 0 rejected" in err
+        policy = from_json(learned.read_text(), Policy)
+        assert [s.name for s in policy.signals] == ["lead_origin", "totalvisits"]
+        assert policy.required == ()
+        assert "Learned without requiring need, budget, timeframe" in out
+
     def test_a_policy_file_must_be_toml_or_json(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -44,6 +44,13 @@ _OUTCOMES: Final = {
     **dict.fromkeys(("0", "false", "no", "n", "lost", "loss", "not converted"), False),
 }
 _KINDS: Final = ("number", "category")
+#: A history row needs no contact identity: learning reads only its evidence and the
+#: contact's role. A row without them is read with these in their place.
+_STAND_INS: Final = {
+    "name": "history row",
+    "email": "history-row@example.invalid",
+    "created_at": "1970-01-01T00:00:00+00:00",
+}
 _DIRECTIONS: Final = ("increasing", "decreasing")
 
 
@@ -207,6 +214,14 @@ def _read_outcome(column: str, raw: object) -> bool:
     raise InvalidFieldError(column, raw, "expected 1/0, true/false, yes/no or won/lost")
 
 
+def _with_stand_ins(record: Mapping[str, Any]) -> Mapping[str, Any]:
+    """*record*, with a stand-in for each contact identity field it leaves blank."""
+    missing = {k: v for k, v in _STAND_INS.items() if g.is_blank(record.get(k))}
+    if "email" in missing and not g.is_blank(record.get("phone")):
+        del missing["email"]  # a phone is a contact point too
+    return {**record, **missing} if missing else record
+
+
 def _is_number(raw: object) -> bool:
     try:
         g.read_decimal("value", raw, floats="shortest")
@@ -273,7 +288,7 @@ def _cmd_learn(args: argparse.Namespace) -> int:
             if row.problems:
                 tally.reject(row, row.problems)
                 continue
-            record = rename(row.data)
+            record = _with_stand_ins(rename(row.data))
             try:
                 outcome = _read_outcome(args.outcome, record.get(args.outcome))
                 parsed = parse_record(record, signals=reading)
