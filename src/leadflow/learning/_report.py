@@ -42,7 +42,7 @@ class BinReport:
     def sentence(self, outcome: str = "converted") -> str:
         """The bin in words: ``"5 to under 10: 47% converted (n=1,204), 12 points"``."""
         rate = "no rows" if self.rate is None else f"{self.rate:.0%} {outcome} (n={self.rows:,})"
-        return f"{self.label}: {rate}, {self.points} points"
+        return f"{self.label}: {rate}, {self.points} point{'' if self.points == 1 else 's'}"
 
 
 @attrs.frozen(kw_only=True)
