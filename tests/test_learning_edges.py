@@ -6,9 +6,6 @@ cases a real export contains: constant or empty columns, extreme numbers and val
 the learned edges, one category spelled several ways, categories named like the reserved
 keys, tiny histories cross-validated with many folds, stale and late evidence, bad
 arguments, and the command line's usage errors.
-
-Tests marked ``xfail(strict=True)`` pin a bug found in review: they pass once it is fixed
-(and then fail as XPASS, so the marker must go).
 """
 
 from __future__ import annotations
@@ -187,12 +184,6 @@ class TestNumericSignals:
         assert (on.code, below.code) == ("signal.x.bin_2", "signal.x.bin_1")
         assert on.points == signal.weight > 0 == below.points
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="numeric_bins places rows by float(value) (bisect on float edges) while "
-        "NumericSignal compares Decimals: 17-digit values that share a float land in "
-        "different bins in the report than in decisions",
-    )
     def test_values_beyond_float_precision_bin_as_the_policy_places_them(self) -> None:
         # 12345678901234567 and ...568 are one float, two Decimals.
         values = [Decimal(1), Decimal(2), Decimal(12345678901234567), Decimal(12345678901234568)]
@@ -326,12 +317,6 @@ class TestCriteria:
             learn(history, [X], as_of=AS_OF, folds=0)
         assert raised.value.field.startswith("history[5]")
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="_table reads signal values without checking observed_at against as_of: "
-        "with folds=0 a signal observed after as_of is learned from silently; with folds "
-        "it fails in cross-validation as evidence.signals.x.observed_at, naming no row",
-    )
     @pytest.mark.parametrize("folds", [0, 3])
     def test_a_signal_observed_after_as_of_names_its_row(self, folds: int) -> None:
         history = _need_history()
@@ -403,13 +388,6 @@ class TestSmallHistories:
         assert all(0 <= r.predicted <= 1 for r in cross.reliability)
         assert math.isfinite(cross.log_loss)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="a fold whose training rows separate nothing raises 'history: no criterion "
-        "or signal separates the outcomes' from _points inside _cross_validate, although "
-        "the whole history fits (folds=0 works); the error should name folds, or the fold "
-        "should fall back to the base rate",
-    )
     @pytest.mark.parametrize("method", ["scorecard", "naive_bayes"])
     def test_a_history_that_fits_either_cross_validates_or_blames_the_folds(
         self, method: Any
@@ -428,9 +406,6 @@ class TestSmallHistories:
         assert fit.report.training_auc == 0.75  # the strong row ranks first
         self._fits_or_blames_folds(history, method)
 
-    @pytest.mark.xfail(
-        strict=True, reason="as above: with two rows every fold trains on one row alone"
-    )
     def test_two_rows_either_cross_validate_or_blame_the_folds(self) -> None:
         pair = [_example(True, need=NeedLevel.STRONG), _example(False, need=NeedLevel.LATENT)]
         self._fits_or_blames_folds(pair, "scorecard")
@@ -495,11 +470,6 @@ class TestObjectives:
         precision = fit.report.thresholds.precision
         assert precision == pytest.approx(0.5)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="_choose silently falls back to the most precise threshold when "
-        "TargetPrecision cannot be reached; the report carries no warning saying so",
-    )
     def test_an_unreachable_target_precision_is_warned_about(self) -> None:
         fit = learn(
             self._unreachable(),
@@ -510,12 +480,6 @@ class TestObjectives:
         )
         assert any("precision" in w or "95%" in w for w in fit.report.warnings)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="_choose returns min(FixedThreshold.score, best training score): a fixed "
-        "threshold above every training row's score is lowered silently, though "
-        "docs/learning.md says FixedThreshold(t) is just t",
-    )
     def test_a_fixed_threshold_is_kept_even_above_every_training_score(self) -> None:
         # Strong need and high x both convert but never meet on one row, so no training
         # row reaches the best possible score.
@@ -538,12 +502,6 @@ class TestObjectives:
 
 
 class TestArguments:
-    @pytest.mark.xfail(
-        strict=True,
-        reason="learn never validates l2, max_bins, min_bin_share or min_category_share: "
-        "a negative or NaN l2 ends in 'history: nothing separates', max_bins=0 silently "
-        "learns no bins, shares outside (0, 1] are taken as given",
-    )
     @pytest.mark.parametrize(
         ("argument", "value"),
         [
@@ -575,21 +533,11 @@ class TestArguments:
             learn(_need_history(), [X], as_of=datetime(2026, 6, 1), folds=0)
         assert raised.value.field == "as_of"
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="Feature.name is only checked as text; 'Total Visits' is accepted and the "
-        "fit fails at the very end as InvalidPolicyError 'name', naming no feature",
-    )
     def test_a_feature_name_that_is_no_signal_name_is_refused_at_once(self) -> None:
         with pytest.raises(InvalidFieldError) as raised:
             Feature(name="Total Visits", kind="number")
         assert raised.value.field == "name"
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="Feature accepts monotone on a category and the fit ignores it; "
-        "`leadflow learn --signal x:category:increasing` refuses the same thing",
-    )
     def test_a_monotone_category_is_refused(self) -> None:
         with pytest.raises(InvalidFieldError) as raised:
             Feature(name="c", kind="category", monotone="increasing")
@@ -618,13 +566,6 @@ class TestNaiveBayes:
         )
         assert _rows_per_code(fit, "x") == _decided_codes(fit, history, "x")
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="naive_bayes gives a bin with no rows the weight of evidence "
-        "log((N+s/2)/(P+s/2)), which is not 0 when the outcomes are unbalanced: a "
-        "constant or never-seen signal, and criteria unknown on every row, take points "
-        "(and weight out of the 100) for bins no training row is in",
-    )
     @pytest.mark.parametrize("x", [7, None])
     def test_a_feature_without_contrast_earns_no_weight(self, x: object) -> None:
         history = [
@@ -832,12 +773,6 @@ class TestTheCommandLine:
         assert "10 rows: 0 examples, 10 rejected" in err
         assert "$.won: the outcome is missing" in err
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="_signals (cli/_learn.py) refuses record fields but not the --outcome "
-        "column: --signal converted learns the outcome itself (AUC 1.0), only warned "
-        "about as leakage",
-    )
     def test_the_outcome_column_cannot_be_a_signal(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
@@ -859,11 +794,6 @@ class TestTheCommandLine:
         )
         assert status == 2
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="a --signal column that no row has is learned silently as a category "
-        "unknown on every row (weight 0); a typo in a column name goes unnoticed",
-    )
     def test_a_signal_column_no_row_has_is_reported(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
@@ -885,12 +815,6 @@ class TestTheCommandLine:
         )
         assert status == 2 or "total_vists" in err
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="without --signal, _cmd_learn passes features=[] (not None) to learn, so a "
-        "--policy base's declared signals are dropped, unlike learn(base=...) which "
-        "learns them by default",
-    )
     def test_a_base_policys_signals_are_learned_when_no_signal_is_named(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
@@ -34,6 +35,7 @@ from leadflow.learning import (
     TargetPrecision,
     learn,
 )
+from leadflow.policy import Policy
 from leadflow.records import RECORD_FIELDS, parse_record
 from leadflow.serialization import unstructure
 from leadflow.signals import CategoricalSignal, NumericSignal, Signal, signal_key
@@ -203,10 +205,13 @@ def _objective(args: argparse.Namespace) -> Objective:
 def _read_outcome(column: str, raw: object) -> bool:
     if isinstance(raw, bool):
         return raw
-    if isinstance(raw, int) and raw in (0, 1):
+    if isinstance(raw, (int, float, Decimal)) and raw in (0, 1):
         return bool(raw)
     if isinstance(raw, str):
-        found = _OUTCOMES.get(raw.strip().casefold())
+        text = raw.strip().casefold()
+        found = _OUTCOMES.get(text)
+        if found is None and _is_number(text) and g.read_decimal(column, text) in (0, 1):
+            found = g.read_decimal(column, text) == 1  # 1.0 and 0.0, as spreadsheets write them
         if found is not None:
             return found
     if g.is_blank(raw):
@@ -231,12 +236,28 @@ def _is_number(raw: object) -> bool:
 
 
 def _signals(
-    specs: Sequence[tuple[str, str | None, str | None]], rows: Sequence[_Row]
+    specs: Sequence[tuple[str, str | None, str | None]],
+    rows: Sequence[_Row],
+    outcome: str,
+    base: Policy,
 ) -> tuple[list[Feature], dict[str, str]]:
-    """The features to learn, and each one's source column (when not its name)."""
+    """The features to learn, and each one's source column (when not its name).
+
+    Without ``--signal``, the base policy's signals are learned.
+    """
+    if not specs:
+        return [
+            Feature(name=s.name, kind="number" if isinstance(s, NumericSignal) else "category")
+            for s in base.signals
+        ], {}
     features: list[Feature] = []
     columns: dict[str, str] = {}
+    good = [r.data for r in rows if not r.problems]
     for column, kind, direction in specs:
+        if column == outcome or signal_key(column) == signal_key(outcome):
+            raise _UsageError(f"--signal {column}: that is the outcome column")
+        if good and not any(column in record for record in good):
+            raise _UsageError(f"--signal {column}: no row has a column of that name")
         name = column if g.is_signal_name(column) else signal_key(column)
         if not g.is_signal_name(name):
             raise _UsageError(
@@ -246,7 +267,7 @@ def _signals(
         if name in RECORD_FIELDS or name in {f.name for f in features}:
             raise _UsageError(f"--signal {column}: {name} is a record field or another signal")
         if kind is None:
-            given = [r.data.get(column) for r in rows if not r.problems]
+            given = [record.get(column) for record in good]
             given = [value for value in given if not g.is_blank(value)]
             kind = "number" if given and all(map(_is_number, given)) else "category"
         if column != name:
@@ -280,7 +301,7 @@ def _cmd_learn(args: argparse.Namespace) -> int:
     examples: list[Example] = []
     try:
         rows = list(source.rows())
-        features, renamed = _signals(args.signal, rows)
+        features, renamed = _signals(args.signal, rows, args.outcome, base)
         reading = _reader_signals(features)
         rename = _columns(reading).rename
         for row in rows:

@@ -18,9 +18,9 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
@@ -85,21 +85,26 @@ def numeric_bins(
 ) -> Bins:
     """A numeric signal's bins, chosen from *values* (``None``: no value)."""
     n = len(values)
-    # Sorted by their floats, much faster than by Decimal and the same order for any
-    # value written with fewer than 16 significant digits.
-    known = sorted((v for v in values if v is not None), key=float)
-    edges = _quantile_edges(known, max_bins)
+    distinct = {v for v in values if v is not None}
+    # Floats compare much faster than Decimals, and in the same order whenever no two
+    # distinct values share a float (values written with fewer than 16 significant
+    # digits); otherwise the Decimals themselves are compared, as NumericSignal does.
+    key: Callable[[Decimal], Any] = (
+        float if len({float(v) for v in distinct}) == len(distinct) else Decimal.__pos__
+    )
+    known = sorted((v for v in values if v is not None), key=key)
+    edges = _quantile_edges(known, max_bins, key)
     edges = _merge_small(edges, known, max(min_share * n, 1.0))
     if monotone is not None:
-        edges = _merge_unordered(edges, values, outcomes, monotone)
+        edges = _merge_unordered(edges, values, outcomes, monotone, key)
     if not edges:
         # One bin of values; a signal needs an edge, so the lower bin stays empty.
         edges = [known[0] if known else Decimal(0)]
-    floats = [float(e) for e in edges]
+    floats = [key(e) for e in edges]
     # A value's bin is how many edges it reaches (as NumericSignal places it); the
     # rows without a value come last.
     count = len(edges) + 1
-    codes = tuple(count if v is None else bisect.bisect_right(floats, float(v)) for v in values)
+    codes = tuple(count if v is None else bisect.bisect_right(floats, key(v)) for v in values)
     # The labels are the ones the learned signal will show.
     shape = NumericSignal(name="bins", weight=0, edges=edges, points=(0,) * count)
     ordered: tuple[int, ...] = ()
@@ -116,11 +121,13 @@ def numeric_bins(
     )
 
 
-def _quantile_edges(known: Sequence[Decimal], max_bins: int) -> list[Decimal]:
+def _quantile_edges(
+    known: Sequence[Decimal], max_bins: int, key: Callable[[Decimal], Any]
+) -> list[Decimal]:
     """Edges at the quantiles of *known* (sorted): at most ``max_bins`` bins, none empty."""
     if not known:
         return []
-    distinct = sorted(set(known), key=float)
+    distinct = sorted(set(known), key=key)
     if len(distinct) <= max_bins:
         return distinct[1:]
     edges: list[Decimal] = []
@@ -162,15 +169,16 @@ def _merge_unordered(
     values: Sequence[Decimal | None],
     outcomes: Sequence[bool],
     direction: Direction,
+    key: Callable[[Decimal], Any],
 ) -> list[Decimal]:
     """Merge neighbouring bins until outcome rates follow *direction* (pool adjacent violators)."""
     edges = list(edges)
-    floats = [float(e) for e in edges]
+    floats = [key(e) for e in edges]
     rows = [0] * (len(edges) + 1)
     won = [0] * (len(edges) + 1)
     for value, outcome in zip(values, outcomes, strict=True):
         if value is not None:
-            code = bisect.bisect_right(floats, float(value))
+            code = bisect.bisect_right(floats, key(value))
             rows[code] += 1
             won[code] += 1 if outcome else 0
     sign = 1 if direction == "increasing" else -1

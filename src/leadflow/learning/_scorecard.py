@@ -27,6 +27,7 @@ from typing import Any, Literal, TypeAlias
 import attrs
 
 from leadflow import _validate as v
+from leadflow._grammar import is_signal_name
 from leadflow.contacts import Contact, PurchaseRole
 from leadflow.decisions import Outcome
 from leadflow.errors import InvalidFieldError
@@ -61,6 +62,15 @@ Kind = Literal["number", "category"]
 Method = Literal["scorecard", "naive_bayes"]
 
 
+def _check_name(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not is_signal_name(value):
+        raise InvalidFieldError(
+            attribute.name,
+            value,
+            "a signal name is lowercase letters, digits and underscores, starting with a letter",
+        )
+
+
 def _check_kind(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value not in ("number", "category"):
         raise InvalidFieldError(attribute.name, value, "expected 'number' or 'category'")
@@ -85,11 +95,15 @@ class Feature:
             bins free.
     """
 
-    name: str = attrs.field(validator=v.text)
+    name: str = attrs.field(validator=_check_name)
     kind: Kind = attrs.field(validator=_check_kind)
     monotone: Literal["increasing", "decreasing"] | None = attrs.field(
         default=None, validator=_check_monotone
     )
+
+    def __attrs_post_init__(self) -> None:
+        if self.monotone is not None and self.kind == "category":
+            raise InvalidFieldError("monotone", self.monotone, "only a number can be monotone")
 
 
 @attrs.frozen(kw_only=True)
@@ -237,7 +251,7 @@ def _table(
         try:
             results = _outcome(reader, example, as_of)[4]
         except InvalidFieldError as error:
-            raise error.at(f"history[{index}]") from None
+            raise error.under(f"history[{index}]") from None
         row_met = True
         for result in results:
             criterion = Criterion(result.name)
@@ -250,9 +264,17 @@ def _table(
                 row_met = False
         met.append(row_met)
         seen = dict(example.evidence.signals)
+        when = example.as_of or as_of
         for feature in features:
             observation = seen.get(feature.name)
             value = None if observation is None else observation.value
+            observed = None if observation is None else observation.observed_at
+            if observed is not None and observed > when:
+                raise InvalidFieldError(
+                    f"history[{index}].evidence.signals.{feature.name}.observed_at",
+                    observed,
+                    "observed after as_of",
+                )
             wanted = Decimal if feature.kind == "number" else str
             if value is not None and not isinstance(value, wanted):
                 raise InvalidFieldError(
@@ -342,14 +364,14 @@ def _fit_bins(
             lower = [c for c in ordered[:position] if counts[c]]
             param[b] = param[lower[-1] if lower else filled[0]]
     for _ in range(len(params) * 10):
-        coefficients = _solve(binned, params, outcomes, settings)
+        coefficients = _solve(binned, params, rows_per_bin, outcomes, settings)
         tied = False
         for (_, bins), param, coefs, counts in zip(
             binned, params, coefficients, rows_per_bin, strict=True
         ):
             if not bins.ordered:
                 continue
-            per_bin = [coefs[param[b]] for b in range(bins.size)]
+            per_bin = coefs
             for block in _blocks(bins.ordered, per_bin, counts):
                 target = param[block[0]]
                 for b in block[1:]:
@@ -361,37 +383,51 @@ def _fit_bins(
                             if param[k] == old:
                                 param[k] = target
         if not tied:
-            return [
-                [coefs[param[b]] for b in range(bins.size)]
-                for (_, bins), param, coefs in zip(binned, params, coefficients, strict=True)
-            ]
+            return coefficients
     raise AssertionError("the monotone ties did not settle")  # pragma: no cover
 
 
 def _solve(
     binned: Sequence[tuple[str, Bins]],
     params: Sequence[Sequence[int]],
+    rows_per_bin: Sequence[Sequence[int]],
     outcomes: Sequence[bool],
     settings: _Settings,
 ) -> list[list[float]]:
-    """One fit with bins mapped to parameters; returns coefficients per parameter."""
+    """One fit with bins mapped to parameters; returns the coefficient of every bin.
+
+    Only parameters some row holds are fitted. A bin no row holds (a category never
+    seen, a level nobody had) says nothing about the outcome: it gets the average
+    row's coefficient, the row-weighted mean of its feature's, so it moves no score
+    up or down from the average.
+    """
     codes: list[list[int]] = []
     sizes: list[int] = []
+    held: list[list[int]] = []
     for (_, bins), param in zip(binned, params, strict=True):
-        # Number the parameters in use 0..k-1, keeping the original numbers' order.
-        used = sorted(set(param))
-        number = {p: k for k, p in enumerate(used)}
-        codes.append([number[param[c]] for c in bins.codes])
-        sizes.append(len(used))
+        # Number the parameters rows hold 0..k-1, in their original order.
+        present = sorted({param[c] for c in set(bins.codes)})
+        number = {p: k for k, p in enumerate(present)}
+        lookup = [number.get(param[b], -1) for b in range(bins.size)]
+        codes.append([lookup[c] for c in bins.codes])
+        sizes.append(len(present))
+        held.append(present)
     if settings.method == "scorecard":
         _, coefficients = _fit.logistic(codes, sizes, outcomes, l2=settings.l2)
     else:
         _, coefficients = _fit.naive_bayes(codes, sizes, outcomes)
     result: list[list[float]] = []
-    for (_, bins), param, coefs in zip(binned, params, coefficients, strict=True):
-        used = sorted(set(param))
-        by_param = dict(zip(used, coefs, strict=True))
-        result.append([by_param.get(p, 0.0) for p in range(bins.size)])
+    for (_, bins), param, present, coefs, counts in zip(
+        binned, params, held, coefficients, rows_per_bin, strict=True
+    ):
+        by_param = dict(zip(present, coefs, strict=True))
+        total = sum(counts)
+        neutral = (
+            math.fsum(by_param[param[b]] * counts[b] for b in range(bins.size) if counts[b]) / total
+            if total
+            else 0.0
+        )
+        result.append([by_param.get(param[b], neutral) for b in range(bins.size)])
     return result
 
 
@@ -483,12 +519,15 @@ def _scores(binned: Sequence[tuple[str, Bins]], points: Sequence[Sequence[int]])
 
 def _choose(
     objective: Objective, scores: Sequence[int], met: Sequence[bool], outcomes: Sequence[bool]
-) -> int:
-    """The qualification threshold that meets *objective* on the training rows."""
+) -> tuple[int, str | None]:
+    """The qualification threshold that meets *objective* on the training rows.
+
+    Returns it, with a warning when the objective cannot be met.
+    """
     best = max(scores, default=0)
     n = len(scores)
     if isinstance(objective, FixedThreshold):
-        return min(objective.score, best)
+        return objective.score, None
     # Qualified at threshold t: requirements met and score >= t. Count per score.
     qualified = [0] * 102
     won = [0] * 102
@@ -502,17 +541,22 @@ def _choose(
     candidates = range(best + 1)
     if isinstance(objective, QualifyTop):
         # The share closest to the one asked for; on a tie, the fewer qualified.
-        return min(candidates, key=lambda t: (abs(qualified[t] / n - objective.share), -t))
+        return min(candidates, key=lambda t: (abs(qualified[t] / n - objective.share), -t)), None
     reaching = [
         t for t in candidates if qualified[t] and won[t] / qualified[t] >= objective.precision
     ]
     if reaching:
-        return min(reaching)
+        return min(reaching), None
     # No threshold reaches the precision: the most precise one.
-    return max(
+    chosen = max(
         (t for t in candidates if qualified[t]),
         key=lambda t: (won[t] / qualified[t], t),
         default=best,
+    )
+    reached = won[chosen] / qualified[chosen] if qualified[chosen] else 0.0
+    return chosen, (
+        f"no threshold reaches the target precision of {objective.precision:.0%} on the "
+        f"training rows; the most precise one ({chosen}) reaches {reached:.0%}"
     )
 
 
@@ -575,7 +619,9 @@ def _learn_once(
         )
         b = 1e-6
     calibration = Calibration(intercept=a, slope=b)
-    threshold = _choose(objective, scores, table.met, outcomes)
+    threshold, missed = _choose(objective, scores, table.met, outcomes)
+    if missed is not None:
+        warnings.append(missed)
     base_rate = sum(outcomes) / len(outcomes)
     nurture = min(_lowest_reaching(calibration, base_rate, threshold), threshold)
     parts = _policy_parts(binned, weights, points, features, base, required)
@@ -681,11 +727,11 @@ def _feature_reports(
 def _folds(outcomes: Sequence[bool], folds: int) -> list[list[int]]:
     """Stratified folds: each outcome's rows dealt round-robin, in row order."""
     assigned: list[list[int]] = [[] for _ in range(folds)]
-    for wanted in (True, False):
-        rows = [i for i, o in enumerate(outcomes) if o is wanted]
-        for position, row in enumerate(rows):
-            assigned[position % folds].append(row)
-    return [sorted(rows) for rows in assigned]
+    # One deal across both outcomes, so that the folds also come out near equal in size.
+    order = [i for i, o in enumerate(outcomes) if o] + [i for i, o in enumerate(outcomes) if not o]
+    for position, row in enumerate(order):
+        assigned[position % folds].append(row)
+    return [sorted(rows) for rows in assigned if rows]
 
 
 def learn(
@@ -751,6 +797,11 @@ def learn(
         )
     if isinstance(folds, bool) or not isinstance(folds, int) or folds == 1 or folds < 0:
         raise InvalidFieldError("folds", folds, "expected 0 (no cross-validation) or at least 2")
+    _check_number("l2", l2, low=0.0, high=math.inf, low_included=False)
+    _check_number("min_bin_share", min_bin_share, low=0.0, high=1.0, low_included=False)
+    _check_number("min_category_share", min_category_share, low=0.0, high=1.0)
+    if isinstance(max_bins, bool) or not isinstance(max_bins, int) or max_bins < 2:
+        raise InvalidFieldError("max_bins", max_bins, "expected a whole number of at least 2")
     if features is None:
         features = tuple(
             Feature(name=s.name, kind="number" if isinstance(s, NumericSignal) else "category")
@@ -802,9 +853,10 @@ def learn(
     not_required = tuple(c.value for c in seeds_rule if c not in needed)
     cross = None
     if folds:
-        cross = _cross_validate(
+        cross, fold_warnings = _cross_validate(
             examples, table, features, base, needed, chosen, settings, folds, now
         )
+        warnings += fold_warnings
     qualified = [
         s >= policy.threshold and ok for s, ok in zip(learned.scores, table.met, strict=True)
     ]
@@ -835,6 +887,18 @@ def learn(
     return Fit(policy=policy, report=report)
 
 
+def _check_number(
+    field: str, value: object, *, low: float, high: float, low_included: bool = True
+) -> None:
+    """*value* is a finite number between *low* (included or not) and *high* (included)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InvalidFieldError(field, value, "expected a finite number")
+    if value > high or value < low or (value == low and not low_included):
+        above = "at least" if low_included else "above"
+        most = "" if math.isinf(high) else f" and at most {high}"
+        raise InvalidFieldError(field, value, f"expected a number {above} {low}{most}")
+
+
 def _criterion(value: Criterion | str) -> Criterion:
     if isinstance(value, Criterion):
         return value
@@ -854,26 +918,44 @@ def _cross_validate(
     settings: _Settings,
     folds: int,
     as_of: datetime,
-) -> CrossValidation:
-    """Each row's probability from a policy fitted on the other folds, decided by qualify."""
+) -> tuple[CrossValidation, list[str]]:
+    """Each row's probability from a policy fitted on the other folds, and any warnings."""
     n = len(examples)
     held = [0.0] * n
     parts = _folds(table.outcomes, folds)
+    unfitted = 0
     for part in parts:
         inside = set(part)
         training = [i for i in range(n) if i not in inside]
-        learned, _ = _learn_once(
-            table.subset(training), features, base, required, objective, settings, "fold"
-        )
+        inner = table.subset(training)
+        try:
+            if not training:
+                raise InvalidFieldError("folds", folds, "a fold without training rows")
+            learned, _ = _learn_once(inner, features, base, required, objective, settings, "fold")
+        except InvalidFieldError:
+            # Too few rows: nothing in this fold's training rows separates the outcomes.
+            # Its rows get that fold's base rate, which is what such a fit would know.
+            rate = sum(inner.outcomes) / len(inner.outcomes) if inner.outcomes else 0.5
+            for i in part:
+                held[i] = rate
+            unfitted += 1
+            continue
         for i in part:
             probability = _outcome(learned.policy, examples[i], as_of)[10]
             assert probability is not None  # a learned policy has a calibration
             held[i] = probability
     outcomes = table.outcomes
-    return CrossValidation(
+    warnings = []
+    if unfitted:
+        warnings.append(
+            f"{unfitted} of {folds} folds had too few rows to fit; their held-out rows were "
+            "predicted at the fold's base rate (use fewer folds)"
+        )
+    cross = CrossValidation(
         folds=folds,
         auc=auc(held, outcomes),
         brier=brier(held, outcomes),
         log_loss=log_loss(held, outcomes),
         reliability=reliability(held, outcomes),
     )
+    return cross, warnings
