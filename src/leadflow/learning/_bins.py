@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -86,25 +86,25 @@ def numeric_bins(
     """A numeric signal's bins, chosen from *values* (``None``: no value)."""
     n = len(values)
     distinct = {v for v in values if v is not None}
-    # Floats compare much faster than Decimals, and in the same order whenever no two
-    # distinct values share a float (values written with fewer than 16 significant
-    # digits); otherwise the Decimals themselves are compared, as NumericSignal does.
-    key: Callable[[Decimal], Any] = (
-        float if len({float(v) for v in distinct}) == len(distinct) else Decimal.__pos__
-    )
-    known = sorted((v for v in values if v is not None), key=key)
-    edges = _quantile_edges(known, max_bins, key)
-    edges = _merge_small(edges, known, max(min_share * n, 1.0))
+    # Bins are chosen on floats, which compare much faster than Decimals and in the same
+    # order whenever no two distinct values share a float (values written with fewer
+    # than 16 significant digits); otherwise on the Decimals, as NumericSignal compares.
+    as_float = {v: float(v) for v in distinct}
+    faithful = len(set(as_float.values())) == len(distinct)
+    keyed: list[Any] = [None if v is None else (as_float[v] if faithful else v) for v in values]
+    back: dict[Any, Decimal] = {(as_float[v] if faithful else v): v for v in distinct}
+    known = sorted(k for k in keyed if k is not None)
+    cuts = _quantile_edges(known, max_bins)
+    cuts = _merge_small(cuts, known, max(min_share * n, 1.0))
     if monotone is not None:
-        edges = _merge_unordered(edges, values, outcomes, monotone, key)
-    if not edges:
-        # One bin of values; a signal needs an edge, so the lower bin stays empty.
-        edges = [known[0] if known else Decimal(0)]
-    floats = [key(e) for e in edges]
+        cuts = _merge_unordered(cuts, keyed, outcomes, monotone)
+    if not cuts and known:
+        cuts = [known[0]]  # one bin of values; a signal needs an edge, so bin 1 stays empty
+    edges = [back[c] for c in cuts] if cuts else [Decimal(0)]
     # A value's bin is how many edges it reaches (as NumericSignal places it); the
     # rows without a value come last.
     count = len(edges) + 1
-    codes = tuple(count if v is None else bisect.bisect_right(floats, key(v)) for v in values)
+    codes = tuple(count if k is None else bisect.bisect_right(cuts, k) for k in keyed)
     # The labels are the ones the learned signal will show.
     shape = NumericSignal(name="bins", weight=0, edges=edges, points=(0,) * count)
     ordered: tuple[int, ...] = ()
@@ -121,16 +121,14 @@ def numeric_bins(
     )
 
 
-def _quantile_edges(
-    known: Sequence[Decimal], max_bins: int, key: Callable[[Decimal], Any]
-) -> list[Decimal]:
+def _quantile_edges(known: Sequence[Any], max_bins: int) -> list[Any]:
     """Edges at the quantiles of *known* (sorted): at most ``max_bins`` bins, none empty."""
     if not known:
         return []
-    distinct = sorted(set(known), key=key)
+    distinct = sorted(set(known))
     if len(distinct) <= max_bins:
         return distinct[1:]
-    edges: list[Decimal] = []
+    edges: list[Any] = []
     for step in range(1, max_bins):
         edge = known[len(known) * step // max_bins]
         if edge > known[0] and (not edges or edge > edges[-1]):
@@ -138,14 +136,14 @@ def _quantile_edges(
     return edges
 
 
-def _counts(edges: Sequence[Decimal], known: Sequence[Decimal]) -> list[int]:
+def _counts(edges: Sequence[Any], known: Sequence[Any]) -> list[int]:
     """Rows per bin of *edges* among the sorted values *known*."""
     cuts = [bisect.bisect_left(known, e) for e in edges]
     bounds = [0, *cuts, len(known)]
     return [b - a for a, b in itertools.pairwise(bounds)]
 
 
-def _merge_small(edges: list[Decimal], known: Sequence[Decimal], least: float) -> list[Decimal]:
+def _merge_small(edges: list[Any], known: Sequence[Any], least: float) -> list[Any]:
     """Merge the smallest bin into its smaller neighbour until every bin has *least* rows."""
     edges = list(edges)
     while edges:
@@ -165,20 +163,18 @@ def _merge_small(edges: list[Decimal], known: Sequence[Decimal], least: float) -
 
 
 def _merge_unordered(
-    edges: list[Decimal],
-    values: Sequence[Decimal | None],
+    edges: list[Any],
+    keyed: Sequence[Any],
     outcomes: Sequence[bool],
     direction: Direction,
-    key: Callable[[Decimal], Any],
-) -> list[Decimal]:
+) -> list[Any]:
     """Merge neighbouring bins until outcome rates follow *direction* (pool adjacent violators)."""
     edges = list(edges)
-    floats = [key(e) for e in edges]
     rows = [0] * (len(edges) + 1)
     won = [0] * (len(edges) + 1)
-    for value, outcome in zip(values, outcomes, strict=True):
+    for value, outcome in zip(keyed, outcomes, strict=True):
         if value is not None:
-            code = bisect.bisect_right(floats, key(value))
+            code = bisect.bisect_right(edges, value)
             rows[code] += 1
             won[code] += 1 if outcome else 0
     sign = 1 if direction == "increasing" else -1
@@ -201,14 +197,16 @@ def categorical_bins(values: Sequence[str | None], *, min_share: float) -> Bins:
     (then by key); the rest, and any key the policy reserves, are "other".
     """
     n = len(values)
+    # Each spelling is keyed once (a history repeats a few spellings many times).
+    raw: Counter[str] = Counter(v for v in values if v is not None)
+    key_of = {value: signal_key(value) for value in raw}
     counts: Counter[str] = Counter()
     spelling: dict[str, str] = {}
-    for value in values:
-        if value is None:
-            continue
-        key = signal_key(value)
-        counts[key] += 1
-        spelling.setdefault(key, value)
+    for value in values:  # in row order, so that a key is named as first spelled
+        if value is not None and key_of[value] not in spelling:
+            spelling[key_of[value]] = value
+    for value, count in raw.items():
+        counts[key_of[value]] += count
     least = max(min_share * n, 1.0)
     listed = sorted(
         (k for k, c in counts.items() if c >= least and k and k not in ("other", "unknown")),
@@ -216,7 +214,8 @@ def categorical_bins(values: Sequence[str | None], *, min_share: float) -> Bins:
     )
     index = {key: number for number, key in enumerate(listed)}
     other, unknown = len(listed), len(listed) + 1
-    codes = tuple(unknown if v is None else index.get(signal_key(v), other) for v in values)
+    code_of = {value: index.get(key, other) for value, key in key_of.items()}
+    codes = tuple(unknown if v is None else code_of[v] for v in values)
     categories = tuple(spelling[k] for k in listed)
     return Bins(
         codes=codes,

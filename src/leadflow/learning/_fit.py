@@ -40,6 +40,7 @@ def logistic(
     l2: float,
     tolerance: float = 1e-3,
     max_sweeps: int = 200,
+    start: Sequence[Sequence[float]] | None = None,
 ) -> tuple[float, list[list[float]]]:
     """Fit log-odds = intercept + the coefficients of each row's bins.
 
@@ -52,6 +53,7 @@ def logistic(
             coefficients, so copying every row changes nothing.
         tolerance: Stop when no coefficient moved more than this in a sweep.
         max_sweeps: Stop after this many sweeps over the groups in any case.
+        start: Coefficients to start from (a fit of a close design), else zeros.
 
     Returns:
         The intercept, and per group the coefficient of each bin.
@@ -60,7 +62,7 @@ def logistic(
     positives = sum(1 for o in outcomes if o)
     intercept = _logit(positives / n) if n else 0.0
     penalty = l2 * n
-    coefficients = [[0.0] * size for size in sizes]
+    coefficients = [[0.0] * size for size in sizes] if start is None else [list(c) for c in start]
     wins = []
     for group, size in zip(codes, sizes, strict=True):
         counts = [0.0] * size
@@ -71,7 +73,11 @@ def logistic(
     # Per group and bin, a function picking that bin's rows out of a per-row list.
     rows = [_pickers(group, size) for group, size in zip(codes, sizes, strict=True)]
     # The odds of each row, exp(log-odds), updated multiplicatively bin by bin.
-    odds = [math.exp(intercept)] * n
+    log_odds = [intercept] * n
+    if start is not None:
+        for group, beta in zip(codes, coefficients, strict=True):
+            log_odds = [z + beta[code] for code, z in zip(group, log_odds, strict=True)]
+    odds = [math.exp(z) for z in log_odds]
     for _ in range(max_sweeps):
         moved = 0.0
         # The intercept: a group of one bin holding every row, never penalised.
@@ -86,14 +92,16 @@ def logistic(
             factor = math.exp(step)
             odds = [o * factor for o in odds]
         moved = abs(step)
+        spreads = [o / ((1.0 + o) * (1.0 + o)) for o in odds]  # p (1 - p) of each row
         for group, size, beta, won, members in zip(
             codes, sizes, coefficients, wins, rows, strict=True
         ):
             chances = [o / (1.0 + o) for o in odds]
-            spreads = [p - p * p for p in chances]
             # math.fsum, not sum: sum() adds floats differently from Python 3.12 on, and a
             # learned policy must be the same on every supported Python.
             expected = [math.fsum(pick(chances)) for pick in members]
+            # The curvature is taken at the start of the sweep: a Newton step only needs
+            # it roughly (the gradient, exact, decides where the fit ends).
             curvature = [math.fsum(pick(spreads)) for pick in members]
             steps = [
                 _clip((won[b] - expected[b] - penalty * beta[b]) / (curvature[b] + penalty))

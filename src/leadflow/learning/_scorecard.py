@@ -363,8 +363,9 @@ def _fit_bins(
                 continue
             lower = [c for c in ordered[:position] if counts[c]]
             param[b] = param[lower[-1] if lower else filled[0]]
+    coefficients: list[list[float]] | None = None
     for _ in range(len(params) * 10):
-        coefficients = _solve(binned, params, rows_per_bin, outcomes, settings)
+        coefficients = _solve(binned, params, rows_per_bin, outcomes, settings, coefficients)
         tied = False
         for (_, bins), param, coefs, counts in zip(
             binned, params, coefficients, rows_per_bin, strict=True
@@ -393,8 +394,12 @@ def _solve(
     rows_per_bin: Sequence[Sequence[int]],
     outcomes: Sequence[bool],
     settings: _Settings,
+    previous: Sequence[Sequence[float]] | None = None,
 ) -> list[list[float]]:
     """One fit with bins mapped to parameters; returns the coefficient of every bin.
+
+    *previous* (every bin's coefficient from a fit with fewer ties) is where the
+    scorecard's fit starts from.
 
     Only parameters some row holds are fitted. A bin no row holds (a category never
     seen, a level nobody had) says nothing about the outcome: it gets the average
@@ -404,7 +409,8 @@ def _solve(
     codes: list[list[int]] = []
     sizes: list[int] = []
     held: list[list[int]] = []
-    for (_, bins), param in zip(binned, params, strict=True):
+    start: list[list[float]] | None = None if previous is None else []
+    for index, ((_, bins), param) in enumerate(zip(binned, params, strict=True)):
         # Number the parameters rows hold 0..k-1, in their original order.
         present = sorted({param[c] for c in set(bins.codes)})
         number = {p: k for k, p in enumerate(present)}
@@ -412,8 +418,19 @@ def _solve(
         codes.append([lookup[c] for c in bins.codes])
         sizes.append(len(present))
         held.append(present)
+        if start is not None and previous is not None:
+            counts = rows_per_bin[index]
+            start.append(
+                [
+                    math.fsum(
+                        previous[index][b] * counts[b] for b in range(bins.size) if param[b] == p
+                    )
+                    / sum(counts[b] for b in range(bins.size) if param[b] == p)
+                    for p in present
+                ]
+            )
     if settings.method == "scorecard":
-        _, coefficients = _fit.logistic(codes, sizes, outcomes, l2=settings.l2)
+        _, coefficients = _fit.logistic(codes, sizes, outcomes, l2=settings.l2, start=start)
     else:
         _, coefficients = _fit.naive_bayes(codes, sizes, outcomes)
     result: list[list[float]] = []
@@ -826,7 +843,12 @@ def learn(
         )
     if as_of is not None:
         v.check_aware("as_of", as_of)
-    now = _latest(examples) if as_of is None else as_of
+    if as_of is not None:
+        now = as_of
+    elif all(e.as_of is not None for e in examples):
+        now = _UTC_EPOCH  # never used: every example has its own
+    else:
+        now = _latest(examples)
     settings = _Settings(
         method=method,
         l2=l2,
