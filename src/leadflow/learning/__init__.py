@@ -18,7 +18,9 @@ into a policy.
 
 from __future__ import annotations
 
+from leadflow.learning._history import Example, Feature
 from leadflow.learning._metrics import ReliabilityRow, auc, brier, log_loss, reliability
+from leadflow.learning._objectives import FixedThreshold, Objective, QualifyTop, TargetPrecision
 from leadflow.learning._report import (
     BinReport,
     CrossValidation,
@@ -26,16 +28,7 @@ from leadflow.learning._report import (
     FitReport,
     Thresholds,
 )
-from leadflow.learning._scorecard import (
-    Example,
-    Feature,
-    Fit,
-    FixedThreshold,
-    Objective,
-    QualifyTop,
-    TargetPrecision,
-    learn,
-)
+from leadflow.learning._scorecard import Fit, learn
 from leadflow.learning._stages import (
     StageHistory,
     StageRow,

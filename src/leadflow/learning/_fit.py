@@ -20,11 +20,16 @@ import math
 import operator
 from collections.abc import Callable, Sequence
 
-__all__ = ["calibrate", "logistic", "naive_bayes"]
+__all__ = ["calibrate", "logistic", "naive_bayes", "round_half_up"]
 
 # A Newton step of one coefficient is never larger than this (log-odds), so that a
 # bin whose rows all share one outcome converges instead of jumping.
 _MAX_STEP = 4.0
+
+
+def round_half_up(value: float) -> int:
+    """Round half up (never to even): the same on every platform."""
+    return math.floor(value + 0.5)
 
 
 def _logit(rate: float) -> float:

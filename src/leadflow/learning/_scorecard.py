@@ -20,21 +20,36 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
-from decimal import Decimal
-from typing import Any, Literal, TypeAlias
+from datetime import datetime
+from typing import Any
 
 import attrs
 
 from leadflow import _validate as v
-from leadflow._grammar import is_signal_name
-from leadflow.contacts import Contact, PurchaseRole
-from leadflow.decisions import Outcome
 from leadflow.errors import InvalidFieldError
-from leadflow.evidence import LEVELS, Criterion, Evidence, OrderedLevel
+from leadflow.evidence import LEVELS, Criterion
 from leadflow.learning import _fit
 from leadflow.learning._bins import Bins, categorical_bins, level_bins, numeric_bins
+from leadflow.learning._history import (
+    UTC_EPOCH,
+    Example,
+    Feature,
+    Method,
+    Table,
+    latest,
+    outcome_of,
+    read_history,
+)
 from leadflow.learning._metrics import auc, brier, log_loss, reliability
+from leadflow.learning._objectives import (
+    FixedThreshold,
+    Objective,
+    QualifyTop,
+    TargetPrecision,
+    bands,
+    choose_threshold,
+    lowest_reaching,
+)
 from leadflow.learning._report import (
     BinReport,
     CrossValidation,
@@ -46,122 +61,7 @@ from leadflow.policy import Calibration, CriterionRule, Policy
 from leadflow.presets import DEFAULT_POLICY
 from leadflow.signals import CategoricalSignal, NumericSignal, Signal
 
-__all__ = [
-    "Example",
-    "Feature",
-    "Fit",
-    "FixedThreshold",
-    "Objective",
-    "QualifyTop",
-    "TargetPrecision",
-    "learn",
-]
-
-#: The kinds of signal a fit learns.
-Kind = Literal["number", "category"]
-Method = Literal["scorecard", "naive_bayes"]
-
-
-def _check_name(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not is_signal_name(value):
-        raise InvalidFieldError(
-            attribute.name,
-            value,
-            "a signal name is lowercase letters, digits and underscores, starting with a letter",
-        )
-
-
-def _check_kind(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value not in ("number", "category"):
-        raise InvalidFieldError(attribute.name, value, "expected 'number' or 'category'")
-
-
-def _check_monotone(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value not in (None, "increasing", "decreasing"):
-        raise InvalidFieldError(
-            attribute.name, value, "expected 'increasing', 'decreasing' or None"
-        )
-
-
-@attrs.frozen(kw_only=True)
-class Feature:
-    """A signal to learn: its name (the evidence key and record column) and kind.
-
-    Attributes:
-        name: The signal's name (lowercase letters, digits and underscores).
-        kind: ``"number"`` (binned at quantiles) or ``"category"``.
-        monotone: For a number, ``"increasing"`` or ``"decreasing"`` when its
-            points must only rise (or fall) with the value; ``None`` leaves the
-            bins free.
-    """
-
-    name: str = attrs.field(validator=_check_name)
-    kind: Kind = attrs.field(validator=_check_kind)
-    monotone: Literal["increasing", "decreasing"] | None = attrs.field(
-        default=None, validator=_check_monotone
-    )
-
-    def __attrs_post_init__(self) -> None:
-        if self.monotone is not None and self.kind == "category":
-            raise InvalidFieldError("monotone", self.monotone, "only a number can be monotone")
-
-
-@attrs.frozen(kw_only=True)
-class Example:
-    """One labelled row of history.
-
-    Attributes:
-        evidence: What was known (criteria and signal values).
-        outcome: Whether it converted (or was won).
-        contact: The contact, whose role gives decision authority; ``None`` reads
-            authority from the purchase process alone.
-        as_of: When it was judged (evidence older than the policy's freshness
-            then counts as unknown, and decision dates are placed from it);
-            ``None`` takes the fit's ``as_of``.
-    """
-
-    evidence: Evidence = attrs.field(validator=v.of_type(Evidence))
-    outcome: bool = attrs.field(validator=v.of_type(bool))
-    contact: Contact | None = attrs.field(default=None, validator=v.of_type(Contact, optional=True))
-    as_of: datetime | None = attrs.field(default=None, validator=v.optional_aware)
-
-
-def _check_share(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
-        raise InvalidFieldError(attribute.name, value, "expected a share above 0 and at most 1")
-
-
-@attrs.frozen
-class QualifyTop:
-    """Qualify the top *share* of the training rows (``QualifyTop(0.2)``: the top 20%)."""
-
-    share: float = attrs.field(validator=_check_share)
-
-    def __str__(self) -> str:
-        return f"qualify the top {self.share:.0%}"
-
-
-@attrs.frozen
-class TargetPrecision:
-    """Qualify as many rows as possible while *precision* of them have the outcome."""
-
-    precision: float = attrs.field(validator=_check_share)
-
-    def __str__(self) -> str:
-        return f"at least {self.precision:.0%} of the qualified with the outcome"
-
-
-@attrs.frozen
-class FixedThreshold:
-    """Qualify at a fixed *score*."""
-
-    score: int = attrs.field(validator=v.in_range(0, 100))
-
-    def __str__(self) -> str:
-        return f"a fixed threshold of {self.score}"
-
-
-Objective: TypeAlias = QualifyTop | TargetPrecision | FixedThreshold
+__all__ = ["Fit", "learn"]
 
 
 @attrs.frozen(kw_only=True)
@@ -179,119 +79,6 @@ class Fit:
 
 
 # ----------------------------------------------------------------------------------------
-# Reading the history
-# ----------------------------------------------------------------------------------------
-
-
-@attrs.frozen
-class _Table:
-    """The history as columns: outcomes, criterion levels and signal values."""
-
-    outcomes: tuple[bool, ...]
-    levels: dict[Criterion, tuple[OrderedLevel, ...]]
-    values: dict[str, tuple[Any, ...]]
-    # Per row, whether its required criteria are met, and for the threshold
-    # search, whether it is evidence against.
-    met: tuple[bool, ...]
-
-    def subset(self, rows: Sequence[int]) -> _Table:
-        return _Table(
-            outcomes=tuple(self.outcomes[i] for i in rows),
-            levels={c: tuple(ls[i] for i in rows) for c, ls in self.levels.items()},
-            values={n: tuple(vs[i] for i in rows) for n, vs in self.values.items()},
-            met=tuple(self.met[i] for i in rows),
-        )
-
-
-_UTC_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-
-def _reader(base: Policy) -> Policy:
-    """A policy that reads levels as *base* does (same freshness and horizon)."""
-    return attrs.evolve(DEFAULT_POLICY, freshness=base.freshness, horizon_days=base.horizon_days)
-
-
-def _latest(examples: Sequence[Example]) -> datetime:
-    """The latest time any example's evidence was observed (the history's "now")."""
-    latest: datetime | None = None
-    for example in examples:
-        evidence = example.evidence
-        times = [evidence.observed(c) for c in Criterion]
-        times += [o.observed_at for _, o in evidence.signals]
-        for when in times:
-            if when is not None and (latest is None or when > latest):
-                latest = when
-    return _UTC_EPOCH if latest is None else latest
-
-
-def _outcome(policy: Policy, example: Example, as_of: datetime) -> Outcome:
-    """What *policy* decides on *example* (its contact's role, else an unknown role)."""
-    engine = policy._engine
-    when = example.as_of or as_of
-    role = PurchaseRole.UNKNOWN if example.contact is None else example.contact.role
-    now = engine.instant(when)
-    index = engine.index(role, example.evidence, when, now)
-    if index < 0:
-        engine.refuse(example.evidence, now)
-    return engine.outcome(index, example.evidence, now)
-
-
-def _table(
-    examples: Sequence[Example],
-    features: Sequence[Feature],
-    base: Policy,
-    required: tuple[Criterion, ...],
-    as_of: datetime,
-) -> _Table:
-    reader = _reader(base)
-    levels: dict[Criterion, list[OrderedLevel]] = {c: [] for c in Criterion}
-    values: dict[str, list[Any]] = {f.name: [] for f in features}
-    met: list[bool] = []
-    for index, example in enumerate(examples):
-        try:
-            results = _outcome(reader, example, as_of)[4]
-        except InvalidFieldError as error:
-            raise error.under(f"history[{index}]") from None
-        row_met = True
-        for result in results:
-            criterion = Criterion(result.name)
-            level = result.level  # a stale result's level is unknown
-            assert isinstance(level, OrderedLevel)  # every criterion's levels are ordered
-            levels[criterion].append(level)
-            if criterion in required and (
-                level.rank == 0 or not level.at_least(base.rule(criterion).minimum)
-            ):
-                row_met = False
-        met.append(row_met)
-        seen = dict(example.evidence.signals)
-        when = example.as_of or as_of
-        for feature in features:
-            observation = seen.get(feature.name)
-            value = None if observation is None else observation.value
-            observed = None if observation is None else observation.observed_at
-            if observed is not None and observed > when:
-                raise InvalidFieldError(
-                    f"history[{index}].evidence.signals.{feature.name}.observed_at",
-                    observed,
-                    "observed after as_of",
-                )
-            wanted = Decimal if feature.kind == "number" else str
-            if value is not None and not isinstance(value, wanted):
-                raise InvalidFieldError(
-                    f"history[{index}].evidence.signals.{feature.name}",
-                    value,
-                    f"expected a {'number' if feature.kind == 'number' else 'category'}",
-                )
-            values[feature.name].append(value)
-    return _Table(
-        outcomes=tuple(e.outcome for e in examples),
-        levels={c: tuple(ls) for c, ls in levels.items()},
-        values={n: tuple(vs) for n, vs in values.items()},
-        met=tuple(met),
-    )
-
-
-# ----------------------------------------------------------------------------------------
 # Fitting
 # ----------------------------------------------------------------------------------------
 
@@ -306,7 +93,7 @@ class _Settings:
 
 
 def _bin_all(
-    table: _Table, features: Sequence[Feature], settings: _Settings
+    table: Table, features: Sequence[Feature], settings: _Settings
 ) -> list[tuple[str, Bins]]:
     binned: list[tuple[str, Bins]] = []
     for criterion, level_type in LEVELS.items():
@@ -448,11 +235,6 @@ def _solve(
     return result
 
 
-def _round(value: float) -> int:
-    """Round half up (never to even): the same on every platform."""
-    return math.floor(value + 0.5)
-
-
 def _points(coefficients: Sequence[Sequence[float]]) -> tuple[list[int], list[list[int]]]:
     """Whole points per bin from log-odds per bin; weights (most points) add up to 100."""
     ranges = [max(c) - min(c) for c in coefficients]
@@ -468,7 +250,7 @@ def _points(coefficients: Sequence[Sequence[float]]) -> tuple[list[int], list[li
     for k in sorted(range(len(raw)), key=lambda k: (-(raw[k] - weights[k]), k))[:short]:
         weights[k] += 1
     points = [
-        [_round(w * (c - min(coefs)) / r) if r > 0 else 0 for c in coefs]
+        [_fit.round_half_up(w * (c - min(coefs)) / r) if r > 0 else 0 for c in coefs]
         for coefs, w, r in zip(coefficients, weights, ranges, strict=True)
     ]
     return weights, points
@@ -534,77 +316,6 @@ def _scores(binned: Sequence[tuple[str, Bins]], points: Sequence[Sequence[int]])
     return totals
 
 
-def _choose(
-    objective: Objective, scores: Sequence[int], met: Sequence[bool], outcomes: Sequence[bool]
-) -> tuple[int, str | None]:
-    """The qualification threshold that meets *objective* on the training rows.
-
-    Returns it, with a warning when the objective cannot be met.
-    """
-    best = max(scores, default=0)
-    n = len(scores)
-    if isinstance(objective, FixedThreshold):
-        return objective.score, None
-    # Qualified at threshold t: requirements met and score >= t. Count per score.
-    qualified = [0] * 102
-    won = [0] * 102
-    for score, ok, outcome in zip(scores, met, outcomes, strict=True):
-        if ok:
-            qualified[score] += 1
-            won[score] += 1 if outcome else 0
-    for t in range(100, -1, -1):
-        qualified[t] += qualified[t + 1]
-        won[t] += won[t + 1]
-    candidates = range(best + 1)
-    if isinstance(objective, QualifyTop):
-        # The share closest to the one asked for; on a tie, the fewer qualified.
-        return min(candidates, key=lambda t: (abs(qualified[t] / n - objective.share), -t)), None
-    reaching = [
-        t for t in candidates if qualified[t] and won[t] / qualified[t] >= objective.precision
-    ]
-    if reaching:
-        return min(reaching), None
-    # No threshold reaches the precision: the most precise one.
-    chosen = max(
-        (t for t in candidates if qualified[t]),
-        key=lambda t: (won[t] / qualified[t], t),
-        default=best,
-    )
-    reached = won[chosen] / qualified[chosen] if qualified[chosen] else 0.0
-    return chosen, (
-        f"no threshold reaches the target precision of {objective.precision:.0%} on the "
-        f"training rows; the most precise one ({chosen}) reaches {reached:.0%}"
-    )
-
-
-def _lowest_reaching(calibration: Calibration, probability: float, ceiling: int) -> int:
-    """The lowest score whose probability reaches *probability* (at most *ceiling*)."""
-    for score in range(ceiling + 1):
-        if calibration.probability(score) >= probability:
-            return score
-    return ceiling
-
-
-def _bands(threshold: int, nurture: int, calibration: Calibration, best: int) -> dict[str, Any]:
-    """Grades and ratings placed on the learned scale.
-
-    A is one doubling of the odds above the threshold, B the threshold, C the nurture
-    floor; "hot" is grade A, "warm" the nurture floor. Floors must fall strictly, so
-    they are spread apart where the scale is too short.
-    """
-    double = max(1, _round(calibration.points_to_double_odds))
-    b = max(threshold, 1)
-    a = min(max(b + double, b + 1), 100)
-    if a <= b:
-        a, b = 100, 99
-    c = min(nurture, b - 1)
-    return {
-        "grade_floors": (a, b, c),
-        "hot_score": a,
-        "warm_score": min(nurture, a),
-    }
-
-
 @attrs.frozen(kw_only=True)
 class _Learned:
     policy: Policy
@@ -614,7 +325,7 @@ class _Learned:
 
 
 def _learn_once(
-    table: _Table,
+    table: Table,
     features: Sequence[Feature],
     base: Policy,
     required: tuple[Criterion, ...],
@@ -636,18 +347,18 @@ def _learn_once(
         )
         b = 1e-6
     calibration = Calibration(intercept=a, slope=b)
-    threshold, missed = _choose(objective, scores, table.met, outcomes)
+    threshold, missed = choose_threshold(objective, scores, table.met, outcomes)
     if missed is not None:
         warnings.append(missed)
     base_rate = sum(outcomes) / len(outcomes)
-    nurture = min(_lowest_reaching(calibration, base_rate, threshold), threshold)
+    nurture = min(lowest_reaching(calibration, base_rate, threshold), threshold)
     parts = _policy_parts(binned, weights, points, features, base, required)
     policy = Policy(
         name=name,
         order=base.order,
         threshold=threshold,
         nurture_threshold=nurture,
-        **_bands(threshold, nurture, calibration, max(scores)),
+        **bands(threshold, nurture, calibration, max(scores)),
         horizon_days=base.horizon_days,
         freshness=base.freshness,
         stage_probabilities=base.stage_probabilities,
@@ -846,9 +557,9 @@ def learn(
     if as_of is not None:
         now = as_of
     elif all(e.as_of is not None for e in examples):
-        now = _UTC_EPOCH  # never used: every example has its own
+        now = UTC_EPOCH  # never used: every example has its own
     else:
-        now = _latest(examples)
+        now = latest(examples)
     settings = _Settings(
         method=method,
         l2=l2,
@@ -856,7 +567,7 @@ def learn(
         min_bin_share=min_bin_share,
         min_category_share=min_category_share,
     )
-    table = _table(examples, features, base, needed, now)
+    table = read_history(examples, features, base, needed, now)
     learned, warnings = _learn_once(table, features, base, needed, chosen, settings, name)
     policy = learned.policy
     calibration = policy.calibration
@@ -932,7 +643,7 @@ def _criterion(value: Criterion | str) -> Criterion:
 
 def _cross_validate(
     examples: Sequence[Example],
-    table: _Table,
+    table: Table,
     features: Sequence[Feature],
     base: Policy,
     required: tuple[Criterion, ...],
@@ -963,7 +674,7 @@ def _cross_validate(
             unfitted += 1
             continue
         for i in part:
-            probability = _outcome(learned.policy, examples[i], as_of)[10]
+            probability = outcome_of(learned.policy, examples[i], as_of)[10]
             assert probability is not None  # a learned policy has a calibration
             held[i] = probability
     outcomes = table.outcomes
