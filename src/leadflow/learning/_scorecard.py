@@ -84,7 +84,13 @@ class Fit:
 
 
 @attrs.frozen(kw_only=True)
-class _Settings:
+class _Plan:
+    """Everything a fit is asked to do, but the rows (see :func:`learn`)."""
+
+    features: tuple[Feature, ...]
+    base: Policy
+    required: tuple[Criterion, ...]
+    objective: Objective
     method: Method
     l2: float
     max_bins: int
@@ -92,9 +98,7 @@ class _Settings:
     min_category_share: float
 
 
-def _bin_all(
-    table: Table, features: Sequence[Feature], settings: _Settings
-) -> list[tuple[str, Bins]]:
+def _bin_all(table: Table, features: Sequence[Feature], settings: _Plan) -> list[tuple[str, Bins]]:
     binned: list[tuple[str, Bins]] = []
     for criterion, level_type in LEVELS.items():
         binned.append((criterion.value, level_bins(table.levels[criterion], level_type)))
@@ -130,7 +134,7 @@ def _blocks(
 
 
 def _fit_bins(
-    binned: Sequence[tuple[str, Bins]], outcomes: Sequence[bool], settings: _Settings
+    binned: Sequence[tuple[str, Bins]], outcomes: Sequence[bool], settings: _Plan
 ) -> list[list[float]]:
     """Log-odds per bin of every feature, ties added until every order holds."""
     # Per feature, the parameter each bin uses (tied bins share one).
@@ -180,7 +184,7 @@ def _solve(
     params: Sequence[Sequence[int]],
     rows_per_bin: Sequence[Sequence[int]],
     outcomes: Sequence[bool],
-    settings: _Settings,
+    settings: _Plan,
     previous: Sequence[Sequence[float]] | None = None,
 ) -> list[list[float]]:
     """One fit with bins mapped to parameters; returns the coefficient of every bin.
@@ -324,15 +328,9 @@ class _Learned:
     scores: list[int]
 
 
-def _learn_once(
-    table: Table,
-    features: Sequence[Feature],
-    base: Policy,
-    required: tuple[Criterion, ...],
-    objective: Objective,
-    settings: _Settings,
-    name: str,
-) -> tuple[_Learned, list[str]]:
+def _learn_once(table: Table, settings: _Plan, name: str) -> tuple[_Learned, list[str]]:
+    features, base, required = settings.features, settings.base, settings.required
+    objective = settings.objective
     warnings: list[str] = []
     outcomes = table.outcomes
     binned = _bin_all(table, features, settings)
@@ -560,7 +558,11 @@ def learn(
         now = UTC_EPOCH  # never used: every example has its own
     else:
         now = latest(examples)
-    settings = _Settings(
+    settings = _Plan(
+        features=features,
+        base=base,
+        required=needed,
+        objective=chosen,
         method=method,
         l2=l2,
         max_bins=max_bins,
@@ -568,7 +570,7 @@ def learn(
         min_category_share=min_category_share,
     )
     table = read_history(examples, features, base, needed, now)
-    learned, warnings = _learn_once(table, features, base, needed, chosen, settings, name)
+    learned, warnings = _learn_once(table, settings, name)
     policy = learned.policy
     calibration = policy.calibration
     assert calibration is not None  # a learned policy always has one
@@ -586,9 +588,7 @@ def learn(
     not_required = tuple(c.value for c in seeds_rule if c not in needed)
     cross = None
     if folds:
-        cross, fold_warnings = _cross_validate(
-            examples, table, features, base, needed, chosen, settings, folds, now
-        )
+        cross, fold_warnings = _cross_validate(examples, table, settings, folds, now)
         warnings += fold_warnings
     qualified = [
         s >= policy.threshold and ok for s, ok in zip(learned.scores, table.met, strict=True)
@@ -642,15 +642,7 @@ def _criterion(value: Criterion | str) -> Criterion:
 
 
 def _cross_validate(
-    examples: Sequence[Example],
-    table: Table,
-    features: Sequence[Feature],
-    base: Policy,
-    required: tuple[Criterion, ...],
-    objective: Objective,
-    settings: _Settings,
-    folds: int,
-    as_of: datetime,
+    examples: Sequence[Example], table: Table, settings: _Plan, folds: int, as_of: datetime
 ) -> tuple[CrossValidation, list[str]]:
     """Each row's probability from a policy fitted on the other folds, and any warnings."""
     n = len(examples)
@@ -664,7 +656,7 @@ def _cross_validate(
         try:
             if not training:
                 raise InvalidFieldError("folds", folds, "a fold without training rows")
-            learned, _ = _learn_once(inner, features, base, required, objective, settings, "fold")
+            learned, _ = _learn_once(inner, settings, "fold")
         except InvalidFieldError:
             # Too few rows: nothing in this fold's training rows separates the outcomes.
             # Its rows get that fold's base rate, which is what such a fit would know.
