@@ -81,7 +81,7 @@ __all__ = [
 
 
 @attrs.frozen(kw_only=True)
-class _LeadRecord:
+class _LeadValue:
     """What every stage from lead onwards carries."""
 
     contact: Contact = attrs.field(validator=v.of_type(Contact))
@@ -121,7 +121,7 @@ class _LeadRecord:
 
 
 @attrs.frozen(kw_only=True)
-class Lead(_LeadRecord):
+class Lead(_LeadValue):
     """A contact that qualifies as a sales lead.
 
     Attributes:
@@ -135,7 +135,7 @@ class Lead(_LeadRecord):
 
 
 @attrs.frozen(kw_only=True)
-class NurturedLead(_LeadRecord):
+class NurturedLead(_LeadValue):
     """A lead set aside to be nurtured; it can be re-qualified later.
 
     Attributes:
@@ -149,7 +149,7 @@ class NurturedLead(_LeadRecord):
 
 
 @attrs.frozen(kw_only=True)
-class DisqualifiedLead(_LeadRecord):
+class DisqualifiedLead(_LeadValue):
     """A lead that was disqualified (closed).
 
     Attributes:
@@ -163,7 +163,7 @@ class DisqualifiedLead(_LeadRecord):
 
 
 @attrs.frozen(kw_only=True)
-class _OpportunityRecord(_LeadRecord):
+class _OpportunityValue(_LeadValue):
     """What every stage from opportunity onwards carries."""
 
     signals: PromotionSignals = attrs.field(validator=v.of_type(PromotionSignals))
@@ -186,7 +186,7 @@ class _OpportunityRecord(_LeadRecord):
 
 
 @attrs.frozen(kw_only=True)
-class Opportunity(_OpportunityRecord):
+class Opportunity(_OpportunityValue):
     """A lead with a high probability of becoming a sale.
 
     Attributes:
@@ -203,7 +203,7 @@ class Opportunity(_OpportunityRecord):
 
 
 @attrs.frozen(kw_only=True)
-class LostOpportunity(_OpportunityRecord):
+class LostOpportunity(_OpportunityValue):
     """An opportunity that was lost (closed; its probability is 0).
 
     Attributes:
@@ -219,7 +219,7 @@ class LostOpportunity(_OpportunityRecord):
 
 
 @attrs.frozen(kw_only=True)
-class Customer(_OpportunityRecord):
+class Customer(_OpportunityValue):
     """A won opportunity: the party is now an account (closed; its probability is 100).
 
     Attributes:

@@ -1,4 +1,9 @@
-"""The names of the funnel's stages and of an opportunity's sales steps."""
+"""The names of the funnel's stages and of an opportunity's sales steps.
+
+Names only, so that every module may use them (events, policies, adapters). The
+stages as types (:class:`~leadflow.Lead`, :class:`~leadflow.Opportunity` ...) and
+the moves between them are :mod:`leadflow.lifecycle`.
+"""
 
 from __future__ import annotations
 
