@@ -1,4 +1,5 @@
-"""The ``leadflow`` command: qualify and promote records, explain one, summarise a funnel.
+"""The ``leadflow`` command: qualify and promote records, explain one, summarise a funnel,
+learn a policy from outcomes.
 
 Run ``leadflow --help`` (or ``python -m leadflow --help``) for the subcommands;
 ``docs/cli.md`` is the full guide. :func:`main` is the entry point; it takes the
@@ -13,7 +14,9 @@ by verdict, ``; A qualified, B nurture, C undetermined, D disqualified``.
 A policy with fit and engagement signals (``--policy``) makes ``qualify``,
 ``promote`` and ``explain`` read each signal from the record column of its name
 (and ``<name>_observed_at``; see :func:`leadflow.records.signal_columns`), and
-``qualify`` write each signal's code and points after the fixed columns.
+``qualify`` write each signal's code and points after the fixed columns. A column
+named like a signal in a spreadsheet's way (``Total Visits``) is read as it. A learned
+policy (``leadflow learn``) also makes ``qualify`` write a ``probability``.
 
 Exit status:
 

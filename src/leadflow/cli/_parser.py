@@ -76,7 +76,8 @@ def _parser() -> argparse.ArgumentParser:
         prog=_PROG,
         description=(
             "Qualify contacts as sales leads, decide which leads can be promoted to\n"
-            "opportunities, explain a decision and summarise a funnel. Files are\n"
+            "opportunities, explain a decision, summarise a funnel and learn a policy\n"
+            "from outcomes. Files are\n"
             "streamed row by row: decisions go to stdout, rejected rows and the\n"
             "final count line (N rows: X decisions, Y rejected; for qualify, then\n"
             "the decisions by verdict) to stderr. A --policy that declares fit and\n"
