@@ -1,5 +1,4 @@
-"""The ``leadflow`` command: qualify and promote records, explain one, summarise a funnel,
-learn a policy from outcomes.
+"""The ``leadflow`` command: qualify, promote, explain, summarise a funnel, learn a policy.
 
 Run ``leadflow --help`` (or ``python -m leadflow --help``) for the subcommands;
 ``docs/cli.md`` is the full guide. :func:`main` is the entry point; it takes the

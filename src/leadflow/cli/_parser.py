@@ -77,11 +77,11 @@ def _parser() -> argparse.ArgumentParser:
         description=(
             "Qualify contacts as sales leads, decide which leads can be promoted to\n"
             "opportunities, explain a decision, summarise a funnel and learn a policy\n"
-            "from outcomes. Files are\n"
-            "streamed row by row: decisions go to stdout, rejected rows and the\n"
-            "final count line (N rows: X decisions, Y rejected; for qualify, then\n"
-            "the decisions by verdict) to stderr. A --policy that declares fit and\n"
-            "engagement signals reads each from the column of the signal's name."
+            "from outcomes. Files are streamed row by row: decisions go to stdout,\n"
+            "rejected rows and the final count line (N rows: X decisions, Y rejected;\n"
+            "for qualify, then the decisions by verdict) to stderr. A --policy that\n"
+            "declares fit and engagement signals reads each from the column of the\n"
+            "signal's name."
         ),
         epilog=_EXIT_CODES + _REJECTIONS + "\nSee docs/cli.md for the input and output columns.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
