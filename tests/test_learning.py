@@ -532,6 +532,58 @@ class TestTheCommandLine:
         assert policy.required == ()
         assert "Learned without requiring need, budget, timeframe" in out
 
+    def test_plots_are_pictures_of_the_report(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        pytest.importorskip("matplotlib")
+        history = tmp_path / "history.csv"
+        _write_history(history, list(histories.generate(200, seed=12).rows))
+        plots = tmp_path / "plots"
+        status, _, err = _run(
+            [
+                "learn",
+                str(history),
+                "--outcome",
+                "converted",
+                "--signal",
+                "total_visits",
+                "-o",
+                str(tmp_path / "p.toml"),
+                "--folds",
+                "3",
+                "--plots",
+                str(plots),
+            ],
+            capsys,
+        )
+        assert status == 0, err
+        for name in ("reliability.png", "points.png"):
+            assert (plots / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    def test_plots_without_matplotlib_are_a_usage_error(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib fails
+        history = tmp_path / "history.csv"
+        _write_history(history, list(histories.generate(60, seed=13).rows))
+        status, _, err = _run(
+            [
+                "learn",
+                str(history),
+                "--outcome",
+                "converted",
+                "-o",
+                str(tmp_path / "p.toml"),
+                "--folds",
+                "0",
+                "--plots",
+                str(tmp_path / "plots"),
+            ],
+            capsys,
+        )
+        assert status == 2
+        assert 'pip install "leadflow[plots]"' in err
+
     def test_a_policy_file_must_be_toml_or_json(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

@@ -12,6 +12,7 @@ from typing import Any, Final
 
 from leadflow import _grammar as g
 from leadflow.cli._errors import _StrictStopError, _UsageError
+from leadflow.cli._plots import save_plots
 from leadflow.cli._policies import _columns, _policy, _preset_name, _to_toml
 from leadflow.cli._report import (
     _PROG,
@@ -378,7 +379,7 @@ def _write(path: Path, text: str) -> None:
 
 def _plots(report: FitReport, folder: Path) -> None:
     try:
-        from leadflow.cli._plots import save_plots
+        import matplotlib  # noqa: F401  # only to know whether it is there
     except ImportError:  # pragma: no cover - depends on what is installed
         raise _UsageError('--plots needs matplotlib: pip install "leadflow[plots]"') from None
     try:

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")  # files only: never open a window
-
-import matplotlib.pyplot as plt  # after the backend is chosen
-
-from leadflow.learning import FitReport
+if TYPE_CHECKING:
+    from leadflow.learning import FitReport
 
 __all__ = ["save_plots"]
 
@@ -19,7 +15,16 @@ def save_plots(report: FitReport, folder: Path) -> tuple[Path, ...]:
     """Write ``reliability.png`` (when cross-validated) and ``points.png`` to *folder*.
 
     Returns the files written.
+
+    Raises:
+        ImportError: matplotlib is not installed (``pip install "leadflow[plots]"``).
     """
+    # Imported here, so that the command (and a test run) works without matplotlib.
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only: never open a window
+    import matplotlib.pyplot as plt
+
     written: list[Path] = []
     cv = report.cross_validation
     if cv is not None and cv.reliability:
