@@ -249,6 +249,14 @@ def _structure_int(value: object, _: object) -> int:
     raise WrongTypeError("", value, f"expected an integer, not {g.kind(value)}")
 
 
+def _structure_float(value: object, _: object) -> float:
+    # A probability or a calibration: a JSON number (from_json reads one with a fraction
+    # as an exact Decimal), never text.
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return float(value)
+    raise WrongTypeError("", value, f"expected a number, not {g.kind(value)}")
+
+
 def _structure_bool(value: object, _: object) -> bool:
     if isinstance(value, bool):
         return value
@@ -848,6 +856,7 @@ def _configure(conv: cattrs.Converter) -> None:
     for kind, structure_hook, unstructure_hook in (
         (str, _structure_str, str),
         (int, _structure_int, int),
+        (float, _structure_float, float),
         (bool, _structure_bool, bool),
         (Decimal, _structure_decimal, g.write_decimal),
         (datetime, _structure_datetime, datetime.isoformat),
