@@ -39,7 +39,7 @@ from leadflow.learning import (
 from leadflow.policy import Policy
 from leadflow.records import RECORD_FIELDS, parse_record
 from leadflow.serialization import unstructure
-from leadflow.signals import CategoricalSignal, NumericSignal, Signal, signal_key
+from leadflow.signals import signal_key
 
 #: How an outcome cell is read, case-insensitively.
 _OUTCOMES: Final = {
@@ -247,10 +247,7 @@ def _signals(
     Without ``--signal``, the base policy's signals are learned.
     """
     if not specs:
-        return [
-            Feature(name=s.name, kind="number" if isinstance(s, NumericSignal) else "category")
-            for s in base.signals
-        ], {}
+        return [Feature.of(s) for s in base.signals], {}
     features: list[Feature] = []
     columns: dict[str, str] = {}
     good = [r.data for r in rows if not r.problems]
@@ -260,11 +257,6 @@ def _signals(
         if good and not any(column in record for record in good):
             raise _UsageError(f"--signal {column}: no row has a column of that name")
         name = column if g.is_signal_name(column) else signal_key(column)
-        if not g.is_signal_name(name):
-            raise _UsageError(
-                f"--signal {column}: a signal name is lowercase letters, digits and "
-                "underscores, starting with a letter"
-            )
         if name in RECORD_FIELDS or name in {f.name for f in features}:
             raise _UsageError(f"--signal {column}: {name} is a record field or another signal")
         if kind is None:
@@ -273,18 +265,11 @@ def _signals(
             kind = "number" if given and all(map(_is_number, given)) else "category"
         if column != name:
             columns[name] = column
-        features.append(Feature(name=name, kind=kind, monotone=direction))  # type: ignore[arg-type]
+        try:
+            features.append(Feature(name=name, kind=kind, monotone=direction))  # type: ignore[arg-type]
+        except InvalidFieldError as error:
+            raise _UsageError(f"--signal {column}: {error.reason}") from None
     return features, columns
-
-
-def _reader_signals(features: Sequence[Feature]) -> tuple[Signal, ...]:
-    """Signals that read each feature's column (they give no points)."""
-    return tuple(
-        NumericSignal(name=f.name, weight=0, edges=(0,), points=(0, 0))
-        if f.kind == "number"
-        else CategoricalSignal(name=f.name, weight=0, points={})
-        for f in features
-    )
 
 
 def _cmd_learn(args: argparse.Namespace) -> int:
@@ -303,7 +288,7 @@ def _cmd_learn(args: argparse.Namespace) -> int:
     try:
         rows = list(source.rows())
         features, renamed = _signals(args.signal, rows, args.outcome, base)
-        reading = _reader_signals(features)
+        reading = tuple(f.reader() for f in features)
         rename = _columns(reading).rename
         for row in rows:
             tally.row()

@@ -24,6 +24,7 @@ from leadflow.errors import InvalidFieldError
 from leadflow.evidence import Criterion, Evidence, OrderedLevel
 from leadflow.policy import Policy
 from leadflow.presets import DEFAULT_POLICY
+from leadflow.signals import CategoricalSignal, NumericSignal, Signal
 
 __all__ = [
     "UTC_EPOCH",
@@ -84,6 +85,19 @@ class Feature:
     def __attrs_post_init__(self) -> None:
         if self.monotone is not None and self.kind == "category":
             raise InvalidFieldError("monotone", self.monotone, "only a number can be monotone")
+
+    @classmethod
+    def of(cls, signal: Signal) -> Feature:
+        """The feature that learns *signal* again: its name, of its kind."""
+        return cls(
+            name=signal.name, kind="number" if isinstance(signal, NumericSignal) else "category"
+        )
+
+    def reader(self) -> Signal:
+        """A signal of weight 0 that reads this feature's column from records, scoring nothing."""
+        if self.kind == "number":
+            return NumericSignal(name=self.name, weight=0, edges=(0,), points=(0, 0))
+        return CategoricalSignal(name=self.name, weight=0, points={})
 
 
 @attrs.frozen(kw_only=True)
@@ -175,6 +189,8 @@ def read_history(
     levels: dict[Criterion, list[OrderedLevel]] = {c: [] for c in Criterion}
     values: dict[str, list[Any]] = {f.name: [] for f in features}
     met: list[bool] = []
+    # The required criteria, each with the weakest level that meets it.
+    minimums = {c: base.rule(c).minimum for c in required}
     for index, example in enumerate(examples):
         try:
             results = outcome_of(deciding, example, as_of)[4]
@@ -186,9 +202,8 @@ def read_history(
             level = result.level  # a stale result's level is unknown
             assert isinstance(level, OrderedLevel)  # every criterion's levels are ordered
             levels[criterion].append(level)
-            if criterion in required and (
-                level.rank == 0 or not level.at_least(base.rule(criterion).minimum)
-            ):
+            minimum = minimums.get(criterion)
+            if minimum is not None and (level.rank == 0 or not level.at_least(minimum)):
                 row_met = False
         met.append(row_met)
         seen = dict(example.evidence.signals)

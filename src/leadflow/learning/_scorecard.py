@@ -529,10 +529,7 @@ def learn(
     if isinstance(max_bins, bool) or not isinstance(max_bins, int) or max_bins < 2:
         raise InvalidFieldError("max_bins", max_bins, "expected a whole number of at least 2")
     if features is None:
-        features = tuple(
-            Feature(name=s.name, kind="number" if isinstance(s, NumericSignal) else "category")
-            for s in base.signals
-        )
+        features = tuple(Feature.of(s) for s in base.signals)
     features = tuple(features)
     names: set[str] = {c.value for c in Criterion}
     for index, feature in enumerate(features):
