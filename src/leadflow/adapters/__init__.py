@@ -9,17 +9,24 @@ One module per CRM, each with the same entry points::
     body = dynamics.write_lead(crm_lead, decision, mapping=...)
 
 - ``read_lead(record, *, mapping)`` -> :class:`CrmLead`
-- ``write_lead(crm_lead, decision=None, *, mapping)`` -> the record to write
-- ``write_opportunity(opportunity_or_outcome, *, mapping)`` -> the record to write
+- ``write_lead(crm_lead, decision=None, *, mapping)`` -> the minimal update (only
+  what leadflow owns and changed; ``{}`` when nothing did), or a create's body
+- ``write_opportunity(opportunity_or_outcome, *, mapping, record=None)`` -> the body
 - ``read_opportunity_fields(record, *, mapping)`` -> :class:`OpportunityFields`
+- ``read_only_fields(metadata)`` -> the fields the CRM's own metadata marks read-only
 - ``describe(mapping)`` -> the field table as Markdown
+
+:func:`records` walks a page of records as each CRM's API or SDK returns one.
 
 Modules: :mod:`~leadflow.adapters.dynamics` (Dynamics 365 Sales),
 :mod:`~leadflow.adapters.salesforce`, :mod:`~leadflow.adapters.hubspot` and
 :mod:`~leadflow.adapters.odoo`. Each field map is a table of data in its module;
 a :class:`CustomFields` mapping names the custom fields that hold the criteria a
-CRM has no field for. Reading and writing back a record loses nothing: fields
-leadflow does not model are kept in :attr:`CrmLead.extras` and written back.
+CRM has no field for. Reading a record loses nothing: fields leadflow does not
+model are kept in :attr:`CrmLead.extras`, and what reading had to repair is in
+:attr:`CrmLead.repairs`. Writing back never touches them: an update holds only the
+fields leadflow owns whose value changed, never a field the CRM refuses, and
+closes nothing unless the mapping opts in (:attr:`CrmMapping.close_disqualified`).
 
 The adapters depend on the core; the core never imports them.
 """
@@ -37,9 +44,12 @@ from leadflow.adapters._mapping import (
     PROCESS_VALUES,
     ROLE_VALUES,
     TIMEFRAME_VALUES,
+    CrmMapping,
     CustomFields,
+    WriteRatings,
 )
-from leadflow.adapters._model import CrmId, CrmLead, OpportunityFields
+from leadflow.adapters._model import CrmId, CrmLead, OpportunityFields, Repair
+from leadflow.adapters._skeleton import records
 
 __all__ = [
     "BUDGET_VALUES",
@@ -49,10 +59,14 @@ __all__ = [
     "TIMEFRAME_VALUES",
     "CrmId",
     "CrmLead",
+    "CrmMapping",
     "CustomFields",
     "OpportunityFields",
+    "Repair",
+    "WriteRatings",
     "dynamics",
     "hubspot",
     "odoo",
+    "records",
     "salesforce",
 ]

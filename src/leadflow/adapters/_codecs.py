@@ -28,8 +28,8 @@ import attrs
 
 from leadflow import _grammar as g
 from leadflow._validate import type_name
-from leadflow.adapters._model import frozen_table
-from leadflow.contacts import normalise_email, normalise_phone
+from leadflow.adapters._model import Repair, frozen_table
+from leadflow.contacts import email_addresses, normalise_email, normalise_phone
 from leadflow.errors import (
     InvalidEmailError,
     InvalidFieldError,
@@ -51,6 +51,7 @@ __all__ = [
     "InstantDay",
     "Percent",
     "Phone",
+    "Repaired",
     "Text",
     "fits",
     "iso_instant",
@@ -133,10 +134,46 @@ class Dialect:
 
 @attrs.frozen
 class Context:
-    """What a codec needs besides the value: the dialect and the record's currency."""
+    """What a codec needs besides the value: the dialect and the record's currency.
+
+    Attributes:
+        dialect: How the CRM spells values.
+        currency: The ISO 4217 code of the record's amounts, if known.
+        no_currency: Why it is not known, for an amount's error message.
+        repairs: Where the rows note what reading had to repair (see
+            :class:`Repaired`), in the order they were read.
+    """
 
     dialect: Dialect
     currency: str | None = None
+    #: Why the currency is unknown, for the message of an amount that needs it.
+    no_currency: str = "give the mapping a currency"
+    repairs: list[Repair] = attrs.field(factory=list, eq=False, repr=False)
+    #: Fields read only in part, whose raw value also stays with the extras.
+    partial: set[str] = attrs.field(factory=set, eq=False, repr=False)
+
+    def note(self, field: str, raw: object, repaired: Repaired) -> Any:
+        """Note *repaired*'s repair of *field* (whose value was *raw*); its value."""
+        self.repairs.append(Repair(field, raw, repaired.note))
+        if repaired.partial:
+            self.partial.add(field)
+        return repaired.value
+
+
+@attrs.frozen
+class Repaired:
+    """A codec's answer for a value it could read only by repairing it.
+
+    Attributes:
+        value: The value read (``None``: no value, the attribute's empty value).
+        note: What was done, as a sentence, for :class:`~leadflow.adapters.Repair`.
+        partial: Whether the value holds only part of what the CRM sent (one of
+            several addresses), so the raw value also stays with the extras.
+    """
+
+    value: Any
+    note: str
+    partial: bool = False
 
 
 # --------------------------------------------------------------------------------------------
@@ -207,15 +244,29 @@ class Email:
     max_length: int | None = None
     display_name: bool = False
 
-    def decode(self, raw: object, ctx: Context) -> str | None:
+    def decode(self, raw: object, ctx: Context) -> str | Repaired | None:
         if not isinstance(raw, str):
             raise wrong_type(raw, "a string")
         text = raw
         if self.display_name and "<" in raw:
             text = parseaddr(raw)[1]
-            if not text:
-                raise InvalidEmailError("", raw, "not an email address")
-        return normalise_email(text, field="")
+        try:
+            return normalise_email(text, field="")
+        except InvalidEmailError as error:
+            # Several addresses in one field (Odoo's email_from takes a list, and
+            # people paste one): keep the first, and the whole text with the extras.
+            try:
+                found = email_addresses(raw, field="")
+            except InvalidEmailError:
+                raise error from None
+            if len(found) < 2 and not self.display_name:
+                raise
+            rest = ", ".join(found[1:]) or "none"
+            return Repaired(
+                found[0],
+                f"kept the first address, {found[0]}; the others ({rest}) stay in the extras",
+                partial=True,
+            )
 
     def encode(self, value: Any, ctx: Context) -> object:
         return fits(value, self.max_length)
@@ -230,10 +281,12 @@ class Phone:
 
     max_length: int | None = None
 
-    def decode(self, raw: object, ctx: Context) -> str | None:
+    def decode(self, raw: object, ctx: Context) -> str | Repaired | None:
         if not isinstance(raw, str):
             raise wrong_type(raw, "a string")
-        return normalise_phone(raw, field="")
+        phone = normalise_phone(raw, field="")
+        repair = g.phone_repair(raw)
+        return phone if repair is None or phone is None else Repaired(phone, repair)
 
     def encode(self, value: Any, ctx: Context) -> object:
         return fits(value, self.max_length)
@@ -266,9 +319,7 @@ class Amount:
         if amount >= _MAX_AMOUNT:
             raise InvalidFieldError("", raw, "too large for an amount of money")
         if ctx.currency is None:
-            raise InvalidFieldError(
-                "", raw, "the record's currency is unknown: give the mapping a currency"
-            )
+            raise InvalidFieldError("", raw, f"the record's currency is unknown: {ctx.no_currency}")
         return Money(amount, ctx.currency)
 
     def encode(self, value: Any, ctx: Context) -> object:
@@ -276,7 +327,7 @@ class Amount:
             raise wrong_type(value, "Money")
         if ctx.currency is None:
             raise InvalidFieldError(
-                "", value, "the record's currency is unknown: give the mapping a currency"
+                "", value, f"the record's currency is unknown: {ctx.no_currency}"
             )
         if value.currency != ctx.currency:
             raise InvalidFieldError(
@@ -399,7 +450,8 @@ class Choice:
         table: CRM value -> member. A member listed under several values is
             written as the first; a member not listed is written as ``otherwise``.
         fallback: Read for a value of the table's type that the table does not
-            list; without one, such a value is a bad field.
+            list; without one, such a value (an option an administrator added) is
+            read as no value, and the repair says so.
         otherwise: Written for members the table does not list (``None``: no value).
     """
 
@@ -407,7 +459,7 @@ class Choice:
     fallback: Enum | None = None
     otherwise: object = None
 
-    def decode(self, raw: object, ctx: Context) -> Enum:
+    def decode(self, raw: object, ctx: Context) -> Enum | Repaired:
         # Compared by type as well: True == 1 in Python, but not in a CRM's JSON.
         for key, member in self.table.items():
             if type(key) is type(raw) and key == raw:
@@ -417,7 +469,7 @@ class Choice:
             raise WrongTypeError("", raw, f"expected one of {allowed}")
         if self.fallback is not None:
             return self.fallback
-        raise InvalidFieldError("", raw, f"expected one of {allowed}")
+        return Repaired(None, f"not a value the mapping knows ({allowed}): read as no value")
 
     def encode(self, value: Any, ctx: Context) -> object:
         for key, member in self.table.items():

@@ -41,7 +41,16 @@ from typing import Any, ClassVar, Final, TypeAlias
 import attrs
 
 from leadflow._validate import of_type, type_name
-from leadflow.adapters._codecs import Amount, Choice, Codec, Context, Day, fits, wrong_type
+from leadflow.adapters._codecs import (
+    Amount,
+    Choice,
+    Codec,
+    Context,
+    Day,
+    Repaired,
+    fits,
+    wrong_type,
+)
 from leadflow.adapters._model import CrmId, OpportunityStageValue, frozen_table
 from leadflow.contacts import Contact, ContactId, Organisation, PurchaseRole
 from leadflow.decisions import Verdict
@@ -74,6 +83,7 @@ __all__ = [
     "Field",
     "Name",
     "Spec",
+    "WriteRatings",
     "attribute_of",
     "check_status_values",
     "closed_at",
@@ -197,6 +207,8 @@ class Field:
             value = self.codec.decode(raw, ctx)
         except InvalidFieldError as error:
             raise error.under(self.name) from None
+        if isinstance(value, Repaired):
+            value = ctx.note(self.name, raw, value)
         return empty if value is None else value
 
     def write(self, value: Any, ctx: Context) -> dict[str, object]:
@@ -378,8 +390,8 @@ class CustomFields:
     picklist API name, a HubSpot option string such as ``"true"``, a Dynamics
     option code) to a leadflow member; by default the raw values are leadflow's
     own names (``"strong"``, ``"available"``, ``"this_quarter"``,
-    ``"committee"``, ``"decision_maker"``). A blank field is ``unknown``; a value
-    the table does not list is a bad field.
+    ``"committee"``, ``"decision_maker"``). A blank field is ``unknown``, and so
+    is a value the table does not list (the lead's ``repairs`` say so).
 
     A custom field given here replaces the CRM's own column for the same
     attribute.
@@ -558,16 +570,65 @@ def verdict_table(
     return validate
 
 
+class WriteRatings(str, Enum):
+    """When a decision's rating is written to a record's rating field.
+
+    A rating (Salesforce ``Rating``, Dynamics ``leadqualitycode``, Odoo
+    ``priority``) is often a person's judgement; by default leadflow fills in an
+    unset one and leaves one a person set.
+    """
+
+    #: Never: the rating field is the people's alone.
+    NEVER = "never"
+    #: Only where the record has no rating yet (a new record, a blank field).
+    IF_UNSET = "if_unset"
+    #: Always, replacing the record's rating; a value the mapping's rating table
+    #: does not list (Odoo's '3', Very High) is still a person's, and kept.
+    ALWAYS = "always"
+
+
+def _field_names(value: object) -> Any:
+    if isinstance(value, (set, frozenset, list, tuple)):
+        return frozenset(value)
+    return value
+
+
+def _check_field_names(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, frozenset):
+        raise WrongTypeError(attribute.name, value, "expected a set of field names")
+    for name in value:
+        if not isinstance(name, str) or not name.strip():
+            raise WrongTypeError(f"{attribute.name}[{name!r}]", name, "expected a field name")
+
+
+def _write_ratings(value: object) -> object:
+    try:
+        return WriteRatings(value)
+    except ValueError:
+        return value
+
+
 @attrs.frozen(kw_only=True)
 class CrmMapping:
-    """What every CRM's mapping holds: the currency of its amounts and its custom fields.
+    """What every CRM's mapping holds: its currency, custom fields and write-back rules.
 
     Each CRM's mapping (``DynamicsMapping`` ...) extends this with its own setup and
     names its own rows in ``_native``; its docstring says how the currency is found.
 
     Attributes:
-        currency: ISO 4217 code of the records' amounts, when the record does not say.
+        currency: ISO 4217 code of the records' amounts, when the record does not
+            say. A currency the record states always wins: this is only the fallback.
         custom: The custom fields that hold the criteria.
+        read_only: Fields never to write, besides those the adapter knows the CRM
+            refuses (its ``READ_ONLY``): formula fields, fields an organisation
+            locked. Each adapter's ``read_only_fields`` reads them from the CRM's
+            own metadata.
+        close_disqualified: Whether a disqualified verdict closes the record (a
+            closed status, ``statecode`` 2, archived, unqualified). Off by
+            default: leadflow then writes its rating and leaves the record open
+            for a person to close. An undetermined verdict never closes a record.
+        write_ratings: When the decision's rating is written (see
+            :class:`WriteRatings`); by default only where the record has none.
     """
 
     #: The CRM's own lead rows, which :attr:`custom` adds to.
@@ -575,6 +636,13 @@ class CrmMapping:
 
     currency: str | None = attrs.field(default=None, converter=currency_code)
     custom: CustomFields = attrs.field(factory=CustomFields, validator=of_type(CustomFields))
+    read_only: frozenset[str] = attrs.field(
+        factory=frozenset, converter=_field_names, validator=_check_field_names
+    )
+    close_disqualified: bool = attrs.field(default=False, validator=of_type(bool))
+    write_ratings: WriteRatings = attrs.field(
+        default=WriteRatings.IF_UNSET, converter=_write_ratings, validator=of_type(WriteRatings)
+    )
 
     def lead_table(self) -> tuple[Spec, ...]:
         """The lead table: the CRM's own rows with the custom fields."""
@@ -647,6 +715,8 @@ def read_lead_parts(
         }
         owned -= loose
         found = [e for e in found if e.field.split(".", 1)[0] not in loose]
+        ctx.repairs[:] = [r for r in ctx.repairs if r.field not in loose]
+        ctx.partial.difference_update(loose)
         for spec in table:
             if spec.attr.startswith(_ORGANISATION):
                 values[spec.attr] = None
@@ -672,7 +742,9 @@ def read_lead_parts(
         contact, evidence = _build(values, crm_id)
     except InvalidFieldError as error:
         raise InvalidRecordError([under(_relocate(error, paths), prefix)], what) from None
-    extras = {k: v for k, v in fields.items() if k not in owned and k not in skip}
+    extras = {
+        k: v for k, v in fields.items() if (k not in owned or k in ctx.partial) and k not in skip
+    }
     original = {k: v for k, v in fields.items() if k in owned}
     return contact, evidence, extras, original
 

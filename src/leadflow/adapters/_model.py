@@ -28,6 +28,7 @@ __all__ = [
     "CrmLead",
     "OpportunityFields",
     "OpportunityStageValue",
+    "Repair",
     "frozen_table",
 ]
 
@@ -72,6 +73,37 @@ def _crm_id(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
         raise InvalidFieldError(attribute.name, value, "must be a non-blank id")
 
 
+@attrs.frozen
+class Repair:
+    """Something a reader did to make sense of a value as the CRM sent it.
+
+    A real record holds what people typed: two addresses in one e-mail field, a
+    trunk prefix in a phone, an option an administrator added. Rather than refuse
+    the whole record, a reader takes what it can and says what it did here.
+
+    Attributes:
+        field: The field's path in the record (``email_from``, ``properties.phone``).
+        value: The value as the CRM sent it.
+        note: What was done, as a sentence (``kept ada@example.com; ...``).
+    """
+
+    field: str
+    value: Any = attrs.field(hash=False)
+    note: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.note} (got {self.value!r})"
+
+
+def _repairs(value: object) -> tuple[Repair, ...]:
+    return tuple(value) if isinstance(value, (list, tuple)) else value  # type: ignore[return-value]
+
+
+def _check_repairs(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, tuple) or not all(isinstance(item, Repair) for item in value):
+        raise WrongTypeError(attribute.name, value, "expected a tuple of Repair")
+
+
 @attrs.frozen(kw_only=True)
 class CrmLead:
     """A CRM lead record, read into leadflow's terms, with nothing of it lost.
@@ -89,6 +121,9 @@ class CrmLead:
         original: The modelled fields exactly as the CRM sent them. A value left
             unchanged is written back from here, so reading and writing a record
             never reformats it. Empty for a lead built in code.
+        repairs: What reading the record had to repair, one :class:`Repair` per
+            field (several e-mail addresses, an unknown option value ...). Empty
+            when the record was read as it came.
 
     Both mappings are deep copies, read-only at the top level.
     """
@@ -101,6 +136,9 @@ class CrmLead:
     )
     original: Mapping[str, Any] = attrs.field(
         factory=dict, converter=_frozen_mapping, validator=_string_keyed, hash=False
+    )
+    repairs: tuple[Repair, ...] = attrs.field(
+        default=(), converter=_repairs, validator=_check_repairs
     )
 
 
@@ -120,6 +158,7 @@ class OpportunityFields:
         probability: Win probability, 0-100, if the record has one.
         amount: The (estimated or won) amount, if any.
         expected_close: The expected closing date, if any.
+        repairs: What reading the record had to repair (see :class:`Repair`).
     """
 
     id: CrmId | None = None
@@ -129,3 +168,6 @@ class OpportunityFields:
     probability: int | None = None
     amount: Money | None = None
     expected_close: date | None = None
+    repairs: tuple[Repair, ...] = attrs.field(
+        default=(), converter=_repairs, validator=_check_repairs
+    )

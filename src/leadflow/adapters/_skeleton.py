@@ -18,17 +18,19 @@ and the rules every CRM follows when writing a decision.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping
-from typing import Any, Generic, TypeAlias, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, Final, Generic, TypeAlias, TypeVar
 
 import attrs
 
 from leadflow._validate import check_type, type_name
 from leadflow.adapters._codecs import Context, Dialect
 from leadflow.adapters._mapping import (
+    EMPTY,
     OPPORTUNITY_ATTRIBUTES,
     CrmMapping,
     Spec,
+    WriteRatings,
     attribute_of,
     currency_code,
     describe_table,
@@ -42,17 +44,28 @@ from leadflow.adapters._mapping import (
 from leadflow.adapters._model import CrmId, CrmLead, OpportunityFields, OpportunityStageValue
 from leadflow.decisions import QualificationDecision, Rating, Verdict
 from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError
+from leadflow.money import Money
 from leadflow.stages import FunnelStage, OpportunityStage
 
 __all__ = [
+    "PAGE_FIELDS",
+    "Currency",
     "Errors",
     "RecordKind",
     "Skeleton",
+    "UnknownCurrency",
+    "as_mapping",
+    "closes",
+    "context",
     "creates_open",
     "first_key",
+    "rating_to_write",
     "record_currency",
     "record_of",
+    "records",
+    "refused_fields",
     "stage_outcome",
+    "stated_currency",
     "text_id",
     "written_rating",
 ]
@@ -68,12 +81,63 @@ M = TypeVar("M", bound=CrmMapping)
 # --------------------------------------------------------------------------------------------
 
 
+def as_mapping(value: object) -> object:
+    """*value*'s fields when it is an SDK's model object (``to_dict()``), else *value*.
+
+    The hubspot-api-client's ``SimplePublicObject`` and its pages, and any other
+    client object that gives its fields by ``to_dict()``, are read as they come; no
+    SDK is imported.
+    """
+    if isinstance(value, Mapping):
+        return value
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):
+        try:
+            fields = to_dict()
+        except Exception:  # a third party's method: any failure leaves a bad record
+            return value
+        return fields if isinstance(fields, Mapping) else value
+    return value
+
+
+#: The fields a page of records keeps its records in: Salesforce query results
+#: (``records``), Dynamics collections (``value``), HubSpot lists (``results``).
+PAGE_FIELDS: Final = ("records", "value", "results")
+
+
+def records(page: object) -> Iterator[object]:
+    """Each record of *page*, as a CRM's API or SDK returns a page of them.
+
+    A page is a list (Odoo's ``search_read``), a Salesforce query result
+    (``{"totalSize": ..., "records": [...]}``, simple-salesforce's too), a Dynamics
+    collection (``{"value": [...]}``), a HubSpot page (``{"results": [...]}``, or
+    the SDK's page object), or any iterable of records. A single record is a page
+    of one. The records themselves are not checked here: ``read_lead`` does that.
+    """
+    page = as_mapping(page)
+    if isinstance(page, Mapping):
+        for name in PAGE_FIELDS:
+            found = page.get(name)
+            if isinstance(found, (list, tuple)):
+                yield from found
+                return
+        yield page
+        return
+    if isinstance(page, (str, bytes)) or not isinstance(page, Iterable):
+        yield page
+        return
+    yield from page
+
+
 def record_of(record: object, what: str, field: str = "") -> Mapping[str, Any]:
     """*record* if it is a JSON object (a mapping with string keys), else raise.
+
+    An SDK model object is read through its ``to_dict()`` (see :func:`as_mapping`).
 
     Raises:
         InvalidRecordError: naming the record (``$``) or *field* as the bad field.
     """
+    record = as_mapping(record)
     if not isinstance(record, Mapping):
         raise InvalidRecordError(
             [WrongTypeError(field, record, f"expected a JSON object, not {type_name(record)}")],
@@ -85,6 +149,47 @@ def record_of(record: object, what: str, field: str = "") -> Mapping[str, Any]:
             [WrongTypeError(field, bad[0], "a JSON object's field names are strings")], what
         )
     return record
+
+
+def refused_fields(
+    metadata: object,
+    what: str,
+    *,
+    items: str,
+    name: str,
+    refused: Callable[[Mapping[str, Any]], bool],
+) -> frozenset[str]:
+    """The field names a CRM's field metadata marks as refused in a write.
+
+    Args:
+        metadata: The CRM's answer: an object listing its fields under *items*
+            (or that list itself).
+        what: The metadata's kind, for the error message.
+        items: The field holding the list of field descriptions.
+        name: The key of a field's name in its description.
+        refused: Whether a field's description says a write refuses it.
+
+    Raises:
+        InvalidRecordError: the metadata is not shaped so, naming the bad part.
+    """
+    found = as_mapping(metadata)
+    listed = found.get(items) if isinstance(found, Mapping) else found
+    if not isinstance(listed, (list, tuple)):
+        bad = WrongTypeError(items, listed, f"expected a list of field descriptions in {items}")
+        raise InvalidRecordError([bad], what)
+    names: set[str] = set()
+    errors: Errors = []
+    for index, item in enumerate(listed):
+        item = as_mapping(item)
+        field = item.get(name) if isinstance(item, Mapping) else None
+        if not isinstance(item, Mapping) or not isinstance(field, str) or not field:
+            reason = f"expected a field description with {name}"
+            errors.append(WrongTypeError(f"{items}[{index}]", item, reason))
+        elif refused(item):
+            names.add(field)
+    if errors:
+        raise InvalidRecordError(errors, what)
+    return frozenset(names)
 
 
 def text_id(record: Mapping[str, Any], name: str, errors: Errors) -> str | None:
@@ -119,6 +224,37 @@ def record_currency(
     return normalised if isinstance(normalised, str) else None
 
 
+@attrs.frozen
+class UnknownCurrency:
+    """A record that states a currency leadflow cannot name: *reason* says what to pass."""
+
+    reason: str
+
+
+#: A record's currency, as the currency hooks find it.
+Currency: TypeAlias = str | UnknownCurrency | None
+
+
+def context(dialect: Dialect, currency: Currency) -> Context:
+    """The codecs' context for a record in *currency*."""
+    if isinstance(currency, UnknownCurrency):
+        return Context(dialect, None, no_currency=currency.reason)
+    return Context(dialect, currency)
+
+
+def stated_currency(
+    field: str, raw: object, mapping: CrmMapping, errors: Errors | None = None
+) -> str | None:
+    """The currency a record states in *field* (*raw*), or the mapping's when it states none.
+
+    A blank *raw* (``None``, ``""``, ``False``) states none. As in
+    :func:`record_currency`, a bad code is reported to *errors* when reading.
+    """
+    if raw is None or raw == "" or raw is False:
+        return mapping.currency
+    return record_currency(field, raw, raw, errors)
+
+
 def _mapping_currency(_: Mapping[str, Any], mapping: CrmMapping, errors: Errors) -> str | None:
     return mapping.currency
 
@@ -131,14 +267,27 @@ def _as_is(value: object) -> object:
     return value
 
 
+def _never_locked(_: Mapping[str, Any]) -> InvalidFieldError | None:
+    return None
+
+
+def _path(field: str, prefix: str | None) -> str:
+    return f"{prefix}.{field}" if prefix else field
+
+
+def _same(written: object, read: object) -> bool:
+    # By type as well: Odoo's False is not 0, Dynamics' 1 is not True.
+    return type(written) is type(read) and written == read
+
+
 # --------------------------------------------------------------------------------------------
 # Decisions
 # --------------------------------------------------------------------------------------------
 
 
 def first_key(table: Mapping[Any, object], member: object) -> Any:
-    """The first CRM value *table* lists for *member* (a rating, a step)."""
-    return next(key for key, value in table.items() if value is member)
+    """The first CRM value *table* lists for *member* (a rating, a step), or ``None``."""
+    return next((key for key, value in table.items() if value is member), None)
 
 
 def stage_outcome(
@@ -182,18 +331,54 @@ def written_rating(decision: QualificationDecision) -> Rating | None:
     return decision.rating
 
 
-def creates_open(crm_lead: CrmLead, decision: QualificationDecision | None) -> bool:
-    """Whether writing *decision* creates *crm_lead* as a lead that must be open.
+def rating_to_write(
+    decision: QualificationDecision,
+    mapping: CrmMapping,
+    current: object,
+    table: Mapping[Any, Rating],
+    *,
+    null: Callable[[object], bool],
+    unset: tuple[object, ...] = (),
+) -> Rating | None:
+    """The rating *decision* writes over a record's rating *current*, or ``None``.
 
-    True for a lead with no id yet and a verdict that does not end it (anything but
-    disqualified): it is created in the CRM's open default status, as far as the
-    verdict leaves the status to the CRM.
+    :attr:`CrmMapping.write_ratings` decides: never, only over no rating (a
+    *null* value, or one of *unset*, the CRM's default that no person chose), or
+    always; but never over a value *table* does not list, which is a person's
+    own, and never a cold rating that says only that little is known yet (see
+    :func:`written_rating`).
+    """
+    rating = written_rating(decision)
+    if rating is None or mapping.write_ratings is WriteRatings.NEVER:
+        return None
+    if null(current) or any(type(current) is type(u) and current == u for u in unset):
+        return rating
+    known = any(type(current) is type(key) and current == key for key in table)
+    return rating if mapping.write_ratings is WriteRatings.ALWAYS and known else None
+
+
+def closes(mapping: CrmMapping, decision: QualificationDecision | None) -> bool:
+    """Whether writing *decision* may close the record: a disqualified verdict, opted into.
+
+    See :attr:`CrmMapping.close_disqualified`.
     """
     return (
-        crm_lead.id is None
-        and decision is not None
-        and decision.verdict is not Verdict.DISQUALIFIED
+        decision is not None
+        and decision.verdict is Verdict.DISQUALIFIED
+        and mapping.close_disqualified
     )
+
+
+def creates_open(
+    crm_lead: CrmLead, decision: QualificationDecision | None, mapping: CrmMapping
+) -> bool:
+    """Whether writing *decision* creates *crm_lead* as a lead that must be open.
+
+    True for a lead with no id yet and a decision that does not close it (see
+    :func:`closes`): it is created in the CRM's open default status, as far as
+    the verdict leaves the status to the CRM.
+    """
+    return crm_lead.id is None and decision is not None and not closes(mapping, decision)
 
 
 # --------------------------------------------------------------------------------------------
@@ -261,6 +446,13 @@ class Skeleton(Generic[M]):
         opportunity_values: The opportunity-level values written for an opportunity,
             by attribute.
         opportunity_body: The fields every opportunity body starts with.
+        locked: Why a lead, by its fields as read, takes no update (a converted
+            Salesforce lead), as the error to raise when there is one to write; or
+            ``None``.
+        opportunity_rating: The field an opportunity's rating is written to, which
+            follows :attr:`CrmMapping.write_ratings` over a record as read.
+        unset_ratings: Rating values that are the CRM's default, which no person
+            chose (Odoo's priority '0').
     """
 
     crm: str
@@ -275,11 +467,14 @@ class Skeleton(Generic[M]):
     read_outcome: ReadOutcome[M]
     properties: str | None = None
     read_id: Callable[[Mapping[str, Any], str, Errors], CrmId | None] = text_id
-    read_currency: Callable[[Mapping[str, Any], M, Errors], str | None] = _mapping_currency
-    write_currency: Callable[[Mapping[str, Any], M], str | None] = _written_mapping_currency
+    read_currency: Callable[[Mapping[str, Any], M, Errors], Currency] = _mapping_currency
+    write_currency: Callable[[Mapping[str, Any], M], Currency] = _written_mapping_currency
     write_form: Callable[[object], object] = _as_is
     opportunity_values: Callable[[OpportunityStageValue], dict[str, Any]] = opportunity_values
     opportunity_body: Mapping[str, Any] = attrs.field(factory=dict)
+    locked: Callable[[Mapping[str, Any]], InvalidFieldError | None] = _never_locked
+    opportunity_rating: str | None = None
+    unset_ratings: tuple[object, ...] = ()
 
     def describe(self, mapping: M, *, opportunity: bool = False) -> str:
         """The lead (or opportunity) table as Markdown."""
@@ -298,7 +493,7 @@ class Skeleton(Generic[M]):
         if kind.check is not None:
             kind.check(whole, errors)
         crm_id = self.read_id(whole, kind.id_field, errors)
-        ctx = Context(self.dialect, self.read_currency(whole, mapping, errors))
+        ctx = context(self.dialect, self.read_currency(whole, mapping, errors))
         if self.properties is None:
             return whole, whole, crm_id, ctx, errors
         fields = whole.get(self.properties)
@@ -332,13 +527,27 @@ class Skeleton(Generic[M]):
             extras = {k: v for k, v in whole.items() if k not in skipped}
             extras[self.properties] = loose
         return CrmLead(
-            contact=contact, evidence=evidence, id=crm_id, extras=extras, original=original
+            contact=contact,
+            evidence=evidence,
+            id=crm_id,
+            extras=extras,
+            original=original,
+            repairs=[attrs.evolve(r, field=_path(r.field, self.properties)) for r in ctx.repairs],
         )
+
+    def refuses(self, name: str, value: object, mapping: M) -> bool:
+        """Whether the CRM refuses the field *name* holding *value* in a write body."""
+        return name in mapping.read_only or self.is_read_only(name, value)
 
     def write_lead(
         self, crm_lead: CrmLead, decision: QualificationDecision | None, mapping: M
     ) -> dict[str, Any]:
-        """A lead body; see each adapter's ``write_lead``."""
+        """A lead body; see each adapter's ``write_lead``.
+
+        A lead with an id gets the minimal update: the fields leadflow owns (its
+        table's, and those the decision writes) whose value differs from the one
+        read. A lead without one gets the whole body a create takes.
+        """
         check_type("crm_lead", crm_lead, CrmLead)
         if decision is not None:
             check_type("decision", decision, QualificationDecision)
@@ -352,36 +561,70 @@ class Skeleton(Generic[M]):
             fields = nested
         table = mapping.lead_table()
         errors: Errors = []
-        out = {
-            k: self.write_form(copy.deepcopy(v))
-            for k, v in fields.items()
-            if not self.is_read_only(k, v)
-        }
-        out.update(
-            write_fields(
-                values_of(crm_lead, table),
-                table,
-                Context(self.dialect, self.write_currency(crm_lead.extras, mapping)),
-                extras=fields,
-                original=crm_lead.original,
-                errors=errors,
-                prefix=self.properties,
-            )
+        modelled = write_fields(
+            values_of(crm_lead, table),
+            table,
+            context(self.dialect, self.write_currency(crm_lead.extras, mapping)),
+            extras=fields,
+            original=crm_lead.original,
+            errors=errors,
+            prefix=self.properties,
         )
         if errors:
             raise InvalidRecordError(errors, self.lead.what)
+        creating = crm_lead.id is None
+        out: dict[str, Any] = {}
+        if creating:
+            out = {k: self.write_form(copy.deepcopy(v)) for k, v in fields.items()}
+        out.update(modelled)
+        before = dict(out)
         self.decide(out, crm_lead, decision, mapping, fields)
+        if not creating:
+            as_read = {**fields, **crm_lead.original}
+            owned = set(modelled).union(
+                k for k, v in out.items() if k not in before or v is not before[k]
+            )
+            out = {
+                k: v
+                for k, v in out.items()
+                if k in owned and not (k in as_read and _same(v, self.write_form(as_read[k])))
+            }
+        out = {k: v for k, v in out.items() if not self.refuses(k, v, mapping)}
+        if out and not creating:
+            reason = self.locked(fields)
+            if reason is not None:
+                raise InvalidRecordError([under(reason, self.properties)], self.lead.what)
         return out if self.properties is None else {self.properties: out}
 
-    def write_opportunity(self, opportunity: OpportunityStageValue, mapping: M) -> dict[str, Any]:
-        """An opportunity body; see each adapter's ``write_opportunity``."""
+    def write_opportunity(
+        self,
+        opportunity: OpportunityStageValue,
+        mapping: M,
+        record: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """An opportunity body; see each adapter's ``write_opportunity``.
+
+        With the *record* as read from the CRM, the minimal update: only the fields
+        whose value differs from the record's (an amount the record spells
+        ``25000.0`` is not changed by writing ``25000``).
+        """
         values = self.opportunity_values(opportunity)
         check_type("mapping", mapping, self.mapping_type)
+        fields: Mapping[str, Any] = {}
+        read_ctx = context(self.dialect, mapping.currency)
+        if record is not None:
+            _, fields, _, read_ctx, errors = self._open(record, mapping, self.opportunity)
+            if errors:
+                raise InvalidRecordError(errors, self.opportunity.what)
         for spec in self.opportunity_table:
             if spec.attr not in OPPORTUNITY_ATTRIBUTES:
                 values[spec.attr] = attribute_of(opportunity, spec.attr)
-        ctx = Context(self.dialect, mapping.currency)
-        errors: Errors = []
+        ctx = Context(
+            self.dialect,
+            self._amount_currency(values, read_ctx, record),
+            no_currency=read_ctx.no_currency,
+        )
+        errors = []
         out = dict(self.opportunity_body)
         out.update(
             write_fields(
@@ -397,7 +640,60 @@ class Skeleton(Generic[M]):
         if errors:
             raise InvalidRecordError(errors, self.opportunity.what)
         self.write_outcome(out, opportunity, mapping, ctx)
+        if record is not None:
+            out = self._changed(out, fields, values, read_ctx)
+            rating = self.opportunity_rating
+            if rating is not None and rating in out and not self._rating_unset(
+                fields.get(rating), mapping
+            ):
+                del out[rating]
+        out = {k: v for k, v in out.items() if not self.refuses(k, v, mapping)}
         return out if self.properties is None else {self.properties: out}
+
+    def _rating_unset(self, current: object, mapping: M) -> bool:
+        """Whether a record's rating *current* may be replaced under *mapping*."""
+        if mapping.write_ratings is WriteRatings.NEVER:
+            return False
+        if mapping.write_ratings is WriteRatings.ALWAYS:
+            return True
+        return self.dialect.is_null(current) or any(
+            _same(current, unset) for unset in self.unset_ratings
+        )
+
+    def _amount_currency(
+        self, values: Mapping[str, Any], read_ctx: Context, record: object
+    ) -> str | None:
+        """The currency an opportunity's amount is written in: the record's, else its own.
+
+        A record read states its currency (or the mapping's stands in); without
+        one, the amount's own currency is written when the mapping names none.
+        """
+        if record is not None or read_ctx.currency is not None:
+            return read_ctx.currency
+        amount = values.get("amount")
+        return amount.currency if isinstance(amount, Money) else None
+
+    def _changed(
+        self,
+        out: Mapping[str, Any],
+        fields: Mapping[str, Any],
+        values: Mapping[str, Any],
+        ctx: Context,
+    ) -> dict[str, Any]:
+        """The fields of *out* that change what the record's *fields* say."""
+        unchanged: set[str] = set()
+        for spec in self.opportunity_table:
+            try:
+                same = spec.read(fields, ctx) == values.get(spec.attr, EMPTY.get(spec.attr))
+            except InvalidFieldError:
+                same = False
+            if same:
+                unchanged.update(spec.owns)
+        return {
+            k: v
+            for k, v in out.items()
+            if k not in unchanged and not (k in fields and _same(v, self.write_form(fields[k])))
+        }
 
     def read_opportunity_fields(self, record: Mapping[str, Any], mapping: M) -> OpportunityFields:
         """Read an opportunity record; see each adapter's ``read_opportunity_fields``."""
@@ -409,4 +705,5 @@ class Skeleton(Generic[M]):
         errors.extend(under(e, self.properties) for e in (*found, *stated))
         if errors:
             raise InvalidRecordError(errors, self.opportunity.what)
-        return OpportunityFields(id=crm_id, **values, **more)
+        repairs = [attrs.evolve(r, field=_path(r.field, self.properties)) for r in ctx.repairs]
+        return OpportunityFields(id=crm_id, **values, **more, repairs=repairs)

@@ -4,20 +4,29 @@ Reads a lead as the Web API returns it (columns by logical name, option sets as
 integer codes, Money as JSON numbers, ``createdon`` as ``2026-01-05T10:00:00Z``)
 and writes a body for ``POST /leads`` or ``PATCH /leads(<id>)``.
 
-Dynamics is the one CRM with native columns for all four criteria (``need``,
-``budgetstatus`` and ``budgetamount``, ``purchasetimeframe`` and
-``estimatedclosedate``, ``purchaseprocess`` and ``decisionmaker``), so no custom
-fields are needed; a :class:`~leadflow.adapters.CustomFields` mapping still
-replaces a native column when an organisation keeps a criterion elsewhere.
+Dynamics has native columns for need (``need``), budget (``budgetstatus`` and
+``budgetamount``), timeframe (``purchasetimeframe`` and ``estimatedclosedate``)
+and the purchase process (``purchaseprocess``). It has none for the contact's own
+part in the decision: ``decisionmaker`` is a checklist box ("my notes say who
+decides"), not "this contact decides", so leadflow leaves it with the extras and
+reads a role only from a column a :class:`~leadflow.adapters.CustomFields`
+mapping names (``role=``). A custom-field mapping also replaces a native column
+when an organisation keeps a criterion elsewhere.
 
-The code tables below are Dynamics' install defaults. Organisations can edit
-option sets: a criterion code the table does not list is a bad field (leadflow
-does not guess a criterion); a lead-source code it does not list reads as
-``other`` and is written back unchanged.
+The code tables below are Dynamics' install defaults. Organisations add options
+(their values start at 100000000): a criterion code the table does not list is
+read as unknown, and the lead's ``repairs`` say so, rather than refusing the
+record; a lead-source code it does not list reads as ``other``. Either way the
+record's value is never overwritten unless leadflow's value changed.
 
-Money columns carry no currency code in the Web API (only a lookup to a
-currency record), so :class:`DynamicsMapping` names the currency; without one, a
-record with an amount cannot be read.
+Money columns are in the record's transaction currency, which the Web API gives
+as a lookup (``_transactioncurrencyid_value``, a currency record's id). leadflow
+finds its ISO code from the lookup expanded with its ``isocurrencycode``, from
+:attr:`DynamicsMapping.currencies` (currency record id or name to code), or from the
+lookup's formatted-value annotation when that is an ISO code or a name the mapping
+lists. A record that states a currency leadflow cannot name has no readable
+amounts (never the mapping's currency instead); only a record that states none
+is in :attr:`DynamicsMapping.currency`.
 """
 
 from __future__ import annotations
@@ -40,19 +49,32 @@ from leadflow.adapters._codecs import (
     Phone,
     Text,
 )
-from leadflow.adapters._mapping import CrmMapping, Field, Name, Spec, verdict_table
+from leadflow.adapters._mapping import (
+    CrmMapping,
+    Field,
+    Name,
+    Spec,
+    currency_code,
+    verdict_table,
+)
 from leadflow.adapters._model import CrmLead, OpportunityFields, OpportunityStageValue, frozen_table
 from leadflow.adapters._skeleton import (
+    Currency,
     Errors,
     RecordKind,
     Skeleton,
+    UnknownCurrency,
+    as_mapping,
+    closes,
     creates_open,
     first_key,
-    written_rating,
+    rating_to_write,
+    record_currency,
+    refused_fields,
 )
-from leadflow.contacts import LeadSource, PurchaseRole
+from leadflow.contacts import LeadSource
 from leadflow.decisions import QualificationDecision, Rating, Verdict
-from leadflow.errors import InvalidFieldError
+from leadflow.errors import InvalidFieldError, WrongTypeError
 from leadflow.events import LossReason
 from leadflow.evidence import BudgetLevel, NeedLevel, PurchaseProcess, TimeframeLevel
 from leadflow.lifecycle import Customer, LostOpportunity, Opportunity
@@ -60,7 +82,6 @@ from leadflow.stages import FunnelStage, OpportunityStage
 
 __all__ = [
     "BUDGET_CODES",
-    "DECISION_MAKER_VALUES",
     "DIALECT",
     "LEAD_FIELDS",
     "LEAD_SOURCE_CODES",
@@ -80,6 +101,7 @@ __all__ = [
     "describe",
     "is_read_only",
     "read_lead",
+    "read_only_fields",
     "read_opportunity_fields",
     "write_lead",
     "write_opportunity",
@@ -122,12 +144,6 @@ PROCESS_CODES: Final[Mapping[int, PurchaseProcess]] = MappingProxyType(
 #: ``leadsourcecode``: 1 Advertisement ... 10 Other, in LeadSource's order.
 LEAD_SOURCE_CODES: Final[Mapping[int, LeadSource]] = MappingProxyType(
     dict(enumerate(LeadSource, start=1))
-)
-#: ``decisionmaker``: the sales process's "identify decision maker" box. leadflow
-#: reads a ticked box as "this contact is the decision maker" and an unticked one
-#: as "role unknown"; it ticks the box for a decision maker only.
-DECISION_MAKER_VALUES: Final[Mapping[bool, PurchaseRole]] = MappingProxyType(
-    {True: PurchaseRole.DECISION_MAKER, False: PurchaseRole.UNKNOWN}
 )
 #: ``leadqualitycode`` and ``opportunityratingcode``: 1 Hot, 2 Warm, 3 Cold.
 RATING_CODES: Final[Mapping[int, Rating]] = MappingProxyType(
@@ -182,12 +198,6 @@ LEAD_FIELDS: Final[tuple[Spec, ...]] = (
         "contact.source",
         Choice(LEAD_SOURCE_CODES, fallback=LeadSource.OTHER),
     ),
-    Field(
-        "decisionmaker",
-        "contact.role",
-        Choice(DECISION_MAKER_VALUES, otherwise=False),
-        note="(ticked for a decision maker only)",
-    ),
     Field("need", "evidence.need.level", Choice(NEED_CODES)),
     Field("budgetstatus", "evidence.budget.level", Choice(BUDGET_CODES)),
     Field("budgetamount", "evidence.budget.amount", Amount()),
@@ -211,17 +221,60 @@ OPPORTUNITY_FIELDS: Final[tuple[Field, ...]] = (
 )
 
 _REPEATED: Final = frozenset(
-    {"need", "budgetstatus", "purchasetimeframe", "purchaseprocess", "decisionmaker"}
+    {"need", "budgetstatus", "purchasetimeframe", "purchaseprocess"}
 )
 #: The lead's criterion columns, which the ``opportunity`` repeats with the same codes.
 OPPORTUNITY_EVIDENCE_FIELDS: Final[tuple[Field, ...]] = tuple(
     spec for spec in LEAD_FIELDS if isinstance(spec, Field) and spec.name in _REPEATED
 )
 
-#: Columns the Web API returns but does not take in a write body: the keys (they go in
-#: the URL), the composed ``fullname``, and system columns.
+#: ``lead`` and ``opportunity`` columns the Web API returns but refuses in an update
+#: (``IsValidForUpdate`` false in the entity reference): the keys (they go in the URL),
+#: create-only columns, composed and base-currency columns, system and audit
+#: columns, and the names of lookups. An organisation's own read-only columns are
+#: not here: pass :func:`read_only_fields` of its attribute metadata to the mapping.
 READ_ONLY: Final = frozenset(
-    {"leadid", "opportunityid", "fullname", "createdon", "modifiedon", "versionnumber"}
+    {
+        "leadid",
+        "opportunityid",
+        # Valid on create only.
+        "importsequencenumber",
+        "overriddencreatedon",
+        "relatedobjectid",
+        # Composed, base-currency and system columns.
+        "fullname",
+        "yomifullname",
+        "address1_composite",
+        "address2_composite",
+        "budgetamount_base",
+        "estimatedamount_base",
+        "estimatedvalue_base",
+        "revenue_base",
+        "totalamount_base",
+        "exchangerate",
+        "accountid",
+        "contactid",
+        "createdby",
+        "createdon",
+        "createdonbehalfby",
+        "modifiedby",
+        "modifiedon",
+        "modifiedonbehalfby",
+        "owningbusinessunit",
+        "owningteam",
+        "owninguser",
+        "versionnumber",
+        "entityimage_timestamp",
+        "entityimage_url",
+        "entityimageid",
+        "isautocreate",
+        "isprivate",
+        "masterid",
+        "merged",
+        "onholdtime",
+        "slainvokedid",
+        "timespentbymeonemailandmeetings",
+    }
 )
 
 
@@ -229,10 +282,39 @@ def is_read_only(name: str, value: object = None) -> bool:
     """Whether a write body must leave out the column *name*.
 
     Besides :data:`READ_ONLY`: OData annotations (``@odata.etag``, anything with an
-    ``@``; send the etag as an ``If-Match`` header instead) and lookup values
-    (``_parentaccountid_value``; a lookup is written as ``<name>@odata.bind``).
+    ``@``; send the etag as an ``If-Match`` header instead), lookup values
+    (``_parentaccountid_value``; a lookup is written as ``<name>@odata.bind``) and
+    expanded related records (a JSON object).
     """
-    return name in READ_ONLY or "@" in name or (name.startswith("_") and name.endswith("_value"))
+    return (
+        name in READ_ONLY
+        or "@" in name
+        or (name.startswith("_") and name.endswith("_value"))
+        or isinstance(value, Mapping)
+    )
+
+
+def read_only_fields(attributes: Mapping[str, Any]) -> frozenset[str]:
+    r"""The columns Dataverse's metadata marks not valid for update.
+
+    *attributes* is the answer of ``GET EntityDefinitions(LogicalName='lead')/
+    Attributes?$select=LogicalName,IsValidForUpdate`` (``{"value": [...]}``) or of
+    ``EntityDefinitions(LogicalName='lead')?$expand=Attributes``
+    (``{"Attributes": [...]}``); a column is read-only when its
+    ``IsValidForUpdate`` is false. Pass them as :attr:`DynamicsMapping.read_only`.
+
+    Raises:
+        InvalidRecordError: *attributes* lists no ``LogicalName``\ d columns.
+    """
+    found = as_mapping(attributes)
+    items = "Attributes" if isinstance(found, Mapping) and "Attributes" in found else "value"
+    return refused_fields(
+        found,
+        "Dynamics 365 attribute metadata",
+        items=items,
+        name="LogicalName",
+        refused=lambda column: column.get("IsValidForUpdate") is False,
+    )
 
 
 def _closed_state(path: str, verdict: Verdict, target: object) -> None:
@@ -253,17 +335,47 @@ def _closed_state(path: str, verdict: Verdict, target: object) -> None:
         )
 
 
+def _currency_table(value: object) -> object:
+    if not isinstance(value, Mapping):
+        return value
+    table: dict[object, object] = {}
+    for key, code in value.items():
+        try:
+            table[key] = currency_code(code)
+        except InvalidFieldError:
+            table[key] = code
+    return MappingProxyType(table)
+
+
+def _check_currency_table(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Mapping):
+        raise WrongTypeError(attribute.name, value, "expected a mapping of currency ids to codes")
+    for key, code in value.items():
+        if not isinstance(key, str) or not key.strip():
+            raise WrongTypeError(
+                f"{attribute.name}[{key!r}]", key, "expected a currency id or name"
+            )
+        if not isinstance(code, str) or len(code) != 3 or not code.isalpha():
+            raise InvalidFieldError(f"{attribute.name}[{key!r}]", code, "not an ISO 4217 code")
+
+
 @attrs.frozen(kw_only=True)
 class DynamicsMapping(CrmMapping):
     """How an organisation's Dynamics 365 is set up, as far as leadflow needs to know.
 
     Attributes:
-        currency: ISO 4217 code of the records' Money columns (the Web API gives
-            only a lookup to the currency record). Required to read or write an amount.
-        custom: Custom columns replacing native ones (rarely needed in Dynamics).
+        currency: ISO 4217 code of the Money columns of a record that states no
+            transaction currency (see the module's notes); only the fallback.
+        custom: Custom columns replacing native ones (rarely needed in Dynamics),
+            and the column holding the contact's purchase role, if any.
         lead_states: The state and status a verdict gives an open lead; see
             :data:`VERDICT_STATES`. A verdict it does not list leaves the lead as it
-            is; undetermined can only do that.
+            is; undetermined can only do that. Applied only with
+            ``close_disqualified``.
+        currencies: Transaction currency record ids (or names, as the lookup's
+            formatted value gives them) and their ISO 4217 codes, as
+            ``GET transactioncurrencies?$select=transactioncurrencyid,isocurrencycode``
+            lists them.
     """
 
     _native: ClassVar[tuple[Spec, ...]] = LEAD_FIELDS
@@ -271,6 +383,46 @@ class DynamicsMapping(CrmMapping):
     lead_states: Mapping[Verdict, tuple[int, int] | None] = attrs.field(
         default=VERDICT_STATES, converter=frozen_table, validator=verdict_table(_closed_state)
     )
+    currencies: Mapping[str, str] = attrs.field(
+        factory=dict, converter=_currency_table, validator=_check_currency_table
+    )
+
+
+#: The transaction currency lookup, and its annotation with the currency's name.
+CURRENCY_LOOKUP: Final = "_transactioncurrencyid_value"
+CURRENCY_NAME: Final = f"{CURRENCY_LOOKUP}@OData.Community.Display.V1.FormattedValue"
+
+
+def _transaction_currency(
+    fields: Mapping[str, Any], mapping: DynamicsMapping, errors: Errors | None
+) -> Currency:
+    """The record's transaction currency; ``None`` when it states none."""
+    expanded = fields.get("transactioncurrencyid")
+    if isinstance(expanded, Mapping) and expanded.get("isocurrencycode") is not None:
+        raw = expanded["isocurrencycode"]
+        return record_currency("transactioncurrencyid.isocurrencycode", raw, raw, errors)
+    lookup = fields.get(CURRENCY_LOOKUP)
+    name = fields.get(CURRENCY_NAME)
+    if lookup is None and name is None:
+        return mapping.currency
+    for key in (lookup, name):
+        if isinstance(key, str) and key in mapping.currencies:
+            return mapping.currencies[key]
+    if isinstance(name, str) and len(name) == 3 and name.isascii() and name.isalpha():
+        return name.upper()
+    stated = name if isinstance(name, str) else lookup
+    return UnknownCurrency(
+        f"its transaction currency ({stated!r}) has no ISO code here: expand "
+        "transactioncurrencyid($select=isocurrencycode) or pass DynamicsMapping(currencies=...)"
+    )
+
+
+def _currency(fields: Mapping[str, Any], mapping: DynamicsMapping, errors: Errors) -> Currency:
+    return _transaction_currency(fields, mapping, errors)
+
+
+def _write_currency(extras: Mapping[str, Any], mapping: DynamicsMapping) -> Currency:
+    return _transaction_currency(extras, mapping, None)
 
 
 def _is_int(value: object, *allowed: int) -> bool:
@@ -287,18 +439,31 @@ def _decide(
     creating = crm_lead.id is None
     state = fields.get("statecode")
     if decision is not None and (state is None or _is_int(state, 0)):
-        rating = written_rating(decision)
+        rating = rating_to_write(
+            decision, mapping, fields.get("leadqualitycode"), RATING_CODES, null=DIALECT.is_null
+        )
         if rating is not None:
             out["leadqualitycode"] = first_key(RATING_CODES, rating)
         target = mapping.lead_states.get(decision.verdict)
-        if target is not None and not creating:
+        if target is not None and not creating and closes(mapping, decision):
             out["statecode"], out["statuscode"] = target
     if creating:
         out.pop("statecode", None)
         if "statuscode" in out and not _is_int(out["statuscode"], *LEAD_STATUS_CODES[0]):
             del out["statuscode"]
-        if creates_open(crm_lead, decision):
+        if creates_open(crm_lead, decision, mapping):
             out.setdefault("statuscode", LEAD_STATUS_CODES[0][0])
+
+
+def _locked(fields: Mapping[str, Any]) -> InvalidFieldError | None:
+    state = fields.get("statecode")
+    if _is_int(state, 1, 2):
+        return InvalidFieldError(
+            "statecode",
+            state,
+            "a qualified or disqualified lead is read-only in Dynamics until it is reactivated",
+        )
+    return None
 
 
 def _write_outcome(
@@ -345,6 +510,10 @@ _DYNAMICS: Final = Skeleton(
     decide=_decide,
     write_outcome=_write_outcome,
     read_outcome=_read_outcome,
+    read_currency=_currency,
+    write_currency=_write_currency,
+    opportunity_rating="opportunityratingcode",
+    locked=_locked,
 )
 _DEFAULT: Final = DynamicsMapping()
 
@@ -401,6 +570,7 @@ def write_opportunity(
     opportunity: Opportunity | Customer | LostOpportunity,
     *,
     mapping: DynamicsMapping = _DEFAULT,
+    record: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """An ``opportunity`` body for an open, won or lost opportunity.
 
@@ -414,11 +584,15 @@ def write_opportunity(
     ``WinOpportunity`` or ``LoseOpportunity`` action instead (unverified); the
     ``statuscode`` here is then the ``Status`` to pass that action.
 
+    With the *record* as read from the CRM, only what differs from it is
+    written (an empty update when nothing does), and a rating the record has
+    follows :attr:`~leadflow.adapters.CrmMapping.write_ratings`.
+
     Raises:
         InvalidRecordError: a value does not fit its column.
         WrongTypeError: *opportunity* is not an opportunity-level stage.
     """
-    return _DYNAMICS.write_opportunity(opportunity, mapping)
+    return _DYNAMICS.write_opportunity(opportunity, mapping, record)
 
 
 def read_opportunity_fields(

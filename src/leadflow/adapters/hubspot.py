@@ -54,7 +54,16 @@ from leadflow.adapters._mapping import (
     verdict_table,
 )
 from leadflow.adapters._model import CrmLead, OpportunityFields, OpportunityStageValue, frozen_table
-from leadflow.adapters._skeleton import Errors, RecordKind, Skeleton, creates_open, stage_outcome
+from leadflow.adapters._skeleton import (
+    Errors,
+    RecordKind,
+    Skeleton,
+    closes,
+    creates_open,
+    refused_fields,
+    stage_outcome,
+    stated_currency,
+)
 from leadflow.decisions import QualificationDecision, Verdict
 from leadflow.errors import WrongTypeError
 from leadflow.lifecycle import Customer, LostOpportunity, Opportunity
@@ -74,6 +83,7 @@ __all__ = [
     "describe",
     "is_read_only",
     "read_lead",
+    "read_only_fields",
     "read_opportunity_fields",
     "write_lead",
     "write_opportunity",
@@ -189,6 +199,32 @@ def is_read_only(name: str, value: object = None) -> bool:
     return name in READ_ONLY
 
 
+def _read_only_property(description: Mapping[str, Any]) -> bool:
+    modification = description.get("modificationMetadata")
+    locked = isinstance(modification, Mapping) and modification.get("readOnlyValue") is True
+    return locked or description.get("calculated") is True
+
+
+def read_only_fields(properties: Mapping[str, Any]) -> frozenset[str]:
+    """The properties HubSpot's properties API marks read-only.
+
+    *properties* is the answer of ``GET /crm/v3/properties/contacts`` (or
+    ``deals``), ``{"results": [...]}``, or the SDK's page of them; a property is
+    read-only when its ``modificationMetadata.readOnlyValue`` is true or it is
+    ``calculated``. Pass them as :attr:`HubSpotMapping.read_only`.
+
+    Raises:
+        InvalidRecordError: *properties* has no ``results`` list of named properties.
+    """
+    return refused_fields(
+        properties,
+        "HubSpot properties",
+        items="results",
+        name="name",
+        refused=_read_only_property,
+    )
+
+
 def _value(path: str, verdict: Verdict, raw: object) -> None:
     if raw is not None and (not isinstance(raw, str) or not raw.strip()):
         raise WrongTypeError(path, raw, "expected a value")
@@ -262,6 +298,22 @@ class HubSpotMapping(CrmMapping):
 
 _OPPORTUNITY_AT: Final = LIFECYCLE_STAGES.index("opportunity")
 
+#: The property of a deal's currency (multi-currency portals).
+CURRENCY_PROPERTY: Final = "deal_currency_code"
+
+
+def _stated(record: Mapping[str, Any]) -> object:
+    fields = record.get("properties")
+    return fields.get(CURRENCY_PROPERTY) if isinstance(fields, Mapping) else None
+
+
+def _currency(record: Mapping[str, Any], mapping: HubSpotMapping, errors: Errors) -> str | None:
+    return stated_currency(f"properties.{CURRENCY_PROPERTY}", _stated(record), mapping, errors)
+
+
+def _write_currency(extras: Mapping[str, Any], mapping: HubSpotMapping) -> str | None:
+    return stated_currency(f"properties.{CURRENCY_PROPERTY}", _stated(extras), mapping)
+
 
 def _index(stage: object) -> int | None:
     return LIFECYCLE_STAGES.index(stage) if stage in LIFECYCLE_STAGES else None
@@ -279,7 +331,7 @@ def _decide(
     current = fields.get("lifecyclestage")
     blank = current is None or current == ""
     at = _index(current)
-    opening = creates_open(crm_lead, decision)
+    opening = creates_open(crm_lead, decision, mapping)
     target = mapping.lifecycle_stages.get(decision.verdict)
     if target is None and opening and blank:
         target = mapping.new_lifecycle_stage
@@ -289,6 +341,8 @@ def _decide(
     ):
         out["lifecyclestage"] = target
     status = mapping.lead_statuses.get(decision.verdict)
+    if status not in mapping.open_lead_statuses and not closes(mapping, decision):
+        status = None
     open_now = fields.get("hs_lead_status") in mapping.open_lead_statuses
     if status is None and opening and not open_now:
         status = mapping.open_lead_statuses[0]
@@ -346,6 +400,8 @@ _HUBSPOT: Final = Skeleton(
     write_outcome=_write_outcome,
     read_outcome=_read_outcome,
     properties="properties",
+    read_currency=_currency,
+    write_currency=_write_currency,
 )
 _DEFAULT: Final = HubSpotMapping()
 
@@ -407,6 +463,7 @@ def write_opportunity(
     opportunity: Opportunity | Customer | LostOpportunity,
     *,
     mapping: HubSpotMapping = _DEFAULT,
+    record: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A deal ``{"properties": {...}}`` body for an open, won or lost opportunity.
 
@@ -416,11 +473,15 @@ def write_opportunity(
     A lost deal's reason (and competitor) goes to :attr:`HubSpotMapping.lost_reason`.
     HubSpot derives a deal's probability from its stage, so none is written.
 
+    With the *record* as read from the CRM, only what differs from it is
+    written (an empty update when nothing does), and a rating the record has
+    follows :attr:`~leadflow.adapters.CrmMapping.write_ratings`.
+
     Raises:
         InvalidRecordError: a value does not fit.
         WrongTypeError: *opportunity* is not an opportunity-level stage.
     """
-    return _HUBSPOT.write_opportunity(opportunity, mapping)
+    return _HUBSPOT.write_opportunity(opportunity, mapping, record)
 
 
 def read_opportunity_fields(

@@ -53,13 +53,16 @@ from leadflow.adapters._skeleton import (
     Errors,
     RecordKind,
     Skeleton,
+    as_mapping,
+    closes,
     creates_open,
     first_key,
+    rating_to_write,
     record_currency,
-    written_rating,
+    refused_fields,
 )
 from leadflow.decisions import QualificationDecision, Rating, Verdict
-from leadflow.errors import InvalidFieldError, WrongTypeError
+from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError
 from leadflow.events import LossReason
 from leadflow.lifecycle import Customer, LostOpportunity, Opportunity
 from leadflow.stages import FunnelStage, OpportunityStage
@@ -75,6 +78,7 @@ __all__ = [
     "describe",
     "is_read_only",
     "read_lead",
+    "read_only_fields",
     "read_opportunity_fields",
     "write_form",
     "write_lead",
@@ -111,6 +115,9 @@ DIALECT: Final = Dialect(
 PRIORITY_VALUES: Final[Mapping[str, Rating]] = MappingProxyType(
     {"0": Rating.COLD, "1": Rating.WARM, "2": Rating.HOT}
 )
+#: ``priority`` values that are Odoo's default ('0', no star), which no person chose:
+#: a rating is written over them as over no rating.
+UNSET_PRIORITIES: Final = ("0",)
 #: The fields a verdict writes on an active lead. Only a disqualified lead is archived
 #: with probability 0, as Odoo's "lost" action does; an undetermined lead (not enough
 #: known yet) is never archived, and its probability is left to Odoo.
@@ -147,9 +154,12 @@ OPPORTUNITY_FIELDS: Final[tuple[Field, ...]] = (
     Field("date_deadline", "expected_close", Day()),
 )
 
-#: Fields ``read()`` returns that a ``write()`` must leave out: the id, audit and
-#: conversion fields, and the company currency (a related field: writing it would
-#: write the company's currency).
+#: ``crm.lead`` fields ``read()`` returns that a ``write()`` must leave out: the id and
+#: audit fields, and the fields Odoo computes without an inverse (readonly in
+#: ``fields_get()``): probabilities and revenues it derives, dates it keeps,
+#: duplicates, blacklist, activity and message fields, and the company currency
+#: (writing it would write the company's). A database's own computed fields are
+#: not here: pass :func:`read_only_fields` of its ``fields_get()`` to the mapping.
 READ_ONLY: Final = frozenset(
     {
         "id",
@@ -158,9 +168,66 @@ READ_ONLY: Final = frozenset(
         "write_date",
         "write_uid",
         "display_name",
-        "date_conversion",
-        "date_closed",
         "company_currency",
+        "automated_probability",
+        "is_automated_probability",
+        "prorated_revenue",
+        "recurring_revenue_monthly",
+        "recurring_revenue_monthly_prorated",
+        "recurring_revenue_prorated",
+        "user_company_ids",
+        "kanban_state",
+        "date_closed",
+        "date_action_last",
+        "date_automation_last",
+        "date_open",
+        "day_open",
+        "day_close",
+        "date_last_stage_update",
+        "date_conversion",
+        "partner_is_blacklisted",
+        "phone_state",
+        "email_state",
+        "lang_code",
+        "lang_active_count",
+        "calendar_event_count",
+        "meeting_display_date",
+        "meeting_display_label",
+        "duplicate_lead_ids",
+        "duplicate_lead_count",
+        "partner_email_update",
+        "partner_phone_update",
+        "is_partner_visible",
+        "email_domain_criterion",
+        "email_normalized",
+        "is_blacklisted",
+        "phone_sanitized",
+        "phone_sanitized_blacklisted",
+        "phone_blacklisted",
+        "mobile_blacklisted",
+        "phone_mobile_search",
+        "activity_ids",
+        "activity_state",
+        "activity_user_id",
+        "activity_type_id",
+        "activity_date_deadline",
+        "my_activity_date_deadline",
+        "activity_exception_decoration",
+        "activity_exception_icon",
+        "activity_type_icon",
+        "activity_summary",
+        "activity_plans_ids",
+        "message_ids",
+        "message_follower_ids",
+        "message_partner_ids",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_attachment_count",
+        "message_is_follower",
+        "has_message",
+        "website_message_ids",
     }
 )
 
@@ -168,6 +235,35 @@ READ_ONLY: Final = frozenset(
 def is_read_only(name: str, value: object = None) -> bool:
     """Whether a ``write()`` must leave out the field *name* (also ``__last_update`` ...)."""
     return name in READ_ONLY or name.startswith("__")
+
+
+def read_only_fields(fields: Mapping[str, Any]) -> frozenset[str]:
+    """The fields ``fields_get()`` marks as not written by a ``write()``.
+
+    *fields* is ``fields_get(attributes=["readonly", "store"])``'s answer, field
+    name to its attributes. A field is left out of writes when it is
+    ``readonly``, or not stored and not said to be writable (a computed field
+    without an inverse). Pass them as :attr:`OdooMapping.read_only`.
+
+    Raises:
+        InvalidRecordError: *fields* is not a mapping of field names to attributes.
+    """
+    found = as_mapping(fields)
+    if not isinstance(found, Mapping):
+        bad = WrongTypeError("", found, "expected fields_get()'s mapping of fields")
+        raise InvalidRecordError([bad], "Odoo fields_get result")
+    listed = [
+        {"name": name, **attributes} if isinstance(attributes, Mapping) else attributes
+        for name, attributes in found.items()
+    ]
+    return refused_fields(
+        listed,
+        "Odoo fields_get result",
+        items="fields",
+        name="name",
+        refused=lambda field: field.get("readonly") is True
+        or (field.get("store") is False and field.get("readonly") is not False),
+    )
 
 
 def _is_pair(value: object) -> TypeGuard[list[Any]]:
@@ -224,8 +320,9 @@ class OdooMapping(CrmMapping):
     """How an Odoo database is set up, as far as leadflow needs to know.
 
     Attributes:
-        currency: ISO 4217 code of the amounts, when a record has no
-            ``company_currency`` (whose name Odoo spells as the ISO code).
+        currency: ISO 4217 code of the amounts of a record that names no
+            currency in ``currency_id`` or ``company_currency`` (a ``res.currency``
+            pair, whose name is the ISO code); only the fallback.
         custom: The custom fields that hold the criteria.
         priorities: ``priority`` values and their ratings.
         verdict_values: The fields a verdict writes on an active lead (add a
@@ -259,7 +356,7 @@ class OdooMapping(CrmMapping):
 
     def __attrs_post_init__(self) -> None:
         fields = self.verdict_values.get(Verdict.UNDETERMINED, {})
-        if fields.get("active", True) is not True or self.lost_reason_field in fields:
+        if _closing(fields, self):
             raise InvalidFieldError(
                 "verdict_values[undetermined]",
                 dict(fields),
@@ -277,21 +374,32 @@ def _record_id(fields: Mapping[str, Any], name: str, errors: Errors) -> int | No
     return raw
 
 
+#: The fields that name a record's currency, as ``[id, "EUR"]`` pairs (the name of
+#: a ``res.currency`` is its ISO code): the lead's own, then its company's.
+CURRENCY_FIELDS: Final = ("currency_id", "company_currency")
+
+
+def _stated_currency(fields: Mapping[str, Any], errors: Errors | None) -> tuple[bool, str | None]:
+    for name in CURRENCY_FIELDS:
+        raw = fields.get(name)
+        if raw is None or raw is False:
+            continue
+        if not _is_pair(raw):
+            if errors is not None:
+                errors.append(WrongTypeError(name, raw, 'expected [id, "name"] or false'))
+            return True, None
+        return True, record_currency(name, raw, raw[1], errors)
+    return False, None
+
+
 def _currency(fields: Mapping[str, Any], mapping: OdooMapping, errors: Errors) -> str | None:
-    raw = fields.get("company_currency")
-    if raw is None or raw is False:
-        return mapping.currency
-    if not _is_pair(raw):
-        errors.append(WrongTypeError("company_currency", raw, 'expected [id, "name"] or false'))
-        return None
-    return record_currency("company_currency", raw, raw[1], errors)
+    stated, code = _stated_currency(fields, errors)
+    return code if stated else mapping.currency
 
 
 def _write_currency(extras: Mapping[str, Any], mapping: OdooMapping) -> str | None:
-    raw = extras.get("company_currency")
-    if _is_pair(raw):
-        return record_currency("company_currency", raw, raw[1])
-    return mapping.currency
+    stated, code = _stated_currency(extras, None)
+    return code if stated and code is not None else mapping.currency
 
 
 def _decide(
@@ -304,13 +412,28 @@ def _decide(
     archived = crm_lead.id is not None and fields.get("active") is False
     if decision is None or archived:
         return
-    rating = written_rating(decision)
-    if rating is not None:
-        out["priority"] = first_key(mapping.priorities, rating)
+    rating = rating_to_write(
+        decision,
+        mapping,
+        fields.get("priority"),
+        mapping.priorities,
+        null=DIALECT.is_null,
+        unset=UNSET_PRIORITIES,
+    )
+    value = None if rating is None else first_key(mapping.priorities, rating)
+    if value is not None:
+        out["priority"] = value
     verdict_fields = mapping.verdict_values.get(decision.verdict, {})
+    if _closing(verdict_fields, mapping) and not closes(mapping, decision):
+        verdict_fields = {}
     out.update(copy.deepcopy(dict(verdict_fields)))
-    if creates_open(crm_lead, decision) and "active" not in verdict_fields:
+    if creates_open(crm_lead, decision, mapping) and "active" not in verdict_fields:
         out["active"] = True
+
+
+def _closing(fields: Mapping[str, Any], mapping: OdooMapping) -> bool:
+    """Whether a verdict's *fields* close a lead: archive it or give it a lost reason."""
+    return fields.get("active", True) is not True or mapping.lost_reason_field in fields
 
 
 def _write_outcome(
@@ -383,6 +506,8 @@ _ODOO: Final = Skeleton(
     read_currency=_currency,
     write_currency=_write_currency,
     write_form=write_form,
+    opportunity_rating="priority",
+    unset_ratings=UNSET_PRIORITIES,
     opportunity_body=MappingProxyType({"type": "opportunity"}),
 )
 _DEFAULT: Final = OdooMapping()
@@ -442,6 +567,7 @@ def write_opportunity(
     opportunity: Opportunity | Customer | LostOpportunity,
     *,
     mapping: OdooMapping = _DEFAULT,
+    record: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A values dict turning a ``crm.lead`` into (or updating) an opportunity.
 
@@ -452,11 +578,15 @@ def write_opportunity(
     ``action_set_won`` does the same). Lost: archived with probability 0 and the
     lost reason's id, if configured (as ``action_set_lost`` does).
 
+    With the *record* as read from the CRM, only what differs from it is
+    written (an empty update when nothing does), and a rating the record has
+    follows :attr:`~leadflow.adapters.CrmMapping.write_ratings`.
+
     Raises:
         InvalidRecordError: a value does not fit.
         WrongTypeError: *opportunity* is not an opportunity-level stage.
     """
-    return _ODOO.write_opportunity(opportunity, mapping)
+    return _ODOO.write_opportunity(opportunity, mapping, record)
 
 
 def read_opportunity_fields(

@@ -56,13 +56,15 @@ from leadflow.adapters._skeleton import (
     Errors,
     RecordKind,
     Skeleton,
+    closes,
     creates_open,
     first_key,
-    record_currency,
+    rating_to_write,
     record_of,
+    refused_fields,
     stage_outcome,
+    stated_currency,
     text_id,
-    written_rating,
 )
 from leadflow.decisions import QualificationDecision, Rating, Verdict
 from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError
@@ -84,6 +86,7 @@ __all__ = [
     "is_read_only",
     "read_lead",
     "read_lead_convert_result",
+    "read_only_fields",
     "read_opportunity_fields",
     "write_lead",
     "write_opportunity",
@@ -161,29 +164,60 @@ OPPORTUNITY_FIELDS: Final[tuple[Field, ...]] = (
     Field("CloseDate", "expected_close", Day(), note="(the closing date once closed)"),
 )
 
-#: Fields the REST API returns but does not take in a write body: the id and
-#: ``attributes``, the compound ``Name``, audit fields, and the conversion results.
+#: Standard ``Lead`` and ``Opportunity`` fields the REST API returns but refuses in a
+#: write body (``updateable: false`` in ``describe()``): the id and ``attributes``,
+#: the compound ``Name`` and ``Address``, audit and system fields, the conversion
+#: results, and fields Salesforce derives. An organisation's own formula fields are
+#: not here: pass :func:`read_only_fields` of its ``describe()`` to the mapping.
 READ_ONLY: Final = frozenset(
     {
+        # Every object's id, system and audit fields.
         "attributes",
         "Id",
-        "Name",
+        "IsDeleted",
         "CreatedDate",
         "CreatedById",
         "LastModifiedDate",
         "LastModifiedById",
         "SystemModstamp",
-        "IsDeleted",
+        "LastActivityDate",
+        "LastViewedDate",
+        "LastReferencedDate",
+        # Lead: compound and derived fields, merges, conversion results.
+        "Name",
+        "Address",
+        "MasterRecordId",
+        "PhotoUrl",
+        "JigsawContactId",
         "IsConverted",
         "ConvertedDate",
         "ConvertedAccountId",
         "ConvertedContactId",
         "ConvertedOpportunityId",
-        "LastActivityDate",
-        "LastViewedDate",
-        "LastReferencedDate",
+        "ConnectionReceivedId",
+        "ConnectionSentId",
+        "ActionCadenceAssigneeId",
+        "ActionCadenceId",
+        "ActionCadenceState",
+        "ActivityMetricId",
+        "ActivityMetricRollupId",
+        # Opportunity: what Salesforce derives from the stage, amount and close date.
         "IsClosed",
         "IsWon",
+        "ExpectedRevenue",
+        "ForecastCategory",
+        "HasOpenActivity",
+        "HasOverdueTask",
+        "HasOpportunityLineItem",
+        "Fiscal",
+        "FiscalQuarter",
+        "FiscalYear",
+        "AgeInDays",
+        "IqScore",
+        "LastStageChangeDate",
+        "LastAmountChangedHistoryId",
+        "LastCloseDateChangedHistoryId",
+        "PushCount",
     }
 )
 
@@ -195,6 +229,25 @@ def is_read_only(name: str, value: object = None) -> bool:
     record from a relationship query (``Owner``) or a compound field (``Address``).
     """
     return name in READ_ONLY or isinstance(value, Mapping)
+
+
+def read_only_fields(describe: Mapping[str, Any]) -> frozenset[str]:
+    r"""The fields an sObject's ``describe()`` marks not updateable (``updateable: false``).
+
+    Pass them as :attr:`SalesforceMapping.read_only` (``SalesforceMapping(read_only=
+    salesforce.read_only_fields(sf.Lead.describe()))``): no write then holds one, a
+    formula or roll-up field an organisation added included.
+
+    Raises:
+        InvalidRecordError: *describe* has no ``fields`` list of ``name``\ d fields.
+    """
+    return refused_fields(
+        describe,
+        "Salesforce describe result",
+        items="fields",
+        name="name",
+        refused=lambda field: field.get("updateable") is False,
+    )
 
 
 def _text_table(kind: type) -> Any:
@@ -281,17 +334,11 @@ def _sobject(name: str) -> Callable[[Mapping[str, Any], Errors], None]:
 def _currency(
     fields: Mapping[str, Any], mapping: SalesforceMapping, errors: Errors
 ) -> str | None:
-    raw = fields.get("CurrencyIsoCode")
-    if raw is None:
-        return mapping.currency
-    return record_currency("CurrencyIsoCode", raw, raw, errors)
+    return stated_currency("CurrencyIsoCode", fields.get("CurrencyIsoCode"), mapping, errors)
 
 
 def _write_currency(extras: Mapping[str, Any], mapping: SalesforceMapping) -> str | None:
-    raw = extras.get("CurrencyIsoCode")
-    if isinstance(raw, str):
-        return record_currency("CurrencyIsoCode", raw, raw)
-    return mapping.currency
+    return stated_currency("CurrencyIsoCode", extras.get("CurrencyIsoCode"), mapping)
 
 
 def _decide(
@@ -303,14 +350,33 @@ def _decide(
 ) -> None:
     if decision is None or fields.get("IsConverted") is True:
         return
-    rating = written_rating(decision)
-    if rating is not None:
-        out["Rating"] = first_key(mapping.ratings, rating)
+    rating = rating_to_write(
+        decision, mapping, fields.get("Rating"), mapping.ratings, null=DIALECT.is_null
+    )
+    value = None if rating is None else first_key(mapping.ratings, rating)
+    if value is not None:
+        out["Rating"] = value
     status = mapping.lead_statuses.get(decision.verdict)
+    if status not in mapping.open_statuses and not closes(mapping, decision):
+        status = None
     if status is not None:
         out["Status"] = status
-    elif creates_open(crm_lead, decision) and out.get("Status") not in mapping.open_statuses:
+    elif (
+        creates_open(crm_lead, decision, mapping)
+        and out.get("Status") not in mapping.open_statuses
+    ):
         out["Status"] = mapping.open_statuses[0]
+
+
+def _locked(fields: Mapping[str, Any]) -> InvalidFieldError | None:
+    if fields.get("IsConverted") is True:
+        return InvalidFieldError(
+            "IsConverted",
+            True,
+            "a converted lead takes no update (Salesforce refuses one): "
+            "write to the contact, account or opportunity it became",
+        )
+    return None
 
 
 def _values(opportunity: OpportunityStageValue) -> dict[str, Any]:
@@ -373,6 +439,7 @@ _SALESFORCE: Final = Skeleton(
     read_currency=_currency,
     write_currency=_write_currency,
     opportunity_values=_values,
+    locked=_locked,
 )
 _DEFAULT: Final = SalesforceMapping()
 
@@ -429,6 +496,7 @@ def write_opportunity(
     opportunity: Opportunity | Customer | LostOpportunity,
     *,
     mapping: SalesforceMapping = _DEFAULT,
+    record: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """An ``Opportunity`` body for an open, won or lost opportunity.
 
@@ -438,11 +506,15 @@ def write_opportunity(
     the day it closed once closed (Salesforce requires one; an open opportunity
     without an expected close gets none here).
 
+    With the *record* as read from the CRM, only what differs from it is
+    written (an empty update when nothing does), and a rating the record has
+    follows :attr:`~leadflow.adapters.CrmMapping.write_ratings`.
+
     Raises:
         InvalidRecordError: a value does not fit its field.
         WrongTypeError: *opportunity* is not an opportunity-level stage.
     """
-    return _SALESFORCE.write_opportunity(opportunity, mapping)
+    return _SALESFORCE.write_opportunity(opportunity, mapping, record)
 
 
 def read_opportunity_fields(
