@@ -594,7 +594,14 @@ class Skeleton(Generic[M]):
             reason = self.locked(fields)
             if reason is not None:
                 raise InvalidRecordError([under(reason, self.properties)], self.lead.what)
-        return out if self.properties is None else {self.properties: out}
+        return self._body(out)
+
+    def _body(self, out: dict[str, Any]) -> dict[str, Any]:
+        """A write body of the fields *out*: nested under the properties field if any.
+
+        An update with nothing to write is ``{}`` for every CRM.
+        """
+        return out if self.properties is None or not out else {self.properties: out}
 
     def write_opportunity(
         self,
@@ -648,7 +655,7 @@ class Skeleton(Generic[M]):
             ):
                 del out[rating]
         out = {k: v for k, v in out.items() if not self.refuses(k, v, mapping)}
-        return out if self.properties is None else {self.properties: out}
+        return self._body(out)
 
     def _rating_unset(self, current: object, mapping: M) -> bool:
         """Whether a record's rating *current* may be replaced under *mapping*."""
