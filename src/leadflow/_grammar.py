@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -83,6 +84,7 @@ __all__ = [
     "DURATION",
     "EMAIL",
     "MAX_DIGITS",
+    "MAX_EXTENSION",
     "MAX_PLACES",
     "MAX_SECONDS",
     "MIN_SECONDS",
@@ -90,6 +92,7 @@ __all__ = [
     "NOT_BLANK",
     "PHONE",
     "SIGNAL_NAME",
+    "U_LETTER",
     "Choices",
     "choices",
     "format_duration",
@@ -99,12 +102,14 @@ __all__ = [
     "one_of",
     "padded",
     "parse_duration",
+    "phone_repair",
     "read_count",
     "read_currency",
     "read_date",
     "read_datetime",
     "read_decimal",
     "read_email",
+    "read_emails",
     "read_integer",
     "read_phone",
     "read_text",
@@ -671,57 +676,248 @@ def read_currency(field: str, value: object) -> str:
 
 # Deliberately modest: a dot-atom local part (no leading, trailing or doubled dot) of
 # at most 64 characters, one "@", a dotted domain of sane labels of at most 253. Full
-# RFC 5322 accepts addresses no CRM or mail server will deliver to.
+# RFC 5322 accepts addresses no CRM or mail server will deliver to. The local part stays
+# ASCII: an internationalised one (RFC 6531) needs SMTPUTF8 all the way, which few mail
+# servers and fewer CRMs have; the domain may be internationalised (below).
 _ATEXT: Final = "A-Za-z0-9!#$%&'*+/=?^_`{|}~"
 _ATOM: Final = f"[{_ATEXT}-]"
-_LABEL: Final = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_HOST: Final = "[A-Za-z0-9.-]"
-#: An email address.
+# The characters of other scripts a U-label (an internationalised domain label) may hold,
+# as explicit ranges (ECMA-262 has \p{L} only with the u flag, and JSON Schema promises
+# no flag). It is the Basic Multilingual Plane from U+00C0 on, less:
+# - the blocks that hold no letters: punctuation, symbols and forms (U+2000-U+2BFF,
+#   U+2E00-U+2FFF, U+3000-U+303F but for the ideographic marks U+3005-U+3007), the
+#   surrogates and private use (U+D800-U+F8FF), and U+FB00-U+FFFF (presentation forms,
+#   the fullwidth "@" and the dots IDNA reads as ".");
+# - the signs U+00D7 and U+00F7, and the blanks and format characters among the letters
+#   (U+1680, U+180E, U+0600-U+0605, ...);
+# - every character that lower-casing and NFC turn into anything but one character of
+#   the class: U+0130 (lower-cased, two characters), U+037E (NFC's ";"), U+0958 (which
+#   NFC decomposes), ... So the normal form of every address accepted is accepted again,
+#   never longer (tests/test_grammar.py checks every code point).
+# A character beyond the BMP (U+10000 on) is never in it: ECMA-262 without the u flag
+# sees one as two surrogates, not in it either, so both engines count a domain's length
+# in the same characters.
+_U_LETTER: Final = (
+    r"\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u012F\u0131-\u0343\u0345-\u037D\u037F-\u0386"
+    r"\u0388-\u05FF\u0606-\u061B\u061D-\u06DC\u06DE-\u070E\u0710-\u088F\u0892-\u08E1"
+    r"\u08E3-\u0957\u0960-\u09DB\u09DE\u09E0-\u0A32\u0A34\u0A35\u0A37-\u0A58\u0A5C\u0A5D"
+    r"\u0A5F-\u0B5B\u0B5E-\u0F42\u0F44-\u0F4C\u0F4E-\u0F51\u0F53-\u0F56\u0F58-\u0F5B"
+    r"\u0F5D-\u0F68\u0F6A-\u0F72\u0F74\u0F77\u0F79-\u0F80\u0F82-\u0F92\u0F94-\u0F9C"
+    r"\u0F9E-\u0FA1\u0FA3-\u0FA6\u0FA8-\u0FAB\u0FAD-\u0FB8\u0FBA-\u167F\u1681-\u180D"
+    r"\u180F-\u1FEE\u1FF0-\u1FFC\u1FFE\u1FFF\u2C00-\u2DFF\u3005-\u3007\u3040-\uD7FF"
+    r"\uF900-\uFA6B\uFA6D-\uFACE\uFAD2-\uFAD4\uFAD8-\uFAFF"
+)
+#: One character of a U-label that is not ASCII (see the comment above ``_U_LETTER``).
+U_LETTER: Final = f"[{_U_LETTER}]"
+_LETTER_DIGIT: Final = f"A-Za-z0-9{_U_LETTER}"
+# 1 to 63 characters, neither the first nor the last a hyphen: "xn--" A-labels (punycode)
+# and U-labels alike. Written with a lookahead so that the long class appears twice, not
+# three times, in a pattern that is published.
+_LABEL: Final = f"(?!-)[{_LETTER_DIGIT}-]{{0,62}}[{_LETTER_DIGIT}]"
+_HOST: Final = f"[{_LETTER_DIGIT}.-]"
+# The top-level domain: ASCII letters (2 to 63, as ever), an A-label ("xn--p1ai"), or a
+# U-label of letters with at least one not ASCII ("рф"). A U-label TLD may be a single
+# character: NFC may compose two into one ("e" and U+0301 into "é"), and the normal form
+# must be accepted again.
+_TLD: Final = (
+    "[A-Za-z]{2,63}|[Xx][Nn]--[A-Za-z0-9-]{0,58}[A-Za-z0-9]"
+    f"|(?=[A-Za-z]*{U_LETTER})[A-Za-z{_U_LETTER}]{{1,63}}"
+)
+#: An email address. Lengths are counted in characters as written (a U-label's
+#: "xn--" form may be longer; DNS, not leadflow, refuses one beyond its 63 bytes).
 EMAIL: Final = (
     f"(?=[{_ATEXT}.-]{{1,64}}@){_ATOM}+(?:\\.{_ATOM}+)*"
-    f"@(?={_HOST}{{1,253}}(?!{_HOST}))(?:{_LABEL}\\.)+[A-Za-z]{{2,63}}"
+    f"@(?={_HOST}{{1,253}}(?!{_HOST}))(?:{_LABEL}\\.)+(?:{_TLD})"
 )
 _EMAIL_MATCH: Final = re.compile(EMAIL)
 
 
+def _email(text: str) -> str | None:
+    """*text*, without blanks around it, as a normalised email address, or ``None``."""
+    text = text.strip()
+    if _EMAIL_MATCH.fullmatch(text) is None:
+        return None
+    local, _, domain = text.rpartition("@")
+    # Lower-cased first, then composed: what NFC composes from lower-case letters is
+    # lower case, so the result is both, and reads back to itself.
+    return f"{local}@{unicodedata.normalize('NFC', domain.lower())}"
+
+
 def read_email(field: str, value: object) -> str:
-    """Read an email address (:data:`EMAIL`): its domain lower-cased, its local part kept.
+    """Read an email address (:data:`EMAIL`).
+
+    The local part is kept as given (it may be case-sensitive) and must be ASCII. The
+    domain may be internationalised (``bücher.example``, ``例え.jp``, ``пример.рф``)
+    or written as A-labels (``xn--bcher-kva.example``); it is lower-cased
+    (:meth:`str.lower`) and then NFC-normalised, so ``BU\u0308CHER.example`` (a "U"
+    and U+0308, a combining diaeresis) is ``bücher.example``. An A-label is not turned into its
+    U-label, nor the other way round.
 
     Raises:
         InvalidEmailError: not an email address.
         WrongTypeError: not text.
     """
-    text = read_text(field, value)
-    if _EMAIL_MATCH.fullmatch(text) is None:
+    address = _email(read_text(field, value))
+    if address is None:
         raise InvalidEmailError(field, value, "not an email address")
-    local, _, domain = text.rpartition("@")
-    return f"{local}@{domain.lower()}"
+    return address
+
+
+def _outside_quotes(text: str) -> Iterable[tuple[int, str]]:
+    """Each character of *text* with its index, but those in a quoted string."""
+    quoted = escaped = False
+    for at, char in enumerate(text):
+        if escaped:
+            escaped = False
+        elif quoted:
+            escaped = char == "\\"
+            quoted = char != '"'
+        elif char == '"':
+            quoted = True
+        else:
+            yield at, char
+
+
+def read_emails(field: str, value: object) -> tuple[str, ...]:
+    """Read every email address in a list of them, in order, each as :func:`read_email`.
+
+    The list is what a CRM keeps in one field (Odoo's ``email_from``): items separated
+    by commas or semicolons, each a bare address (``grace@example.com``) or a display
+    name and an address in angle brackets (``Ada <ada@example.com>``,
+    ``"Lovelace, Ada" <ada@example.com>``: a comma or semicolon in a quoted name
+    separates nothing). An item that is no address (a name alone, ``mailto:``, an empty
+    item) is skipped; an address given twice is kept twice.
+
+    The list is split here rather than by :func:`email.utils.getaddresses`, which
+    splits at commas only and whose reading of malformed text changed within Python
+    3.11 and 3.12 (CVE-2023-27043).
+
+    Raises:
+        InvalidEmailError: no item is an email address.
+        WrongTypeError: not text.
+
+    >>> read_emails("email_from", '"Lovelace, Ada" <Ada@Example.COM>; grace@example.com')
+    ('Ada@example.com', 'grace@example.com')
+    """
+    text = read_text(field, value)
+    starts = [0]
+    ends = []
+    for at, char in _outside_quotes(text):
+        if char in ",;":
+            ends.append(at)
+            starts.append(at + 1)
+    ends.append(len(text))
+    found = []
+    for start, end in zip(starts, ends, strict=True):
+        item = text[start:end].strip()
+        if item.endswith(">"):
+            opening = [at for at, char in _outside_quotes(item) if char == "<"]
+            if opening:
+                item = item[opening[-1] + 1 : -1]
+        address = _email(item)
+        if address is not None:
+            found.append(address)
+    if not found:
+        raise InvalidEmailError(field, value, "no email address in it")
+    return tuple(found)
 
 
 _SEPARATOR: Final = f"[{_BLANKS}()./-]"
+
+
+def _digits(low: int, high: int) -> str:
+    """*low* to *high* digits, with separators before each."""
+    return f"(?:{_SEPARATOR}*[0-9]){{{low},{high}}}"
+
+
+# A trunk prefix: the "0" a national number is dialled with, which an international one
+# drops, written in parentheses after the country code ("+44 (0)20 7946 0958"). Only
+# there is it a trunk prefix: "(020) 7946 0958" is a national number, and keeps its 0.
+_TRUNK: Final = f"\\({BLANK}*0{BLANK}*\\)"
+_COUNTRY: Final = f"{_SEPARATOR}*\\+{BLANK}*[0-9]{{1,3}}"
+_COUNTRY_TRUNK: Final = f"{_COUNTRY}{BLANK}*{_TRUNK}"
+# The 7 to 15 digits of a number with a trunk prefix, counted without its 0, for each
+# length of the country code (1 to 3 digits).
+_WITH_TRUNK: Final = (
+    f"{_SEPARATOR}*\\+{BLANK}*(?:[0-9]{BLANK}*{_TRUNK}{_digits(6, 14)}"
+    f"|[0-9]{{2}}{BLANK}*{_TRUNK}{_digits(5, 13)}"
+    f"|[0-9]{{3}}{BLANK}*{_TRUNK}{_digits(4, 12)})"
+)
+# An extension's marker, in any case: "ext", "ext.", "extension", "x", and RFC 3966's
+# ";ext=", the normal form's own. Not "#": it is also a key that is dialled, and is
+# written for "number" ("#1234567").
+_EXTENSION_MARK: Final = "[Ee][Xx][Tt](?:[Ee][Nn][Ss][Ii][Oo][Nn]|\\.)?|[Xx]|;[Ee][Xx][Tt]="
+# 1 to 10 digits: the extensions of private exchanges have 2 to 6, and a few direct-dial
+# plans more; 10 leaves room for those, yet is too short for most numbers with their
+# country code, so a second phone number after an "x" is refused, not kept as an extension.
+MAX_EXTENSION: Final = 10
+_EXTENSION: Final = f"(?:{_EXTENSION_MARK}){BLANK}*([0-9]{{1,{MAX_EXTENSION}}}){_SEPARATOR}*"
 #: A phone number: an optional "+", then 7 to 15 digits (the E.164 maximum), with
-#: separators (blanks, parentheses, dots, dashes, slashes) anywhere.
-PHONE: Final = f"{_SEPARATOR}*\\+?(?:{_SEPARATOR}*[0-9]){{7,15}}{_SEPARATOR}*"
+#: separators (blanks, parentheses, dots, dashes, slashes) anywhere; a trunk prefix
+#: "(0)" right after the country code is not one of the digits. Then perhaps an
+#: extension: "ext", "ext.", "extension", "x" or ";ext=" in any case, and 1 to 10 digits.
+PHONE: Final = (
+    f"(?:(?!{_COUNTRY_TRUNK}){_SEPARATOR}*\\+?{_digits(7, 15)}|{_WITH_TRUNK})"
+    f"(?:{_SEPARATOR}*(?:{_EXTENSION_MARK}){BLANK}*[0-9]{{1,{MAX_EXTENSION}}})?{_SEPARATOR}*"
+)
 _PHONE_MATCH: Final = re.compile(PHONE)
 _SEPARATORS: Final = re.compile(_SEPARATOR)
+_TRUNK_MATCH: Final = re.compile(_COUNTRY_TRUNK)
+# Once a text matches PHONE, its parts: the country code before a trunk prefix, the rest
+# of the number, the extension's digits.
+_PHONE_PARTS: Final = re.compile(
+    f"(?:({_COUNTRY}){BLANK}*{_TRUNK})?(.*?)(?:{_EXTENSION})?", re.DOTALL
+)
+# Only for the message: an extension of too many digits.
+_LONG_EXTENSION: Final = re.compile(f"(?:{_EXTENSION_MARK}){BLANK}*[0-9]+{_SEPARATOR}*\\Z")
 
 
 def read_phone(field: str, value: object) -> str:
     """Read a phone number (:data:`PHONE`): its digits, after a ``+`` if it has one.
 
+    A trunk prefix ``(0)`` right after the country code is dropped
+    (``+44 (0)20 7946 0958`` is ``+442079460958``; :func:`phone_repair` says so). An
+    extension is kept as RFC 3966 writes it, after the number: ``+14155550100;ext=12``,
+    which reads back to itself.
+
     Raises:
-        InvalidPhoneError: anything but digits and separators, or not 7 to 15 digits.
+        InvalidPhoneError: anything but digits and separators (and an extension), or
+            not 7 to 15 digits.
         WrongTypeError: not text.
     """
     if not isinstance(value, str):
         raise WrongTypeError(field, value, f"expected a string, not {kind(value)}")
-    text = _SEPARATORS.sub("", value)
+    parts = _PHONE_PARTS.fullmatch(value)
+    assert parts is not None  # (.*?) matches any text
+    country, rest, extension = parts.groups()
+    number = _SEPARATORS.sub("", (country or "") + rest)
     if _PHONE_MATCH.fullmatch(value):
-        return text
-    digits = text[1:] if text.startswith("+") else text
+        return number + (f";ext={extension}" if extension else "")
+    long = _LONG_EXTENSION.search(value)
+    if long is not None and _PHONE_MATCH.fullmatch(value[: long.start()]):
+        raise InvalidPhoneError(field, value, f"an extension has 1 to {MAX_EXTENSION} digits")
+    digits = number.removeprefix("+")
     if digits and not (digits.isascii() and digits.isdigit()):
-        raise InvalidPhoneError(field, value, "a phone number holds only digits and separators")
+        raise InvalidPhoneError(
+            field,
+            value,
+            "a phone number holds only digits and separators, then perhaps an extension",
+        )
     raise InvalidPhoneError(field, value, "a phone number has 7 to 15 digits")
+
+
+def phone_repair(value: object) -> str | None:
+    """What :func:`read_phone` repairs in *value*, in a sentence for people, or ``None``.
+
+    The one repair is dropping a trunk prefix ``(0)`` after the country code. Text that
+    is no phone number is repaired in no way (:func:`read_phone` refuses it).
+
+    >>> phone_repair("+44 (0)20 7946 0958"), phone_repair("(020) 7946 0958")
+    ('dropped the trunk prefix "(0)"', None)
+    """
+    if isinstance(value, str) and _PHONE_MATCH.fullmatch(value) and _TRUNK_MATCH.match(value):
+        return 'dropped the trunk prefix "(0)"'
+    return None
 
 
 #: A signal's name: a lower-case letter, then up to 62 lower-case letters, digits and

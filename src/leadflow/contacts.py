@@ -29,6 +29,7 @@ __all__ = [
     "LeadSource",
     "Organisation",
     "PurchaseRole",
+    "email_addresses",
     "normalise_email",
     "normalise_phone",
 ]
@@ -66,24 +67,49 @@ class LeadSource(Enum):
 def normalise_email(value: object, field: str = "email") -> str | None:
     """Return *value* as a normalised email address, or ``None`` when blank.
 
-    The domain is lower-cased; the local part is kept as given (it may be
-    case-sensitive). Raises :class:`~leadflow.errors.InvalidEmailError`.
+    One address, whose local part is ASCII and kept as given (it may be
+    case-sensitive), and whose domain is lower-cased and NFC-normalised; it may be
+    internationalised (``bücher.example``). A text of several addresses, or of a
+    display name and an address, is not one address: see :func:`email_addresses`.
+    Raises :class:`~leadflow.errors.InvalidEmailError`.
 
     >>> normalise_email("  Ada.Lovelace@Example.COM ")
     'Ada.Lovelace@example.com'
+    >>> normalise_email("anna@BÜCHER.example")
+    'anna@bücher.example'
     """
     return None if g.is_blank(value) else g.read_email(field, value)
+
+
+def email_addresses(value: object, field: str = "email") -> tuple[str, ...]:
+    """Return every email address in *value*, in order, each as :func:`normalise_email`.
+
+    *value* is a list as a CRM keeps it in one field (Odoo's ``email_from``): items
+    separated by commas or semicolons, each an address or a display name with the
+    address in angle brackets. Items that are no address are skipped; a blank value
+    holds none (``()``). Raises :class:`~leadflow.errors.InvalidEmailError` when no
+    item is an address.
+
+    >>> email_addresses('"Lovelace, Ada" <Ada@Example.COM>; grace@example.com')
+    ('Ada@example.com', 'grace@example.com')
+    """
+    return () if g.is_blank(value) else g.read_emails(field, value)
 
 
 def normalise_phone(value: object, field: str = "phone") -> str | None:
     """Return *value* as a phone number of digits with an optional leading ``+``.
 
     Spaces, dots, dashes, slashes and parentheses are dropped; 7 to 15 digits
-    (the E.164 maximum) must remain. A blank value is no number (``None``).
-    Raises :class:`~leadflow.errors.InvalidPhoneError`.
+    (the E.164 maximum) must remain. A trunk prefix ``(0)`` right after the country
+    code is dropped too (``+44 (0)20`` dials ``+4420``). An extension (after ``ext``,
+    ``ext.``, ``extension``, ``x`` or ``;ext=``, in any case: 1 to 10 digits) is kept
+    after the number as RFC 3966 writes it, ``;ext=12``. A blank value is no number
+    (``None``). Raises :class:`~leadflow.errors.InvalidPhoneError`.
 
     >>> normalise_phone("+44 (20) 7946-0958")
     '+442079460958'
+    >>> normalise_phone("+44 (0)20 7946 0958 ext. 12")
+    '+442079460958;ext=12'
     """
     return None if g.is_blank(value) else g.read_phone(field, value)
 
