@@ -77,6 +77,7 @@ __all__ = [
     "LEAD_STATUSES",
     "OPEN_STATUSES",
     "OPPORTUNITY_FIELDS",
+    "OPPORTUNITY_READ_ONLY",
     "RATING_VALUES",
     "READ_ONLY",
     "STAGE_NAMES",
@@ -114,7 +115,8 @@ RATING_VALUES: Final[Mapping[str, Rating]] = MappingProxyType(
     {"Hot": Rating.HOT, "Warm": Rating.WARM, "Cold": Rating.COLD}
 )
 #: The ``Status`` a verdict gives a lead not yet converted, or ``None`` to leave it. Only
-#: a disqualified lead is closed. An undetermined lead (not enough known yet) is never
+#: a disqualified lead is closed, and only when the mapping opts in
+#: (``close_disqualified``). An undetermined lead (not enough known yet) is never
 #: closed, and a qualified lead keeps its status: Salesforce's conversion (LeadConvert)
 #: is leadflow's promotion.
 LEAD_STATUSES: Final[Mapping[Verdict, str | None]] = MappingProxyType(
@@ -164,14 +166,9 @@ OPPORTUNITY_FIELDS: Final[tuple[Field, ...]] = (
     Field("CloseDate", "expected_close", Day(), note="(the closing date once closed)"),
 )
 
-#: Standard ``Lead`` and ``Opportunity`` fields the REST API returns but refuses in a
-#: write body (``updateable: false`` in ``describe()``): the id and ``attributes``,
-#: the compound ``Name`` and ``Address``, audit and system fields, the conversion
-#: results, and fields Salesforce derives. An organisation's own formula fields are
-#: not here: pass :func:`read_only_fields` of its ``describe()`` to the mapping.
-READ_ONLY: Final = frozenset(
+#: Every sObject's id, system and audit fields (``updateable: false``).
+_SYSTEM: Final = frozenset(
     {
-        # Every object's id, system and audit fields.
         "attributes",
         "Id",
         "IsDeleted",
@@ -183,7 +180,20 @@ READ_ONLY: Final = frozenset(
         "LastActivityDate",
         "LastViewedDate",
         "LastReferencedDate",
-        # Lead: compound and derived fields, merges, conversion results.
+        "ConnectionReceivedId",
+        "ConnectionSentId",
+        "ActivityMetricId",
+        "ActivityMetricRollupId",
+    }
+)
+
+#: Standard ``Lead`` fields the REST API returns but refuses in a write body
+#: (``updateable: false`` in ``describe()``): the id and ``attributes``, the compound
+#: ``Name`` and ``Address``, audit and system fields, merges and the conversion
+#: results. An organisation's own formula fields are not here: pass
+#: :func:`read_only_fields` of its ``describe()`` to the mapping.
+READ_ONLY: Final = _SYSTEM | frozenset(
+    {
         "Name",
         "Address",
         "MasterRecordId",
@@ -194,14 +204,17 @@ READ_ONLY: Final = frozenset(
         "ConvertedAccountId",
         "ConvertedContactId",
         "ConvertedOpportunityId",
-        "ConnectionReceivedId",
-        "ConnectionSentId",
         "ActionCadenceAssigneeId",
         "ActionCadenceId",
         "ActionCadenceState",
-        "ActivityMetricId",
-        "ActivityMetricRollupId",
-        # Opportunity: what Salesforce derives from the stage, amount and close date.
+    }
+)
+
+#: Standard ``Opportunity`` fields the REST API refuses in a write body: the system
+#: fields, and what Salesforce derives from the stage, amount and close date. Unlike a
+#: Lead's, an Opportunity's ``Name`` is a plain required field, and written.
+OPPORTUNITY_READ_ONLY: Final = _SYSTEM | frozenset(
+    {
         "IsClosed",
         "IsWon",
         "ExpectedRevenue",
@@ -223,12 +236,16 @@ READ_ONLY: Final = frozenset(
 
 
 def is_read_only(name: str, value: object = None) -> bool:
-    """Whether a write body must leave out the field *name* holding *value*.
+    """Whether a ``Lead`` write body must leave out the field *name* holding *value*.
 
     Besides :data:`READ_ONLY`: any field holding a JSON object, which is a related
     record from a relationship query (``Owner``) or a compound field (``Address``).
     """
     return name in READ_ONLY or isinstance(value, Mapping)
+
+
+def _opportunity_read_only(name: str, value: object = None) -> bool:
+    return name in OPPORTUNITY_READ_ONLY or isinstance(value, Mapping)
 
 
 def read_only_fields(describe: Mapping[str, Any]) -> frozenset[str]:
@@ -275,13 +292,16 @@ class SalesforceMapping(CrmMapping):
     """How an organisation's Salesforce is set up, as far as leadflow needs to know.
 
     Attributes:
-        currency: ISO 4217 code of a single-currency organisation. A record's
-            ``CurrencyIsoCode`` (multi-currency organisations) takes precedence.
+        currency: ISO 4217 code of a single-currency organisation, the fallback: a
+            record's ``CurrencyIsoCode`` (multi-currency organisations) takes
+            precedence, when reading and when writing back.
         custom: The custom fields that hold the criteria.
         ratings: ``Rating`` picklist values.
         lead_statuses: The ``Status`` a verdict gives an open lead (``None``, or a
-            verdict it does not list: leave it). Undetermined takes only ``None`` or
-            an open status.
+            verdict it does not list: leave it). A status not in
+            :attr:`open_statuses` closes the lead, and is written only with
+            ``close_disqualified``. Undetermined takes only ``None`` or an open
+            status.
         open_statuses: The open ``Status`` values; the first is the one a new lead
             gets when its verdict leaves the status alone.
         stages: Open ``StageName`` values and their sales steps.
@@ -441,6 +461,8 @@ _SALESFORCE: Final = Skeleton(
     opportunity_values=_values,
     locked=_locked,
 )
+# An Opportunity refuses other fields than a Lead (its Name is its own, and written).
+_OPPORTUNITIES: Final = attrs.evolve(_SALESFORCE, is_read_only=_opportunity_read_only)
 _DEFAULT: Final = SalesforceMapping()
 
 
@@ -453,12 +475,16 @@ def read_lead(record: Mapping[str, Any], *, mapping: SalesforceMapping = _DEFAUL
     """Read a ``Lead`` record as the REST API returns it.
 
     Args:
-        record: The Lead's JSON object.
+        record: The Lead's JSON object (simple-salesforce's ``OrderedDict`` too;
+            walk a query page's records with :func:`leadflow.adapters.records`).
         mapping: The organisation's setup, with its custom fields.
 
     Returns:
         The lead, with every field leadflow does not model in ``extras``
-        (including ``attributes``, ``Status``, ``Rating`` and ``LeadSource``).
+        (including ``attributes``, ``Status``, ``Rating`` and ``LeadSource``), and
+        in ``repairs`` what reading had to repair (a picklist value the mapping
+        does not list reads as unknown). Amounts are in the record's
+        ``CurrencyIsoCode``, else the mapping's currency.
 
     Raises:
         InvalidRecordError: listing every bad field with its path (``$.Email``).
@@ -475,18 +501,28 @@ def write_lead(
 ) -> dict[str, Any]:
     """A ``Lead`` body for ``PATCH /sobjects/Lead/<Id>`` (or ``POST`` when it has no id).
 
-    Modelled fields are written from the lead (unchanged ones exactly as read), then
-    every extra field the REST API accepts, unchanged. With a *decision*, a lead
-    not yet converted gets ``Rating`` from the rating (except a cold rating on an
-    undetermined decision, which says only that little is known yet) and ``Status``
-    as :attr:`SalesforceMapping.lead_statuses` gives the verdict. A new lead (no id)
-    whose verdict does not disqualify it and leaves the status alone keeps an open
-    status it has, else gets the first of :attr:`SalesforceMapping.open_statuses`. A
-    converted lead (``IsConverted`` true) is left as it is; Salesforce refuses to
-    update one anyway.
+    A lead with an id gets the minimal update: only the fields leadflow owns (the
+    lead table's, ``Rating`` and ``Status``) whose value differs from the one read,
+    ``{}`` when none does; its other fields (:attr:`CrmLead.extras`) are never
+    written. A lead without one gets the whole create body: its extras, its
+    modelled fields and what the decision writes. Neither ever holds a field of
+    :data:`READ_ONLY` or :attr:`~leadflow.adapters.CrmMapping.read_only`.
+
+    With a *decision*, a lead not yet converted gets ``Rating`` from the rating as
+    :attr:`~leadflow.adapters.CrmMapping.write_ratings` allows (by default only over
+    an empty ``Rating``; never a cold rating on an undetermined decision, which
+    says only that little is known yet), and ``Status`` as
+    :attr:`SalesforceMapping.lead_statuses` gives the verdict, as far as it is an
+    open status: the closing "Closed - Not Converted" of a disqualified verdict
+    only with :attr:`~leadflow.adapters.CrmMapping.close_disqualified`. A new lead
+    not so closed keeps an open status it has, else gets the first of
+    :attr:`SalesforceMapping.open_statuses`. A decision writes nothing on a
+    converted lead (``IsConverted`` true).
 
     Raises:
-        InvalidRecordError: a value does not fit its field (too long, wrong currency).
+        InvalidRecordError: a value does not fit its field (too long, wrong
+            currency), or the lead is converted (``IsConverted``) and the update
+            would change it: Salesforce refuses to update a converted lead.
         WrongTypeError: an argument is of the wrong type.
     """
     return _SALESFORCE.write_lead(crm_lead, decision, mapping)
@@ -514,7 +550,7 @@ def write_opportunity(
         InvalidRecordError: a value does not fit its field.
         WrongTypeError: *opportunity* is not an opportunity-level stage.
     """
-    return _SALESFORCE.write_opportunity(opportunity, mapping, record)
+    return _OPPORTUNITIES.write_opportunity(opportunity, mapping, record)
 
 
 def read_opportunity_fields(
@@ -529,7 +565,7 @@ def read_opportunity_fields(
     Raises:
         InvalidRecordError: listing every bad field.
     """
-    return _SALESFORCE.read_opportunity_fields(record, mapping)
+    return _OPPORTUNITIES.read_opportunity_fields(record, mapping)
 
 
 @attrs.frozen(kw_only=True)
