@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import json
+from collections import OrderedDict
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
 import attrs
 import pytest
@@ -43,7 +46,14 @@ from leadflow import (
     win,
 )
 from leadflow import strategies as lfst
-from leadflow.adapters import CrmLead, CustomFields, OpportunityFields, salesforce
+from leadflow.adapters import (
+    CrmLead,
+    CustomFields,
+    OpportunityFields,
+    WriteRatings,
+    records,
+    salesforce,
+)
 from leadflow.adapters.salesforce import LeadConversion, SalesforceMapping
 from leadflow.stages import FunnelStage
 
@@ -124,8 +134,8 @@ LEAD_RECORD: dict[str, Any] = {
     "Region__c": "West",
 }
 
-# What a PATCH body carries back: every field but the id, attributes, the compound Name,
-# the audit fields and the conversion results.
+# What a POST body for the same lead without its id carries: every field but the id,
+# attributes, the compound Name, the audit fields and the conversion results.
 LEAD_BODY: dict[str, Any] = {
     "FirstName": "Grace",
     "LastName": "Hopper",
@@ -237,7 +247,10 @@ class TestReadingALead:
 
         assert crm_lead.contact.organisation is None
         assert crm_lead.extras["Industry"] == "Technology"
-        assert salesforce.write_lead(crm_lead, mapping=USD)["NumberOfEmployees"] == "many"
+        # An update leaves the field alone; a create carries it as it was read.
+        assert salesforce.write_lead(crm_lead, mapping=USD) == {}
+        created = salesforce.write_lead(attrs.evolve(crm_lead, id=None), mapping=USD)
+        assert created["NumberOfEmployees"] == "many"
 
 
 class TestReadingABadLead:
@@ -248,7 +261,6 @@ class TestReadingABadLead:
             "FirstName": None,
             "Name": None,
             "Phone": "call me",
-            "Need__c": "Critical",
             "Budget__c": "a lot",
             "NumberOfEmployees": -3,
             "CreatedDate": "yesterday",
@@ -260,11 +272,20 @@ class TestReadingABadLead:
         assert {error.path for error in caught.value.errors} == {
             "$.LastName",
             "$.Phone",
-            "$.Need__c",
             "$.Budget__c",
             "$.NumberOfEmployees",
             "$.CreatedDate",
         }
+
+    def test_a_picklist_value_the_mapping_does_not_list_reads_as_unknown_and_is_reported(
+        self,
+    ) -> None:
+        crm_lead = salesforce.read_lead({**LEAD_RECORD, "Need__c": "Critical"}, mapping=USD)
+
+        assert crm_lead.evidence.need.level is NeedLevel.UNKNOWN
+        assert [(r.field, r.value) for r in crm_lead.repairs] == [("Need__c", "Critical")]
+        # Reading it as unknown is not a change: the value stays as the person chose it.
+        assert salesforce.write_lead(crm_lead, mapping=USD) == {}
 
     def test_a_record_of_another_object_is_refused(self) -> None:
         record = {**LEAD_RECORD, "attributes": {"type": "Contact", "url": "/x"}}
@@ -282,10 +303,15 @@ class TestReadingABadLead:
 
 
 class TestWritingALead:
-    def test_the_documented_lead_is_written_back_without_its_read_only_fields(self) -> None:
+    def test_the_documented_lead_unchanged_is_an_empty_update(self) -> None:
         crm_lead = salesforce.read_lead(LEAD_RECORD, mapping=USD)
 
-        assert salesforce.write_lead(crm_lead, mapping=USD) == LEAD_BODY
+        assert salesforce.write_lead(crm_lead, mapping=USD) == {}
+
+    def test_the_documented_lead_is_created_without_its_read_only_fields(self) -> None:
+        crm_lead = salesforce.read_lead(LEAD_RECORD, mapping=USD)
+
+        assert salesforce.write_lead(attrs.evolve(crm_lead, id=None), mapping=USD) == LEAD_BODY
 
     def test_changed_evidence_is_written_as_the_custom_picklist_value(self) -> None:
         crm_lead = salesforce.read_lead(LEAD_RECORD, mapping=USD)
@@ -298,7 +324,6 @@ class TestWritingALead:
         body = salesforce.write_lead(attrs.evolve(crm_lead, evidence=evidence), mapping=USD)
 
         assert body == {
-            **LEAD_BODY,
             "Budget_Status__c": "Will Buy",
             "Budget__c": 95000.5,
             "Timeframe__c": "Later",
@@ -312,7 +337,6 @@ class TestWritingALead:
         body = salesforce.write_lead(attrs.evolve(crm_lead, contact=contact), mapping=USD)
 
         assert body == {
-            **LEAD_BODY,
             "Company": "Navy Labs",
             "Industry": None,
             "NumberOfEmployees": None,
@@ -334,9 +358,29 @@ class TestWritingALead:
             "Address": {"city": "Arlington", "country": "US"},
         }
 
-        body = salesforce.write_lead(salesforce.read_lead(record, mapping=USD), mapping=USD)
+        crm_lead = salesforce.read_lead(record, mapping=USD)
 
-        assert body == LEAD_BODY
+        assert salesforce.write_lead(attrs.evolve(crm_lead, id=None), mapping=USD) == LEAD_BODY
+        assert salesforce.write_lead(crm_lead, mapping=USD) == {}
+
+    def test_fields_leadflow_does_not_model_are_never_in_an_update(self) -> None:
+        crm_lead = salesforce.read_lead(LEAD_RECORD, mapping=USD)
+        extras = {**crm_lead.extras, "Region__c": "East", "LeadSource": "Partner"}
+
+        body = salesforce.write_lead(attrs.evolve(crm_lead, extras=extras), mapping=USD)
+
+        assert body == {}
+
+    def test_a_field_the_mapping_marks_read_only_is_never_written(self) -> None:
+        mapping = attrs.evolve(USD, read_only=frozenset({"Title", "Region__c"}))
+        crm_lead = salesforce.read_lead(LEAD_RECORD, mapping=mapping)
+        changed = attrs.evolve(crm_lead, contact=attrs.evolve(crm_lead.contact, job_title="CTO"))
+
+        assert salesforce.write_lead(changed, mapping=mapping) == {}
+        created = salesforce.write_lead(attrs.evolve(changed, id=None), mapping=mapping)
+        assert created == {
+            k: v for k, v in LEAD_BODY.items() if k not in ("Title", "Region__c")
+        }
 
 
 class TestWritingADecision:
@@ -348,16 +392,67 @@ class TestWritingADecision:
             crm_lead, decided(crm_lead, Verdict.NURTURE, rating), mapping=USD
         )
 
-        assert body == {**LEAD_BODY, "Rating": RATING_VALUE[rating]}
+        assert body == {"Rating": RATING_VALUE[rating]}
 
-    def test_a_disqualified_lead_is_closed_not_converted(self) -> None:
+    def test_a_disqualified_lead_is_closed_not_converted_when_the_mapping_opts_in(
+        self,
+    ) -> None:
+        mapping = attrs.evolve(USD, close_disqualified=True)
+        crm_lead = salesforce.read_lead(LEAD_RECORD, mapping=mapping)
+
+        body = salesforce.write_lead(
+            crm_lead, decided(crm_lead, Verdict.DISQUALIFIED, Rating.COLD), mapping=mapping
+        )
+
+        assert body == {"Rating": "Cold", "Status": "Closed - Not Converted"}
+
+    def test_a_disqualified_lead_stays_open_by_default_and_gets_its_rating(self) -> None:
         crm_lead = salesforce.read_lead(LEAD_RECORD, mapping=USD)
 
         body = salesforce.write_lead(
             crm_lead, decided(crm_lead, Verdict.DISQUALIFIED, Rating.COLD), mapping=USD
         )
 
-        assert body == {**LEAD_BODY, "Rating": "Cold", "Status": "Closed - Not Converted"}
+        assert body == {"Rating": "Cold"}
+
+    def test_a_rating_a_person_set_is_kept_by_default(self) -> None:
+        crm_lead = salesforce.read_lead({**LEAD_RECORD, "Rating": "Hot"}, mapping=USD)
+
+        body = salesforce.write_lead(
+            crm_lead, decided(crm_lead, Verdict.NURTURE, Rating.WARM), mapping=USD
+        )
+
+        assert body == {}
+
+    def test_a_rating_a_person_set_is_replaced_when_the_mapping_says_always(self) -> None:
+        mapping = attrs.evolve(USD, write_ratings=WriteRatings.ALWAYS)
+        crm_lead = salesforce.read_lead({**LEAD_RECORD, "Rating": "Hot"}, mapping=mapping)
+
+        body = salesforce.write_lead(
+            crm_lead, decided(crm_lead, Verdict.NURTURE, Rating.WARM), mapping=mapping
+        )
+
+        assert body == {"Rating": "Warm"}
+
+    def test_a_rating_outside_the_picklist_table_is_kept_even_always(self) -> None:
+        mapping = attrs.evolve(USD, write_ratings=WriteRatings.ALWAYS)
+        crm_lead = salesforce.read_lead({**LEAD_RECORD, "Rating": "Tepid"}, mapping=mapping)
+
+        body = salesforce.write_lead(
+            crm_lead, decided(crm_lead, Verdict.NURTURE, Rating.WARM), mapping=mapping
+        )
+
+        assert body == {}
+
+    def test_no_rating_is_written_when_the_mapping_says_never(self) -> None:
+        mapping = attrs.evolve(USD, write_ratings=WriteRatings.NEVER)
+        crm_lead = salesforce.read_lead(LEAD_RECORD, mapping=mapping)
+
+        body = salesforce.write_lead(
+            crm_lead, decided(crm_lead, Verdict.QUALIFIED, Rating.HOT), mapping=mapping
+        )
+
+        assert body == {}
 
     def test_a_qualified_lead_keeps_its_status_until_it_is_converted(self) -> None:
         crm_lead = salesforce.read_lead(LEAD_RECORD, mapping=USD)
@@ -366,7 +461,7 @@ class TestWritingADecision:
             crm_lead, decided(crm_lead, Verdict.QUALIFIED, Rating.HOT), mapping=USD
         )
 
-        assert body["Status"] == "Open - Not Contacted"
+        assert body == {"Rating": "Hot"}
 
     def test_an_undetermined_lead_keeps_its_status(self) -> None:
         crm_lead = salesforce.read_lead(
@@ -377,7 +472,7 @@ class TestWritingADecision:
             crm_lead, decided(crm_lead, Verdict.UNDETERMINED, Rating.WARM), mapping=USD
         )
 
-        assert body == {**LEAD_BODY, "Status": "Working - Contacted", "Rating": "Warm"}
+        assert body == {"Rating": "Warm"}
 
     def test_an_undetermined_cold_rating_leaves_the_rating_as_it_is(self) -> None:
         crm_lead = salesforce.read_lead({**LEAD_RECORD, "Rating": "Warm"}, mapping=USD)
@@ -386,7 +481,7 @@ class TestWritingADecision:
             crm_lead, decided(crm_lead, Verdict.UNDETERMINED, Rating.COLD), mapping=USD
         )
 
-        assert body == {**LEAD_BODY, "Rating": "Warm"}
+        assert body == {}
 
     def test_an_undetermined_lead_can_be_given_an_open_status_only(self) -> None:
         working = attrs.evolve(USD, lead_statuses={Verdict.UNDETERMINED: "Working - Contacted"})
@@ -400,7 +495,11 @@ class TestWritingADecision:
         assert set(salesforce.LEAD_STATUSES) == set(Verdict)
 
     def test_the_statuses_are_configurable(self) -> None:
-        mapping = attrs.evolve(USD, lead_statuses={Verdict.QUALIFIED: "Qualified"})
+        mapping = attrs.evolve(
+            USD,
+            lead_statuses={Verdict.QUALIFIED: "Qualified"},
+            open_statuses=["Open - Not Contacted", "Working - Contacted", "Qualified"],
+        )
         crm_lead = salesforce.read_lead(LEAD_RECORD, mapping=mapping)
 
         body = salesforce.write_lead(
@@ -409,20 +508,47 @@ class TestWritingADecision:
 
         assert body["Status"] == "Qualified"
 
-    def test_a_converted_lead_is_left_as_it_is(self) -> None:
-        record = {
-            **LEAD_RECORD,
-            "IsConverted": True,
-            "Status": "Closed - Converted",
-            "ConvertedAccountId": "0018d00000AbCdEAAV",
-        }
-        crm_lead = salesforce.read_lead(record, mapping=USD)
+    def test_a_configured_status_that_is_not_open_is_never_written_for_a_qualified_lead(
+        self,
+    ) -> None:
+        # "Qualified" is not listed as open, so it closes the lead: only a
+        # disqualified verdict may close one, and only when opted in.
+        mapping = attrs.evolve(
+            USD, lead_statuses={Verdict.QUALIFIED: "Qualified"}, close_disqualified=True
+        )
+        crm_lead = salesforce.read_lead(LEAD_RECORD, mapping=mapping)
 
         body = salesforce.write_lead(
-            crm_lead, decided(crm_lead, Verdict.DISQUALIFIED, Rating.COLD), mapping=USD
+            crm_lead, decided(crm_lead, Verdict.QUALIFIED, Rating.HOT), mapping=mapping
         )
 
-        assert body == {**LEAD_BODY, "Status": "Closed - Converted"}
+        assert body == {"Rating": "Hot"}
+
+    CONVERTED: ClassVar[dict[str, Any]] = {
+        **LEAD_RECORD,
+        "IsConverted": True,
+        "Status": "Closed - Converted",
+        "ConvertedAccountId": "0018d00000AbCdEAAV",
+    }
+
+    def test_a_decision_on_a_converted_lead_writes_nothing(self) -> None:
+        mapping = attrs.evolve(USD, close_disqualified=True, write_ratings=WriteRatings.ALWAYS)
+        crm_lead = salesforce.read_lead(self.CONVERTED, mapping=mapping)
+
+        body = salesforce.write_lead(
+            crm_lead, decided(crm_lead, Verdict.DISQUALIFIED, Rating.COLD), mapping=mapping
+        )
+
+        assert body == {}
+
+    def test_a_change_to_a_converted_lead_is_refused_naming_is_converted(self) -> None:
+        crm_lead = salesforce.read_lead(self.CONVERTED, mapping=USD)
+        changed = attrs.evolve(crm_lead, contact=attrs.evolve(crm_lead.contact, job_title="CTO"))
+
+        with pytest.raises(InvalidRecordError) as caught:
+            salesforce.write_lead(changed, mapping=USD)
+
+        assert [error.path for error in caught.value.errors] == ["$.IsConverted"]
 
 
 # A Lead as the REST API returns it just after Web-to-Lead created it: the custom fields
@@ -491,9 +617,9 @@ class TestWritingBackAQualifiedRecord:
         body = salesforce.write_lead(crm_lead, decision, mapping=USD)
 
         assert decision.verdict is Verdict.UNDETERMINED
-        assert body["Status"] not in CLOSED_STATUSES
-        # Not knowing is not a cold lead: the rating stays empty, not Cold.
-        assert body == FRESH_BODY
+        # Not knowing is not a cold lead: the rating stays empty, not Cold; nothing
+        # else changed, so nothing is written.
+        assert body == {}
 
     def test_a_fresh_lead_without_custom_fields_is_undetermined_too(self) -> None:
         crm_lead = salesforce.read_lead(FRESH_RECORD, mapping=SalesforceMapping(currency="USD"))
@@ -502,7 +628,7 @@ class TestWritingBackAQualifiedRecord:
         body = salesforce.write_lead(crm_lead, decision, mapping=SalesforceMapping(currency="USD"))
 
         assert decision.verdict is Verdict.UNDETERMINED
-        assert body == FRESH_BODY
+        assert body == {}
 
     def test_a_new_lead_is_created_open_not_contacted(self) -> None:
         record = {k: v for k, v in FRESH_RECORD.items() if k not in ("Id", "Status")}
@@ -541,7 +667,20 @@ class TestWritingBackAQualifiedRecord:
 
         assert body["Status"] == "New"
 
-    def test_no_committed_budget_is_evidence_against_and_closes_the_lead(self) -> None:
+    def test_no_committed_budget_is_evidence_against_and_closes_the_lead_if_opted_in(
+        self,
+    ) -> None:
+        mapping = attrs.evolve(USD, close_disqualified=True)
+        record = {**FRESH_RECORD, "Budget_Status__c": "No Committed Budget"}
+        crm_lead = salesforce.read_lead(record, mapping=mapping)
+        decision = qualified(crm_lead)
+
+        body = salesforce.write_lead(crm_lead, decision, mapping=mapping)
+
+        assert decision.verdict is Verdict.DISQUALIFIED
+        assert body == {"Status": "Closed - Not Converted", "Rating": "Cold"}
+
+    def test_no_committed_budget_leaves_the_lead_open_by_default(self) -> None:
         record = {**FRESH_RECORD, "Budget_Status__c": "No Committed Budget"}
         crm_lead = salesforce.read_lead(record, mapping=USD)
         decision = qualified(crm_lead)
@@ -549,12 +688,24 @@ class TestWritingBackAQualifiedRecord:
         body = salesforce.write_lead(crm_lead, decision, mapping=USD)
 
         assert decision.verdict is Verdict.DISQUALIFIED
-        assert body == {
-            **FRESH_BODY,
-            "Budget_Status__c": "No Committed Budget",
-            "Status": "Closed - Not Converted",
-            "Rating": "Cold",
+        assert body == {"Rating": "Cold"}
+
+    def test_a_new_disqualified_lead_is_created_closed_only_if_opted_in(self) -> None:
+        record = {
+            k: v
+            for k, v in {**FRESH_RECORD, "Budget_Status__c": "No Committed Budget"}.items()
+            if k != "Id"
         }
+        crm_lead = salesforce.read_lead(record, mapping=USD)
+        decision = qualified(crm_lead)
+        closing = attrs.evolve(USD, close_disqualified=True)
+
+        assert salesforce.write_lead(crm_lead, decision, mapping=USD)["Status"] == (
+            "Open - Not Contacted"
+        )
+        assert salesforce.write_lead(crm_lead, decision, mapping=closing)["Status"] == (
+            "Closed - Not Converted"
+        )
 
     def test_a_lead_in_the_market_only_later_is_nurtured_and_stays_open(self) -> None:
         record = {
@@ -569,13 +720,7 @@ class TestWritingBackAQualifiedRecord:
         body = salesforce.write_lead(crm_lead, decision, mapping=USD)
 
         assert decision.verdict is Verdict.NURTURE
-        assert body == {
-            **FRESH_BODY,
-            "Need__c": "Must have",
-            "Budget_Status__c": "Can Buy",
-            "Timeframe__c": "Later",
-            "Rating": "Warm",
-        }
+        assert body == {"Rating": "Warm"}
 
 
 def build_opportunity() -> Opportunity:
