@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+import unicodedata
 from datetime import datetime, timezone
 from typing import Any
 
@@ -26,7 +27,9 @@ from leadflow import (
     normalise_email,
     normalise_phone,
 )
+from leadflow import _grammar as g
 from leadflow import strategies as lfst
+from leadflow.contacts import email_addresses
 
 UTC = timezone.utc
 CREATED = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
@@ -590,3 +593,317 @@ class TestFromRecord:
         else:
             assert outcome.name == record["name"].strip()
             assert outcome.email is not None or outcome.phone is not None
+
+
+# Lower-case letters of other scripts, composed (NFC), whose upper case lower-cases back
+# to them alone (not "ß", whose upper case is "SS", nor a sigma, which may come back final).
+_IDN_LETTERS = [
+    letter
+    for letter in "àáâäåæçèéêëíîïñòóôöøùúûüýÿąčęłńśšźżжзийклмнопрстуфхцчшщыэюяёαβγδεζηθλμπ"
+    + "日本語例え中文한국어ไทย"
+    if letter.upper().lower() == letter and unicodedata.is_normalized("NFC", letter)
+]
+_ATEXT = string.ascii_letters + string.digits + "!#$%&'*+/=?^_`{|}~-"
+
+
+@st.composite
+def idn_emails(draw: st.DrawFn) -> str:
+    """Email addresses with internationalised domains, as normalised: lower case, NFC."""
+    words = draw(st.lists(st.text(_ATEXT, min_size=1, max_size=8), min_size=1, max_size=3))
+    label_chars = st.sampled_from([*_IDN_LETTERS, *string.ascii_lowercase, *string.digits])
+    labels = draw(st.lists(st.text(label_chars, min_size=1, max_size=12), min_size=1, max_size=3))
+    tld = draw(st.sampled_from(["de", "example", "jp", "рф", "中国", "xn--p1ai", "한국"]))
+    return ".".join(words) + "@" + ".".join([*labels, tld])
+
+
+class TestInternationalEmail:
+    @pytest.mark.parametrize(
+        ("given_address", "normalised"),
+        [
+            ("anna@bücher.example", "anna@bücher.example"),
+            ("user@MÜLLER.de", "user@müller.de"),
+            ("info@例え.jp", "info@例え.jp"),
+            ("ivan@ПРИМЕР.РФ", "ivan@пример.рф"),
+            # A "u" and a combining diaeresis (U+0308) compose into one "ü" (U+00FC).
+            ("anna@BU\u0308CHER.example", "anna@b\u00fccher.example"),
+            ("anna@xn--bcher-kva.EXAMPLE", "anna@xn--bcher-kva.example"),
+            ("ivan@xn--e1afmkfd.XN--P1AI", "ivan@xn--e1afmkfd.xn--p1ai"),
+            ("Anna.K@Bücher.Example", "Anna.K@bücher.example"),  # the local part is kept
+        ],
+    )
+    def test_the_domain_may_be_internationalised_and_is_lower_case_and_nfc(
+        self, given_address: str, normalised: str
+    ) -> None:
+        assert normalise_email(given_address) == normalised
+
+    @pytest.mark.parametrize(
+        "junk",
+        [
+            "anné@bücher.example",  # the local part stays ASCII
+            "anna@bü cher.example",
+            "anna@bücher\u3000example.de",  # an ideographic space
+            "anna@bücher\u3002example",  # an ideographic full stop, a dot to IDNA
+            "anna@例え\uff0ejp",  # a fullwidth full stop
+            "anna\uff20bücher.example",  # a fullwidth "@"
+            "anna@-bücher.example",
+            "anna@bücher-.example",
+            "anna@bücher..example",
+            "anna@" + "ü" * 64 + ".de",  # a label of 64 characters
+            "anna@" + ("ü" * 62 + ".") * 3 + "ü" * 62 + ".io",  # a domain of 254
+            "anna@\U0001f600.example",  # beyond the Basic Multilingual Plane
+            "anna@bücher.example.",
+            "anna@bücher.e",
+            "anna@@bücher.example",
+        ],
+    )
+    def test_what_is_not_an_address_is_still_refused(self, junk: str) -> None:
+        with pytest.raises(InvalidEmailError) as caught:
+            normalise_email(junk)
+
+        assert (caught.value.field, caught.value.value) == ("email", junk)
+
+    def test_the_longest_internationalised_domain_is_counted_in_characters(self) -> None:
+        domain = ("ü" * 62 + ".") * 3 + "ü" * 61 + ".io"  # 253 characters
+
+        assert normalise_email("anna@" + domain) == "anna@" + domain
+
+    @given(idn_emails(), st.sampled_from(["", " ", "\t"]))
+    def test_normalising_is_idempotent_whatever_the_case_and_composition(
+        self, address: str, padding: str
+    ) -> None:
+        local, _, domain = address.rpartition("@")
+        for messy_domain in (domain, domain.upper(), unicodedata.normalize("NFD", domain)):
+            messy = f"{padding}{local}@{messy_domain}{padding}"
+
+            once = normalise_email(messy)
+
+            assert once == address
+            assert normalise_email(once) == once
+
+    @pytest.mark.parametrize(
+        "two",
+        [
+            "Ada <ada@example.com>, grace@example.com",
+            "ada@example.com, grace@example.com",
+            "ada@example.com;grace@example.com",
+            "ada@example.com grace@example.com",
+            "Ada <ada@example.com>",
+        ],
+    )
+    def test_a_list_or_a_display_name_is_not_one_address(self, two: str) -> None:
+        with pytest.raises(InvalidEmailError):
+            normalise_email(two)
+
+
+class TestEmailAddresses:
+    @pytest.mark.parametrize(
+        ("field", "addresses"),
+        [
+            ("Ada <ada@example.com>, grace@example.com", ("ada@example.com", "grace@example.com")),
+            (
+                '"Lovelace, Ada" <Ada@Example.COM>; "Hopper; Grace" <grace@example.com>',
+                ("Ada@example.com", "grace@example.com"),
+            ),
+            ("grace@example.com", ("grace@example.com",)),
+            ("<anna@BÜCHER.example>", ("anna@bücher.example",)),
+            ("Ada Lovelace, ada@example.com", ("ada@example.com",)),  # a name alone: skipped
+            (" ;, ada@example.com ;; ", ("ada@example.com",)),
+            ("ada@example.com, ada@example.com", ("ada@example.com", "ada@example.com")),
+            ('"a <b@example.org>" <ada@example.com>', ("ada@example.com",)),
+            ('"Quote \\" , inside" <ada@example.com>', ("ada@example.com",)),
+            ("Ada < ada@example.com >", ("ada@example.com",)),
+            ("ada@, grace@example.com, mailto:x@example.com", ("grace@example.com",)),
+        ],
+    )
+    def test_every_address_is_read_in_order(self, field: str, addresses: tuple[str, ...]) -> None:
+        assert email_addresses(field) == addresses
+
+    @pytest.mark.parametrize("blank", [None, "", "  \t"])
+    def test_a_blank_field_holds_no_address(self, blank: str | None) -> None:
+        assert email_addresses(blank) == ()
+
+    @pytest.mark.parametrize(
+        "junk", ["Ada Lovelace", " , ; ", "ada@, @example.com", "Ada <ada@example>", "a b@c.io"]
+    )
+    def test_a_field_without_an_address_is_refused_naming_it(self, junk: str) -> None:
+        with pytest.raises(InvalidEmailError) as caught:
+            email_addresses(junk, field="email_from")
+
+        assert (caught.value.field, caught.value.value) == ("email_from", junk)
+
+    def test_a_field_must_be_text(self) -> None:
+        with pytest.raises(WrongTypeError):
+            email_addresses(["ada@example.com"])
+
+    @given(st.lists(idn_emails() | lfst.emails(), min_size=1, max_size=4), st.data())
+    def test_a_list_of_addresses_reads_back_as_they_are(
+        self, addresses: list[str], data: st.DataObject
+    ) -> None:
+        items = [
+            data.draw(st.sampled_from([a, f"<{a}>", f"Name <{a}>", f'"Last, First" <{a}>']))
+            for a in addresses
+        ]
+        separators = data.draw(
+            st.lists(st.sampled_from([",", ";", ", ", " ; "]), min_size=len(items))
+        )
+        field = items[0] + "".join(s + i for s, i in zip(separators, items[1:], strict=False))
+
+        assert email_addresses(field) == tuple(addresses)
+
+
+_MARKERS = ["ext", "ext.", "extension", "x", ";ext="]
+
+
+@st.composite
+def cased(draw: st.DrawFn, text: str) -> str:
+    return "".join(c.upper() if draw(st.booleans()) else c for c in text)
+
+
+class TestPhoneExtension:
+    @pytest.mark.parametrize(
+        ("given_number", "normalised"),
+        [
+            ("+1 415 555 0100 ext. 12", "+14155550100;ext=12"),
+            ("+1 (415) 555-0100 x12", "+14155550100;ext=12"),
+            ("415.555.0100 ext 12", "4155550100;ext=12"),
+            ("+1 415 555 0100 extension 12", "+14155550100;ext=12"),
+            ("+1 415 555 0100;ext=12", "+14155550100;ext=12"),
+            ("+14155550100;ext=12", "+14155550100;ext=12"),
+            ("+1 415 555 0100 EXT 12", "+14155550100;ext=12"),
+            ("+1 415 555 0100 X 12", "+14155550100;ext=12"),
+            ("+1 415 555 0100;EXT=12", "+14155550100;ext=12"),
+            ("+1 415 555 0100 Extension 012", "+14155550100;ext=012"),  # digits as written
+            ("+1 415 555 0100 (ext. 12)", "+14155550100;ext=12"),
+            ("4155550100x1234567890", "4155550100;ext=1234567890"),  # 10 digits: the most
+            ("1234567 x1", "1234567;ext=1"),  # the number still 7 digits at least
+        ],
+    )
+    def test_an_extension_is_kept_after_the_number(
+        self, given_number: str, normalised: str
+    ) -> None:
+        assert normalise_phone(given_number) == normalised
+
+    @pytest.mark.parametrize(
+        "junk",
+        [
+            "+1 415 555 0100 x",
+            "+1 415 555 0100 ext",
+            "+1 415 555 0100 ext.",
+            "+1 415 555 0100;ext=",
+            "x12",
+            "123456 x12",  # an extension's digits do not count towards the number's
+            "1" * 16 + " x12",
+            "+1 415 555 0100 x12345678901",  # 11 digits
+            "+1 415 555 0100 ext 12 ext 3",
+            "+1 415 555 0100 x 1 2",
+            "+1 415 555 0100 # 12",  # "#" is no marker
+            "+1 415 555 0100 y12",
+            "+1 415 555 0100 ext=12",
+            "+1 415 555 0100;12",
+            "+1 415 555 0100 ext. twelve",
+            "+1 415 x12 555 0100",
+        ],
+    )
+    def test_what_is_not_a_number_and_an_extension_is_refused(self, junk: str) -> None:
+        with pytest.raises(InvalidPhoneError) as caught:
+            normalise_phone(junk)
+
+        assert (caught.value.field, caught.value.value) == ("phone", junk)
+
+    def test_an_extension_too_long_says_so(self) -> None:
+        with pytest.raises(InvalidPhoneError, match="an extension has 1 to 10 digits"):
+            normalise_phone("+1 415 555 0100 ext 12345678901")
+
+    @given(
+        lfst.phones(),
+        st.none() | st.text(string.digits, min_size=1, max_size=10),
+        st.sampled_from(_MARKERS),
+        st.sampled_from(["", " ", "  ", "\t", "-", " ("]),
+        st.sampled_from(["", " ", "\xa0"]),
+        st.data(),
+    )
+    def test_normalising_is_idempotent_with_or_without_an_extension(
+        self,
+        number: str,
+        extension: str | None,
+        marker: str,
+        before: str,
+        after: str,
+        data: st.DataObject,
+    ) -> None:
+        normal = number if extension is None else f"{number};ext={extension}"
+        messy = number
+        if extension is not None:
+            messy += before + data.draw(cased(marker)) + after + extension
+
+        once = normalise_phone(messy)
+
+        assert once == normal
+        assert normalise_phone(once) == once
+        assert normalise_phone(normal) == normal
+
+    @given(lfst.phones(), st.sampled_from(_MARKERS), st.data())
+    def test_a_marker_without_digits_is_refused(
+        self, number: str, marker: str, data: st.DataObject
+    ) -> None:
+        junk = number + data.draw(st.sampled_from(["", " "])) + data.draw(cased(marker))
+
+        with pytest.raises(InvalidPhoneError):
+            normalise_phone(junk)
+
+
+class TestPhoneTrunkPrefix:
+    @pytest.mark.parametrize(
+        ("given_number", "normalised"),
+        [
+            ("+44 (0)20 7946 0958", "+442079460958"),
+            ("+44 (0) 20 7946 0958", "+442079460958"),
+            ("+44(0)2079460958", "+442079460958"),
+            ("+ 44 ( 0 ) 20 7946 0958", "+442079460958"),
+            ("+49 (0)30 1234567 x89", "+49301234567;ext=89"),
+            ("+353 (0)1 234 5678", "+35312345678"),
+            # Not right after a "+" and its country code: a national number's own 0.
+            ("(020) 7946 0958", "02079460958"),
+            ("(0)20 7946 0958", "02079460958"),
+            ("0044 (0)20 7946 0958", "004402079460958"),
+            ("+44 20 (0) 7946 0958", "+4420079460958"),
+            ("+4412 (0) 345 6789", "+441203456789"),  # 4 digits: no code
+        ],
+    )
+    def test_a_zero_in_parentheses_after_the_country_code_is_dropped(
+        self, given_number: str, normalised: str
+    ) -> None:
+        assert normalise_phone(given_number) == normalised
+
+    def test_the_digits_are_counted_without_the_trunk_prefix(self) -> None:
+        # 15 digits and the 0: a number; 6 digits and the 0: none.
+        assert normalise_phone("+44 (0)" + "1" * 13) == "+44" + "1" * 13
+        for junk in ("+1 (0) 12345", "+44 (0)" + "1" * 14):
+            with pytest.raises(InvalidPhoneError, match="7 to 15 digits"):
+                normalise_phone(junk)
+
+    @given(
+        st.text(string.digits, min_size=1, max_size=3),
+        st.data(),
+        st.sampled_from(["(0)", "(0) ", " (0)", " (0) ", "( 0 )"]),
+    )
+    def test_a_trunk_prefix_is_dropped_and_the_number_reads_back(
+        self, country: str, data: st.DataObject, trunk: str
+    ) -> None:
+        rest = data.draw(
+            st.text(string.digits, min_size=7 - len(country), max_size=15 - len(country))
+        )
+        messy = f"+{country}{trunk}{rest}"
+
+        once = normalise_phone(messy)
+
+        assert once == f"+{country}{rest}"
+        assert normalise_phone(once) == once
+        assert g.phone_repair(messy) == 'dropped the trunk prefix "(0)"'
+        assert g.phone_repair(once) is None
+
+    @pytest.mark.parametrize(
+        "text", ["+44 20 7946 0958", "(020) 7946 0958", "+1 (0) 12345", "call me", 442079460958]
+    )
+    def test_only_a_dropped_trunk_prefix_is_a_repair(self, text: object) -> None:
+        assert g.phone_repair(text) is None

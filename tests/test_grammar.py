@@ -16,6 +16,7 @@ import shutil
 import string
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -613,6 +614,136 @@ class TestCodesAndNames:
         assert g.is_signal_name(name) is valid
 
 
+class TestInternationalEmailsListsExtensionsAndTrunks:
+    """Internationalised domains, lists of addresses, extensions and trunk prefixes."""
+
+    def test_a_u_label_letter_is_no_blank_format_character_or_dot(self) -> None:
+        letters = re.compile(g.U_LETTER)
+        inside = [chr(c) for c in range(sys.maxunicode + 1) if letters.fullmatch(chr(c))]
+        excluded = set(inside) & set("\u3002\uff0e\uff61\uff20\ufeff\u200b\u180e")
+
+        assert inside[0] == "\u00c0"
+        assert max(inside) < "\U00010000", "beyond the BMP, engines count differently"
+        # Unassigned code points (Cn) are in: a letter may be given them in a later Unicode.
+        kinds = {"Cc", "Cf", "Cs", "Co", "Zs", "Zl", "Zp"}
+        assert [c for c in inside if c.isspace() or unicodedata.category(c) in kinds] == []
+        assert excluded == set()
+
+    def test_a_u_label_letter_lower_cased_and_composed_is_one_letter_again(self) -> None:
+        # What makes the email's normal form read back to itself, never longer: every
+        # character, lower-cased then NFC-normalised, is one character of the class (or
+        # an ASCII letter or digit) ...
+        letters = re.compile(g.U_LETTER)
+        label = re.compile("[a-z0-9]|" + g.U_LETTER)
+        inside = [chr(c) for c in range(0x10000) if letters.fullmatch(chr(c))]
+        bad = [
+            c
+            for c in inside
+            if len(c.lower()) != 1 or not label.fullmatch(unicodedata.normalize("NFC", c.lower()))
+        ]
+        assert bad == []
+        # ... and what NFC composes of two such characters is one, of lower case.
+        composed = []
+        for code in range(sys.maxunicode + 1):
+            char = chr(code)
+            parts = unicodedata.decomposition(char).split()
+            if len(parts) != 2 or parts[0].startswith("<"):
+                continue
+            pair = "".join(chr(int(part, 16)) for part in parts)
+            if (
+                unicodedata.normalize("NFC", pair) == char
+                and label.fullmatch(pair[0].lower())
+                and letters.fullmatch(pair[1])
+            ):
+                composed.append(char)
+        assert composed, "the check above saw compositions"
+        assert [c for c in composed if c.lower() == c and not letters.fullmatch(c)] == []
+
+    @pytest.mark.parametrize(
+        ("text", "address"),
+        [
+            ("anna@Bücher.example", "anna@bücher.example"),
+            ("user@müller.DE", "user@müller.de"),
+            ("info@例え.jp", "info@例え.jp"),
+            ("ivan@пример.РФ", "ivan@пример.рф"),
+            ("ivan@xn--e1afmkfd.xn--p1ai", "ivan@xn--e1afmkfd.xn--p1ai"),
+            ("anna@bu\u0308cher.example", "anna@b\u00fccher.example"),
+            ("anna@example.e\u0301", "anna@example.\u00e9"),  # a TLD that NFC makes one
+            ("anna@example.\u00e9", "anna@example.\u00e9"),
+            ("kim@\u1112\u1161\u11ab.kr", "kim@\ud55c.kr"),  # conjoining jamo: one syllable
+        ],
+    )
+    def test_an_internationalised_domain_is_lower_case_and_nfc(
+        self, text: str, address: str
+    ) -> None:
+        assert g.read_email("email", text) == address
+        assert g.read_email("email", address) == address
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "anna@bücher\u3002example",
+            "anna@b\u00fccher\u200b.example",
+            "anna@\u0130stanbul.example",  # lower-cased, two characters
+            "anna@example.\u037e",  # NFC makes it ";"
+            "anna@\U00010400.example",
+            "anna@bücher.\u00e9\u00e9-x",
+            "ådå@bücher.example",
+        ],
+    )
+    def test_a_domain_of_other_characters_is_refused(self, text: str) -> None:
+        with pytest.raises(InvalidEmailError):
+            g.read_email("email", text)
+
+    def test_a_list_of_addresses_is_read_in_order(self) -> None:
+        text = 'Ada <ada@example.com>, "Hopper, Grace" <Grace@Example.COM>; bob; anna@BÜCHER.de'
+
+        assert g.read_emails("email_from", text) == (
+            "ada@example.com",
+            "Grace@example.com",
+            "anna@bücher.de",
+        )
+
+    @pytest.mark.parametrize("text", ["", "Ada", ",;", '"ada@example.com"', "ada@example.com>"])
+    def test_a_list_without_an_address_is_refused(self, text: str) -> None:
+        with pytest.raises(InvalidEmailError, match="no email address") as caught:
+            g.read_emails("email_from", text)
+
+        assert (caught.value.field, caught.value.value) == ("email_from", text)
+
+    @pytest.mark.parametrize(
+        ("text", "number"),
+        [
+            ("+1 415 555 0100 ext. 12", "+14155550100;ext=12"),
+            ("+1 (415) 555-0100 x12", "+14155550100;ext=12"),
+            ("415.555.0100 ext 12", "4155550100;ext=12"),
+            ("+1 415 555 0100 extension 12", "+14155550100;ext=12"),
+            ("+1 415 555 0100;ext=12", "+14155550100;ext=12"),
+            ("+44 (0)20 7946 0958", "+442079460958"),
+            ("+44 (0) 20 7946 0958", "+442079460958"),
+            ("(020) 7946 0958", "02079460958"),
+            ("+44 (0)20 7946 0958 ext 7", "+442079460958;ext=7"),
+        ],
+    )
+    def test_an_extension_is_kept_and_a_trunk_prefix_dropped(self, text: str, number: str) -> None:
+        assert g.read_phone("phone", text) == number
+        assert g.read_phone("phone", number) == number
+
+    @pytest.mark.parametrize(
+        "text",
+        ["+1 415 555 0100 x", "+1 415 555 0100 ext", "1" * 16 + " ext 1", "+44 20 7946 095x"],
+    )
+    def test_a_marker_without_digits_or_a_number_too_long_is_refused(self, text: str) -> None:
+        with pytest.raises(InvalidPhoneError):
+            g.read_phone("phone", text)
+
+    def test_a_dropped_trunk_prefix_is_reported_as_a_repair(self) -> None:
+        assert g.phone_repair("+44 (0)20 7946 0958") == 'dropped the trunk prefix "(0)"'
+        assert g.phone_repair("+442079460958") is None
+        assert g.phone_repair("(020) 7946 0958") is None
+        assert g.phone_repair("+44 (0) 12") is None  # no number: nothing repaired
+
+
 class TestPatterns:
     """The published patterns use only syntax ECMA-262 and Python's re read alike."""
 
@@ -687,6 +818,32 @@ class TestPatterns:
             for pattern, ours, theirs in zip(patterns, python, ecma, strict=True):
                 differ = [t for t, a, b in zip(texts, ours, theirs, strict=True) if a != b]
                 assert differ == [], f"{pattern} with {flags}"
+
+
+def test_ecma_262_reads_the_u_label_class_as_python_does_on_every_code_point() -> None:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("no node to run ECMA-262 regular expressions with")
+    # Every BMP code point (lone surrogates too) and a few beyond it, which ECMA-262
+    # without the u flag reads as two surrogates.
+    texts = [chr(c) for c in range(0x10000)] + ["\U00010000", "\U0001f600", "\U0010ffff"]
+    pattern = f"^{g.U_LETTER}$"
+    script = (
+        "const {pattern, texts} = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "console.log(JSON.stringify(['', 'u'].map(flags => "
+        "texts.map((t, i) => new RegExp(pattern, flags).test(t) ? i : -1).filter(i => i >= 0))));"
+    )
+    run = subprocess.run(
+        [node, "-e", script],
+        input=json.dumps({"pattern": pattern, "texts": texts}),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    python = [i for i, t in enumerate(texts) if re.search(pattern, t)]
+
+    assert json.loads(run.stdout) == [python, python]
 
 
 def _outside_classes(pattern: str) -> str:
@@ -845,9 +1002,26 @@ _DECIMALS: Final = _values(
 )
 _CURRENCIES: Final = _values(_from(g.CURRENCY), st.sampled_from(["EUR", "usd", "GbP", "EURO"]))
 _COUNTS: Final = _values(_from(g.COUNT), st.integers(-5, 10**13).map(str))
+_U_LABEL_CHARS: Final = [*"üéßжя例え한", "\u0301", "\u0308", "\u1161", *"aZ0-"]
 _EMAILS: Final = _values(
     lfst.emails(),
     st.sampled_from(["ada@example.com", "a" * 64 + "@x.io", "ada@" + "a" * 63 + ".io"]),
+    st.sampled_from(
+        [
+            "anna@bücher.example",
+            "ivan@пример.рф",
+            "info@例え.jp",
+            "a@" + "ü" * 63 + ".de",
+            "a@" + ("ü" * 62 + ".") * 3 + "ü" * 61 + ".io",
+            "a@xn--bcher-kva.xn--p1ai",
+        ]
+    ),
+    st.builds(
+        "{}@{}.{}".format,
+        st.text(string.ascii_letters, min_size=1, max_size=4),
+        st.text(st.sampled_from(_U_LABEL_CHARS), min_size=1, max_size=5),
+        st.text(st.sampled_from(_U_LABEL_CHARS), min_size=1, max_size=3),
+    ),
 )
 _PHONES: Final = _values(
     lfst.phones(),
@@ -856,6 +1030,15 @@ _PHONES: Final = _values(
         min_size=5,
         max_size=20,
     ).map("".join),
+    # Extensions and trunk prefixes, and their near misses.
+    st.lists(
+        st.sampled_from(
+            [*"0123456789", " ", "(", ")", "+", "+44", "(0)", " x", "ext. ", ";ext=", "X", "e"]
+        ),
+        min_size=3,
+        max_size=20,
+    ).map("".join),
+    st.sampled_from(["+1 415 555 0100 ext. 12", "+44 (0)20 7946 0958", "+1 (0) 12345"]),
 )
 _TEXTS: Final = _values(lfst.texts(), st.just("Northwind"))
 _DURATIONS: Final = _values(
@@ -1008,7 +1191,18 @@ _CORPUS: Final = [
             "420",
             "EUR",
             "ada.l@example.co.uk",
+            "anna@bücher.example",
+            "info@例え.jp",
+            "ivan@пример.рф",
+            "anna@xn--bcher-kva.xn--p1ai",
+            "anna@\U0001f600.example",
+            "anna@b\U00010400r.example",
             "+44 (20) 7946-0958",
+            "+1 415 555 0100 ext. 12",
+            "+1 (415) 555-0100 x12",
+            "+1 415 555 0100;EXT=12",
+            "+44 (0)20 7946 0958",
+            "+44 (0) 20 7946 0958 extension 3",
             "total_visits",
             "approved",
         ]

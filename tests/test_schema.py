@@ -226,6 +226,48 @@ class TestRecordSchema:
         assert _record_problems(GOOD_ROW) == []
 
     @pytest.mark.parametrize(
+        ("change", "field", "normal"),
+        [
+            ({"email": "anna@BÜCHER.example"}, "email", "anna@bücher.example"),
+            ({"email": " info@例え.jp "}, "email", "info@例え.jp"),
+            ({"email": "ivan@пример.рф"}, "email", "ivan@пример.рф"),
+            ({"phone": "+1 415 555 0100 ext. 12"}, "phone", "+14155550100;ext=12"),
+            ({"phone": "+1 (415) 555-0100 x12"}, "phone", "+14155550100;ext=12"),
+            ({"phone": "+14155550100;ext=12"}, "phone", "+14155550100;ext=12"),
+            ({"phone": "+44 (0)20 7946 0958"}, "phone", "+442079460958"),
+            ({"phone": "(020) 7946 0958"}, "phone", "02079460958"),
+        ],
+    )
+    def test_a_record_of_the_new_forms_validates_and_parses_to_the_normal_form(
+        self, change: dict[str, Any], field: str, normal: str
+    ) -> None:
+        record = {**GOOD_ROW, **change}
+
+        assert _record_problems(record) == []
+        assert getattr(parse_record(record).contact, field) == normal
+
+    @pytest.mark.parametrize(
+        "change",
+        [
+            {"phone": "+1 415 555 0100 x"},
+            {"phone": "+1 415 555 0100 ext 12345678901"},
+            {"phone": "+1 (0) 12345"},
+            {"phone": "+1 415 555 0100 # 12"},
+            {"email": "anna@bücher\u3002example"},
+            {"email": "anné@bücher.example"},
+            {"email": "Ada <ada@example.com>, grace@example.com"},
+        ],
+    )
+    def test_a_near_miss_of_the_new_forms_fails_the_schema_and_the_parser(
+        self, change: dict[str, Any]
+    ) -> None:
+        record = {**GOOD_ROW, **change}
+
+        assert _record_problems(record)
+        with pytest.raises(InvalidRecordError):
+            parse_record(record)
+
+    @pytest.mark.parametrize(
         ("change", "why"),
         [
             ({"name": ""}, "missing name"),
