@@ -40,6 +40,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
+from leadflow.cli._crm import qualify_crm
 from leadflow.cli._errors import _PolicyError, _StrictStopError, _UsageError
 from leadflow.cli._policies import (
     _columns,
@@ -180,7 +181,22 @@ def _progress_wanted() -> bool:
     return bool(isatty and isatty())
 
 
+#: ``qualify``'s options that only a CRM export (``--from``) takes.
+_CRM_OPTIONS: Final = (
+    ("write_back", "--write-back"),
+    ("crm_mapping", "--crm-mapping"),
+    ("currency", "--currency"),
+    ("close_disqualified", "--close-disqualified"),
+    ("write_ratings", "--write-ratings"),
+)
+
+
 def _cmd_qualify(args: argparse.Namespace) -> int:
+    if getattr(args, "crm", None) is not None:
+        return qualify_crm(args, _now)
+    for name, flag in _CRM_OPTIONS:
+        if getattr(args, name, None) is not None:
+            raise _UsageError(f"{flag} needs --from CRM (the input is a CRM's export)")
     return _run_rows(
         args,
         lambda policy: decision_fields(policy.signals, probability=policy.calibration is not None),

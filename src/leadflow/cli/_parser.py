@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from leadflow._grammar import read_datetime
+from leadflow.adapters import WriteRatings
 from leadflow.cli._commands import (
     _cmd_explain,
     _cmd_funnel,
@@ -16,6 +17,7 @@ from leadflow.cli._commands import (
     _cmd_qualify,
     _cmd_schema,
 )
+from leadflow.cli._crm import CRMS
 from leadflow.cli._learn import add_learn
 from leadflow.cli._policies import _preset_name
 from leadflow.cli._report import (
@@ -148,6 +150,7 @@ def _parser() -> argparse.ArgumentParser:
         )
 
     qualify_ = add("qualify", "qualify each record as a lead, or not", [records, decided, batch])
+    _add_crm_options(qualify_)
     qualify_.set_defaults(handler=_cmd_qualify)
 
     promote = add(
@@ -156,6 +159,7 @@ def _parser() -> argparse.ArgumentParser:
         [records, decided, batch],
     )
     promote.set_defaults(handler=_cmd_promote)
+    promote.epilog = _NO_CRM.format("promote") + promote.epilog
 
     explain = add("explain", "explain the decision on one record, in words", [records, decided])
     which = explain.add_mutually_exclusive_group()
@@ -167,6 +171,7 @@ def _parser() -> argparse.ArgumentParser:
         help="also explain whether the lead can be promoted to an opportunity",
     )
     explain.set_defaults(handler=_cmd_explain)
+    explain.epilog = _NO_CRM.format("explain") + explain.epilog
 
     funnel = add("funnel", "summarise a JSON Lines file of funnel values", [])
     funnel.add_argument(
@@ -209,6 +214,59 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("kind", choices=("record", "policy"))
     schema.set_defaults(handler=_cmd_schema)
     return parser
+
+
+_NO_CRM: Final = """\
+{} reads leadflow records only: a CRM's own export is read by `qualify --from CRM`.
+
+"""
+
+_CRM_HELP: Final = """\
+INPUT is the CRM's own export, read through its adapter
+(leadflow.adapters): a JSON page (Salesforce {"records": [...]}, Dynamics
+{"value": [...]}, HubSpot {"results": [...]}), a list (Odoo search_read) or one
+record; JSON Lines, one record (or page) per line; or CSV with a header of the
+CRM's field names. Each record's id is the decision's id; a repair made while
+reading a record is a warning (FILE: row N: FIELD: NOTE). promote and explain
+do not read CRM exports.
+"""
+
+
+def _add_crm_options(command: argparse.ArgumentParser) -> None:
+    """``qualify``'s options for a CRM's own export (see :mod:`leadflow.cli._crm`)."""
+    crm = command.add_argument_group("CRM exports", _CRM_HELP)
+    crm.add_argument(
+        "--from",
+        dest="crm",
+        choices=CRMS,
+        metavar="CRM",
+        help=f"INPUT is an export of this CRM: {', '.join(CRMS)}",
+    )
+    crm.add_argument(
+        "--crm-mapping",
+        metavar="FILE",
+        help="the CRM mapping (.toml or .json): currency, close_disqualified, "
+        "write_ratings, read_only and a [custom] table of custom fields",
+    )
+    crm.add_argument(
+        "--currency", metavar="CODE", help="ISO 4217 code of amounts a record states none for"
+    )
+    crm.add_argument(
+        "--close-disqualified",
+        action="store_true",
+        default=None,
+        help="let a disqualified verdict close the record in the --write-back updates",
+    )
+    crm.add_argument(
+        "--write-ratings",
+        choices=tuple(mode.value for mode in WriteRatings),
+        help="when a decision's rating is written back (default: if_unset)",
+    )
+    crm.add_argument(
+        "--write-back",
+        metavar="OUT",
+        help='write each record\'s update as JSON Lines, {"row": N, "id": ID, "body": {...}}',
+    )
 
 
 def _positive(text: str) -> int:
