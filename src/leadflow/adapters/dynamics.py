@@ -72,7 +72,7 @@ from leadflow.adapters._skeleton import (
     record_currency,
     refused_fields,
 )
-from leadflow.contacts import LeadSource
+from leadflow.contacts import LeadSource, PurchaseRole
 from leadflow.decisions import QualificationDecision, Rating, Verdict
 from leadflow.errors import InvalidFieldError, WrongTypeError
 from leadflow.events import LossReason
@@ -94,6 +94,7 @@ __all__ = [
     "PROCESS_CODES",
     "RATING_CODES",
     "READ_ONLY",
+    "ROLE_CODES",
     "SALES_STAGE_CODES",
     "TIMEFRAME_CODES",
     "VERDICT_STATES",
@@ -149,6 +150,14 @@ LEAD_SOURCE_CODES: Final[Mapping[int, LeadSource]] = MappingProxyType(
 RATING_CODES: Final[Mapping[int, Rating]] = MappingProxyType(
     {1: Rating.HOT, 2: Rating.WARM, 3: Rating.COLD}
 )
+#: The contact's ``accountrolecode`` ("Role"): 1 Decision Maker, 2 Employee, 3 Influencer.
+#: No ``lead`` column holds a person's role; where an organisation added one with
+#: these codes (or reads the contact's), this is the table for it:
+#: ``CustomFields(role="new_role", role_values=dynamics.ROLE_CODES)``. An employee
+#: with no say in the purchase is leadflow's ``user``.
+ROLE_CODES: Final[Mapping[int, PurchaseRole]] = MappingProxyType(
+    {1: PurchaseRole.DECISION_MAKER, 2: PurchaseRole.USER, 3: PurchaseRole.INFLUENCER}
+)
 #: ``salesstage``: 0 Qualify, 1 Develop, 2 Propose, 3 Close.
 SALES_STAGE_CODES: Final[Mapping[int, OpportunityStage]] = MappingProxyType(
     {
@@ -172,8 +181,9 @@ OPPORTUNITY_STATES: Final[Mapping[int, FunnelStage]] = MappingProxyType(
     {0: FunnelStage.OPPORTUNITY, 1: FunnelStage.CUSTOMER, 2: FunnelStage.LOST}
 )
 #: The (``statecode``, ``statuscode``) a verdict gives an open lead, or ``None`` to leave
-#: it open as it is. Only a disqualified lead is closed. An undetermined lead (not
-#: enough known yet) is never closed, and a qualified one stays open: Dynamics' own
+#: it open as it is; applied only with ``close_disqualified``. Only a disqualified
+#: lead is closed. An undetermined lead (not enough known yet) is never closed, and a
+#: qualified one stays open: Dynamics' own
 #: qualifying (the ``QualifyLead`` action, which creates the opportunity) is
 #: leadflow's promotion.
 VERDICT_STATES: Final[Mapping[Verdict, tuple[int, int] | None]] = MappingProxyType(
@@ -274,6 +284,39 @@ READ_ONLY: Final = frozenset(
         "onholdtime",
         "slainvokedid",
         "timespentbymeonemailandmeetings",
+        # The names of lookups, read-only shadows of the lookup columns.
+        "accountidname",
+        "accountidyominame",
+        "campaignidname",
+        "contactidname",
+        "contactidyominame",
+        "createdbyname",
+        "createdbyyominame",
+        "createdonbehalfbyname",
+        "createdonbehalfbyyominame",
+        "customeridname",
+        "customeridyominame",
+        "masterleadidname",
+        "masterleadidyominame",
+        "modifiedbyname",
+        "modifiedbyyominame",
+        "modifiedonbehalfbyname",
+        "modifiedonbehalfbyyominame",
+        "msdyn_predictivescoreidname",
+        "msdyn_segmentidname",
+        "originatingcaseidname",
+        "owneridname",
+        "owneridyominame",
+        "owningbusinessunitname",
+        "parentaccountidname",
+        "parentaccountidyominame",
+        "parentcontactidname",
+        "parentcontactidyominame",
+        "qualifyingopportunityidname",
+        "relatedobjectidname",
+        "slainvokedidname",
+        "slaname",
+        "transactioncurrencyidname",
     }
 )
 
@@ -532,7 +575,9 @@ def read_lead(record: Mapping[str, Any], *, mapping: DynamicsMapping = _DEFAULT)
 
     Returns:
         The lead, with every column leadflow does not model in ``extras``
-        (including ``statecode``, ``statuscode`` and ``leadqualitycode``).
+        (including ``statecode``, ``statuscode``, ``leadqualitycode`` and
+        ``decisionmaker``), and in ``repairs`` what reading had to repair (a
+        criterion code the table does not list reads as unknown).
 
     Raises:
         InvalidRecordError: listing every bad column with its path (``$.need``).
@@ -549,18 +594,32 @@ def write_lead(
 ) -> dict[str, Any]:
     """A ``lead`` body for ``PATCH /leads(<id>)``, or ``POST /leads`` when it has no id.
 
-    Modelled columns are written from the lead (unchanged ones exactly as read),
-    then every extra column the Web API accepts, unchanged. With a *decision*, an
-    open lead (``statecode`` 0 or none) gets ``leadqualitycode`` from the rating
-    (except a cold rating on an undetermined decision, which says only that little
-    is known yet) and the state and status :attr:`DynamicsMapping.lead_states`
-    gives the verdict; a qualified or disqualified lead is left as it is. A new
-    lead (no id) is never given a ``statecode``, which Dynamics does not take on
-    create, nor a ``statuscode`` outside the open state; with a verdict that does
-    not disqualify it, it keeps an open ``statuscode`` it has, else gets 1 (New).
+    A lead with an id gets the minimal update: only the modelled columns (and those
+    the *decision* writes) whose value differs, by type too, from the one read;
+    ``{}`` when none does. Columns leadflow does not model (``extras``, among them
+    ``decisionmaker``) are never in an update. A lead without an id gets the
+    whole create body: its extras, its modelled columns and the decision's.
+    Neither ever holds a column of :data:`READ_ONLY`, of
+    :attr:`DynamicsMapping.read_only` or another :func:`is_read_only` refuses.
+
+    With a *decision*, an open lead (``statecode`` 0 or none) gets
+    ``leadqualitycode`` from the rating as
+    :attr:`~leadflow.adapters.CrmMapping.write_ratings` allows (by default only
+    over no rating; never a code :data:`RATING_CODES` does not list, nor a cold
+    rating on an undetermined decision, which says only that little is known
+    yet). Only with :attr:`~leadflow.adapters.CrmMapping.close_disqualified` does
+    a disqualified verdict also get the state and status
+    :attr:`DynamicsMapping.lead_states` gives it (``statecode`` 2, ``statuscode``
+    4 by default); undetermined never closes. A new lead is never given a
+    ``statecode``, which Dynamics does not take on create, nor a ``statuscode``
+    outside the open state; unless the opt-in closes it, a decision creates it
+    open, keeping an open ``statuscode`` it has, else 1 (New).
 
     Raises:
-        InvalidRecordError: a value does not fit its column (too long, wrong currency).
+        InvalidRecordError: a value does not fit its column (too long, wrong
+            currency, a currency leadflow cannot name), or an update with anything
+            to write to a qualified or disqualified lead (``statecode`` 1 or 2,
+            read-only in Dynamics until it is reactivated), naming ``statecode``.
         WrongTypeError: an argument is of the wrong type.
     """
     return _DYNAMICS.write_lead(crm_lead, decision, mapping)
