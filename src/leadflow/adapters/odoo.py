@@ -19,8 +19,12 @@ Stage and lost-reason records have database-specific ids, so
 :class:`OdooMapping` names the ones to write; without them, leadflow writes no
 ``stage_id`` and no lost reason.
 
-Read only the fields you need (``read(ids, fields=[...])``): fields leadflow does
-not model are written back, and Odoo has computed fields a write should not touch.
+An update (a lead with an id) holds only the fields leadflow owns whose value
+changed: the fields it does not model are never in one, and neither are the
+fields Odoo computes (:data:`READ_ONLY`, and a database's own through
+:func:`read_only_fields` of its ``fields_get()``). A lead is archived only when
+the mapping opts in (:attr:`~leadflow.adapters.CrmMapping.close_disqualified`),
+and the stars a person gave it are kept (:attr:`~leadflow.adapters.CrmMapping.write_ratings`).
 """
 
 from __future__ import annotations
@@ -40,12 +44,13 @@ from leadflow.adapters._codecs import (
     Context,
     Day,
     Dialect,
-    Email,
     Instant,
     Percent,
     Phone,
+    Repaired,
     Text,
     utc_text,
+    wrong_type,
 )
 from leadflow.adapters._mapping import CrmMapping, Field, Name, Spec, non_blank, verdict_table
 from leadflow.adapters._model import CrmLead, OpportunityFields, OpportunityStageValue, frozen_table
@@ -61,6 +66,7 @@ from leadflow.adapters._skeleton import (
     record_currency,
     refused_fields,
 )
+from leadflow.contacts import email_addresses
 from leadflow.decisions import QualificationDecision, Rating, Verdict
 from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError
 from leadflow.events import LossReason
@@ -111,7 +117,8 @@ DIALECT: Final = Dialect(
 )
 
 #: ``priority`` values and the rating each stands for: '0' Low, '1' Medium, '2' High.
-#: '3' (Very High) is never written: it is left to a person's judgement.
+#: '3' (Very High) is not listed, so it is never written, and a lead a person starred
+#: so is never given another priority, whatever ``write_ratings`` says.
 PRIORITY_VALUES: Final[Mapping[str, Rating]] = MappingProxyType(
     {"0": Rating.COLD, "1": Rating.WARM, "2": Rating.HOT}
 )
@@ -119,8 +126,9 @@ PRIORITY_VALUES: Final[Mapping[str, Rating]] = MappingProxyType(
 #: a rating is written over them as over no rating.
 UNSET_PRIORITIES: Final = ("0",)
 #: The fields a verdict writes on an active lead. Only a disqualified lead is archived
-#: with probability 0, as Odoo's "lost" action does; an undetermined lead (not enough
-#: known yet) is never archived, and its probability is left to Odoo.
+#: with probability 0, as Odoo's "lost" action does, and only when the mapping opts in
+#: (``close_disqualified``; without it these fields are not written); an undetermined
+#: lead (not enough known yet) is never archived, and its probability is left to Odoo.
 VERDICT_VALUES: Final[Mapping[Verdict, Mapping[str, Any]]] = MappingProxyType(
     {
         Verdict.DISQUALIFIED: MappingProxyType({"active": False, "probability": 0.0}),
@@ -130,11 +138,42 @@ VERDICT_VALUES: Final[Mapping[Verdict, Mapping[str, Any]]] = MappingProxyType(
     }
 )
 
+@attrs.frozen
+class EmailFrom:
+    """``email_from``: an address, a display name with one (``Ada <ada@example.com>``), or several.
+
+    Odoo's ``email_split`` reads the field as a list separated by commas or
+    semicolons, and people paste several addresses into it. The contact's email is
+    the first; a repair says so, and the whole text also stays in the extras (it is
+    written back as it was while the email is unchanged). A display name with no
+    address in it (``Ada <>``) is a bad field, not an empty one.
+    """
+
+    def decode(self, raw: object, ctx: Context) -> str | Repaired | None:
+        if not isinstance(raw, str):
+            raise wrong_type(raw, "a string")
+        found = email_addresses(raw, field="")
+        if len(found) < 2:
+            return found[0] if found else None
+        rest = ", ".join(found[1:])
+        return Repaired(
+            found[0],
+            f"kept the first address, {found[0]}; the others ({rest}) stay in the extras",
+            partial=True,
+        )
+
+    def encode(self, value: Any, ctx: Context) -> object:
+        return value
+
+    def describe(self) -> str:
+        return "email address (of several, the first)"
+
+
 #: The ``crm.lead`` fields leadflow models on a lead.
 LEAD_FIELDS: Final[tuple[Spec, ...]] = (
     Name(("contact_name",), fallbacks=("partner_name", "name")),
     Field("create_date", "contact.created_at", Instant(), writable=False, note="(UTC)"),
-    Field("email_from", "contact.email", Email(display_name=True)),
+    Field("email_from", "contact.email", EmailFrom()),
     Field("phone", "contact.phone", Phone()),
     Field("function", "contact.job_title", Text()),
     Field("partner_name", "contact.organisation.name", Text()),
@@ -155,11 +194,13 @@ OPPORTUNITY_FIELDS: Final[tuple[Field, ...]] = (
 )
 
 #: ``crm.lead`` fields ``read()`` returns that a ``write()`` must leave out: the id and
-#: audit fields, and the fields Odoo computes without an inverse (readonly in
-#: ``fields_get()``): probabilities and revenues it derives, dates it keeps,
-#: duplicates, blacklist, activity and message fields, and the company currency
-#: (writing it would write the company's). A database's own computed fields are
-#: not here: pass :func:`read_only_fields` of its ``fields_get()`` to the mapping.
+#: audit fields, and the fields Odoo computes without an inverse or relates (readonly
+#: in ``fields_get()``): probabilities and revenues it derives, dates it keeps,
+#: duplicates, blacklist, activity and message fields, ``won_status`` (newer
+#: releases), and the company currency (writing it would write the company's). The
+#: list covers Odoo 15, 17 and 18 (fields renamed or dropped between them are all
+#: here). A database's own computed fields are not: pass :func:`read_only_fields` of
+#: its ``fields_get()`` to the mapping.
 READ_ONLY: Final = frozenset(
     {
         "id",
@@ -178,6 +219,7 @@ READ_ONLY: Final = frozenset(
         "user_company_ids",
         "kanban_state",
         "date_closed",
+        "won_status",
         "date_action_last",
         "date_automation_last",
         "date_open",
@@ -321,13 +363,16 @@ class OdooMapping(CrmMapping):
 
     Attributes:
         currency: ISO 4217 code of the amounts of a record that names no
-            currency in ``currency_id`` or ``company_currency`` (a ``res.currency``
-            pair, whose name is the ISO code); only the fallback.
+            currency in ``currency_id`` (stock ``crm.lead`` has none: it is read
+            for databases that add one) or ``company_currency`` (a
+            ``res.currency`` pair, whose name is the ISO code); only the fallback.
         custom: The custom fields that hold the criteria.
         priorities: ``priority`` values and their ratings.
         verdict_values: The fields a verdict writes on an active lead (add a
             ``stage_id`` or a lost reason id here); a verdict it does not list writes
-            none. Undetermined may not archive a lead or give it a lost reason.
+            none. Fields that archive a lead (``active`` false) or give it a lost
+            reason are written only with ``close_disqualified``; undetermined may not
+            hold them at all.
         stage_ids: ``crm.stage`` ids and the sales steps they stand for.
         won_stage_id: The id of the won stage (``is_won``), if it should be written
             and recognised.
@@ -375,7 +420,9 @@ def _record_id(fields: Mapping[str, Any], name: str, errors: Errors) -> int | No
 
 
 #: The fields that name a record's currency, as ``[id, "EUR"]`` pairs (the name of
-#: a ``res.currency`` is its ISO code): the lead's own, then its company's.
+#: a ``res.currency`` is its ISO code): the lead's own, then its company's. Stock
+#: ``crm.lead`` (15, 17, 18) has no ``currency_id``: its monetary fields are in
+#: ``company_currency``; ``currency_id`` is read for databases that add one.
 CURRENCY_FIELDS: Final = ("currency_id", "company_currency")
 
 
@@ -522,7 +569,10 @@ def read_lead(record: Mapping[str, Any], *, mapping: OdooMapping = _DEFAULT) -> 
     """Read a ``crm.lead`` dict as ``read()`` returns it.
 
     The contact's name is ``contact_name``, else the company (``partner_name``), else
-    the lead's title (``name``).
+    the lead's title (``name``). Of several addresses in ``email_from`` the first is
+    the contact's email; ``repairs`` says so and the field also stays in ``extras``.
+    Amounts are in the record's ``currency_id`` (for a database that adds one), else
+    its ``company_currency``, else the mapping's ``currency``.
 
     Args:
         record: The record's dict.
@@ -530,7 +580,8 @@ def read_lead(record: Mapping[str, Any], *, mapping: OdooMapping = _DEFAULT) -> 
 
     Returns:
         The lead, with every field leadflow does not model in ``extras``
-        (including ``name``, ``type``, ``stage_id``, ``priority`` and ``active``).
+        (including ``name``, ``type``, ``stage_id``, ``priority`` and ``active``),
+        and what reading had to repair in ``repairs``.
 
     Raises:
         InvalidRecordError: listing every bad field with its path (``$.email_from``).
@@ -547,14 +598,24 @@ def write_lead(
 ) -> dict[str, Any]:
     """A values dict for ``write([id], values)``, or ``create(values)`` without an id.
 
-    Modelled fields are written from the lead (unchanged ones exactly as read), then
-    every extra field a write takes, unchanged except that a many2one pair becomes
-    its id (see :func:`write_form`). With a *decision*, an active lead gets
-    ``priority`` from the rating (except a cold rating on an undetermined decision,
-    which says only that little is known yet) and the fields
-    :attr:`OdooMapping.verdict_values` gives the verdict; an archived (lost) lead is
-    left as it is. A new lead (no id) whose verdict does not disqualify it is
-    created active, unless the verdict's fields say otherwise.
+    A lead with an id gets the minimal update: the modelled fields and the fields
+    the *decision* writes, only those whose value differs from the one read (``{}``
+    when nothing does); the fields leadflow does not model are never in it. A lead
+    without an id gets the whole ``create()`` body: its extra fields (a many2one
+    pair as its id, see :func:`write_form`), the modelled fields and the
+    decision's. Neither ever holds a field of :data:`READ_ONLY` or of the
+    mapping's ``read_only``.
+
+    With a *decision*, an active lead gets ``priority`` from the rating as
+    :attr:`~leadflow.adapters.CrmMapping.write_ratings` allows (by default only
+    over Odoo's default '0'; never over '3', Very High, or any value
+    :attr:`OdooMapping.priorities` does not list; never a cold rating on an
+    undetermined decision, which says only that little is known yet), and the
+    fields :attr:`OdooMapping.verdict_values` gives the verdict. Those that archive
+    the lead or give it a lost reason are written only with
+    :attr:`~leadflow.adapters.CrmMapping.close_disqualified`. An archived (lost)
+    lead is left as it is. A new lead is created active unless the opt-in
+    archives it.
 
     Raises:
         InvalidRecordError: a value does not fit (wrong currency).
@@ -579,14 +640,28 @@ def write_opportunity(
     lost reason's id, if configured (as ``action_set_lost`` does).
 
     With the *record* as read from the CRM, only what differs from it is
-    written (an empty update when nothing does), and a rating the record has
-    follows :attr:`~leadflow.adapters.CrmMapping.write_ratings`.
+    written (an empty update when nothing does), and a priority the record has
+    follows :attr:`~leadflow.adapters.CrmMapping.write_ratings`; a priority
+    :attr:`OdooMapping.priorities` does not list ('3', Very High) is never
+    replaced, not even with ``WriteRatings.ALWAYS``.
 
     Raises:
         InvalidRecordError: a value does not fit.
         WrongTypeError: *opportunity* is not an opportunity-level stage.
     """
-    return _ODOO.write_opportunity(opportunity, mapping, record)
+    body = _ODOO.write_opportunity(opportunity, mapping, record)
+    if record is not None and "priority" in body and _persons_priority(record, mapping):
+        del body["priority"]
+    return body
+
+
+def _persons_priority(record: object, mapping: OdooMapping) -> bool:
+    """Whether *record* has a priority a person chose that the mapping does not list."""
+    fields = as_mapping(record)
+    current = fields.get("priority") if isinstance(fields, Mapping) else None
+    return not DIALECT.is_null(current) and not any(
+        type(current) is type(key) and current == key for key in mapping.priorities
+    )
 
 
 def read_opportunity_fields(
