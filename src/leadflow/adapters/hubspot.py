@@ -2,7 +2,12 @@
 
 Reads a contact as the v3 objects API returns it, ``{"id": ..., "properties":
 {...}, "createdAt": ..., ...}`` with every property value a string (or
-``null``), and writes the ``{"properties": {...}}`` body of a create or update.
+``null``), or as hubspot-api-client gives it (a ``SimplePublicObject``, read
+through its ``to_dict()``), and writes the ``{"properties": {...}}`` body of a
+create, or the minimal update: only the properties leadflow owns whose value
+changed, ``{}`` when none did. Properties HubSpot computes (:data:`READ_ONLY`,
+:data:`READ_ONLY_PATTERNS`, and those :func:`read_only_fields` finds in the
+portal's metadata) are never written.
 
 HubSpot has no property for need, budget, timeframe or authority: without a
 :class:`~leadflow.adapters.CustomFields` mapping naming the custom properties
@@ -14,13 +19,20 @@ A verdict moves ``lifecyclestage`` forward only, as HubSpot's own automation
 does: a contact already at or past the target stage, or at a stage leadflow does
 not know (portals may define their own), keeps its stage. Moving a contact back
 takes two writes in HubSpot (``""`` first, then the earlier stage); leadflow never
-does that. An undetermined verdict (not enough known yet) moves nothing and never
-marks a contact unqualified; a new contact with a verdict that does not disqualify
-it starts (by default) as a lead with status ``NEW``.
+does that. A disqualified verdict marks a contact ``UNQUALIFIED`` only when the
+mapping opts in (:attr:`~leadflow.adapters.CrmMapping.close_disqualified`);
+otherwise it writes nothing, since HubSpot has no rating property. An
+undetermined verdict (not enough known yet) moves nothing and never marks a
+contact unqualified. A new contact that is not closed by the opt-in starts (by
+default) as a lead with status ``NEW``.
+
+A deal's amounts are in its ``deal_currency_code`` (multi-currency portals); the
+mapping's currency stands in only when a deal states none.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
@@ -78,6 +90,7 @@ __all__ = [
     "LIFECYCLE_STAGES",
     "OPEN_LEAD_STATUSES",
     "READ_ONLY",
+    "READ_ONLY_PATTERNS",
     "VERDICT_LIFECYCLE_STAGES",
     "HubSpotMapping",
     "describe",
@@ -134,8 +147,9 @@ VERDICT_LIFECYCLE_STAGES: Final[Mapping[Verdict, str | None]] = MappingProxyType
     }
 )
 #: The ``hs_lead_status`` a verdict gives a contact not yet an opportunity (``None``:
-#: leave it). Only a disqualified contact is marked unqualified. The labels are
-#: confirmed, the upper-case values unverified.
+#: leave it). Only a disqualified contact is marked unqualified, and only when the
+#: mapping's ``close_disqualified`` opts in. The labels are confirmed, the
+#: upper-case values from third-party sources that agree.
 LEAD_STATUSES: Final[Mapping[Verdict, str | None]] = MappingProxyType(
     {
         Verdict.DISQUALIFIED: "UNQUALIFIED",
@@ -190,13 +204,84 @@ DEAL_PROPERTIES: Final[tuple[Field, ...]] = (
     ),
 )
 
-#: Properties HubSpot computes, which a write body must leave out.
-READ_ONLY: Final = frozenset({"hs_object_id", "createdate", "lastmodifieddate"})
+#: Properties HubSpot sets or computes itself, which a write body leaves out (a
+#: write of one is refused with a 400 ``VALIDATION_ERROR``). Confirmed read-only:
+#: ``hs_object_id``, ``hubspotscore``, ``hs_analytics_source_data_1`` and ``_2``,
+#: ``hs_email_open``, ``hs_email_bounce``, ``hs_email_optout``; the rest are system
+#: or calculated properties whose flag is unverified one by one. ``hs_analytics_source``
+#: may be edited by a person in HubSpot, but HubSpot sets it and leadflow never does.
+#: A portal's own calculated properties come from :func:`read_only_fields`.
+READ_ONLY: Final = frozenset(
+    {
+        # Contacts: record ids and audit times.
+        "hs_object_id",
+        "createdate",
+        "lastmodifieddate",
+        "hs_createdate",
+        "hs_lastmodifieddate",
+        # Contacts: scores, counts and roll-ups HubSpot keeps.
+        "hubspotscore",
+        "num_associated_deals",
+        "num_contacted_notes",
+        "num_notes",
+        "num_conversion_events",
+        "num_unique_conversion_events",
+        "recent_deal_amount",
+        "recent_deal_close_date",
+        "total_revenue",
+        "first_deal_created_date",
+        "notes_last_updated",
+        "notes_last_contacted",
+        "notes_next_activity_date",
+        "hs_email_domain",
+        "hs_email_open",
+        "hs_email_bounce",
+        "hs_email_optout",
+        "hs_is_unworked",
+        "hs_count_is_worked",
+        "associatedcompanylastupdated",
+        # Deals: calculated from the amount, the stage and the dates.
+        "amount_in_home_currency",
+        "num_associated_contacts",
+        "days_to_close",
+        "hs_deal_stage_probability",
+        "hs_is_closed",
+        "hs_is_closed_won",
+        "hs_closed_amount",
+        "hs_closed_amount_in_home_currency",
+        "hs_projected_amount",
+        "hs_projected_amount_in_home_currency",
+        "hs_forecast_amount",
+        "hs_acv",
+        "hs_arr",
+        "hs_mrr",
+        "hs_tcv",
+    }
+)
+
+#: Name patterns of read-only properties, one per family HubSpot keeps for every
+#: stage or source: the "Became a ... date" of each lifecycle stage
+#: (``hs_lifecyclestage_lead_date`` is confirmed, the others follow the pattern,
+#: unverified), the analytics properties (the source drill-downs are confirmed) and
+#: the calculated phone numbers and stage times (unverified).
+READ_ONLY_PATTERNS: Final = (
+    re.compile(r"hs_lifecyclestage_[a-z0-9_]+_date"),
+    re.compile(r"hs_analytics_[a-z0-9_]+"),
+    re.compile(r"hs_calculated_[a-z0-9_]+"),
+    re.compile(r"hs_searchable_calculated_[a-z0-9_]+"),
+    re.compile(r"hs_(?:v2_)?date_(?:entered|exited)_[a-z0-9_]+"),
+    re.compile(r"hs_v2_cumulative_time_in_[a-z0-9_]+"),
+)
 
 
 def is_read_only(name: str, value: object = None) -> bool:
-    """Whether a write body must leave out the property *name*."""
-    return name in READ_ONLY
+    """Whether a write body must leave out the property *name*.
+
+    True for :data:`READ_ONLY` and for a name of a family in
+    :data:`READ_ONLY_PATTERNS` (``hs_lifecyclestage_customer_date``); *value* does
+    not matter to HubSpot.
+    """
+    return name in READ_ONLY or any(p.fullmatch(name) for p in READ_ONLY_PATTERNS)
 
 
 def _read_only_property(description: Mapping[str, Any]) -> bool:
@@ -246,12 +331,20 @@ class HubSpotMapping(CrmMapping):
     """How a HubSpot portal is set up, as far as leadflow needs to know.
 
     Attributes:
-        currency: ISO 4217 code of the portal's amounts (custom budget amounts and
-            deal amounts).
+        currency: ISO 4217 code of the portal's amounts (custom budget amounts, and
+            deal amounts when a deal's ``deal_currency_code`` states none).
         custom: The custom properties that hold the criteria.
+        read_only: The portal's own read-only properties, from
+            :func:`read_only_fields`; never written.
+        close_disqualified: Whether a disqualified verdict writes its closing
+            ``hs_lead_status`` (``UNQUALIFIED``); off by default.
+        write_ratings: Has no HubSpot property to act on: HubSpot has no rating,
+            so none is written.
         lifecycle_stages: The ``lifecyclestage`` a verdict moves a contact forward to.
-        lead_statuses: The ``hs_lead_status`` a verdict gives a contact. Undetermined
-            takes only ``None`` or an open status.
+        lead_statuses: The ``hs_lead_status`` a verdict gives a contact; a status
+            not in :attr:`open_lead_statuses` is written only with
+            ``close_disqualified``. Undetermined takes only ``None`` or an open
+            status.
         new_lifecycle_stage: The ``lifecyclestage`` a new contact starts at when its
             verdict (not disqualified) moves it nowhere: ``lead``, HubSpot's default
             for contacts created by hand or through a form.
@@ -415,13 +508,17 @@ def read_lead(record: Mapping[str, Any], *, mapping: HubSpotMapping = _DEFAULT) 
     """Read a contact object as the v3 API returns it.
 
     Args:
-        record: The contact's JSON object, with its ``properties``.
+        record: The contact's JSON object, with its ``properties``, or an SDK model
+            (``SimplePublicObject``) read through its ``to_dict()``, whose
+            snake_case top-level keys (``created_at`` ...) stay as they come.
         mapping: The portal's setup, with its custom properties.
 
     Returns:
         The lead. ``extras`` keeps the record's shape: the properties leadflow does
         not model (``lifecyclestage``, ``hs_lead_status`` ...) under ``"properties"``,
         and the other top-level fields (``createdAt``, ``archived`` ...) beside it.
+        ``repairs`` says what reading had to repair (an option a value table does
+        not list reads as unknown, the first of several addresses is the email).
 
     Raises:
         InvalidRecordError: listing every bad field with its path
@@ -437,17 +534,23 @@ def write_lead(
     *,
     mapping: HubSpotMapping = _DEFAULT,
 ) -> dict[str, Any]:
-    """A ``{"properties": {...}}`` body to create or update the contact.
+    """A ``{"properties": {...}}`` body to update or create the contact.
 
-    Modelled properties are written from the lead (unchanged ones exactly as read),
-    then every extra property HubSpot accepts, unchanged; top-level fields
-    (``id``, ``createdAt``, ``updatedAt``, ``archived``) are not part of a write body.
+    A contact with an id gets the minimal update: the modelled properties (and
+    those the decision writes) whose value differs from the one read, ``{}`` when
+    none does; the extra properties are never part of it. A contact without an id
+    gets the whole create body: every extra property, the modelled ones and the
+    decision's. Top-level fields (``id``, ``createdAt``, ``updatedAt``,
+    ``archived``) are never part of a body, nor is a read-only property
+    (:func:`is_read_only`, :attr:`HubSpotMapping.read_only`).
+
     With a *decision*, ``lifecyclestage`` moves forward to the verdict's stage (see
     the module's notes) and, while the contact is not yet an opportunity,
-    ``hs_lead_status`` is set as :attr:`HubSpotMapping.lead_statuses` says. A new
-    contact (no id) whose verdict does not disqualify it starts open: without a
-    stage it gets :attr:`HubSpotMapping.new_lifecycle_stage` when the verdict moves
-    it nowhere, and it keeps an open status it has, else gets the first of
+    ``hs_lead_status`` is set as :attr:`HubSpotMapping.lead_statuses` says;
+    ``UNQUALIFIED`` only with ``close_disqualified``. A new contact (no id) that
+    the opt-in does not close starts open: without a stage it gets
+    :attr:`HubSpotMapping.new_lifecycle_stage` when the verdict moves it nowhere,
+    and it keeps an open status it has, else gets the first of
     :attr:`HubSpotMapping.open_lead_statuses`, when the verdict leaves the status
     alone.
 
@@ -471,11 +574,12 @@ def write_opportunity(
     won or lost stage; ``closedate`` is the expected close (at UTC midnight) while
     open and the time it closed once closed; ``amount`` is the won value once won.
     A lost deal's reason (and competitor) goes to :attr:`HubSpotMapping.lost_reason`.
-    HubSpot derives a deal's probability from its stage, so none is written.
+    HubSpot derives a deal's probability from its stage, so none is written. The
+    amount is written in the *record*'s ``deal_currency_code`` when it states one.
 
     With the *record* as read from the CRM, only what differs from it is
-    written (an empty update when nothing does), and a rating the record has
-    follows :attr:`~leadflow.adapters.CrmMapping.write_ratings`.
+    written (``{}`` when nothing does). HubSpot deals have no rating, so
+    :attr:`~leadflow.adapters.CrmMapping.write_ratings` has nothing to act on.
 
     Raises:
         InvalidRecordError: a value does not fit.
@@ -491,7 +595,9 @@ def read_opportunity_fields(
 
     The outcome comes from ``dealstage`` (the won or lost stage); a stage outside
     :attr:`HubSpotMapping.deal_stages` gives no step. Deals carry no probability
-    leadflow reads.
+    leadflow reads (``hs_deal_stage_probability`` is HubSpot's, and stays
+    unread). The amount is in the deal's ``deal_currency_code``, else the
+    mapping's currency.
 
     Raises:
         InvalidRecordError: listing every bad field.
