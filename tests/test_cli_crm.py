@@ -297,11 +297,35 @@ class TestCsvCells:
     def test_an_odoo_id_is_an_integer_and_blank_cells_are_false(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path
     ) -> None:
+        # Grace's row without its id: a lead to create, whose body holds every field.
+        lines = CSVS["odoo"].read_text("utf-8").splitlines()
+        source = tmp_path / "leads.csv"
+        source.write_text("\n".join([*lines[:2], lines[2].removeprefix("42")]) + "\n", "utf-8")
         back = tmp_path / "back.jsonl"
 
-        run(capsys, *qualify_args("odoo", CSVS["odoo"], "--write-back", back))
+        run(capsys, *qualify_args("odoo", source, "--write-back", back))
 
-        assert [line["id"] for line in read_back(back)] == [41, 42]
+        ada, grace = read_back(back)
+        assert (ada["id"], grace["id"]) == (41, None)
+        # Blank cells are Odoo's false; "true" is a boolean, "5.0" a number.
+        assert grace["body"]["phone"] is False
+        assert grace["body"]["function"] is False
+        assert grace["body"]["active"] is True
+        assert grace["body"]["probability"] == 5.0
+        assert grace["body"]["name"] == "Compiler licences"
+
+    def test_a_json_line_that_is_not_utf8_is_rejected_alone(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        good, bad = (json.dumps(r).encode("utf-8") for r in page_records("odoo"))
+        source = tmp_path / "leads.jsonl"
+        source.write_bytes(good + b"\n" + bad.replace(b"Grace", b"Gr\xe2ce") + b"\n")
+
+        status, rows, err = run(capsys, *qualify_args("odoo", source))
+
+        assert status == EXIT_REJECTED
+        assert [row["id"] for row in rows] == ["41"]
+        assert f"{source}: row 2 (line 2): $: not UTF-8 text" in err
 
     def test_a_hubspot_row_takes_its_id_from_hs_object_id(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path

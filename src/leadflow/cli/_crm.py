@@ -19,7 +19,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from types import ModuleType
@@ -51,7 +51,7 @@ from leadflow.cli._report import (
     _Tally,
     _warn,
 )
-from leadflow.cli._sources import _Row, _Source
+from leadflow.cli._sources import _NOT_UTF8, _bad_text, _Row, _Source
 from leadflow.cli._writers import _check_not_same, _output, _Writer
 from leadflow.contacts import PurchaseRole
 from leadflow.errors import InvalidFieldError, LeadflowError
@@ -267,6 +267,12 @@ class _Export(_Source):
         if self.format == "csv":
             yield from self.rows()
             return
+        try:
+            yield from self._json_records()
+        except OSError as error:
+            raise _UsageError(f"cannot read {self.name}: {error.strerror or error}") from None
+
+    def _json_records(self) -> Iterator[_Row]:
         lines = enumerate(self._lines, start=1)
         head: list[tuple[int, str]] = []
         for number, line in lines:
@@ -286,6 +292,9 @@ class _Export(_Source):
             except (ValueError, RecursionError):
                 yield from self._json_lines(itertools.chain(head, rest))
                 return
+            if _bad_text(text):
+                # Which record holds the bad bytes is not known: the document is unread.
+                raise _UsageError(f"{self.name}: not UTF-8 text") from None
             for number, record in enumerate(records(document), start=1):
                 yield _Row(number, _NO_LINE, record)
             return
@@ -296,6 +305,10 @@ class _Export(_Source):
         for line_number, line in lines:
             text = line.strip()
             if not text:
+                continue
+            if _bad_text(text):
+                number += 1
+                yield _Row(number, line_number, None, _NOT_UTF8)
                 continue
             try:
                 value = json.loads(text)
@@ -374,6 +387,15 @@ _STATE_CELLS: Final[Mapping[str, Mapping[str, Convert]]] = {
 }
 
 
+#: The field of a lead record's id, per CRM (HubSpot's sits beside its properties).
+_ID_FIELDS: Final[Mapping[str, str]] = {
+    "salesforce": "Id",
+    "hubspot": "id",
+    "dynamics": "leadid",
+    "odoo": "id",
+}
+
+
 def _codec_cell(field: Field) -> Convert | None:
     codec = field.codec
     if isinstance(codec, (Amount, Percent)):
@@ -416,7 +438,8 @@ def _csv_record(
     for name, text in row.items():
         stripped = text.strip()
         if not stripped:
-            record[name] = null
+            if name != _ID_FIELDS[crm]:  # a blank id is a record still to be created
+                record[name] = null
             continue
         convert = cells.get(name)
         if convert is None:
@@ -437,7 +460,7 @@ def _csv_record(
 class _ExportTally(_Tally):
     """A tally whose rows may have no line (the records of a multi-line JSON document)."""
 
-    def reject(self, row: _Row, problems: Any) -> None:
+    def reject(self, row: _Row, problems: Iterable[tuple[str, str]]) -> None:
         if row.line != _NO_LINE:
             super().reject(row, problems)
             return
