@@ -710,6 +710,8 @@ class TestEmailAddresses:
             (" ;, ada@example.com ;; ", ("ada@example.com",)),
             ("ada@example.com, ada@example.com", ("ada@example.com", "ada@example.com")),
             ('"a <b@example.org>" <ada@example.com>', ("ada@example.com",)),
+            # Separators in a quoted name separate nothing, even around an address.
+            ('"Ada; ada@example.com, Lovelace" <grace@example.com>', ("grace@example.com",)),
             ('"Quote \\" , inside" <ada@example.com>', ("ada@example.com",)),
             ("Ada < ada@example.com >", ("ada@example.com",)),
             ("ada@, grace@example.com, mailto:x@example.com", ("grace@example.com",)),
