@@ -38,7 +38,7 @@ from leadflow.adapters import (
     salesforce,
 )
 from leadflow.adapters._codecs import Amount, Choice, Count, Percent
-from leadflow.adapters._mapping import Field
+from leadflow.adapters._mapping import Field, currency_code
 from leadflow.cli._errors import _StrictStopError, _UsageError
 from leadflow.cli._policies import _policy
 from leadflow.cli._report import (
@@ -199,13 +199,17 @@ def crm_mapping(args: argparse.Namespace) -> CrmMapping:
                 )
             given[key] = _custom(crm, where, value) if key == "custom" else value
     if args.currency is not None:
-        given["currency"] = args.currency
+        try:
+            given["currency"] = currency_code(args.currency)
+        except InvalidFieldError as error:
+            raise _UsageError(f"--currency: {error.reason} (got {args.currency!r})") from None
     if args.close_disqualified:
         given["close_disqualified"] = True
     if args.write_ratings is not None:
         given["write_ratings"] = args.write_ratings
-    if "write_ratings" in given and given["write_ratings"] not in {m.value for m in WriteRatings}:
-        choices = ", ".join(m.value for m in WriteRatings)
+    modes = tuple(mode.value for mode in WriteRatings)
+    if "write_ratings" in given and given["write_ratings"] not in modes:
+        choices = ", ".join(modes)
         raise _UsageError(
             f"{where}: write_ratings: expected one of {choices} (got {given['write_ratings']!r})"
         )
