@@ -1074,8 +1074,10 @@ CURRENCY_ANNOTATIONS = (
     "_transactioncurrencyid_value@Microsoft.Dynamics.CRM.lookuplogicalname",
 )
 # Its POST body without the id: the columns as read, less the key, every annotation and
-# lookup value, fullname, createdon, modifiedon and statecode.
+# lookup value, fullname, createdon, modifiedon and statecode; its currency is bound by
+# the lookup's navigation property, so the amounts stay in dollars.
 GOLDEN_CREATE_BODY: dict[str, Any] = {
+    "transactioncurrencyid@odata.bind": f"/transactioncurrencies({US_DOLLAR_ID})",
     "subject": "Interested in 50 licences",
     "firstname": "Nancy",
     "lastname": "Anderson",
@@ -1144,6 +1146,10 @@ class TestGoldenLead:
         assert crm_lead.evidence.budget.amount == Money("25000", "USD")
         created = dynamics.write_lead(attrs.evolve(crm_lead, id=None), mapping=USD_BY_ID)
         assert "transactioncurrencyid" not in created
+        assert created["transactioncurrencyid@odata.bind"] == (
+            f"/transactioncurrencies({US_DOLLAR_ID})"
+        )
+        assert dynamics.write_lead(crm_lead, mapping=USD_BY_ID) == {}
 
     def test_a_formatted_value_that_is_an_iso_code_names_the_currency(self) -> None:
         record = {

@@ -10,7 +10,8 @@ and the purchase process (``purchaseprocess``). It has none for the contact's ow
 part in the decision: ``decisionmaker`` is a checklist box ("my notes say who
 decides"), not "this contact decides", so leadflow leaves it with the extras and
 reads a role only from a column a :class:`~leadflow.adapters.CustomFields`
-mapping names (``role=``). A custom-field mapping also replaces a native column
+mapping names (``role=``; :data:`ROLE_CODES` is the table for the contact's role
+codes). A custom-field mapping also replaces a native column
 when an organisation keeps a criterion elsewhere.
 
 The code tables below are Dynamics' install defaults. Organisations add options
@@ -27,6 +28,8 @@ lookup's formatted-value annotation when that is an ISO code or a name the mappi
 lists. A record that states a currency leadflow cannot name has no readable
 amounts (never the mapping's currency instead); only a record that states none
 is in :attr:`DynamicsMapping.currency`.
+A new lead is created bound to the currency its record names
+(``transactioncurrencyid@odata.bind``), so its amounts keep their currency.
 """
 
 from __future__ import annotations
@@ -327,14 +330,20 @@ def is_read_only(name: str, value: object = None) -> bool:
     Besides :data:`READ_ONLY`: OData annotations (``@odata.etag``, anything with an
     ``@``; send the etag as an ``If-Match`` header instead), lookup values
     (``_parentaccountid_value``; a lookup is written as ``<name>@odata.bind``) and
-    expanded related records (a JSON object).
+    expanded related records (a JSON object). A ``<name>@odata.bind`` is written:
+    a new lead's currency goes that way.
     """
     return (
         name in READ_ONLY
-        or "@" in name
+        or ("@" in name and not name.endswith(BIND))
         or (name.startswith("_") and name.endswith("_value"))
         or isinstance(value, Mapping)
     )
+
+
+#: How a body sets a lookup:
+#: ``"transactioncurrencyid@odata.bind": "/transactioncurrencies(<id>)"``.
+BIND: Final = "@odata.bind"
 
 
 def read_only_fields(attributes: Mapping[str, Any]) -> frozenset[str]:
@@ -468,6 +477,15 @@ def _write_currency(extras: Mapping[str, Any], mapping: DynamicsMapping) -> Curr
     return _transaction_currency(extras, mapping, None)
 
 
+def _currency_bind(fields: Mapping[str, Any]) -> str | None:
+    """The ``/transactioncurrencies(<id>)`` a record's transaction currency lookup names."""
+    expanded = fields.get("transactioncurrencyid")
+    found = expanded.get("transactioncurrencyid") if isinstance(expanded, Mapping) else None
+    if not isinstance(found, str):
+        found = fields.get(CURRENCY_LOOKUP)
+    return f"/transactioncurrencies({found})" if isinstance(found, str) and found else None
+
+
 def _is_int(value: object, *allowed: int) -> bool:
     return type(value) is int and value in allowed
 
@@ -491,6 +509,12 @@ def _decide(
         if target is not None and not creating and closes(mapping, decision):
             out["statecode"], out["statuscode"] = target
     if creating:
+        # The lookup's value is not written back as it was read; without its binding
+        # Dynamics would create the lead in the default currency, and its amounts
+        # would change currency.
+        bind = _currency_bind(fields)
+        if bind is not None:
+            out.setdefault(f"transactioncurrencyid{BIND}", bind)
         out.pop("statecode", None)
         if "statuscode" in out and not _is_int(out["statuscode"], *LEAD_STATUS_CODES[0]):
             del out["statuscode"]
