@@ -1475,7 +1475,7 @@ mappings = st.builds(
     record_ids,
     record_ids,
 )
-decisions = st.none() | st.tuples(st.sampled_from(Verdict), st.sampled_from(Rating))
+decisions = st.tuples(st.sampled_from(Verdict), st.sampled_from(Rating)) | st.none()
 
 
 def with_priority(record: dict[str, Any], priority: object) -> dict[str, Any]:
@@ -1612,7 +1612,9 @@ class TestWriteBackLaws:
             body = odoo.write_lead(written, decision, mapping=mapping)
             assert [k for k in body if k in refused or odoo.is_read_only(k, body[k])] == []
 
-    @GENERATED
+    # More examples than the other laws: a disqualified verdict without the opt-in
+    # (what this law guards) is one draw in eight.
+    @settings(max_examples=max(50, settings().max_examples // 2))
     @given(generated_leads(), mappings, decisions, priorities, st.booleans())
     def test_nothing_is_closed_unless_opted_in_and_undetermined_never(
         self,

@@ -138,6 +138,7 @@ VERDICT_VALUES: Final[Mapping[Verdict, Mapping[str, Any]]] = MappingProxyType(
     }
 )
 
+
 @attrs.frozen
 class EmailFrom:
     """``email_from``: an address, a display name with one (``Ada <ada@example.com>``), or several.
@@ -303,8 +304,10 @@ def read_only_fields(fields: Mapping[str, Any]) -> frozenset[str]:
         "Odoo fields_get result",
         items="fields",
         name="name",
-        refused=lambda field: field.get("readonly") is True
-        or (field.get("store") is False and field.get("readonly") is not False),
+        refused=lambda field: (
+            field.get("readonly") is True
+            or (field.get("store") is False and field.get("readonly") is not False)
+        ),
     )
 
 
