@@ -798,6 +798,16 @@ class TestWritingAnOpportunity:
 
         assert body["StageName"] == "Discovery"
 
+    def test_an_opportunity_leaves_out_its_own_read_only_fields_not_the_lead_s(self) -> None:
+        # A Lead's describe says its compound Name is read-only; an Opportunity's Name
+        # is required. Each record's metadata goes to its own set.
+        mapping = attrs.evolve(USD, read_only={"Name"}, opportunity_read_only={"Amount"})
+
+        body = salesforce.write_opportunity(build_opportunity(), mapping=mapping)
+
+        assert "Amount" not in body
+        assert body["Name"] == build_opportunity().name
+
 
 class TestReadingAnOpportunity:
     def test_the_documented_opportunity_reads_into_a_summary(self) -> None:

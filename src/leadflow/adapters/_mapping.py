@@ -619,10 +619,13 @@ class CrmMapping:
         currency: ISO 4217 code of the records' amounts, when the record does not
             say. A currency the record states always wins: this is only the fallback.
         custom: The custom fields that hold the criteria.
-        read_only: Fields never to write, besides those the adapter knows the CRM
-            refuses (its ``READ_ONLY``): formula fields, fields an organisation
+        read_only: Lead fields never to write, besides those the adapter knows the
+            CRM refuses (its ``READ_ONLY``): formula fields, fields an organisation
             locked. Each adapter's ``read_only_fields`` reads them from the CRM's
             own metadata.
+        opportunity_read_only: The same for opportunity records (Salesforce's
+            ``Opportunity``, a HubSpot deal, a Dynamics ``opportunity``). Odoo keeps
+            both in ``crm.lead``, so there :attr:`read_only` applies to both.
         close_disqualified: Whether a disqualified verdict closes the record (a
             closed status, ``statecode`` 2, archived, unqualified). Off by
             default: leadflow then writes its rating and leaves the record open
@@ -637,6 +640,9 @@ class CrmMapping:
     currency: str | None = attrs.field(default=None, converter=currency_code)
     custom: CustomFields = attrs.field(factory=CustomFields, validator=of_type(CustomFields))
     read_only: frozenset[str] = attrs.field(
+        factory=frozenset, converter=_field_names, validator=_check_field_names
+    )
+    opportunity_read_only: frozenset[str] = attrs.field(
         factory=frozenset, converter=_field_names, validator=_check_field_names
     )
     close_disqualified: bool = attrs.field(default=False, validator=of_type(bool))

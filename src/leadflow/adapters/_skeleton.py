@@ -105,7 +105,7 @@ def as_mapping(value: object) -> object:
 PAGE_FIELDS: Final = ("records", "value", "results")
 
 
-def records(page: object) -> Iterator[object]:
+def records(page: object) -> Iterator[Any]:
     """Each record of *page*, as a CRM's API or SDK returns a page of them.
 
     A page is a list (Odoo's ``search_read``), a Salesforce query result
@@ -395,11 +395,15 @@ class RecordKind:
         id_field: The field of its id (``leadid``); never modelled, never an extra.
         check: Checks the record as a whole before its fields are read (Salesforce's
             ``attributes``), adding what is bad to the errors.
+        is_read_only: Whether a write body of this kind leaves out a field, by name
+            and value, when it differs from the skeleton's (a Salesforce Lead's
+            compound ``Name`` is read-only, an Opportunity's ``Name`` is not).
     """
 
     what: str
     id_field: str
     check: Callable[[Mapping[str, Any], Errors], None] | None = None
+    is_read_only: Callable[[str, object], bool] | None = None
 
 
 #: What a decision writes on a lead body: ``(body, lead, decision or None, mapping,
@@ -535,9 +539,19 @@ class Skeleton(Generic[M]):
             repairs=[attrs.evolve(r, field=_path(r.field, self.properties)) for r in ctx.repairs],
         )
 
-    def refuses(self, name: str, value: object, mapping: M) -> bool:
-        """Whether the CRM refuses the field *name* holding *value* in a write body."""
-        return name in mapping.read_only or self.is_read_only(name, value)
+    def refuses(self, name: str, value: object, mapping: M, kind: RecordKind) -> bool:
+        """Whether the CRM refuses the field *name* holding *value* in a *kind* write body.
+
+        A lead's body leaves out :attr:`CrmMapping.read_only`; an opportunity's,
+        :attr:`CrmMapping.opportunity_read_only` (and the lead's as well where both
+        are one kind of record, as Odoo's ``crm.lead``).
+        """
+        if (kind is self.lead or kind.what == self.lead.what) and name in mapping.read_only:
+            return True
+        if kind is self.opportunity and name in mapping.opportunity_read_only:
+            return True
+        refused = kind.is_read_only if kind.is_read_only is not None else self.is_read_only
+        return refused(name, value)
 
     def write_lead(
         self, crm_lead: CrmLead, decision: QualificationDecision | None, mapping: M
@@ -589,7 +603,7 @@ class Skeleton(Generic[M]):
                 for k, v in out.items()
                 if k in owned and not (k in as_read and _same(v, self.write_form(as_read[k])))
             }
-        out = {k: v for k, v in out.items() if not self.refuses(k, v, mapping)}
+        out = {k: v for k, v in out.items() if not self.refuses(k, v, mapping, self.lead)}
         if out and not creating:
             reason = self.locked(fields)
             if reason is not None:
@@ -654,7 +668,9 @@ class Skeleton(Generic[M]):
                 fields.get(rating), mapping
             ):
                 del out[rating]
-        out = {k: v for k, v in out.items() if not self.refuses(k, v, mapping)}
+        out = {
+            k: v for k, v in out.items() if not self.refuses(k, v, mapping, self.opportunity)
+        }
         return self._body(out)
 
     def _rating_unset(self, current: object, mapping: M) -> bool:

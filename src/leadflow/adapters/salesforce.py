@@ -450,7 +450,10 @@ _SALESFORCE: Final = Skeleton(
     dialect=DIALECT,
     mapping_type=SalesforceMapping,
     lead=RecordKind(LEAD, "Id", check=_sobject("Lead")),
-    opportunity=RecordKind(OPPORTUNITY, "Id", check=_sobject("Opportunity")),
+    # An Opportunity refuses other fields than a Lead (its Name is its own, and written).
+    opportunity=RecordKind(
+        OPPORTUNITY, "Id", check=_sobject("Opportunity"), is_read_only=_opportunity_read_only
+    ),
     opportunity_table=OPPORTUNITY_FIELDS,
     is_read_only=is_read_only,
     decide=_decide,
@@ -461,8 +464,6 @@ _SALESFORCE: Final = Skeleton(
     opportunity_values=_values,
     locked=_locked,
 )
-# An Opportunity refuses other fields than a Lead (its Name is its own, and written).
-_OPPORTUNITIES: Final = attrs.evolve(_SALESFORCE, is_read_only=_opportunity_read_only)
 _DEFAULT: Final = SalesforceMapping()
 
 
@@ -550,7 +551,7 @@ def write_opportunity(
         InvalidRecordError: a value does not fit its field.
         WrongTypeError: *opportunity* is not an opportunity-level stage.
     """
-    return _OPPORTUNITIES.write_opportunity(opportunity, mapping, record)
+    return _SALESFORCE.write_opportunity(opportunity, mapping, record)
 
 
 def read_opportunity_fields(
@@ -565,7 +566,7 @@ def read_opportunity_fields(
     Raises:
         InvalidRecordError: listing every bad field.
     """
-    return _OPPORTUNITIES.read_opportunity_fields(record, mapping)
+    return _SALESFORCE.read_opportunity_fields(record, mapping)
 
 
 @attrs.frozen(kw_only=True)
