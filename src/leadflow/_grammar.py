@@ -37,10 +37,16 @@ amount      a decimal without a sign                          ``60000.50``
 count       1-12 digits; a whole number below 10**12          ``420``
 currency    three letters, either case (read upper case)      ``EUR``
 level       one of the enum's values                          ``decision_maker``
-email       dot-atom local part (1-64), ``@``, dotted         ``ada@example.com``
-            domain of labels (1-253), domain lower-cased
-phone       ``+`` then 7-15 digits, separators (blanks,       ``+442079460958``
-            ``( ) . - /``) anywhere
+email       ASCII dot-atom local part (1-64), ``@``,          ``ada@example.com``,
+            dotted domain of labels (1-253 characters),       ``anna@bücher.example``
+            which may be internationalised; the domain
+            lower-cased, then NFC-normalised
+phone       optional ``+`` then 7-15 digits, separators       ``+442079460958``,
+            (blanks, ``( ) . - /``) anywhere; a trunk         ``+14155550100;ext=12``
+            ``(0)`` after the country code dropped; then
+            perhaps an extension: ``ext``, ``ext.``,
+            ``extension``, ``x`` or ``;ext=``, any case,
+            and 1-10 digits
 signal      lower case letter, then letters, digits and       ``total_visits``
 name        ``_``, at most 63
 ==========  ===============================================  =====================
