@@ -16,6 +16,7 @@ from leadflow.contacts import (
     LeadSource,
     Organisation,
     PurchaseRole,
+    email_addresses,
     normalise_email,
     normalise_phone,
 )
@@ -199,6 +200,7 @@ __all__ = [
     "can_promote",
     "disqualify",
     "effective_timeframe",
+    "email_addresses",
     "lose",
     "normalise_email",
     "normalise_phone",

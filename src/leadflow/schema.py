@@ -98,7 +98,7 @@ _RECORD_DESCRIPTIONS: Final = {
     "id": "The contact's id in the system of record.",
     "name": "The person's full name (or the contact point's label).",
     "email": "Email address; email or phone is required.",
-    "phone": "Phone number, 7 to 15 digits with an optional leading +.",
+    "phone": "Phone number, 7 to 15 digits with an optional leading + and extension.",
     "organisation": "Name of the buying organisation.",
     "industry": "The organisation's industry (needs organisation).",
     "employees": "The organisation's head count (needs organisation).",
