@@ -1295,7 +1295,7 @@ class TestGoldenPage:
         walked = list(records(page))
 
         assert walked == page["value"]
-        assert [record["leadid"] for record in walked] == [  # type: ignore[index]
+        assert [record["leadid"] for record in walked] == [
             "4a7c2f1e-9b3d-ef11-8409-000d3a8f2b61",
             "5b8d3a2f-9b3d-ef11-8409-000d3a8f2b61",
         ]
@@ -1305,7 +1305,7 @@ class TestGoldenPage:
         paths = []
         for record in records(golden("leads_page.json")):
             with pytest.raises(InvalidRecordError) as caught:
-                dynamics.read_lead(record, mapping=GBP)  # type: ignore[arg-type]
+                dynamics.read_lead(record, mapping=GBP)
             paths.append(sorted(e.path for e in caught.value.errors))
 
         assert paths == [
@@ -1319,7 +1319,7 @@ class TestGoldenPage:
             "value": [golden("lead_get.json"), {**golden("lead_get.json"), "leadid": LEAD_ID}],
         }
 
-        ids = [dynamics.read_lead(r, mapping=USD_BY_ID).id for r in records(page)]  # type: ignore[arg-type]
+        ids = [dynamics.read_lead(r, mapping=USD_BY_ID).id for r in records(page)]
 
         assert ids == [GOLDEN_LEAD_ID, LEAD_ID]
 
@@ -1433,6 +1433,19 @@ class TestGoldenOpportunity:
             "statecode": 1,
             "statuscode": 3,
         }
+
+    def test_an_opportunity_column_its_metadata_marks_read_only_is_never_written(
+        self,
+    ) -> None:
+        # read_only_fields of EntityDefinitions(LogicalName='opportunity')/Attributes.
+        metadata = {"value": [{"LogicalName": "closeprobability", "IsValidForUpdate": False}]}
+        mapping = attrs.evolve(USD_BY_ID, opportunity_read_only=dynamics.read_only_fields(metadata))
+
+        body = dynamics.write_opportunity(
+            golden_opportunity(), mapping=mapping, record=golden("opportunity_get.json")
+        )
+
+        assert body == {"salesstage": 2, "budgetstatus": 3}
 
     def test_a_blank_rating_on_the_record_is_filled_in(self) -> None:
         record = {**golden("opportunity_get.json"), "opportunityratingcode": None}
@@ -1764,35 +1777,36 @@ class TestRoundTrip:
         assert refused(body, mapping) == set()
 
     @GENERATED
-    @given(generated_leads(), st.booleans(), st.data())
+    @given(generated_leads(OPEN_STATES), st.sampled_from(WriteRatings), st.sampled_from(Rating))
     def test_nothing_is_closed_without_the_opt_in(
-        self, lead: Generated, creating: bool, data: st.DataObject
+        self, lead: Generated, write_ratings: WriteRatings, rating: Rating
     ) -> None:
-        mapping = attrs.evolve(lead.mapping, write_ratings=data.draw(st.sampled_from(WriteRatings)))
+        mapping = attrs.evolve(lead.mapping, write_ratings=write_ratings)
         crm_lead = dynamics.read_lead(lead.record, mapping=mapping)
-        if creating:
-            crm_lead = attrs.evolve(crm_lead, id=None)
-        decision = data.draw(decisions(crm_lead))
 
-        body = dynamics.write_lead(crm_lead, decision, mapping=mapping)
-
-        assert closing_columns(body) == {}
+        # Every verdict, on the open lead and on it created anew.
+        for target in (crm_lead, attrs.evolve(crm_lead, id=None)):
+            for verdict in Verdict:
+                body = dynamics.write_lead(
+                    target, decided(target, verdict, rating), mapping=mapping
+                )
+                assert closing_columns(body) == {}
+            assert closing_columns(dynamics.write_lead(target, mapping=mapping)) == {}
 
     @GENERATED
-    @given(generated_leads(), st.booleans(), st.sampled_from(Rating))
+    @given(generated_leads(OPEN_STATES), st.sampled_from(WriteRatings))
     def test_an_undetermined_verdict_closes_nothing_even_opted_in(
-        self, lead: Generated, creating: bool, rating: Rating
+        self, lead: Generated, write_ratings: WriteRatings
     ) -> None:
-        mapping = attrs.evolve(lead.mapping, close_disqualified=True)
+        mapping = attrs.evolve(lead.mapping, close_disqualified=True, write_ratings=write_ratings)
         crm_lead = dynamics.read_lead(lead.record, mapping=mapping)
-        if creating:
-            crm_lead = attrs.evolve(crm_lead, id=None)
 
-        body = dynamics.write_lead(
-            crm_lead, decided(crm_lead, Verdict.UNDETERMINED, rating), mapping=mapping
-        )
-
-        assert closing_columns(body) == {}
+        for target in (crm_lead, attrs.evolve(crm_lead, id=None)):
+            for rating in Rating:
+                body = dynamics.write_lead(
+                    target, decided(target, Verdict.UNDETERMINED, rating), mapping=mapping
+                )
+                assert closing_columns(body) == {}
 
     @GENERATED
     @given(generated_leads(OPEN_STATES), lfst.emails(), st.sampled_from(NeedLevel))

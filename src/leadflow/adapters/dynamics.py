@@ -353,7 +353,9 @@ def read_only_fields(attributes: Mapping[str, Any]) -> frozenset[str]:
     Attributes?$select=LogicalName,IsValidForUpdate`` (``{"value": [...]}``) or of
     ``EntityDefinitions(LogicalName='lead')?$expand=Attributes``
     (``{"Attributes": [...]}``); a column is read-only when its
-    ``IsValidForUpdate`` is false. Pass them as :attr:`DynamicsMapping.read_only`.
+    ``IsValidForUpdate`` is false; a null one is unknown, not read-only. Pass a
+    lead's as :attr:`DynamicsMapping.read_only`, an opportunity's (from
+    ``LogicalName='opportunity'``) as ``opportunity_read_only``.
 
     Raises:
         InvalidRecordError: *attributes* lists no ``LogicalName``\ d columns.
