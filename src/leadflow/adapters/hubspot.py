@@ -296,7 +296,8 @@ def read_only_fields(properties: Mapping[str, Any]) -> frozenset[str]:
     *properties* is the answer of ``GET /crm/v3/properties/contacts`` (or
     ``deals``), ``{"results": [...]}``, or the SDK's page of them; a property is
     read-only when its ``modificationMetadata.readOnlyValue`` is true or it is
-    ``calculated``. Pass them as :attr:`HubSpotMapping.read_only`.
+    ``calculated``. Pass a contact's as :attr:`HubSpotMapping.read_only`, a
+    deal's as :attr:`~leadflow.adapters.CrmMapping.opportunity_read_only`.
 
     Raises:
         InvalidRecordError: *properties* has no ``results`` list of named properties.
@@ -334,8 +335,9 @@ class HubSpotMapping(CrmMapping):
         currency: ISO 4217 code of the portal's amounts (custom budget amounts, and
             deal amounts when a deal's ``deal_currency_code`` states none).
         custom: The custom properties that hold the criteria.
-        read_only: The portal's own read-only properties, from
+        read_only: The portal's own read-only contact properties, from
             :func:`read_only_fields`; never written.
+        opportunity_read_only: The same for deal properties.
         close_disqualified: Whether a disqualified verdict writes its closing
             ``hs_lead_status`` (``UNQUALIFIED``); off by default.
         write_ratings: Has no HubSpot property to act on: HubSpot has no rating,
@@ -441,6 +443,10 @@ def _decide(
         status = mapping.open_lead_statuses[0]
     if status is not None and (blank or (at is not None and at < _OPPORTUNITY_AT)):
         out["hs_lead_status"] = status
+    elif opening and not open_now:
+        # A new contact is created open whatever its stage: a closed status in the
+        # lead's extras is not copied into the create body.
+        out["hs_lead_status"] = mapping.open_lead_statuses[0]
 
 
 def _write_outcome(
