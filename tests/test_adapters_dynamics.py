@@ -1151,6 +1151,19 @@ class TestGoldenLead:
         )
         assert dynamics.write_lead(crm_lead, mapping=USD_BY_ID) == {}
 
+    def test_a_new_lead_is_bound_to_its_currency_unless_the_lookup_is_read_only(self) -> None:
+        crm_lead = dynamics.read_lead(golden("lead_get.json"), mapping=USD_BY_ID)
+        new = attrs.evolve(crm_lead, id=None)
+        locked = attrs.evolve(USD_BY_ID, read_only=frozenset({"transactioncurrencyid"}))
+
+        bound = dynamics.write_lead(new, mapping=USD_BY_ID)
+        unbound = dynamics.write_lead(new, mapping=locked)
+
+        assert bound["transactioncurrencyid@odata.bind"] == (
+            "/transactioncurrencies(228f42f8-e646-e111-8eb7-78e7d162ced1)"
+        )
+        assert "transactioncurrencyid@odata.bind" not in unbound
+
     def test_a_formatted_value_that_is_an_iso_code_names_the_currency(self) -> None:
         record = {
             **golden("lead_get.json"),

@@ -515,7 +515,7 @@ def _decide(
         # Dynamics would create the lead in the default currency, and its amounts
         # would change currency.
         bind = _currency_bind(fields)
-        if bind is not None:
+        if bind is not None and "transactioncurrencyid" not in mapping.read_only:
             out.setdefault(f"transactioncurrencyid{BIND}", bind)
         out.pop("statecode", None)
         if "statuscode" in out and not _is_int(out["statuscode"], *LEAD_STATUS_CODES[0]):
