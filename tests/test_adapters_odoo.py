@@ -217,11 +217,6 @@ class TestReadingALead:
 
         assert odoo.read_lead(record, mapping=ODOO).contact.name == name
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="_mapping.read_lead_parts puts a blank organisation-name field (partner_name)"
-        " with the extras, so a blanked company name changes the extras on the next read",
-    )
     def test_a_blank_company_name_is_no_extra(self) -> None:
         crm_lead = odoo.read_lead({**LEAD_RECORD, "partner_name": False}, mapping=ODOO)
 
@@ -1656,13 +1651,7 @@ class TestWriteBackLaws:
         assert (again.contact, again.evidence) == representable(
             contact, evidence, lead.record["id"]
         )
-        # A blank partner_name is kept with the extras (see
-        # test_a_blank_company_name_is_no_extra); apart from it they are unchanged.
-        assert without_blank_company(again.extras) == without_blank_company(crm_lead.extras)
-
-
-def without_blank_company(extras: Any) -> dict[str, Any]:
-    return {k: v for k, v in extras.items() if not (k == "partner_name" and v is False)}
+        assert again.extras == crm_lead.extras
 
 
 FUZZ_LEAD = CrmLead(

@@ -20,7 +20,6 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
-from email.utils import parseaddr
 from enum import Enum
 from typing import Any, Final, Protocol
 
@@ -238,7 +237,9 @@ class Email:
     """An email address, normalised as :func:`leadflow.normalise_email` does.
 
     With ``display_name`` the CRM may send ``"Ada Lovelace <ada@example.com>"``
-    (Odoo's ``email_from``); the address is taken from inside the brackets.
+    (Odoo's ``email_from``); the address is taken from inside the brackets. Any
+    field may hold several addresses (``a@example.com; b@example.com``): the
+    first is read, and the repair says so.
     """
 
     max_length: int | None = None
@@ -247,32 +248,48 @@ class Email:
     def decode(self, raw: object, ctx: Context) -> str | Repaired | None:
         if not isinstance(raw, str):
             raise wrong_type(raw, "a string")
-        text = raw
-        if self.display_name and "<" in raw:
-            text = parseaddr(raw)[1]
         try:
-            return normalise_email(text, field="")
+            return normalise_email(raw, field="")
         except InvalidEmailError as error:
-            # Several addresses in one field (Odoo's email_from takes a list, and
-            # people paste one): keep the first, and the whole text with the extras.
+            # A display name (Odoo's email_from), or several addresses in one field
+            # (Odoo reads it as a list, and people paste one): keep the first, and
+            # the whole text with the extras.
             try:
                 found = email_addresses(raw, field="")
             except InvalidEmailError:
                 raise error from None
             if len(found) < 2 and not self.display_name:
                 raise
-            rest = ", ".join(found[1:]) or "none"
+            if len(found) == 1 and _one_address(raw):
+                return found[0]
+            rest = (
+                f"the others ({', '.join(found[1:])}) stay"
+                if len(found) > 1
+                else "the rest of the field stays"
+            )
             return Repaired(
-                found[0],
-                f"kept the first address, {found[0]}; the others ({rest}) stay in the extras",
-                partial=True,
+                found[0], f"kept the first address, {found[0]}; {rest} in the extras", partial=True
             )
 
     def encode(self, value: Any, ctx: Context) -> object:
         return fits(value, self.max_length)
 
     def describe(self) -> str:
-        return "email address" + _length(self.max_length)
+        several = " (of several, the first)" if self.display_name else ""
+        return "email address" + several + _length(self.max_length)
+
+
+_QUOTED: Final = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _one_address(text: str) -> bool:
+    """Whether *text* is one address with a display name (``"Ada" <ada@example.com>``).
+
+    Nothing but the name may stand beside the address: no second item after a comma
+    or a semicolon outside the quoted name.
+    """
+    bare = _QUOTED.sub("", text)
+    return bare.count("<") == 1 and bare.rstrip().endswith(">") and not re.search("[,;]", bare)
 
 
 @attrs.frozen

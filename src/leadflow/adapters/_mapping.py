@@ -715,9 +715,13 @@ def read_lead_parts(
     owned = {name for spec in table for name in spec.owns}
     if values.get("contact.organisation.name") is None:
         # Without a name there is no Organisation to hold its other fields: they stay
-        # with the fields leadflow does not model, and are not checked.
+        # with the fields leadflow does not model, and are not checked. The name's own
+        # field stays modelled, blank: a company name cleared is written as cleared.
         loose = {
-            name for spec in table if spec.attr.startswith(_ORGANISATION) for name in spec.owns
+            name
+            for spec in table
+            if spec.attr.startswith(_ORGANISATION) and spec.attr != "contact.organisation.name"
+            for name in spec.owns
         }
         owned -= loose
         found = [e for e in found if e.field.split(".", 1)[0] not in loose]

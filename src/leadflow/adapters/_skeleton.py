@@ -455,6 +455,8 @@ class Skeleton(Generic[M]):
             ``None``.
         opportunity_rating: The field an opportunity's rating is written to, which
             follows :attr:`CrmMapping.write_ratings` over a record as read.
+        rating_table: The mapping's rating values (Odoo's priorities), to tell a
+            value of leadflow's, which ``ALWAYS`` replaces, from a person's own.
         unset_ratings: Rating values that are the CRM's default, which no person
             chose (Odoo's priority '0').
     """
@@ -478,6 +480,7 @@ class Skeleton(Generic[M]):
     opportunity_body: Mapping[str, Any] = attrs.field(factory=dict)
     locked: Callable[[Mapping[str, Any]], InvalidFieldError | None] = _never_locked
     opportunity_rating: str | None = None
+    rating_table: Callable[[M], Mapping[Any, Rating]] | None = None
     unset_ratings: tuple[object, ...] = ()
 
     def describe(self, mapping: M, *, opportunity: bool = False) -> str:
@@ -647,22 +650,21 @@ class Skeleton(Generic[M]):
         )
         errors = []
         out = dict(self.opportunity_body)
-        out.update(
-            write_fields(
-                values,
-                self.opportunity_table,
-                ctx,
-                extras={},
-                original={},
-                errors=errors,
-                prefix=self.properties,
-            )
+        tabled = write_fields(
+            values,
+            self.opportunity_table,
+            ctx,
+            extras={},
+            original={},
+            errors=errors,
+            prefix=self.properties,
         )
+        out.update(tabled)
         if errors:
             raise InvalidRecordError(errors, self.opportunity.what)
         self.write_outcome(out, opportunity, mapping, ctx)
         if record is not None:
-            out = self._changed(out, fields, values, read_ctx)
+            out = self._changed(out, tabled, fields, values, read_ctx)
             rating = self.opportunity_rating
             if rating is not None and rating in out and not self._rating_unset(
                 fields.get(rating), mapping
@@ -677,11 +679,11 @@ class Skeleton(Generic[M]):
         """Whether a record's rating *current* may be replaced under *mapping*."""
         if mapping.write_ratings is WriteRatings.NEVER:
             return False
-        if mapping.write_ratings is WriteRatings.ALWAYS:
+        if self.dialect.is_null(current) or any(_same(current, u) for u in self.unset_ratings):
             return True
-        return self.dialect.is_null(current) or any(
-            _same(current, unset) for unset in self.unset_ratings
-        )
+        table = self.rating_table(mapping) if self.rating_table is not None else {}
+        known = any(_same(current, key) for key in table)
+        return mapping.write_ratings is WriteRatings.ALWAYS and known
 
     def _amount_currency(
         self, values: Mapping[str, Any], read_ctx: Context, record: object
@@ -699,11 +701,17 @@ class Skeleton(Generic[M]):
     def _changed(
         self,
         out: Mapping[str, Any],
+        tabled: Mapping[str, Any],
         fields: Mapping[str, Any],
         values: Mapping[str, Any],
         ctx: Context,
     ) -> dict[str, Any]:
-        """The fields of *out* that change what the record's *fields* say."""
+        """The fields of *out* that change what the record's *fields* say.
+
+        A table row whose value the record already holds is left out, unless the
+        outcome wrote something else there (a deal's close date becomes the time it
+        closed): *tabled* is what the rows alone wrote.
+        """
         unchanged: set[str] = set()
         for spec in self.opportunity_table:
             try:
@@ -711,7 +719,7 @@ class Skeleton(Generic[M]):
             except InvalidFieldError:
                 same = False
             if same:
-                unchanged.update(spec.owns)
+                unchanged.update(k for k in spec.owns if _same(out.get(k), tabled.get(k)))
         return {
             k: v
             for k, v in out.items()

@@ -582,6 +582,7 @@ _DYNAMICS: Final = Skeleton(
     read_currency=_currency,
     write_currency=_write_currency,
     opportunity_rating="opportunityratingcode",
+    rating_table=lambda _: RATING_CODES,
     locked=_locked,
 )
 _DEFAULT: Final = DynamicsMapping()

@@ -44,13 +44,12 @@ from leadflow.adapters._codecs import (
     Context,
     Day,
     Dialect,
+    Email,
     Instant,
     Percent,
     Phone,
-    Repaired,
     Text,
     utc_text,
-    wrong_type,
 )
 from leadflow.adapters._mapping import CrmMapping, Field, Name, Spec, non_blank, verdict_table
 from leadflow.adapters._model import CrmLead, OpportunityFields, OpportunityStageValue, frozen_table
@@ -66,7 +65,6 @@ from leadflow.adapters._skeleton import (
     record_currency,
     refused_fields,
 )
-from leadflow.contacts import email_addresses
 from leadflow.decisions import QualificationDecision, Rating, Verdict
 from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError
 from leadflow.events import LossReason
@@ -139,42 +137,11 @@ VERDICT_VALUES: Final[Mapping[Verdict, Mapping[str, Any]]] = MappingProxyType(
 )
 
 
-@attrs.frozen
-class EmailFrom:
-    """``email_from``: an address, a display name with one (``Ada <ada@example.com>``), or several.
-
-    Odoo's ``email_split`` reads the field as a list separated by commas or
-    semicolons, and people paste several addresses into it. The contact's email is
-    the first; a repair says so, and the whole text also stays in the extras (it is
-    written back as it was while the email is unchanged). A display name with no
-    address in it (``Ada <>``) is a bad field, not an empty one.
-    """
-
-    def decode(self, raw: object, ctx: Context) -> str | Repaired | None:
-        if not isinstance(raw, str):
-            raise wrong_type(raw, "a string")
-        found = email_addresses(raw, field="")
-        if len(found) < 2:
-            return found[0] if found else None
-        rest = ", ".join(found[1:])
-        return Repaired(
-            found[0],
-            f"kept the first address, {found[0]}; the others ({rest}) stay in the extras",
-            partial=True,
-        )
-
-    def encode(self, value: Any, ctx: Context) -> object:
-        return value
-
-    def describe(self) -> str:
-        return "email address (of several, the first)"
-
-
 #: The ``crm.lead`` fields leadflow models on a lead.
 LEAD_FIELDS: Final[tuple[Spec, ...]] = (
     Name(("contact_name",), fallbacks=("partner_name", "name")),
     Field("create_date", "contact.created_at", Instant(), writable=False, note="(UTC)"),
-    Field("email_from", "contact.email", EmailFrom()),
+    Field("email_from", "contact.email", Email(display_name=True)),
     Field("phone", "contact.phone", Phone()),
     Field("function", "contact.job_title", Text()),
     Field("partner_name", "contact.organisation.name", Text()),
@@ -541,6 +508,10 @@ def _read_outcome(
     return {"outcome": outcome, "step": step}
 
 
+def _priorities_of(mapping: OdooMapping) -> Mapping[Any, Rating]:
+    return mapping.priorities
+
+
 _ODOO: Final = Skeleton(
     crm="Odoo",
     dialect=DIALECT,
@@ -557,6 +528,7 @@ _ODOO: Final = Skeleton(
     write_currency=_write_currency,
     write_form=write_form,
     opportunity_rating="priority",
+    rating_table=_priorities_of,
     unset_ratings=UNSET_PRIORITIES,
     opportunity_body=MappingProxyType({"type": "opportunity"}),
 )
@@ -652,19 +624,7 @@ def write_opportunity(
         InvalidRecordError: a value does not fit.
         WrongTypeError: *opportunity* is not an opportunity-level stage.
     """
-    body = _ODOO.write_opportunity(opportunity, mapping, record)
-    if record is not None and "priority" in body and _persons_priority(record, mapping):
-        del body["priority"]
-    return body
-
-
-def _persons_priority(record: object, mapping: OdooMapping) -> bool:
-    """Whether *record* has a priority a person chose that the mapping does not list."""
-    fields = as_mapping(record)
-    current = fields.get("priority") if isinstance(fields, Mapping) else None
-    return not DIALECT.is_null(current) and not any(
-        type(current) is type(key) and current == key for key in mapping.priorities
-    )
+    return _ODOO.write_opportunity(opportunity, mapping, record)
 
 
 def read_opportunity_fields(
