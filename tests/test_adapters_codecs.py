@@ -209,7 +209,12 @@ class TestChoices:
     def test_an_unlisted_code_reads_as_the_fallback(self) -> None:
         choice = Choice({1: NeedLevel.STRONG}, fallback=NeedLevel.NONE)
 
-        assert choice.decode(100000001, ctx()) is NeedLevel.NONE
+        found = choice.decode(100000001, ctx())
+
+        # Read as the fallback, and said so: the record's own value is never silent.
+        assert isinstance(found, Repaired)
+        assert found.value is NeedLevel.NONE
+        assert "read as none" in found.note
 
     def test_a_member_listed_twice_is_written_as_its_first_value(self) -> None:
         choice = Choice({"Must have": NeedLevel.STRONG, "must": NeedLevel.STRONG})

@@ -328,6 +328,10 @@ class TestReadingALead:
         crm_lead = dynamics.read_lead({**LEAD_RECORD, "leadsourcecode": 100000001}, mapping=GBP)
 
         assert crm_lead.contact.source is LeadSource.OTHER
+        assert [(r.field, r.value) for r in crm_lead.repairs] == [("leadsourcecode", 100000001)]
+        assert "read as other" in crm_lead.repairs[0].note
+        # The organisation's own code is the record's: an unchanged lead writes nothing.
+        assert dynamics.write_lead(crm_lead, mapping=GBP) == {}
 
     def test_missing_criterion_columns_are_unknown(self) -> None:
         bare = {k: v for k, v in LEAD_RECORD.items() if k not in dynamics_criteria()}
@@ -577,6 +581,28 @@ class TestWritingALockedLead:
 
         assert [(e.path, e.value) for e in caught.value.errors] == [("$.statecode", state)]
         assert "reactivated" in str(caught.value)
+
+    @pytest.mark.parametrize("state", ["2", 2.0, "Disqualified", True])
+    def test_a_state_that_is_not_clearly_open_is_locked_too(self, state: object) -> None:
+        # An export may spell the state as text or a float: such a lead might be
+        # closed, and a closed lead is never written to.
+        crm_lead = dynamics.read_lead({**LEAD_RECORD, "statecode": state}, mapping=GBP)
+        changed = attrs.evolve(
+            crm_lead, contact=attrs.evolve(crm_lead.contact, phone="+47 22 00 00 01")
+        )
+
+        with pytest.raises(InvalidRecordError) as caught:
+            dynamics.write_lead(changed, mapping=GBP)
+
+        assert [e.path for e in caught.value.errors] == ["$.statecode"]
+
+    def test_an_open_state_of_zero_takes_the_update(self) -> None:
+        crm_lead = dynamics.read_lead({**LEAD_RECORD, "statecode": 0}, mapping=GBP)
+        changed = attrs.evolve(
+            crm_lead, contact=attrs.evolve(crm_lead.contact, phone="+47 22 00 00 01")
+        )
+
+        assert dynamics.write_lead(changed, mapping=GBP) == {"telephone1": "+4722000001"}
 
     @pytest.mark.parametrize(("state", "status"), [(1, 3), (2, 5)])
     def test_a_closed_lead_with_nothing_to_write_is_an_empty_update(

@@ -283,6 +283,29 @@ class TestEngine:
         assert original["need"] == "urgent"
         assert "need" not in extras
 
+    @pytest.mark.parametrize(
+        ("raw", "phone", "notes"),
+        [
+            ("+1 415 555 0100 ext. 12", "+14155550100;ext=12", ['";ext=12"']),
+            ("+44 (0)20 7946 0958", "+442079460958", ['"(0)"']),
+            ("+44 (0)20 7946 0958 x7", "+442079460958;ext=7", ['"(0)"', '";ext=7"']),
+            ("+14155550100;ext=12", "+14155550100;ext=12", []),
+        ],
+    )
+    def test_a_phone_s_extension_and_trunk_prefix_are_repairs_said_so(
+        self, raw: str, phone: str, notes: list[str]
+    ) -> None:
+        context = ctx()
+        contact, _, _, original = read_lead_parts(
+            {**RECORD, "phone": raw}, TABLE, context, crm_id=None, what="x", errors=[]
+        )
+
+        assert contact.phone == phone
+        assert original["phone"] == raw
+        found = " ".join(r.note for r in context.repairs)
+        assert all(note in found for note in notes)
+        assert bool(context.repairs) is bool(notes)
+
     def test_several_addresses_keep_the_first_and_the_whole_text_in_the_extras(self) -> None:
         context = ctx()
         text = "Ada <ada@analytical.example>, charles@engines.example"

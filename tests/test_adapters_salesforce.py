@@ -1135,6 +1135,35 @@ class TestGoldenConvertedLead:
         assert "converted" in str(caught.value)
 
 
+    @pytest.mark.parametrize("flag", ["true", "True", 1])
+    def test_a_lead_converted_by_text_or_number_is_locked_too(self, flag: object) -> None:
+        # An export may spell IsConverted as text: such a lead is converted all the same.
+        record = {**golden("lead_converted.json"), "IsConverted": flag}
+        crm_lead = salesforce.read_lead(record)
+        contact = attrs.evolve(crm_lead.contact, job_title="CTO")
+
+        with pytest.raises(InvalidRecordError) as caught:
+            salesforce.write_lead(attrs.evolve(crm_lead, contact=contact))
+
+        assert [error.field for error in caught.value.errors] == ["IsConverted"]
+        decision = decided(crm_lead, Verdict.QUALIFIED, Rating.HOT)
+        assert salesforce.write_lead(crm_lead, decision) == {}
+
+    @pytest.mark.parametrize("flag", ["false", 0, None])
+    def test_a_lead_clearly_not_converted_takes_an_update(self, flag: object) -> None:
+        record = {**golden("lead_converted.json"), "IsConverted": flag}
+        crm_lead = salesforce.read_lead(record)
+        contact = attrs.evolve(crm_lead.contact, job_title="CTO")
+
+        assert salesforce.write_lead(attrs.evolve(crm_lead, contact=contact)) == {"Title": "CTO"}
+
+    def test_an_opportunity_record_that_is_bad_is_refused_not_compared(self) -> None:
+        with pytest.raises(InvalidRecordError) as caught:
+            salesforce.write_opportunity(build_opportunity(), mapping=USD, record={"Amount": "abc"})
+
+        assert [error.field for error in caught.value.errors] == ["Amount"]
+
+
 class TestGoldenDescribe:
     def test_the_fields_describe_marks_not_updateable_are_read_only(self) -> None:
         found = salesforce.read_only_fields(golden("describe_lead_excerpt.json"))

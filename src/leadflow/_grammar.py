@@ -915,15 +915,26 @@ def read_phone(field: str, value: object) -> str:
 def phone_repair(value: object) -> str | None:
     """What :func:`read_phone` repairs in *value*, in a sentence for people, or ``None``.
 
-    The one repair is dropping a trunk prefix ``(0)`` after the country code. Text that
-    is no phone number is repaired in no way (:func:`read_phone` refuses it).
+    The repairs: dropping a trunk prefix ``(0)`` after the country code, and writing
+    an extension as ``;ext=`` (from ``ext. 12``, ``x12`` ...). Separators dropped are
+    no repair, nor an extension already written so. Text that is no phone number is
+    repaired in no way (:func:`read_phone` refuses it).
 
     >>> phone_repair("+44 (0)20 7946 0958"), phone_repair("(020) 7946 0958")
     ('dropped the trunk prefix "(0)"', None)
+    >>> phone_repair("+1 415 555 0100 ext. 12"), phone_repair("+14155550100;ext=12")
+    ('kept the extension as ";ext=12"', None)
     """
-    if isinstance(value, str) and _PHONE_MATCH.fullmatch(value) and _TRUNK_MATCH.match(value):
-        return 'dropped the trunk prefix "(0)"'
-    return None
+    if not isinstance(value, str) or not _PHONE_MATCH.fullmatch(value):
+        return None
+    repairs = []
+    if _TRUNK_MATCH.match(value):
+        repairs.append('dropped the trunk prefix "(0)"')
+    parts = _PHONE_PARTS.fullmatch(value)
+    extension = parts.group(3) if parts is not None else None
+    if extension and f";ext={extension}" not in value.lower():
+        repairs.append(f'kept the extension as ";ext={extension}"')
+    return "; ".join(repairs) or None
 
 
 #: A signal's name: a lower-case letter, then up to 62 lower-case letters, digits and

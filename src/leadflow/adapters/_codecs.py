@@ -485,7 +485,10 @@ class Choice:
         if not any(type(key) is type(raw) for key in self.table):
             raise WrongTypeError("", raw, f"expected one of {allowed}")
         if self.fallback is not None:
-            return self.fallback
+            return Repaired(
+                self.fallback,
+                f"not a value the mapping knows ({allowed}): read as {self.fallback.value}",
+            )
         return Repaired(None, f"not a value the mapping knows ({allowed}): read as no value")
 
     def encode(self, value: Any, ctx: Context) -> object:

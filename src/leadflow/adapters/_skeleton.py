@@ -637,9 +637,10 @@ class Skeleton(Generic[M]):
         fields: Mapping[str, Any] = {}
         read_ctx = context(self.dialect, mapping.currency)
         if record is not None:
-            _, fields, _, read_ctx, errors = self._open(record, mapping, self.opportunity)
-            if errors:
-                raise InvalidRecordError(errors, self.opportunity.what)
+            # The record is read as read_opportunity_fields reads it: a bad one is
+            # refused, never compared against.
+            self.read_opportunity_fields(record, mapping)
+            _, fields, _, read_ctx, _ = self._open(record, mapping, self.opportunity)
         for spec in self.opportunity_table:
             if spec.attr not in OPPORTUNITY_ATTRIBUTES:
                 values[spec.attr] = attribute_of(opportunity, spec.attr)
@@ -648,7 +649,7 @@ class Skeleton(Generic[M]):
             self._amount_currency(values, read_ctx, record),
             no_currency=read_ctx.no_currency,
         )
-        errors = []
+        errors: Errors = []
         out = dict(self.opportunity_body)
         tabled = write_fields(
             values,

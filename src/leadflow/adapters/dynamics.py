@@ -525,8 +525,10 @@ def _decide(
 
 
 def _locked(fields: Mapping[str, Any]) -> InvalidFieldError | None:
+    # Only a clear 0 (open) or no state takes an update: "2", 2.0 or "Disqualified"
+    # from an export might be a closed lead, which is read-only.
     state = fields.get("statecode")
-    if _is_int(state, 1, 2):
+    if not (state is None or _is_int(state, 0)):
         return InvalidFieldError(
             "statecode",
             state,

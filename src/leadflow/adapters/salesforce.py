@@ -368,7 +368,7 @@ def _decide(
     mapping: SalesforceMapping,
     fields: Mapping[str, Any],
 ) -> None:
-    if decision is None or fields.get("IsConverted") is True:
+    if decision is None or _converted(fields):
         return
     rating = rating_to_write(
         decision, mapping, fields.get("Rating"), mapping.ratings, null=DIALECT.is_null
@@ -388,8 +388,22 @@ def _decide(
         out["Status"] = mapping.open_statuses[0]
 
 
+def _converted(fields: Mapping[str, Any]) -> bool:
+    """Whether a lead is converted, or might be: only a clear ``false`` is not.
+
+    The REST API sends a boolean; an export may send text (``"true"``) or a number,
+    and a lead that might be converted is never written to.
+    """
+    flag = fields.get("IsConverted")
+    if flag is None or flag is False:
+        return False
+    if isinstance(flag, str):
+        return flag.strip().lower() not in ("false", "0", "")
+    return not (type(flag) is int and flag == 0)
+
+
 def _locked(fields: Mapping[str, Any]) -> InvalidFieldError | None:
-    if fields.get("IsConverted") is True:
+    if _converted(fields):
         return InvalidFieldError(
             "IsConverted",
             True,
