@@ -322,6 +322,28 @@ class TestWritingAContact:
         }
 
 
+class TestWritingAnArchivedContact:
+    def test_a_change_to_an_archived_contact_raises_naming_archived(self) -> None:
+        crm_lead = hubspot.read_lead({**CONTACT_RECORD, "archived": True}, mapping=EUR)
+        changed = attrs.evolve(crm_lead, contact=attrs.evolve(crm_lead.contact, job_title="CTO"))
+
+        with pytest.raises(InvalidRecordError) as caught:
+            hubspot.write_lead(changed, mapping=EUR)
+
+        assert [error.path for error in caught.value.errors] == ["$.archived"]
+
+    def test_an_archived_contact_with_nothing_to_write_is_an_empty_update(self) -> None:
+        crm_lead = hubspot.read_lead({**CONTACT_RECORD, "archived": True}, mapping=EUR)
+
+        assert hubspot.write_lead(crm_lead, mapping=EUR) == {}
+
+    def test_a_contact_not_archived_takes_the_update(self) -> None:
+        crm_lead = hubspot.read_lead({**CONTACT_RECORD, "archived": False}, mapping=EUR)
+        changed = attrs.evolve(crm_lead, contact=attrs.evolve(crm_lead.contact, job_title="CTO"))
+
+        assert hubspot.write_lead(changed, mapping=EUR) == {"properties": {"jobtitle": "CTO"}}
+
+
 class TestBlankProperties:
     @pytest.mark.parametrize("name", ["jobtitle", "phone"])
     def test_a_blank_modelled_property_is_no_extra(self, name: str) -> None:

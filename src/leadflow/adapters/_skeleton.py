@@ -450,9 +450,9 @@ class Skeleton(Generic[M]):
         opportunity_values: The opportunity-level values written for an opportunity,
             by attribute.
         opportunity_body: The fields every opportunity body starts with.
-        locked: Why a lead, by its fields as read, takes no update (a converted
-            Salesforce lead), as the error to raise when there is one to write; or
-            ``None``.
+        locked: Why a lead, by its extras as read (the record's own shape, with
+            its properties for HubSpot), takes no update (a converted Salesforce
+            lead), as the error to raise when there is one to write; or ``None``.
         opportunity_rating: The field an opportunity's rating is written to, which
             follows :attr:`CrmMapping.write_ratings` over a record as read.
         rating_table: The mapping's rating values (Odoo's priorities), to tell a
@@ -608,9 +608,9 @@ class Skeleton(Generic[M]):
             }
         out = {k: v for k, v in out.items() if not self.refuses(k, v, mapping, self.lead)}
         if out and not creating:
-            reason = self.locked(fields)
+            reason = self.locked(crm_lead.extras)
             if reason is not None:
-                raise InvalidRecordError([under(reason, self.properties)], self.lead.what)
+                raise InvalidRecordError([reason], self.lead.what)
         return self._body(out)
 
     def _body(self, out: dict[str, Any]) -> dict[str, Any]:

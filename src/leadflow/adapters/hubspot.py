@@ -77,7 +77,7 @@ from leadflow.adapters._skeleton import (
     stated_currency,
 )
 from leadflow.decisions import QualificationDecision, Verdict
-from leadflow.errors import WrongTypeError
+from leadflow.errors import InvalidFieldError, WrongTypeError
 from leadflow.lifecycle import Customer, LostOpportunity, Opportunity
 from leadflow.stages import OpportunityStage
 
@@ -487,6 +487,14 @@ def _read_outcome(
     )
 
 
+def _locked(extras: Mapping[str, Any]) -> InvalidFieldError | None:
+    if extras.get("archived") is True:
+        return InvalidFieldError(
+            "archived", True, "an archived contact takes no update: restore it first"
+        )
+    return None
+
+
 _HUBSPOT: Final = Skeleton(
     crm="HubSpot",
     dialect=DIALECT,
@@ -501,6 +509,7 @@ _HUBSPOT: Final = Skeleton(
     properties="properties",
     read_currency=_currency,
     write_currency=_write_currency,
+    locked=_locked,
 )
 _DEFAULT: Final = HubSpotMapping()
 
