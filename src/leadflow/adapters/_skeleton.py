@@ -64,6 +64,7 @@ __all__ = [
     "record_of",
     "records",
     "refused_fields",
+    "replaces_rating",
     "stage_outcome",
     "stated_currency",
     "text_id",
@@ -255,11 +256,9 @@ def stated_currency(
     return record_currency(field, raw, raw, errors)
 
 
-def _mapping_currency(_: Mapping[str, Any], mapping: CrmMapping, errors: Errors) -> str | None:
-    return mapping.currency
-
-
-def _written_mapping_currency(_: Mapping[str, Any], mapping: CrmMapping) -> str | None:
+def _mapping_currency(
+    _: Mapping[str, Any], mapping: CrmMapping, errors: Errors | None
+) -> str | None:
     return mapping.currency
 
 
@@ -349,12 +348,29 @@ def rating_to_write(
     :func:`written_rating`).
     """
     rating = written_rating(decision)
-    if rating is None or mapping.write_ratings is WriteRatings.NEVER:
+    if rating is None or not replaces_rating(mapping, current, table, null=null, unset=unset):
         return None
-    if null(current) or any(type(current) is type(u) and current == u for u in unset):
-        return rating
-    known = any(type(current) is type(key) and current == key for key in table)
-    return rating if mapping.write_ratings is WriteRatings.ALWAYS and known else None
+    return rating
+
+
+def replaces_rating(
+    mapping: CrmMapping,
+    current: object,
+    table: Mapping[Any, Rating],
+    *,
+    null: Callable[[object], bool],
+    unset: tuple[object, ...] = (),
+) -> bool:
+    """Whether :attr:`CrmMapping.write_ratings` lets a rating replace *current*.
+
+    Never; or over no rating (a *null* value, or one of *unset*); or, with
+    ``ALWAYS``, over a value *table* lists too, never over a person's own.
+    """
+    if mapping.write_ratings is WriteRatings.NEVER:
+        return False
+    if null(current) or any(_same(current, u) for u in unset):
+        return True
+    return mapping.write_ratings is WriteRatings.ALWAYS and any(_same(current, k) for k in table)
 
 
 def closes(mapping: CrmMapping, decision: QualificationDecision | None) -> bool:
@@ -441,10 +457,10 @@ class Skeleton(Generic[M]):
             ``properties``), or ``None`` when they sit at its top level. Bad fields
             are reported under it, and a write body is ``{properties: {...}}``.
         read_id: Reads a record's id: ``(record, id field, errors)``.
-        read_currency: The currency of a record's amounts: ``(record, mapping,
-            errors)``; by default the mapping's.
-        write_currency: The currency of a lead's amounts when it is written back:
-            ``(the lead's extras, mapping)``; by default the mapping's.
+        currency: The currency of a record's amounts: ``(record, mapping, errors)``,
+            by default the mapping's. Reading passes the errors, where a bad code is
+            reported; writing back passes ``None`` with the lead's extras (the
+            record was read once already).
         write_form: How an extra field's value is written back (Odoo's many2one pairs
             become ids); by default as it is.
         opportunity_values: The opportunity-level values written for an opportunity,
@@ -473,8 +489,7 @@ class Skeleton(Generic[M]):
     read_outcome: ReadOutcome[M]
     properties: str | None = None
     read_id: Callable[[Mapping[str, Any], str, Errors], CrmId | None] = text_id
-    read_currency: Callable[[Mapping[str, Any], M, Errors], Currency] = _mapping_currency
-    write_currency: Callable[[Mapping[str, Any], M], Currency] = _written_mapping_currency
+    currency: Callable[[Mapping[str, Any], M, Errors | None], Currency] = _mapping_currency
     write_form: Callable[[object], object] = _as_is
     opportunity_values: Callable[[OpportunityStageValue], dict[str, Any]] = opportunity_values
     opportunity_body: Mapping[str, Any] = attrs.field(factory=dict)
@@ -500,7 +515,7 @@ class Skeleton(Generic[M]):
         if kind.check is not None:
             kind.check(whole, errors)
         crm_id = self.read_id(whole, kind.id_field, errors)
-        ctx = context(self.dialect, self.read_currency(whole, mapping, errors))
+        ctx = context(self.dialect, self.currency(whole, mapping, errors))
         if self.properties is None:
             return whole, whole, crm_id, ctx, errors
         fields = whole.get(self.properties)
@@ -581,7 +596,7 @@ class Skeleton(Generic[M]):
         modelled = write_fields(
             values_of(crm_lead, table),
             table,
-            context(self.dialect, self.write_currency(crm_lead.extras, mapping)),
+            context(self.dialect, self.currency(crm_lead.extras, mapping, None)),
             extras=fields,
             original=crm_lead.original,
             errors=errors,
@@ -639,8 +654,7 @@ class Skeleton(Generic[M]):
         if record is not None:
             # The record is read as read_opportunity_fields reads it: a bad one is
             # refused, never compared against.
-            self.read_opportunity_fields(record, mapping)
-            _, fields, _, read_ctx, _ = self._open(record, mapping, self.opportunity)
+            _, fields, read_ctx = self._read_opportunity(record, mapping)
         for spec in self.opportunity_table:
             if spec.attr not in OPPORTUNITY_ATTRIBUTES:
                 values[spec.attr] = attribute_of(opportunity, spec.attr)
@@ -678,13 +692,10 @@ class Skeleton(Generic[M]):
 
     def _rating_unset(self, current: object, mapping: M) -> bool:
         """Whether a record's rating *current* may be replaced under *mapping*."""
-        if mapping.write_ratings is WriteRatings.NEVER:
-            return False
-        if self.dialect.is_null(current) or any(_same(current, u) for u in self.unset_ratings):
-            return True
         table = self.rating_table(mapping) if self.rating_table is not None else {}
-        known = any(_same(current, key) for key in table)
-        return mapping.write_ratings is WriteRatings.ALWAYS and known
+        return replaces_rating(
+            mapping, current, table, null=self.dialect.is_null, unset=self.unset_ratings
+        )
 
     def _amount_currency(
         self, values: Mapping[str, Any], read_ctx: Context, record: object
@@ -729,6 +740,12 @@ class Skeleton(Generic[M]):
 
     def read_opportunity_fields(self, record: Mapping[str, Any], mapping: M) -> OpportunityFields:
         """Read an opportunity record; see each adapter's ``read_opportunity_fields``."""
+        return self._read_opportunity(record, mapping)[0]
+
+    def _read_opportunity(
+        self, record: Mapping[str, Any], mapping: M
+    ) -> tuple[OpportunityFields, Mapping[str, Any], Context]:
+        """The record's opportunity fields, the fields they were read from, and the context."""
         _, fields, crm_id, ctx, errors = self._open(record, mapping, self.opportunity)
         table = [spec for spec in self.opportunity_table if spec.attr in OPPORTUNITY_ATTRIBUTES]
         values, found = read_fields(fields, table, ctx)
@@ -738,4 +755,4 @@ class Skeleton(Generic[M]):
         if errors:
             raise InvalidRecordError(errors, self.opportunity.what)
         repairs = [attrs.evolve(r, field=_path(r.field, self.properties)) for r in ctx.repairs]
-        return OpportunityFields(id=crm_id, **values, **more, repairs=repairs)
+        return OpportunityFields(id=crm_id, **values, **more, repairs=repairs), fields, ctx

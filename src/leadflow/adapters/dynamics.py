@@ -409,8 +409,17 @@ def _check_currency_table(_: object, attribute: attrs.Attribute[Any], value: obj
             raise WrongTypeError(
                 f"{attribute.name}[{key!r}]", key, "expected a currency id or name"
             )
-        if not isinstance(code, str) or len(code) != 3 or not code.isalpha():
+        if not _is_code(code):
             raise InvalidFieldError(f"{attribute.name}[{key!r}]", code, "not an ISO 4217 code")
+
+
+def _is_code(code: object) -> bool:
+    """Whether *code* is an ISO 4217 code, by the one currency rule."""
+    try:
+        currency_code(code)
+    except InvalidFieldError:
+        return False
+    return isinstance(code, str)
 
 
 @attrs.frozen(kw_only=True)
@@ -469,14 +478,6 @@ def _transaction_currency(
         f"its transaction currency ({stated!r}) has no ISO code here: expand "
         "transactioncurrencyid($select=isocurrencycode) or pass DynamicsMapping(currencies=...)"
     )
-
-
-def _currency(fields: Mapping[str, Any], mapping: DynamicsMapping, errors: Errors) -> Currency:
-    return _transaction_currency(fields, mapping, errors)
-
-
-def _write_currency(extras: Mapping[str, Any], mapping: DynamicsMapping) -> Currency:
-    return _transaction_currency(extras, mapping, None)
 
 
 def _currency_bind(fields: Mapping[str, Any]) -> str | None:
@@ -581,8 +582,7 @@ _DYNAMICS: Final = Skeleton(
     decide=_decide,
     write_outcome=_write_outcome,
     read_outcome=_read_outcome,
-    read_currency=_currency,
-    write_currency=_write_currency,
+    currency=_transaction_currency,
     opportunity_rating="opportunityratingcode",
     rating_table=lambda _: RATING_CODES,
     locked=_locked,

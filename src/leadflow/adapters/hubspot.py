@@ -402,12 +402,10 @@ def _stated(record: Mapping[str, Any]) -> object:
     return fields.get(CURRENCY_PROPERTY) if isinstance(fields, Mapping) else None
 
 
-def _currency(record: Mapping[str, Any], mapping: HubSpotMapping, errors: Errors) -> str | None:
+def _currency(
+    record: Mapping[str, Any], mapping: HubSpotMapping, errors: Errors | None
+) -> str | None:
     return stated_currency(f"properties.{CURRENCY_PROPERTY}", _stated(record), mapping, errors)
-
-
-def _write_currency(extras: Mapping[str, Any], mapping: HubSpotMapping) -> str | None:
-    return stated_currency(f"properties.{CURRENCY_PROPERTY}", _stated(extras), mapping)
 
 
 def _index(stage: object) -> int | None:
@@ -507,8 +505,7 @@ _HUBSPOT: Final = Skeleton(
     write_outcome=_write_outcome,
     read_outcome=_read_outcome,
     properties="properties",
-    read_currency=_currency,
-    write_currency=_write_currency,
+    currency=_currency,
     locked=_locked,
 )
 _DEFAULT: Final = HubSpotMapping()

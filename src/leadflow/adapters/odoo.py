@@ -409,14 +409,12 @@ def _stated_currency(fields: Mapping[str, Any], errors: Errors | None) -> tuple[
     return False, None
 
 
-def _currency(fields: Mapping[str, Any], mapping: OdooMapping, errors: Errors) -> str | None:
+def _currency(fields: Mapping[str, Any], mapping: OdooMapping, errors: Errors | None) -> str | None:
     stated, code = _stated_currency(fields, errors)
-    return code if stated else mapping.currency
-
-
-def _write_currency(extras: Mapping[str, Any], mapping: OdooMapping) -> str | None:
-    stated, code = _stated_currency(extras, None)
-    return code if stated and code is not None else mapping.currency
+    if not stated or (code is None and errors is None):
+        # Written back (no errors to report to), a bad code leaves the mapping's.
+        return mapping.currency
+    return code
 
 
 def _decide(
@@ -524,8 +522,7 @@ _ODOO: Final = Skeleton(
     write_outcome=_write_outcome,
     read_outcome=_read_outcome,
     read_id=_record_id,
-    read_currency=_currency,
-    write_currency=_write_currency,
+    currency=_currency,
     write_form=write_form,
     opportunity_rating="priority",
     rating_table=_priorities_of,

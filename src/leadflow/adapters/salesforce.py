@@ -352,13 +352,9 @@ def _sobject(name: str) -> Callable[[Mapping[str, Any], Errors], None]:
 
 
 def _currency(
-    fields: Mapping[str, Any], mapping: SalesforceMapping, errors: Errors
+    fields: Mapping[str, Any], mapping: SalesforceMapping, errors: Errors | None
 ) -> str | None:
     return stated_currency("CurrencyIsoCode", fields.get("CurrencyIsoCode"), mapping, errors)
-
-
-def _write_currency(extras: Mapping[str, Any], mapping: SalesforceMapping) -> str | None:
-    return stated_currency("CurrencyIsoCode", extras.get("CurrencyIsoCode"), mapping)
 
 
 def _decide(
@@ -473,8 +469,7 @@ _SALESFORCE: Final = Skeleton(
     decide=_decide,
     write_outcome=_write_outcome,
     read_outcome=_read_outcome,
-    read_currency=_currency,
-    write_currency=_write_currency,
+    currency=_currency,
     opportunity_values=_values,
     locked=_locked,
 )

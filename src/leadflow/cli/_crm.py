@@ -256,15 +256,8 @@ class _Export(_Source):
     def __init__(self, path: str, format_: str | None) -> None:
         super().__init__(path, format_, _warn, _EveryName())
 
-    def _sniff(self) -> str:
-        seen: list[str] = []
-        for line in self._lines:
-            seen.append(line)
-            if line.strip():
-                break
-        self._lines = itertools.chain(seen, self._lines)
-        first = next((line for line in seen if line.strip()), "").lstrip()
-        return "jsonl" if first[:1] in ("{", "[") else "csv"
+    #: A page may be a JSON list as well as an object.
+    _JSON_STARTS: tuple[str, ...] = ("{", "[")
 
     def records(self) -> Iterator[_Row]:
         """Each record, with its row number (from 1) and line."""

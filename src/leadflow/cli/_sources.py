@@ -88,6 +88,9 @@ class _Source:
         except OSError as error:
             raise _UsageError(f"cannot read {path}: {error.strerror or error}") from None
 
+    #: What the first non-blank line of a JSON Lines input starts with.
+    _JSON_STARTS: tuple[str, ...] = ("{",)
+
     def _sniff(self) -> str:
         """Guess the format from the first non-blank line: ``{`` starts JSON Lines."""
         seen: list[str] = []
@@ -97,7 +100,7 @@ class _Source:
                 break
         self._lines = itertools.chain(seen, self._lines)
         first = next((line for line in seen if line.strip()), "")
-        return "jsonl" if first.lstrip().startswith("{") else "csv"
+        return "jsonl" if first.lstrip().startswith(self._JSON_STARTS) else "csv"
 
     def close(self) -> None:
         if self._stream is not sys.stdin:
