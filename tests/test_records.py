@@ -62,6 +62,12 @@ from support import GOOD_CSV_ROW, flatten
 
 UTC = timezone.utc
 CET = timezone(timedelta(hours=1))
+#: A record's datetime without an offset: refused, naming both ways to give its zone.
+NAIVE = (
+    "datetime has no UTC offset; give one, or say which time zone the sheet is in "
+    "(timezone=ZoneInfo('Europe/Berlin') in Python, --timezone Europe/Berlin on the "
+    "command line)"
+)
 
 
 def declared(evidence: Evidence) -> tuple[Signal, ...]:
@@ -368,7 +374,7 @@ class TestBadRecords:
             "$.email": "not an email address",
             "$.role": "expected one of 'unknown', 'user', 'adviser', 'influencer', "
             "'decision_maker'",
-            "$.created_at": "datetime has no UTC offset",
+            "$.created_at": NAIVE,
             "$.need": "expected one of 'unknown', 'none', 'latent', 'expressed', 'strong'",
             "$.budget_amount": "not a decimal number",
             "$.budget_currency": "not an ISO 4217 currency code",
@@ -570,7 +576,7 @@ class TestSignalColumns:
             "$.email": "not an email address",
             "$.budget_amount": "not a decimal number",
             "$.total_visits": "not a decimal number",
-            "$.total_visits_observed_at": "datetime has no UTC offset",
+            "$.total_visits_observed_at": NAIVE,
             "$.lead_origin": "expected a string, not an integer",
             "$.lead_origin_observed_at": "not an ISO 8601 datetime",
         }

@@ -62,7 +62,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from enum import Enum
 from typing import Final, Generic, Literal, TypeGuard, TypeVar
@@ -275,17 +275,40 @@ _CANONICAL_DATETIME: Final = re.compile(
     f"[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}T[0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}[+-](?:{_HOUR}):{_MINUTE}"
 )
 _DATETIME_MATCH: Final = re.compile(DATETIME)
-# Only for the message: a date, or a datetime that lacks only its offset.
-_NAIVE: Final = re.compile(f"{DATE}(?:{_CLOCK})?")
+# A date, or a datetime that lacks only its offset: refused, or read in a time zone
+# given. Its groups are the date, the hour, the minute, the second and the fraction.
+_NAIVE: Final = re.compile(f"({DATE})(?:{_CLOCK})?")
 
 
-def read_datetime(field: str, value: object) -> datetime:
+def _in_zone(field: str, value: object, local: datetime, zone: tzinfo) -> datetime:
+    """The naive *local* read as a wall-clock time in *zone*, with its UTC offset.
+
+    The offset is the one *zone* gives with ``fold=0`` (:pep:`495`, as
+    :mod:`zoneinfo` reads it): a time that happens twice when clocks go back is
+    its first occurrence, and a time that clocks skip is read with the offset from
+    before the change (02:30 on the night Berlin moves to summer time is 02:30+01:00,
+    which is 03:30 summer time). The value is given a fixed offset, the one it would
+    have been written with, so that it compares and prints like any other.
+    """
+    offset = local.replace(tzinfo=zone, fold=0).utcoffset()
+    if offset is None:
+        raise NaiveDatetimeError(field, value, f"the time zone {zone!r} gives no UTC offset")
+    return local.replace(tzinfo=timezone(offset), fold=0)
+
+
+def read_datetime(field: str, value: object, zone: tzinfo | None = None) -> datetime:
     """Read a datetime with a UTC offset (see :data:`DATETIME`), or take an aware datetime.
 
+    With a *zone*, a datetime without an offset (``2026-11-02 09:00``, a naive
+    :class:`~datetime.datetime`) is a wall-clock time there, and a date alone
+    (``2026-11-02``, a :class:`~datetime.date`) is the start of that day there
+    (a time that clocks skip or repeat is read with ``fold=0``: see the
+    module's ``_in_zone``). A value with an offset keeps its own.
+
     Raises:
-        NaiveDatetimeError: a datetime, or a date, without a UTC offset.
+        NaiveDatetimeError: a datetime, or a date, without a UTC offset (and no *zone*).
         InvalidFieldError: text that is no such datetime.
-        WrongTypeError: neither text nor a datetime.
+        WrongTypeError: neither text nor a datetime (nor a date, with a *zone*).
     """
     if isinstance(value, str):
         text = value.strip()
@@ -299,9 +322,15 @@ def read_datetime(field: str, value: object) -> datetime:
                 raise InvalidFieldError(field, value, "not an ISO 8601 datetime") from None
         match = _DATETIME_MATCH.fullmatch(text)
         if match is None:
-            if _NAIVE.fullmatch(text):
+            naive = _NAIVE.fullmatch(text)
+            if naive is None:
+                raise InvalidFieldError(field, value, "not an ISO 8601 datetime")
+            if zone is None:
                 raise NaiveDatetimeError(field, value, "datetime has no UTC offset")
-            raise InvalidFieldError(field, value, "not an ISO 8601 datetime")
+            day, hour, minute, second, fraction = naive.groups()
+            micro = (fraction or "").ljust(6, "0")
+            clock = f"{hour or '00'}:{minute or '00'}:{second or '00'}.{micro}"
+            return _in_zone(field, value, datetime.fromisoformat(f"{day}T{clock}"), zone)
         # The pattern has decided. The value is built from the text spelt as
         # isoformat() spells it, which fromisoformat() reads back alike on every Python
         # (it is documented as its inverse), and in C, several times faster than by hand.
@@ -314,8 +343,12 @@ def read_datetime(field: str, value: object) -> datetime:
         return datetime.fromisoformat(text)
     if isinstance(value, datetime):
         if value.utcoffset() is None:
-            raise NaiveDatetimeError(field, value, "datetime has no UTC offset")
+            if zone is None:
+                raise NaiveDatetimeError(field, value, "datetime has no UTC offset")
+            return _in_zone(field, value, value.replace(tzinfo=None), zone)
         return value
+    if zone is not None and isinstance(value, date):
+        return _in_zone(field, value, datetime(value.year, value.month, value.day), zone)
     raise WrongTypeError(field, value, f"expected an ISO 8601 datetime, not {kind(value)}")
 
 

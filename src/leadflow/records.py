@@ -68,7 +68,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from enum import Enum
 from typing import Any, Final, TypeAlias
@@ -83,6 +83,7 @@ from leadflow.errors import (
     InvalidFieldError,
     InvalidPolicyError,
     InvalidRecordError,
+    NaiveDatetimeError,
     WrongTypeError,
 )
 from leadflow.evidence import (
@@ -239,12 +240,40 @@ _CHOICES: Final = {field: g.choices(enum) for field, enum in ENUM_FIELDS.items()
 _LEVELS: Final = tuple(
     (field, choices.members, choices.read) for field, choices in _CHOICES.items()
 )
-#: How each datetime, date and note field is read.
-_READERS: Final[tuple[tuple[str, Reader], ...]] = (
-    *((field, g.read_datetime) for field in DATETIME_FIELDS),
-    *((field, g.read_date) for field in DATE_FIELDS),
-    *((field, g.read_text) for field in _NOTE_FIELDS),
+#: Why a datetime without an offset is refused, and the two ways to fix it.
+_NAIVE: Final = (
+    "datetime has no UTC offset; give one, or say which time zone the sheet is in "
+    "(timezone=ZoneInfo('Europe/Berlin') in Python, --timezone Europe/Berlin on the "
+    "command line)"
 )
+
+
+def _read_naive_refused(field: str, raw: object) -> datetime:
+    """A datetime field's value, which must have its UTC offset."""
+    try:
+        return g.read_datetime(field, raw)
+    except NaiveDatetimeError:
+        raise NaiveDatetimeError(field, raw, _NAIVE) from None
+
+
+def _datetime_reader(zone: tzinfo | None) -> Reader:
+    """How a datetime field is read: with its offset, or else in *zone*."""
+    if zone is None:
+        return _read_naive_refused
+    return functools.partial(g.read_datetime, zone=zone)
+
+
+def _readers(zone: tzinfo | None) -> tuple[tuple[str, Reader], ...]:
+    """How each datetime, date and note field is read, datetimes in *zone*."""
+    moment = _datetime_reader(zone)
+    return (
+        *((field, moment) for field in DATETIME_FIELDS),
+        *((field, g.read_date) for field in DATE_FIELDS),
+        *((field, g.read_text) for field in _NOTE_FIELDS),
+    )
+
+
+_READERS: Final = _readers(None)
 _read_amount: Final[Reader] = functools.partial(g.read_decimal, signed=False)
 # A signal's number is a measurement, not money: it may be negative, and a float is
 # read through its shortest repr (7.3 is Decimal("7.3")), as SignalObservation reads one.
@@ -265,7 +294,11 @@ def _value(field: str, raw: object, reader: Reader, errors: list[InvalidFieldErr
         return None
 
 
-def _read(record: Mapping[str, Any], errors: list[InvalidFieldError]) -> dict[str, Any]:
+def _read(
+    record: Mapping[str, Any],
+    errors: list[InvalidFieldError],
+    readers: tuple[tuple[str, Reader], ...] = _READERS,
+) -> dict[str, Any]:
     """Read every enum, datetime, date and note field that *record* gives.
 
     Returns the good values by field name; records each bad one in *errors*.
@@ -288,7 +321,7 @@ def _read(record: Mapping[str, Any], errors: list[InvalidFieldError]) -> dict[st
                 errors.append(error)
                 continue
         values[field] = member
-    for field, reader in _READERS:
+    for field, reader in readers:
         raw = get(field)
         if raw is None or (type(raw) is str and not raw.strip()):
             continue
@@ -477,6 +510,7 @@ def _signal_values(
     record: Mapping[str, Any],
     plan: tuple[_SignalColumns, ...],
     errors: list[InvalidFieldError],
+    moment: Reader,
 ) -> dict[str, SignalObservation]:
     """Read the value and observation time of each signal in *plan* that *record* gives."""
     observed: dict[str, SignalObservation] = {}
@@ -486,7 +520,7 @@ def _signal_values(
         raw = get(name)
         value: Decimal | str | None
         value = _value(name, raw, _read_measure if numeric else g.read_text, errors)
-        when = _value(dated, get(dated), g.read_datetime, errors)
+        when = _value(dated, get(dated), moment, errors)
         if value is not None:
             observed[name] = SignalObservation(value=value, observed_at=when)
         elif when is not None and len(errors) == failed:
@@ -496,7 +530,10 @@ def _signal_values(
 
 
 def parse_record(
-    record: Mapping[str, Any], *, signals: Sequence[Signal] = ()
+    record: Mapping[str, Any],
+    *,
+    signals: Sequence[Signal] = (),
+    timezone: tzinfo | None = None,
 ) -> QualificationInput:
     """Read one flat record (see :data:`RECORD_FIELDS`) into a :class:`QualificationInput`.
 
@@ -507,6 +544,14 @@ def parse_record(
             signal, dated by an optional ``<name>_observed_at`` column (see
             :func:`signal_columns`). Without them, such columns are ignored like
             any other unknown key.
+        timezone: The time zone the record's times are written in
+            (``zoneinfo.ZoneInfo("Europe/Berlin")``), for a spreadsheet whose
+            datetimes have no UTC offset: with it, ``2026-11-02 09:00`` is 09:00
+            there and a date alone (``2026-11-02``) is the start of that day there;
+            a time that clocks skip or repeat is read with ``fold=0`` (its first
+            occurrence; a skipped one with the offset from before the change). A
+            value with an offset keeps its own. Without it, a datetime without an
+            offset is an error.
 
     Raises:
         InvalidRecordError: listing every bad field, in :data:`RECORD_FIELDS` order
@@ -521,11 +566,17 @@ def parse_record(
             [WrongTypeError("", record, f"expected an object, not {g.kind(record)}")]
         )
     errors: list[InvalidFieldError] = []
-    values = _read(record, errors)
+    moment: Reader
+    if timezone is None:
+        values = _read(record, errors)
+        moment = _read_naive_refused
+    else:
+        values = _read(record, errors, _readers(timezone))
+        moment = _datetime_reader(timezone)
     contact = _contact(record, values, errors)
     budget_amount = _money(record, errors, "budget_amount", "budget_currency")
     estimated_value = _money(record, errors, "estimated_value", "estimated_currency")
-    observed = _signal_values(record, plan, errors) if plan else {}
+    observed = _signal_values(record, plan, errors, moment) if plan else {}
     if errors or contact is None:
         order = _ORDER
         if plan:
