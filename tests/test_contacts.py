@@ -327,8 +327,8 @@ class TestContact:
             ("phone", 4420794609),
             ("organisation", "Analytical Engines Ltd"),
             ("job_title", ["CTO"]),
-            ("role", "decision_maker"),
-            ("source", "web"),
+            ("role", 3),
+            ("source", 3),
             ("id", 7),
         ],
     )

@@ -235,20 +235,14 @@ class TestEvidenceValues:
         ("build", "field"),
         [
             (lambda: NeedEvidence(level=BudgetLevel.APPROVED), "level"),  # type: ignore[arg-type]
-            (lambda: NeedEvidence(level="strong"), "level"),  # type: ignore[arg-type]
             (lambda: BudgetEvidence(level=NeedLevel.STRONG), "level"),  # type: ignore[arg-type]
-            (lambda: TimeframeEvidence(level="immediate"), "level"),  # type: ignore[arg-type]
-            (lambda: AuthorityEvidence(process="committee"), "process"),  # type: ignore[arg-type]
             (lambda: PromotionSignals(terms=RelationshipLevel.ESTABLISHED), "terms"),  # type: ignore[arg-type]
             (lambda: Evidence(need=BudgetEvidence()), "need"),  # type: ignore[arg-type]
             (lambda: Evidence(timeframe=None), "timeframe"),  # type: ignore[arg-type]
         ],
         ids=[
             "need-level-of-budget",
-            "need-level-as-text",
             "budget-level-of-need",
-            "timeframe-level-as-text",
-            "process-as-text",
             "terms-of-relationship",
             "need-part-of-budget",
             "missing-timeframe-part",

@@ -99,6 +99,7 @@ from leadflow.policy import Calibration, CriterionRule, Policy, PromotionRule
 from leadflow.presets import ANUM, BANT, CHAMP, DEFAULT_POLICY, FAINT, PRESETS
 from leadflow.promotion import can_promote, promote
 from leadflow.qualification import effective_timeframe, qualify
+from leadflow.records import parse_record
 from leadflow.signals import (
     CategoricalSignal,
     NumericSignal,
@@ -205,6 +206,7 @@ __all__ = [
     "normalise_email",
     "normalise_phone",
     "nurture",
+    "parse_record",
     "promote",
     "qualify",
     "qualify_many",

@@ -87,7 +87,7 @@ class BatchResult(NamedTuple):
 
 def qualify_many(
     pairs: Iterable[tuple[Contact, Evidence]],
-    policy: Policy = DEFAULT_POLICY,
+    policy: Policy | None = None,
     *,
     as_of: datetime,
 ) -> Iterator[BatchResult]:
@@ -100,7 +100,8 @@ def qualify_many(
 
     Args:
         pairs: Contacts and their evidence.
-        policy: The rules; BANT by default.
+        policy: The rules; ``None`` (the default) means :data:`~leadflow.DEFAULT_POLICY`
+            (BANT).
         as_of: "Now" for the whole batch, timezone-aware.
 
     Returns:
@@ -113,6 +114,7 @@ def qualify_many(
         InvalidFieldError: a pair's evidence was observed after ``as_of`` (when
             that pair is reached).
     """
+    policy = DEFAULT_POLICY if policy is None else policy
     check_type("policy", policy, Policy)
     policy._engine.instant(as_of)  # refuses a bad as_of at once, not at the first pair
     return _decide_all(pairs, policy, as_of)

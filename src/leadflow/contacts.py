@@ -138,6 +138,20 @@ class Organisation:
             raise InvalidFieldError(attribute.name, value, "too large: at most 12 digits")
 
 
+_ROLES: Final = g.choices(PurchaseRole)
+_SOURCES: Final = g.choices(LeadSource)
+
+
+def _role(value: PurchaseRole | str) -> PurchaseRole:
+    """A role given as its value (``"decision_maker"``) becomes the member."""
+    return _ROLES.read("role", value) if isinstance(value, str) else value
+
+
+def _source(value: LeadSource | str | None) -> LeadSource | None:
+    """A source given as its value (``"trade_show"``) becomes the member."""
+    return _SOURCES.read("source", value) if isinstance(value, str) else value
+
+
 @attrs.frozen(kw_only=True)
 class Contact:
     """A point of contact that might lead to a sale some day.
@@ -149,8 +163,10 @@ class Contact:
         phone: Phone number, normalised (see :func:`normalise_phone`).
         organisation: The buying party, or ``None`` for a private person.
         job_title: The person's job title, if known.
-        role: The person's part in the purchase decision.
-        source: Where the contact came from, if known.
+        role: The person's part in the purchase decision (a :class:`PurchaseRole`,
+            or its value as text: ``"decision_maker"``).
+        source: Where the contact came from, if known (a :class:`LeadSource`, or
+            its value as text: ``"trade_show"``).
         id: The contact's id in the system of record, if any.
 
     At least one channel (email or phone) is required.
@@ -170,10 +186,10 @@ class Contact:
     )
     job_title: str | None = attrs.field(default=None, validator=v.optional_text)
     role: PurchaseRole = attrs.field(
-        default=PurchaseRole.UNKNOWN, validator=v.of_type(PurchaseRole)
+        default=PurchaseRole.UNKNOWN, converter=_role, validator=v.of_type(PurchaseRole)
     )
     source: LeadSource | None = attrs.field(
-        default=None, validator=v.of_type(LeadSource, optional=True)
+        default=None, converter=_source, validator=v.of_type(LeadSource, optional=True)
     )
     id: ContactId | None = attrs.field(default=None, validator=v.optional_text)
 
@@ -248,10 +264,6 @@ class Contact:
         if errors:
             raise InvalidRecordError(errors, "contact")
         return cls(**values)
-
-
-_ROLES: Final = g.choices(PurchaseRole)
-_SOURCES: Final = g.choices(LeadSource)
 
 
 def _required_text(field: str) -> Callable[[object], str]:

@@ -131,6 +131,19 @@ class QualificationDecision:
             r for r in self.results if r.required and r.status in (Status.UNCONFIRMED, Status.STALE)
         )
 
+    @property
+    def unmet(self) -> tuple[CriterionResult, ...]:
+        """The required criteria not met, with their results, in policy order.
+
+        A required criterion is unmet whatever the reason, the same rule the verdict
+        follows: known below its minimum (:attr:`against`, and a timeframe that is
+        only later), not known yet, or gone stale (:attr:`missing`). Optional
+        criteria are never unmet. So a contact qualifies exactly when nothing is
+        unmet and the score reaches the threshold; with nothing unmet and a lower
+        score it is nurtured.
+        """
+        return tuple(r for r in self.results if r.required and not r.met)
+
     def result(self, criterion: Criterion | str) -> CriterionResult:
         """The result for *criterion* (a :class:`Criterion` or its name)."""
         return _find(self.results, criterion)

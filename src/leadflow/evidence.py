@@ -21,10 +21,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, TypeAlias
+from typing import Any, Final, TypeAlias, TypeVar
 
 import attrs
 
+from leadflow import _grammar as g
 from leadflow import _validate as v
 from leadflow.contacts import PurchaseRole
 from leadflow.errors import InvalidFieldError, WrongTypeError
@@ -220,6 +221,77 @@ def _level(enum: type[OrderedLevel]) -> v.Validator:
     return v.of_type(enum)
 
 
+E = TypeVar("E", bound=Enum)
+
+
+def _named(levels: g.Choices[E], field: str, value: E | str) -> E:
+    """Text naming a member (its value, ``"strong"``) becomes it; the rest is left as given.
+
+    Text is read by the one grammar for levels, so a value that names no member
+    raises :class:`~leadflow.errors.InvalidFieldError` naming *field*, the value and
+    the allowed values; anything else is left to the field's validator.
+    """
+    return levels.read(field, value) if isinstance(value, str) else value
+
+
+# One named converter per field (the attrs mypy plugin reads the types of named
+# functions only), each reading its enum's values.
+_NEED_LEVELS: Final = g.choices(NeedLevel)
+
+
+def _need_level(value: NeedLevel | str) -> NeedLevel:
+    return _named(_NEED_LEVELS, "level", value)
+
+
+_BUDGET_LEVELS: Final = g.choices(BudgetLevel)
+
+
+def _budget_level(value: BudgetLevel | str) -> BudgetLevel:
+    return _named(_BUDGET_LEVELS, "level", value)
+
+
+_TIMEFRAME_LEVELS: Final = g.choices(TimeframeLevel)
+
+
+def _timeframe_level(value: TimeframeLevel | str) -> TimeframeLevel:
+    return _named(_TIMEFRAME_LEVELS, "level", value)
+
+
+_PROCESSS: Final = g.choices(PurchaseProcess)
+
+
+def _process(value: PurchaseProcess | str) -> PurchaseProcess:
+    return _named(_PROCESSS, "process", value)
+
+
+_RELATIONSHIPS: Final = g.choices(RelationshipLevel)
+
+
+def _relationship(value: RelationshipLevel | str) -> RelationshipLevel:
+    return _named(_RELATIONSHIPS, "relationship", value)
+
+
+_REQUIREMENTSS: Final = g.choices(RequirementsLevel)
+
+
+def _requirements(value: RequirementsLevel | str) -> RequirementsLevel:
+    return _named(_REQUIREMENTSS, "requirements", value)
+
+
+_TERMSS: Final = g.choices(TermsLevel)
+
+
+def _terms(value: TermsLevel | str) -> TermsLevel:
+    return _named(_TERMSS, "terms", value)
+
+
+_SUPPLIERS: Final = g.choices(SupplierStatus)
+
+
+def _supplier(value: SupplierStatus | str) -> SupplierStatus:
+    return _named(_SUPPLIERS, "supplier", value)
+
+
 @attrs.frozen(kw_only=True)
 class NeedEvidence:
     """What is known of the party's need.
@@ -230,7 +302,9 @@ class NeedEvidence:
         note: Free text from the seller.
     """
 
-    level: NeedLevel = attrs.field(default=NeedLevel.UNKNOWN, validator=_level(NeedLevel))
+    level: NeedLevel = attrs.field(
+        default=NeedLevel.UNKNOWN, converter=_need_level, validator=_level(NeedLevel)
+    )
     observed_at: datetime | None = attrs.field(default=None, validator=v.optional_aware)
     note: str | None = attrs.field(default=None, validator=v.optional_text)
 
@@ -246,7 +320,11 @@ class BudgetEvidence:
         note: Free text from the seller.
     """
 
-    level: BudgetLevel = attrs.field(default=BudgetLevel.UNKNOWN, validator=_level(BudgetLevel))
+    level: BudgetLevel = attrs.field(
+        default=BudgetLevel.UNKNOWN,
+        converter=_budget_level,
+        validator=_level(BudgetLevel),
+    )
     amount: Money | None = attrs.field(default=None, validator=v.of_type(Money, optional=True))
     observed_at: datetime | None = attrs.field(default=None, validator=v.optional_aware)
     note: str | None = attrs.field(default=None, validator=v.optional_text)
@@ -272,7 +350,9 @@ class TimeframeEvidence:
     """
 
     level: TimeframeLevel = attrs.field(
-        default=TimeframeLevel.UNKNOWN, validator=_level(TimeframeLevel)
+        default=TimeframeLevel.UNKNOWN,
+        converter=_timeframe_level,
+        validator=_level(TimeframeLevel),
     )
     decision_date: date | None = attrs.field(default=None, validator=v.optional_date)
     observed_at: datetime | None = attrs.field(default=None, validator=v.optional_aware)
@@ -293,7 +373,9 @@ class AuthorityEvidence:
     """
 
     process: PurchaseProcess = attrs.field(
-        default=PurchaseProcess.UNKNOWN, validator=v.of_type(PurchaseProcess)
+        default=PurchaseProcess.UNKNOWN,
+        converter=_process,
+        validator=v.of_type(PurchaseProcess),
     )
     observed_at: datetime | None = attrs.field(default=None, validator=v.optional_aware)
     note: str | None = attrs.field(default=None, validator=v.optional_text)
@@ -347,6 +429,21 @@ def _check_signals(_: object, attribute: attrs.Attribute[Any], value: object) ->
             )
 
 
+def _observed(signals: object, observed_at: datetime | None) -> object:
+    """Plain signal values of a mapping, observed at *observed_at*; others left to checks."""
+    if not isinstance(signals, Mapping):
+        return signals
+    timed: dict[object, object] = {}
+    for name, seen in signals.items():
+        if seen is not None and not isinstance(seen, SignalObservation):
+            try:
+                seen = SignalObservation(value=seen, observed_at=observed_at)
+            except InvalidFieldError as error:
+                raise error.at(f"signals.{name}") from None
+        timed[name] = seen
+    return timed
+
+
 @attrs.frozen(kw_only=True)
 class Evidence:
     """Everything known about a contact: the four criteria and any signals.
@@ -378,6 +475,74 @@ class Evidence:
     signals: tuple[tuple[str, SignalObservation], ...] = attrs.field(
         default=(), converter=_signals, validator=_check_signals
     )
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        need: NeedLevel | str | None = None,
+        budget: BudgetLevel | str | None = None,
+        amount: Money | None = None,
+        timeframe: TimeframeLevel | str | None = None,
+        decision_date: date | None = None,
+        process: PurchaseProcess | str | None = None,
+        observed_at: datetime | None = None,
+        signals: Mapping[str, object] | None = None,
+    ) -> Evidence:
+        """Evidence learned at one time, in one call: the levels by name.
+
+        Each part given (a level or its value as text) is observed at
+        *observed_at*; a part not given stays unknown, with no time. For notes, or
+        parts observed at different times, build the parts themselves.
+
+        >>> from datetime import date, datetime, timezone
+        >>> evidence = Evidence.of(
+        ...     need="strong", budget="available", decision_date=date(2026, 5, 15),
+        ...     observed_at=datetime(2026, 2, 26, tzinfo=timezone.utc),
+        ... )
+        >>> evidence.need == NeedEvidence(level=NeedLevel.STRONG,
+        ...                               observed_at=datetime(2026, 2, 26, tzinfo=timezone.utc))
+        True
+        >>> evidence.authority == AuthorityEvidence()
+        True
+
+        Args:
+            need: The need level.
+            budget: The budget status.
+            amount: The budget, if known (it counts as budget evidence given).
+            timeframe: A named timeframe level.
+            decision_date: The expected decision date, instead of a named timeframe.
+            process: How the buying party decides.
+            observed_at: When all of it was observed (aware); ``None`` never goes stale.
+            signals: Fit and engagement signal values by name; a plain value is
+                observed at *observed_at* too (a :class:`~leadflow.SignalObservation`
+                keeps its own time).
+
+        Raises:
+            InvalidFieldError: a value is invalid; the error names the argument
+                (``need``, ``amount`` ...) and the value.
+        """
+
+        def made(name: str, kind: type[Any], **values: object) -> Any:
+            given = {k: value for k, value in values.items() if value is not None}
+            if not given:
+                return kind()
+            try:
+                return kind(**given, observed_at=observed_at)
+            except InvalidFieldError as error:
+                # A keyword of this call names the value better than the part's field.
+                field = {"level": name, "process": name}.get(error.field, error.field)
+                raise error.at(field) from None
+
+        return cls(
+            need=made("need", NeedEvidence, level=need),
+            budget=made("budget", BudgetEvidence, level=budget, amount=amount),
+            timeframe=made(
+                "timeframe", TimeframeEvidence, level=timeframe, decision_date=decision_date
+            ),
+            authority=made("process", AuthorityEvidence, process=process),
+            signals={} if signals is None else _observed(signals, observed_at),
+        )
 
     def signal(self, name: str) -> SignalObservation | None:
         """The observation of the signal *name*, or ``None`` when none was given."""
@@ -417,14 +582,24 @@ class PromotionSignals:
     """
 
     relationship: RelationshipLevel = attrs.field(
-        default=RelationshipLevel.UNKNOWN, validator=_level(RelationshipLevel)
+        default=RelationshipLevel.UNKNOWN,
+        converter=_relationship,
+        validator=_level(RelationshipLevel),
     )
     requirements: RequirementsLevel = attrs.field(
-        default=RequirementsLevel.UNKNOWN, validator=_level(RequirementsLevel)
+        default=RequirementsLevel.UNKNOWN,
+        converter=_requirements,
+        validator=_level(RequirementsLevel),
     )
-    terms: TermsLevel = attrs.field(default=TermsLevel.UNKNOWN, validator=_level(TermsLevel))
+    terms: TermsLevel = attrs.field(
+        default=TermsLevel.UNKNOWN,
+        converter=_terms,
+        validator=_level(TermsLevel),
+    )
     supplier: SupplierStatus = attrs.field(
-        default=SupplierStatus.UNKNOWN, validator=_level(SupplierStatus)
+        default=SupplierStatus.UNKNOWN,
+        converter=_supplier,
+        validator=_level(SupplierStatus),
     )
     observed_at: datetime | None = attrs.field(default=None, validator=v.optional_aware)
     note: str | None = attrs.field(default=None, validator=v.optional_text)

@@ -258,12 +258,14 @@ def _qualified(
 def to_lead(
     contact: Contact,
     evidence: Evidence,
-    policy: Policy = DEFAULT_POLICY,
+    policy: Policy | None = None,
     *,
     as_of: datetime,
     by: str | None = None,
 ) -> tuple[Lead, LeadQualified]:
-    """Turn a qualifying contact into a lead.
+    """Turn a qualifying contact into a lead under *policy*.
+
+    *policy* ``None`` (the default) means :data:`~leadflow.DEFAULT_POLICY`.
 
     Returns:
         The new lead and the :class:`~leadflow.LeadQualified` event.
@@ -272,6 +274,7 @@ def to_lead(
         NotQualifiedError: the contact does not qualify; the error carries the decision.
         IllegalTransitionError: *contact* is not a :class:`Contact`.
     """
+    policy = DEFAULT_POLICY if policy is None else policy
     if not isinstance(contact, Contact):
         refuse("qualify", contact, FunnelStage.LEAD, "only a contact qualifies into a lead")
     check_time(contact, as_of)
@@ -284,7 +287,7 @@ def to_lead(
 def reassess(
     lead: Lead,
     evidence: Evidence,
-    policy: Policy = DEFAULT_POLICY,
+    policy: Policy | None = None,
     *,
     as_of: datetime,
     by: str | None = None,
@@ -295,6 +298,7 @@ def reassess(
     approved); this keeps the lead's evidence and decision current. The lead stays
     open whatever the verdict -- the decision says whether to :func:`nurture` or
     :func:`disqualify` it -- and the earlier evidence stays in the history.
+    *policy* ``None`` (the default) means :data:`~leadflow.DEFAULT_POLICY`.
 
     Returns:
         The lead with the new evidence and decision, and the
@@ -303,6 +307,7 @@ def reassess(
     Raises:
         IllegalTransitionError: *lead* is not an open :class:`Lead`.
     """
+    policy = DEFAULT_POLICY if policy is None else policy
     if not isinstance(lead, Lead):
         refuse("reassess", lead, FunnelStage.LEAD, "only an open lead is reassessed")
     check_time(lead, as_of)
@@ -355,7 +360,7 @@ def disqualify(
 def requalify(
     lead: NurturedLead,
     evidence: Evidence,
-    policy: Policy = DEFAULT_POLICY,
+    policy: Policy | None = None,
     *,
     as_of: datetime,
     by: str | None = None,
@@ -363,12 +368,14 @@ def requalify(
     """Bring a nurtured lead back as an open lead, if it qualifies on *evidence*.
 
     The new evidence and decision replace the current ones; the earlier ones stay
-    in the history.
+    in the history. *policy* ``None`` (the default) means
+    :data:`~leadflow.DEFAULT_POLICY`.
 
     Raises:
         NotQualifiedError: it does not qualify; the error carries the decision.
         IllegalTransitionError: *lead* is not a :class:`NurturedLead`.
     """
+    policy = DEFAULT_POLICY if policy is None else policy
     if not isinstance(lead, NurturedLead):
         refuse("requalify", lead, FunnelStage.LEAD, "only a nurtured lead is re-qualified")
     check_time(lead, as_of)
@@ -380,18 +387,20 @@ def requalify(
 def advance(
     opportunity: Opportunity,
     step: OpportunityStage,
-    policy: Policy = DEFAULT_POLICY,
+    policy: Policy | None = None,
     *,
     as_of: datetime,
     by: str | None = None,
 ) -> tuple[Opportunity, OpportunityAdvanced]:
     """Move an open opportunity to another sales step (forwards or back).
 
-    The win probability becomes the policy's probability for *step*.
+    The win probability becomes the policy's probability for *step* (*policy*
+    ``None``, the default, means :data:`~leadflow.DEFAULT_POLICY`).
 
     Raises:
         IllegalTransitionError: *opportunity* is not open, or is already at *step*.
     """
+    policy = DEFAULT_POLICY if policy is None else policy
     if not isinstance(opportunity, Opportunity):
         refuse("advance", opportunity, FunnelStage.OPPORTUNITY, "only an open opportunity moves")
     if not isinstance(step, OpportunityStage):

@@ -42,7 +42,10 @@ class Money:
     """An exact amount of money in one currency.
 
     Amounts of different currencies never mix: comparing or adding them raises
-    :class:`~leadflow.errors.CurrencyMismatchError`.
+    :class:`~leadflow.errors.CurrencyMismatchError`. ``sum()`` adds amounts of one
+    currency (``0 + money`` is ``money``); ``sum([])`` is still the int ``0``, for an
+    empty list has no currency, so give a start for an empty total in a currency:
+    ``sum(amounts, Money.zero("EUR"))``.
 
     Attributes:
         amount: The amount, a :class:`~decimal.Decimal` (ints are converted, and text
@@ -52,6 +55,10 @@ class Money:
 
     >>> Money("1200.50", "eur") + Money(300, "EUR")
     Money(amount=Decimal('1500.50'), currency='EUR')
+    >>> sum([Money(1, "EUR"), Money("2.50", "EUR")])
+    Money(amount=Decimal('3.50'), currency='EUR')
+    >>> sum([], Money.zero("EUR"))
+    Money(amount=Decimal('0'), currency='EUR')
     >>> Money(1, "EUR") < Money(1, "USD")
     Traceback (most recent call last):
     ...
@@ -70,6 +77,13 @@ class Money:
             return NotImplemented
         self._same(other)
         return Money(self.amount + other.amount, self.currency)
+
+    def __radd__(self, other: int) -> Money:
+        # sum() starts from the int 0, so 0 + money is the money. Only that exact 0: any
+        # other number (or False, which equals 0) has no currency and is refused.
+        if type(other) is int and other == 0:
+            return self
+        return NotImplemented
 
     def __sub__(self, other: Money) -> Money:
         if not isinstance(other, Money):

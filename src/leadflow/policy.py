@@ -428,6 +428,33 @@ class Policy:
                 "calibration", self.calibration, "expected a Calibration or None"
             )
 
+    def evolve(self, **changes: Any) -> Policy:
+        """A copy of this policy with *changes*, checked whole again like a new one.
+
+        >>> from leadflow import BANT
+        >>> strict = BANT.evolve(name="strict", threshold=70)
+        >>> (strict.name, strict.threshold), (BANT.name, BANT.threshold)
+        (('strict', 70), ('BANT', 60))
+        >>> BANT.evolve(nurture_threshold=80)
+        Traceback (most recent call last):
+        ...
+        leadflow.errors.InvalidPolicyError: nurture_threshold: must be between 0 and 60 (got 80)
+        >>> BANT.evolve(treshold=70)
+        Traceback (most recent call last):
+        ...
+        leadflow.errors.InvalidPolicyError: treshold: not a field of Policy (got 70)
+
+        Raises:
+            InvalidPolicyError: a name in *changes* is not a field of :class:`Policy`
+                (every such name is listed), or the changed policy is invalid.
+        """
+        unknown = [name for name in changes if name not in _POLICY_FIELDS]
+        if unknown:
+            raise InvalidPolicyError.of(
+                InvalidPolicyError(name, changes[name], "not a field of Policy") for name in unknown
+            )
+        return attrs.evolve(self, **changes)
+
     def result(self, criterion: Criterion, level: Any, *, stale: bool = False) -> CriterionResult:
         """The result *criterion* gives at *level* (``stale`` when it decayed to unknown)."""
         return self._engine.result(criterion, level, stale=stale)
@@ -445,3 +472,7 @@ class Policy:
     def required(self) -> tuple[Criterion, ...]:
         """The required criteria, in policy order."""
         return tuple(c for c in self.order if self.rule(c).required)
+
+
+# The names Policy.evolve accepts: the fields a caller sets (not the compiled parts).
+_POLICY_FIELDS: frozenset[str] = frozenset(a.name for a in attrs.fields(Policy) if a.init)

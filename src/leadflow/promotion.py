@@ -34,7 +34,7 @@ _SIGNALS = ("relationship", "requirements", "supplier", "terms")
 def can_promote(
     lead: Lead,
     signals: PromotionSignals,
-    policy: Policy = DEFAULT_POLICY,
+    policy: Policy | None = None,
     *,
     as_of: datetime,
 ) -> PromotionDecision:
@@ -42,12 +42,14 @@ def can_promote(
 
     The lead is re-qualified on its evidence at *as_of* (evidence may have gone
     stale since it qualified); it must still qualify. Signals reviewed longer ago
-    than the policy's freshness window count as unknown.
+    than the policy's freshness window count as unknown. *policy* ``None`` (the
+    default) means :data:`~leadflow.DEFAULT_POLICY`.
 
     Raises:
         IllegalTransitionError: *lead* is not an open :class:`~leadflow.Lead`.
         WrongTypeError: *signals* or *policy* is of the wrong type.
     """
+    policy = DEFAULT_POLICY if policy is None else policy
     if not isinstance(lead, Lead):
         refuse("promote", lead, FunnelStage.OPPORTUNITY, "only an open lead is promoted")
     if not isinstance(signals, PromotionSignals):
@@ -101,7 +103,7 @@ def can_promote(
 def promote(
     lead: Lead,
     signals: PromotionSignals,
-    policy: Policy = DEFAULT_POLICY,
+    policy: Policy | None = None,
     *,
     as_of: datetime,
     estimated_value: Money | None = None,
@@ -114,7 +116,8 @@ def promote(
     Args:
         lead: An open lead.
         signals: The relationship signals seen so far.
-        policy: The rules; BANT by default.
+        policy: The rules; ``None`` (the default) means :data:`~leadflow.DEFAULT_POLICY`
+            (BANT).
         as_of: "Now", timezone-aware.
         estimated_value: What the sale is expected to be worth, if known.
         expected_close: When it is expected to close, if known.
@@ -129,6 +132,7 @@ def promote(
         PromotionRefusedError: the gate is closed; the error carries the decision.
         IllegalTransitionError: *lead* is not an open :class:`~leadflow.Lead`.
     """
+    policy = DEFAULT_POLICY if policy is None else policy
     if isinstance(lead, Lead):
         # Like every other move, refuse a backdated one before deciding anything.
         check_time(lead, as_of)

@@ -26,7 +26,7 @@ __all__ = ["effective_timeframe", "qualify"]
 def qualify(
     contact: Contact,
     evidence: Evidence,
-    policy: Policy = DEFAULT_POLICY,
+    policy: Policy | None = None,
     *,
     as_of: datetime,
 ) -> QualificationDecision:
@@ -40,7 +40,8 @@ def qualify(
     Args:
         contact: The contact; its role gives decision authority.
         evidence: What is known on the four criteria, and any signal values.
-        policy: The rules; BANT by default.
+        policy: The rules; ``None`` (the default) means :data:`~leadflow.DEFAULT_POLICY`
+            (BANT).
         as_of: "Now", timezone-aware. Evidence observed more than
             ``policy.freshness`` before it counts as unknown; decaying signals
             lose points with their age at ``as_of``.
@@ -54,6 +55,7 @@ def qualify(
         InvalidFieldError: evidence was observed after ``as_of``, or a signal's
             value is of the wrong kind for the policy's signal.
     """
+    policy = DEFAULT_POLICY if policy is None else policy
     if not isinstance(contact, Contact):
         check_type("contact", contact, Contact)
     if not isinstance(evidence, Evidence):

@@ -464,7 +464,7 @@ def learn(
     history: Iterable[Example],
     features: Sequence[Feature] | None = None,
     *,
-    base: Policy = DEFAULT_POLICY,
+    base: Policy | None = None,
     method: Method = "scorecard",
     objective: Objective | None = None,
     required: Iterable[Criterion | str] | None = None,
@@ -483,7 +483,8 @@ def learn(
         features: The signals to learn; by default, the signals *base* declares
             (numeric ones as numbers, categorical ones as categories). The four
             criteria are always learned.
-        base: The policy the learned one starts from: its criteria's minimums,
+        base: The policy the learned one starts from (``None``, the default, means
+            :data:`~leadflow.DEFAULT_POLICY`): its criteria's minimums,
             requirements, freshness, horizon, stage probabilities and promotion gate
             are kept; signals it declares keep their half-life and description.
         method: ``"scorecard"`` (L2-regularised logistic regression) or
@@ -508,6 +509,7 @@ def learn(
             one outcome, a signal's value is of the wrong kind, or nothing in the
             history separates the outcomes.
     """
+    base = DEFAULT_POLICY if base is None else base
     examples = list(history)
     for index, example in enumerate(examples):
         if not isinstance(example, Example):
