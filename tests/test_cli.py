@@ -1234,6 +1234,7 @@ class TestSignals:
             f"leadflow: error: policy {policy} cannot be used with records: $.signals[1].name: "
             f"is a record field ({column}): a signal read from records needs a name of its "
             f"own (got {name!r})\n"
+            "See `leadflow docs cli`.\n"
         )
 
     def test_explain_shows_each_signal_and_the_reason(
@@ -1675,9 +1676,12 @@ class TestArguments:
         assert "rows read" not in capsys.readouterr().err
 
         monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+        # Without tqdm (the `progress` extra), a plain line every PROGRESS_EVERY rows.
+        monkeypatch.setattr("leadflow.cli._progress._tqdm", lambda: None)
         assert main(argv) == 0
         progress = [line for line in capsys.readouterr().err.splitlines() if "rows read" in line]
-        assert progress == [
+        assert [line.split(", ")[0] for line in progress] == [
             "leadflow: 2 rows read (0 rejected so far)",
             "leadflow: 4 rows read (0 rejected so far)",
         ]
+        assert all(re.search(r", [\d,]+ rows/s$", line) for line in progress), progress

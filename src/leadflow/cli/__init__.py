@@ -1,12 +1,14 @@
 """The ``leadflow`` command: qualify, promote, explain, summarise a funnel, learn a policy.
 
 Run ``leadflow --help`` (or ``python -m leadflow --help``) for the subcommands;
-``docs/cli.md`` is the full guide. :func:`main` is the entry point; it takes the
-arguments as a list and returns the exit status, so it can be called in-process.
+``leadflow docs cli`` prints the full guide (``docs/cli.md``, shipped with the package).
+:func:`main` is the entry point; it takes the arguments as a list and returns the exit
+status, so it can be called in-process.
 
 Files are read and written one row at a time: memory does not grow with the input.
-Decisions go to standard output (or ``--output``); rejected rows, warnings, progress
-and the final count line go to standard error. The count line reads
+Decisions go to standard output (or ``--output``): a table for a person at a terminal,
+else JSON Lines (``--output-format`` chooses); rejected rows, warnings, progress
+(on a terminal only) and the final count line go to standard error. The count line reads
 ``N rows: X decisions, Y rejected``; for ``qualify`` it goes on with the decisions
 by verdict, ``; A qualified, B nurture, C undetermined, D disqualified``.
 
@@ -25,6 +27,9 @@ Exit status:
 - 2: usage error: bad arguments, an unreadable file, a bad ``--policy``;
 - 3: ``--strict`` stopped at the first rejected row.
 
+``--config FILE`` (TOML: ``as_of``, ``timezone``, ``policy`` or ``preset``) pins what a
+run decides by, so the same command decides the same in any year; flags win over it.
+
 The command line is an edge: it reads the clock (the default ``--as-of`` is the time
 the command started) and files, then hands plain values to the pure core.
 """
@@ -37,6 +42,8 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from leadflow.cli._config import apply_config
+from leadflow.cli._docs import SEE_DOCS
 from leadflow.cli._errors import _UsageError
 from leadflow.cli._parser import _parser
 from leadflow.cli._report import (
@@ -72,9 +79,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
+        apply_config(args)
         return handler(args)
     except _UsageError as error:
         _err(f"{_PROG}: error: {error}")
+        _err(SEE_DOCS)
         return EXIT_USAGE
     except BrokenPipeError:
         # The reader of our output went away (`leadflow qualify big.csv | head`).

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from enum import Enum
 from fractions import Fraction
 from typing import Any, Final
@@ -48,6 +48,7 @@ from leadflow.cli._policies import (
     _record_policy,
     _to_toml,
 )
+from leadflow.cli._progress import _wanted
 from leadflow.cli._report import (
     _PROG,
     EXIT_OK,
@@ -65,6 +66,7 @@ from leadflow.cli._sources import (
 from leadflow.cli._writers import (
     _check_not_same,
     _output,
+    _output_format,
     _Writer,
 )
 
@@ -89,12 +91,21 @@ def _check_created(parsed: QualificationInput, as_of: datetime) -> None:
         )
 
 
-def _qualify_row(policy: Policy, as_of: datetime) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
+#: Makes the function that decides one record, from the policy, "now" and the time zone
+#: naive timestamps are read in (``--timezone``; None: they are refused).
+_MakeRow = Callable[
+    [Policy, datetime, tzinfo | None], Callable[[Mapping[str, Any]], dict[str, Any]]
+]
+
+
+def _qualify_row(
+    policy: Policy, as_of: datetime, zone: tzinfo | None = None
+) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
     signals = policy.signals
     rename = _columns(signals).rename
 
     def decide(record: Mapping[str, Any]) -> dict[str, Any]:
-        parsed = parse_record(rename(record), signals=signals)
+        parsed = parse_record(rename(record), signals=signals, timezone=zone)
         _check_created(parsed, as_of)
         decision = qualify(parsed.contact, parsed.evidence, policy, as_of=as_of)
         return decision_row(decision, record_id=parsed.contact.id)
@@ -102,13 +113,15 @@ def _qualify_row(policy: Policy, as_of: datetime) -> Callable[[Mapping[str, Any]
     return decide
 
 
-def _promote_row(policy: Policy, as_of: datetime) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
+def _promote_row(
+    policy: Policy, as_of: datetime, zone: tzinfo | None = None
+) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
     no_signals = PromotionSignals()
     declared = policy.signals
     rename = _columns(declared).rename
 
     def decide(record: Mapping[str, Any]) -> dict[str, Any]:
-        parsed = parse_record(rename(record), signals=declared)
+        parsed = parse_record(rename(record), signals=declared, timezone=zone)
         _check_created(parsed, as_of)
         try:
             lead, _ = to_lead(parsed.contact, parsed.evidence, policy, as_of=as_of)
@@ -133,7 +146,7 @@ def _promote_row(policy: Policy, as_of: datetime) -> Callable[[Mapping[str, Any]
 def _run_rows(
     args: argparse.Namespace,
     columns: Callable[[Policy], Sequence[str]],
-    make_row: Callable[[Policy, datetime], Callable[[Mapping[str, Any]], dict[str, Any]]],
+    make_row: _MakeRow,
     *,
     verdicts: bool,
 ) -> int:
@@ -143,14 +156,17 @@ def _run_rows(
     """
     policy, known = _record_policy(args)
     as_of = args.as_of if args.as_of is not None else _now()
-    decide = make_row(policy, as_of)
+    decide = make_row(policy, as_of, args.timezone)
+    format_ = _output_format(args.output_format, args.output)
     _check_not_same(args.input, args.output)
     source = _Source(args.input, args.format, _warn, known)
-    tally = _Tally(source.name, strict=args.strict, progress=_progress_wanted(), verdicts=verdicts)
+    tally = _Tally(
+        source.name, strict=args.strict, progress=_wanted(), verdicts=verdicts, reading=source
+    )
     status = EXIT_OK
     try:
         with _output(args.output) as stream:
-            writer = _Writer(stream, args.output_format, (_ROW_COLUMN, *columns(policy)))
+            writer = _Writer(stream, format_, (_ROW_COLUMN, *columns(policy)))
             try:
                 for row in source.rows():
                     tally.row()
@@ -166,7 +182,10 @@ def _run_rows(
                     tally.decided_as(out.get("verdict"))
             except _StrictStopError:
                 status = EXIT_STRICT
+            tally.close()
+            writer.close()
     finally:
+        tally.close()
         source.close()
     if status == EXIT_STRICT:
         _err(f"{_PROG}: stopped at the first rejected row (--strict)")
@@ -174,11 +193,6 @@ def _run_rows(
     if status == EXIT_OK and tally.rejected:
         status = EXIT_REJECTED
     return status
-
-
-def _progress_wanted() -> bool:
-    isatty = getattr(sys.stderr, "isatty", None)
-    return bool(isatty and isatty())
 
 
 #: ``qualify``'s options that only a CRM export (``--from``) takes.
@@ -193,6 +207,10 @@ _CRM_OPTIONS: Final = (
 
 def _cmd_qualify(args: argparse.Namespace) -> int:
     if getattr(args, "crm", None) is not None:
+        if args.timezone is not None:
+            raise _UsageError(
+                "--timezone does not apply to --from CRM: a CRM's export carries UTC offsets"
+            )
         return qualify_crm(args, _now)
     for name, flag in _CRM_OPTIONS:
         if getattr(args, name, None) is not None:
@@ -227,7 +245,9 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         tally.reject(chosen, chosen.problems)
         return EXIT_REJECTED
     try:
-        parsed = parse_record(known.rename(chosen.data), signals=policy.signals)
+        parsed = parse_record(
+            known.rename(chosen.data), signals=policy.signals, timezone=args.timezone
+        )
         _check_created(parsed, as_of)
         decision = qualify(parsed.contact, parsed.evidence, policy, as_of=as_of)
         text = decision.explain()
@@ -286,7 +306,7 @@ def _id_of(record: Mapping[str, Any]) -> str | None:
 
 def _cmd_funnel(args: argparse.Namespace) -> int:
     source = _Source(args.input, "jsonl", _warn)
-    tally = _Tally(source.name, strict=args.strict, progress=_progress_wanted())
+    tally = _Tally(source.name, strict=args.strict, progress=_wanted(), reading=source)
 
     def stages() -> Iterator[Stage]:
         for row in source.json_values():
@@ -305,10 +325,12 @@ def _cmd_funnel(args: argparse.Namespace) -> int:
     try:
         summary = summarize(stages())
     except _StrictStopError:
+        tally.close()
         _err(f"{_PROG}: stopped at the first rejected row (--strict)")
         _err(tally.count_line("value"))
         return EXIT_STRICT
     finally:
+        tally.close()
         source.close()
     if args.output_format == "json":
         sys.stdout.write(json.dumps(_funnel_json(summary), ensure_ascii=False, indent=2) + "\n")

@@ -41,6 +41,7 @@ from leadflow.adapters._codecs import Amount, Choice, Count, Percent
 from leadflow.adapters._mapping import Field, currency_code
 from leadflow.cli._errors import _StrictStopError, _UsageError
 from leadflow.cli._policies import _policy
+from leadflow.cli._progress import _wanted
 from leadflow.cli._report import (
     _PROG,
     EXIT_OK,
@@ -52,7 +53,7 @@ from leadflow.cli._report import (
     _warn,
 )
 from leadflow.cli._sources import _NOT_UTF8, _bad_text, _Row, _Source
-from leadflow.cli._writers import _check_not_same, _output, _Writer
+from leadflow.cli._writers import _check_not_same, _output, _output_format, _Writer
 from leadflow.contacts import PurchaseRole
 from leadflow.errors import InvalidFieldError, LeadflowError
 from leadflow.evidence import BudgetLevel, NeedLevel, PurchaseProcess, TimeframeLevel
@@ -463,7 +464,7 @@ class _ExportTally(_Tally):
             return
         self.rejected += 1
         for path, reason in problems:
-            _err(f"{self.source}: row {row.number}: {path}: {reason}")
+            self.say(f"{self.source}: row {row.number}: {path}: {reason}")
         if self.strict:
             raise _StrictStopError
 
@@ -500,14 +501,15 @@ def qualify_crm(args: argparse.Namespace, now: Callable[[], datetime]) -> int:
     source = _Export(args.input, args.format)
     cells = _cell_types(crm, mapping)
     tally = _ExportTally(
-        source.name, strict=args.strict, progress=_progress_wanted(), verdicts=True
+        source.name, strict=args.strict, progress=_wanted(), verdicts=True, reading=source
     )
+    format_ = _output_format(args.output_format, args.output)
     columns = decision_fields(policy.signals, probability=policy.calibration is not None)
     status = EXIT_OK
     try:
         with contextlib.ExitStack() as stack:
             stream = stack.enter_context(_output(args.output))
-            writer = _Writer(stream, args.output_format, (_ROW_COLUMN, *columns))
+            writer = _Writer(stream, format_, (_ROW_COLUMN, *columns))
             back: TextIO | None = None
             if args.write_back is not None:
                 back = stack.enter_context(_output(args.write_back))
@@ -543,7 +545,10 @@ def qualify_crm(args: argparse.Namespace, now: Callable[[], datetime]) -> int:
                     tally.decided_as(out.get("verdict"))
             except _StrictStopError:
                 status = EXIT_STRICT
+            tally.close()
+            writer.close()
     finally:
+        tally.close()
         source.close()
     if status == EXIT_STRICT:
         _err(f"{_PROG}: stopped at the first rejected row (--strict)")
@@ -589,8 +594,3 @@ def _created_field(adapter: ModuleType, mapping: CrmMapping) -> str:
         "created_at",
     )
     return f"properties.{name}" if adapter is hubspot else name
-
-
-def _progress_wanted() -> bool:
-    isatty = getattr(sys.stderr, "isatty", None)
-    return bool(isatty and isatty())

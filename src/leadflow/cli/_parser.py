@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, NoReturn
 
 from leadflow._grammar import read_datetime
 from leadflow.adapters import WriteRatings
@@ -17,7 +18,10 @@ from leadflow.cli._commands import (
     _cmd_qualify,
     _cmd_schema,
 )
+from leadflow.cli._config import parse_timezone
 from leadflow.cli._crm import CRMS
+from leadflow.cli._docs import SEE_DOCS as _SEE_DOCS
+from leadflow.cli._docs import _cmd_docs
 from leadflow.cli._learn import add_learn
 from leadflow.cli._policies import _preset_name
 from leadflow.cli._report import (
@@ -30,6 +34,7 @@ from leadflow.cli._report import (
 from leadflow.cli._sources import (
     _FORMATS,
 )
+from leadflow.cli._writers import OUTPUT_FORMATS
 from leadflow.errors import (
     InvalidFieldError,
     NaiveDatetimeError,
@@ -73,8 +78,16 @@ def _parse_as_of(text: str) -> datetime:
 # ----------------------------------------------------------------------------------------
 
 
+class _ArgumentParser(argparse.ArgumentParser):
+    """A parser whose usage errors end with where the documentation is (its subparsers too)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n{_SEE_DOCS}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _ArgumentParser(
         prog=_PROG,
         description=(
             "Qualify contacts as sales leads, decide which leads can be promoted to\n"
@@ -85,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
             "declares fit and engagement signals reads each from the column of the\n"
             "signal's name."
         ),
-        epilog=_EXIT_CODES + _REJECTIONS + "\nSee docs/cli.md for the input and output columns.",
+        epilog=_EXIT_CODES + _REJECTIONS + "\n" + _SEE_DOCS,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     from leadflow import __version__
@@ -93,7 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    records = argparse.ArgumentParser(add_help=False)
+    records = _ArgumentParser(add_help=False)
     records.add_argument(
         "input",
         metavar="INPUT",
@@ -105,7 +118,7 @@ def _parser() -> argparse.ArgumentParser:
         help="input format (default: from the file name: .csv, or .jsonl/.ndjson/.json; "
         "otherwise JSON Lines when the first line starts with '{', else CSV)",
     )
-    decided = argparse.ArgumentParser(add_help=False)
+    decided = _ArgumentParser(add_help=False)
     rules = decided.add_mutually_exclusive_group()
     rules.add_argument(
         "--policy", metavar="FILE", help="a policy file (.toml or .json); see `policy show`"
@@ -121,14 +134,28 @@ def _parser() -> argparse.ArgumentParser:
         type=_parse_as_of,
         metavar="DATETIME",
         help="decide as of this ISO 8601 datetime with a UTC offset "
-        "(default: now, read once when the command starts)",
+        "(default: the --config file's as_of, else now, read once when the command starts)",
     )
-    batch = argparse.ArgumentParser(add_help=False)
+    decided.add_argument(
+        "--timezone",
+        type=parse_timezone,
+        metavar="ZONE",
+        help="read timestamps without a UTC offset in the input as wall-clock times in "
+        "this IANA time zone (Europe/Berlin); without it they are refused. Not for "
+        "--from CRM: a CRM's export carries its offsets",
+    )
+    decided.add_argument(
+        "--config",
+        metavar="FILE",
+        help="a TOML file of settings: as_of, timezone, and policy (a path relative to "
+        "the file) or preset; a flag given here wins over the file's key",
+    )
+    batch = _ArgumentParser(add_help=False)
     batch.add_argument(
         "--output-format",
-        choices=_FORMATS,
-        default="jsonl",
-        help="output format (default: jsonl)",
+        choices=OUTPUT_FORMATS,
+        help="output format (default: table when stdout is a terminal and there is no "
+        "--output, else jsonl)",
     )
     batch.add_argument(
         "-o", "--output", metavar="FILE", help="write decisions to FILE (default: stdout)"
@@ -139,13 +166,13 @@ def _parser() -> argparse.ArgumentParser:
         help=f"stop at the first rejected row (exit status {EXIT_STRICT})",
     )
 
-    def add(name: str, help_: str, parents: list[argparse.ArgumentParser]) -> Any:
+    def add(name: str, help_: str, parents: list[_ArgumentParser]) -> Any:
         return commands.add_parser(
             name,
             help=help_,
             description=help_[0].upper() + help_[1:] + ".",
             parents=parents,
-            epilog=_EXIT_CODES + _REJECTIONS,
+            epilog=_EXIT_CODES + _REJECTIONS + "\n" + _SEE_DOCS,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
 
@@ -208,11 +235,22 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("file", metavar="FILE", help="a policy file (.toml or .json)")
     validate.set_defaults(handler=_cmd_policy_validate)
 
-    add_learn(commands, [records], _EXIT_CODES + _REJECTIONS)
+    add_learn(commands, [records], _EXIT_CODES + _REJECTIONS + "\n" + _SEE_DOCS)
 
     schema = add("schema", "print the JSON Schema (draft 2020-12) of records or policies", [])
     schema.add_argument("kind", choices=("record", "policy"))
     schema.set_defaults(handler=_cmd_schema)
+
+    docs = commands.add_parser(
+        "docs",
+        help="read the documentation that comes with leadflow",
+        description="Without PAGE, list the documentation pages and where they are; "
+        "with PAGE (cli, crm/salesforce, ...), print the page (MyST markdown).",
+        epilog=_SEE_DOCS,
+    )
+    docs.add_argument("page", nargs="?", metavar="PAGE", help="a page: cli, crm/salesforce, ...")
+    docs.add_argument("--path", action="store_true", help="print the page's file path instead")
+    docs.set_defaults(handler=_cmd_docs)
     return parser
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Final
 
 from leadflow.cli._errors import _StrictStopError
+from leadflow.cli._progress import _Progress
 from leadflow.cli._sources import (
     _Row,
 )
@@ -27,7 +28,8 @@ EXIT_USAGE: Final = 2
 #: ``--strict`` stopped the run at the first rejected row.
 EXIT_STRICT: Final = 3
 
-#: Rows between two progress lines (written only when standard error is a terminal).
+#: Rows between two progress lines (written only when standard error is a terminal and
+#: tqdm, for a bar, is not installed).
 PROGRESS_EVERY: Final = 100_000
 
 _PROG: Final = "leadflow"
@@ -71,7 +73,13 @@ class _Tally:
     """
 
     def __init__(
-        self, source: str, *, strict: bool, progress: bool, verdicts: bool = False
+        self,
+        source: str,
+        *,
+        strict: bool,
+        progress: bool,
+        verdicts: bool = False,
+        reading: object = None,
     ) -> None:
         self.source = source
         self.strict = strict
@@ -80,17 +88,29 @@ class _Tally:
         self.decided = 0
         self.rejected = 0
         self.verdicts: Counter[str] | None = Counter() if verdicts else None
+        # *reading* is the source read, whose bytes read a progress bar shows.
+        self._meter = _Progress(source, reading, PROGRESS_EVERY) if progress else None
 
     def row(self) -> None:
         self.rows += 1
-        if self.progress and self.rows % PROGRESS_EVERY == 0:
-            _err(f"{_PROG}: {self.rows:,} rows read ({self.rejected:,} rejected so far)")
+        if self._meter is not None:
+            self._meter.row(self.rows, self.rejected, _PROG)
+
+    def say(self, line: str) -> None:
+        """Write *line* to standard error (above the progress bar, if there is one)."""
+        if self._meter is None or not self._meter.write(line):
+            _err(line)
+
+    def close(self) -> None:
+        """Finish the progress bar, if any: before the file is closed and the count line."""
+        if self._meter is not None:
+            self._meter.close()
 
     def reject(self, row: _Row, problems: Iterable[tuple[str, str]]) -> None:
         self.rejected += 1
         where = f"{self.source}: row {row.number} (line {row.line})"
         for path, reason in problems:
-            _err(f"{where}: {path}: {reason}")
+            self.say(f"{where}: {path}: {reason}")
         if self.strict:
             raise _StrictStopError
 

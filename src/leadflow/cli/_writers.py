@@ -1,4 +1,9 @@
-"""Writing output rows as JSON Lines or CSV, one at a time."""
+"""Writing output rows as JSON Lines, CSV or a table for people, one at a time.
+
+Every format keeps the columns in one order, the decision row's
+(:func:`leadflow.records.decision_fields`): JSON Lines keys, the CSV header and the
+table's columns never come in another.
+"""
 
 from __future__ import annotations
 
@@ -8,26 +13,64 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, TextIO
+from typing import Any, Final, TextIO
 
 from leadflow.cli._errors import _UsageError
+from leadflow.cli._table import _TableWriter
+
+#: The output formats of ``qualify`` and ``promote``: for people, then for machines.
+OUTPUT_FORMATS: Final = ("table", "jsonl", "csv")
+
+
+def _output_format(given: str | None, output: str | None) -> str:
+    """The output format: *given*, else a table for a person at a terminal, else JSON Lines.
+
+    A table only when the decisions go to standard output and it is a terminal, so
+    that a pipe (``leadflow qualify x.csv | jq``) or a file gets JSON Lines as before.
+    """
+    if given is not None:
+        return given
+    if output in (None, "-"):
+        isatty = getattr(sys.stdout, "isatty", None)
+        if isatty is not None and isatty():
+            return "table"
+    return "jsonl"
 
 
 class _Writer:
-    """Writes output rows as JSON Lines or CSV, one at a time."""
+    """Writes output rows as JSON Lines, CSV or a table, one at a time, in *columns* order.
+
+    A key of a row that *columns* does not list comes after them (JSON Lines) or is
+    refused (CSV, whose header is written first). Call :meth:`close` after the last
+    row: a table ends with its summary.
+    """
 
     def __init__(self, stream: TextIO, format_: str, columns: Sequence[str]) -> None:
         self._stream = stream
+        self._columns = tuple(columns)
         self._csv: csv.DictWriter[str] | None = None
+        self._table: _TableWriter | None = None
         if format_ == "csv":
             self._csv = csv.DictWriter(stream, columns, lineterminator="\n")
             self._csv.writeheader()
+        elif format_ == "table":
+            self._table = _TableWriter(stream, columns)
 
     def write(self, row: Mapping[str, Any]) -> None:
-        if self._csv is None:
-            self._stream.write(json.dumps(row, ensure_ascii=False) + "\n")
-        else:
+        if self._table is not None:
+            self._table.write(row)
+        elif self._csv is not None:
             self._csv.writerow({k: _csv_cell(v) for k, v in row.items()})
+        else:
+            ordered = {k: row[k] for k in self._columns if k in row}
+            if len(ordered) < len(row):
+                ordered.update((k, v) for k, v in row.items() if k not in ordered)
+            self._stream.write(json.dumps(ordered, ensure_ascii=False) + "\n")
+
+    def close(self) -> None:
+        """Finish the output: a table's summary (nothing for JSON Lines or CSV)."""
+        if self._table is not None:
+            self._table.close()
 
 
 def _csv_cell(value: object) -> object:
