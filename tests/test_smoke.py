@@ -38,3 +38,27 @@ class TestPackage:
 
         assert "leadflow/__init__.py" in shipped
         assert "leadflow/py.typed" in shipped
+
+    def test_wheel_ships_the_documentation_pages_but_not_the_sphinx_configuration(self) -> None:
+        dist = importlib.metadata.distribution("leadflow")
+        if _installed_editable(dist):
+            pytest.skip("an editable install ships no package files to inspect")
+
+        shipped = {path.as_posix() for path in dist.files or ()}
+
+        # `leadflow docs` reads them; --help and usage errors point there.
+        assert "leadflow/_docs/cli.md" in shipped
+        assert "leadflow/_docs/crm/salesforce.md" in shipped
+        assert not any(name.startswith("leadflow/_docs/_build/") for name in shipped)
+        assert "leadflow/_docs/conf.py" not in shipped
+
+    def test_the_documentation_pages_are_found_installed_or_in_a_checkout(self) -> None:
+        from leadflow.cli._docs import docs_dir, pages
+
+        root = docs_dir()
+
+        assert root is not None
+        found = pages(root)
+        assert {"cli", "index", "crm/salesforce", "crm/hubspot"} <= set(found)
+        assert "conf" not in found
+        assert found["cli"].read_text(encoding="utf-8").startswith("# The command line")
