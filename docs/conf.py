@@ -20,6 +20,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.ext import napoleon
 from sphinx.pycode import ModuleAnalyzer
 from sphinx.util import logging
 
@@ -54,6 +55,9 @@ autodoc_typehints = "description"
 # A default is shown as written in the source (``policy=DEFAULT_POLICY``), not as the repr
 # of its value, which for a policy or a CRM mapping runs to thousands of characters.
 autodoc_preserve_defaults = True
+# A type that links to its entry reads as ``Money``, not ``leadflow.money.Money``: the link
+# says where it lives, and the module it is defined in is not where it is imported from.
+python_use_unqualified_type_names = True
 autodoc_typehints_description_target = "documented"
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
@@ -196,6 +200,44 @@ def _documented_objects(env: BuildEnvironment) -> dict[int, list[str]]:
     return found
 
 
+#: The documented classes and functions by identity, as of the last consistency check.
+_DOCUMENTED: dict[int, list[str]] = {}
+
+
+def _resolve_alias(
+    app: Sphinx, env: BuildEnvironment, node: addnodes.pending_xref, contnode: nodes.Element
+) -> nodes.Element | None:
+    """Link a name to where its object is documented, under another of its names.
+
+    Docstrings and type annotations name an object where it is defined
+    (``leadflow.contacts.Organisation``) or where it is re-exported
+    (``leadflow.qualify_many``); each is documented once, under its public name.
+    """
+    target = node.get("reftarget", "")
+    if node.get("refdomain") != "py" or not target.startswith("leadflow."):
+        return None
+    parts = target.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        try:
+            module = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        names = _DOCUMENTED.get(id(getattr(module, parts[cut], None)), [])
+        if len(names) != 1:
+            return None
+        alias = ".".join([names[0], *parts[cut + 1 :]])
+        if alias == target:
+            return None
+        if contnode.astext() == target:  # the name as written: show the public one
+            contnode = contnode.deepcopy()
+            contnode.clear()
+            contnode += nodes.Text(alias)
+        return env.domains["py"].resolve_xref(
+            env, node["refdoc"], app.builder, node["reftype"], alias, node, contnode
+        )
+    return None
+
+
 def _check_public_names(app: Sphinx, env: BuildEnvironment) -> None:
     """Warn for a public name documented nowhere, or twice (under two of its names).
 
@@ -205,6 +247,8 @@ def _check_public_names(app: Sphinx, env: BuildEnvironment) -> None:
     name says something of its own.
     """
     documented = _documented_objects(env)
+    _DOCUMENTED.clear()
+    _DOCUMENTED.update(documented)
     objects = env.domains["py"].objects
     for module_name in PUBLIC_MODULES:
         module = importlib.import_module(module_name)
@@ -236,10 +280,39 @@ def _check_public_names(app: Sphinx, env: BuildEnvironment) -> None:
                 )
 
 
+def _napoleon_except_constants(app: Sphinx) -> None:
+    """Keep napoleon away from the doc comments of constants and class attributes.
+
+    napoleon reads an attribute's docstring as ``type: description``, so a comment such as
+    "Option set values as the Web API returns them: ints" would render as a type. leadflow's
+    constants are documented in plain prose.
+    """
+    listeners = app.events.listeners["autodoc-process-docstring"]
+    for index, listener in enumerate(listeners):
+        if listener.handler is not napoleon._process_docstring:
+            continue
+
+        def handler(
+            app: Sphinx,
+            what: str,
+            name: str,
+            value: object,
+            options: Any,
+            lines: list[str],
+            _napoleon: Any = listener.handler,
+        ) -> None:
+            if what not in {"data", "attribute"}:
+                _napoleon(app, what, name, value, options, lines)
+
+        listeners[index] = listener._replace(handler=handler)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the API reference's checks."""
+    _napoleon_except_constants(app)
     app.connect("autodoc-process-docstring", _fill_constant_docs)
     app.connect("autodoc-process-signature", _attrs_signature)
     app.connect("doctree-read", _hide_long_values)
     app.connect("env-check-consistency", _check_public_names)
+    app.connect("missing-reference", _resolve_alias)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
