@@ -219,13 +219,31 @@ class TestOutputFormats:
         assert "S-3" in out.getvalue()
 
 
+class TestTableCells:
+    def test_a_long_id_is_cut_and_the_columns_stay_aligned(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        data = tmp_path / "long.csv"
+        long_id = "CUSTOMER-2026-000000042"
+        data.write_text(csv_text([record(id=long_id), record(id="S-1")]), "utf-8")
+
+        out = run(capsys, "qualify", data, "--as-of", AS_OF, "--output-format", "table")[1]
+
+        header, first, second = out.splitlines()[:3]
+        assert long_id not in out
+        assert "CUSTOMER-20…" in first  # 12 columns: 11 characters and the ellipsis
+        at = header.index("verdict")
+        assert first[at:].startswith("qualified")
+        assert second[at:].startswith("qualified")
+
+
 class TestColumnOrder:
     def test_json_keys_the_csv_header_and_the_table_come_in_one_order(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path
     ) -> None:
         data = tmp_path / "one.csv"
         data.write_text(csv_text([record(id="A-1")]), encoding="utf-8")
-        common = ["qualify", data, "--as-of", AS_OF, "--policy", SIGNALS_TOML]
+        common: list[str | Path] = ["qualify", data, "--as-of", AS_OF, "--policy", SIGNALS_TOML]
 
         jsonl = run(capsys, *common, "--output-format", "jsonl")[1]
         header = run(capsys, *common, "--output-format", "csv")[1].splitlines()[0]
@@ -324,7 +342,7 @@ class TestConfigAndTimezone:
         # 09:30 in Berlin (UTC+1 in November) is 08:30 UTC, before as_of 09:00 UTC; in
         # New York (UTC-5) it is 14:30 UTC, after it, so the row is refused.
         data.write_text(csv_text([naive_record("2026-11-30 09:30")]), "utf-8")
-        argv = ["qualify", data, "--as-of", AS_OF, "--timezone"]
+        argv: list[str | Path] = ["qualify", data, "--as-of", AS_OF, "--timezone"]
 
         berlin = run(capsys, *argv, "Europe/Berlin")
         new_york = run(capsys, *argv, "America/New_York")
@@ -349,6 +367,20 @@ class TestConfigAndTimezone:
         flag = run(capsys, "qualify", data, "--config", config, "--timezone", "Europe/Berlin")
         assert flag[0] == EXIT_OK
 
+    def test_explain_takes_the_config_and_the_zone_too(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        data = tmp_path / "naive.csv"
+        data.write_text(csv_text([naive_record("2026-11-30 09:30")]), "utf-8")
+        config = tmp_path / "c.toml"
+        config.write_text(f'as_of = "{AS_OF}"\ntimezone = "Europe/Berlin"\n', "utf-8")
+
+        status, out, err = run(capsys, "explain", data, "--config", config)
+
+        assert status == EXIT_OK, err
+        assert "as of 2026-11-30T09:00:00+00:00" in out
+        assert "QUALIFIED" in out.upper()
+
     def test_a_bad_zone_name_is_a_usage_error_naming_it(
         self, capsys: pytest.CaptureFixture[str], four: Path
     ) -> None:
@@ -361,7 +393,7 @@ class TestConfigAndTimezone:
 
     def test_timezone_is_refused_for_a_crm_export(self, capsys: pytest.CaptureFixture[str]) -> None:
         export = ROOT / "tests" / "golden" / "cli" / "salesforce_leads.json"
-        argv = ["qualify", "--from", "salesforce", export, "--as-of", AS_OF]
+        argv: list[str | Path] = ["qualify", "--from", "salesforce", export, "--as-of", AS_OF]
 
         status, _, err = run(capsys, *argv, "--timezone", "UTC")
 
@@ -396,7 +428,7 @@ class TestProgress:
         self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, four: Path
     ) -> None:
         pytest.importorskip("tqdm")
-        argv = ["qualify", four, "--as-of", AS_OF]
+        argv: list[str | Path] = ["qualify", four, "--as-of", AS_OF]
 
         plain = run(capsys, *argv)
         terminal(monkeypatch, "stderr")
@@ -405,7 +437,7 @@ class TestProgress:
         assert shown[1] == plain[1]
         assert "B/s" not in plain[2]
         # tqdm's bar of bytes: the file's name, a percentage and the rate.
-        assert f"{four}:" in shown[2]
+        assert f"{four.name}:" in shown[2]
         assert "%|" in shown[2]
         assert "B/s" in shown[2]
         assert shown[2].splitlines()[-1] == plain[2].splitlines()[-1]  # the count line

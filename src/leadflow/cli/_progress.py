@@ -35,6 +35,14 @@ def _tqdm() -> Any:
     return module.tqdm
 
 
+def _stderr_width() -> int:
+    """The width of the terminal standard error is on; 0 if it says none."""
+    try:
+        return os.get_terminal_size(sys.stderr.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        return 0
+
+
 def _bytes_read(source: object) -> tuple[Callable[[], int], int] | None:
     """How far into its file *source* has read, and the file's size; None for a stream.
 
@@ -73,8 +81,13 @@ class _Progress:
         if tqdm is None:
             return
         position = _bytes_read(source)
+        name = os.path.basename(name) or name  # the terminal's width is for the bar
+        # Follow the terminal's size as it changes, unless it reports none: a fresh
+        # pseudo-terminal says 0 x 0, in which tqdm draws nothing at all.
+        width = _stderr_width()
+        shape: dict[str, Any] = {"dynamic_ncols": True} if width else {"ncols": 80, "nrows": 24}
         if position is None:
-            self._bar = tqdm(desc=name, unit=" rows", file=sys.stderr, dynamic_ncols=True)
+            self._bar = tqdm(desc=name, unit=" rows", file=sys.stderr, **shape)
         else:
             self._tell, size = position
             self._bar = tqdm(
@@ -84,7 +97,7 @@ class _Progress:
                 unit_scale=True,
                 unit_divisor=1024,
                 file=sys.stderr,
-                dynamic_ncols=True,
+                **shape,
             )
 
     def row(self, rows: int, rejected: int, prefix: str) -> None:
