@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import importlib.util
 import io
 import json
 import os
@@ -868,9 +869,7 @@ class TestLargeInput:
         for n in range(BAD_EVERY, LARGE + 1, BAD_EVERY):
             assert f"row {n} (line {n + 1}): $.email: not an email address" in stderr
         # A bar with the progress extra (tqdm), else a line every PROGRESS_EVERY rows.
-        try:
-            import tqdm  # noqa: F401
-        except ImportError:
+        if importlib.util.find_spec("tqdm") is None:
             assert f"{PROGRESS_EVERY:,} rows read" in stderr
         else:
             assert "B/s" in stderr
