@@ -122,12 +122,16 @@ def _attrs_signature(
     signature: str | None,
     return_annotation: str | None,
 ) -> tuple[str, str | None] | None:
-    """An attrs class's signature from its fields, with readable defaults.
+    """An attrs class's signature from its fields, with readable defaults; none for an enum.
 
     With ``autodoc_preserve_defaults``, autodoc shows the source text of a default, and
     for an attrs class that source is generated: ``attr_dict['currency'].default``.
     """
-    if what not in {"class", "exception"} or not (isinstance(value, type) and attrs.has(value)):
+    if what not in {"class", "exception"} or not isinstance(value, type):
+        return None
+    if issubclass(value, enum.Enum):
+        return "", return_annotation  # its members are listed; Enum's call signature is noise
+    if not attrs.has(value):
         return None
     keyword: list[str] = []
     positional: list[str] = []
