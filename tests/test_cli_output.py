@@ -18,9 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from leadflow.cli import EXIT_OK, EXIT_USAGE, main
-from leadflow.records import RECORD_FIELDS
+from leadflow.cli._table import _TableWriter
+from leadflow.cli._writers import _Writer
+from leadflow.decisions import Verdict
+from leadflow.records import RECORD_FIELDS, decision_fields
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -177,6 +182,23 @@ class TestOutputFormats:
         assert "row 2 (line 3): $.email: not an email address" in err
         assert "1 decision:" in out
 
+    def test_a_crm_export_gets_the_same_table(self, capsys: pytest.CaptureFixture[str]) -> None:
+        export = ROOT / "tests" / "golden" / "cli" / "salesforce_leads.json"
+
+        status, out, _ = run(
+            capsys, "qualify", "--from", "salesforce", export, "--as-of", AS_OF,
+            "--crm-mapping", export.with_name("salesforce_mapping.toml"),
+            "--output-format", "table",
+        )  # fmt: skip
+
+        assert status == EXIT_OK
+        lines = out.splitlines()
+        # Ada: strong 30 + approved 30 + immediate 25 + decision maker 15 = 100. Grace:
+        # no need (against) + available 24 + this quarter 23 + influencer 8 = 55.
+        assert lines[1].split()[:5] == ["1", "00Q5e00000A…", "qualified", "100", "A"]
+        assert lines[2].split()[:5] == ["2", "00Q5e00000G…", "disqualified", "55", "C"]
+        assert "  need.below_minimum  1  need known, and below the minimum" in out
+
     def test_promote_has_a_table_of_its_own(
         self, capsys: pytest.CaptureFixture[str], four: Path
     ) -> None:
@@ -255,6 +277,43 @@ class TestColumnOrder:
         assert keys.index("score") < keys.index("grade") < keys.index("next_steps")
         shown = table.split()[:-2]  # then "next step"
         assert shown == [key for key in keys if key in shown]
+
+
+class TestWriterLaws:
+    @given(st.permutations(decision_fields()), st.sampled_from(["jsonl", "csv"]))
+    def test_whatever_order_a_row_is_built_in_it_is_written_in_column_order(
+        self, order: Sequence[str], format_: str
+    ) -> None:
+        columns = ("row", *decision_fields())
+        row = {"row": 1, **{name: f"v-{name}" for name in order}}
+        out = io.StringIO()
+
+        writer = _Writer(out, format_, columns)
+        writer.write(row)
+        writer.close()
+
+        if format_ == "jsonl":
+            written = list(json.loads(out.getvalue()))
+        else:
+            header, line = out.getvalue().splitlines()
+            written = header.split(",")
+            assert line.split(",") == [str(row[name]) for name in columns]
+        assert written == list(columns)
+
+    @given(st.lists(st.sampled_from([v.value for v in Verdict])))
+    def test_the_summary_counts_every_verdict_and_adds_up(self, verdicts: list[str]) -> None:
+        out = io.StringIO()
+        table = _TableWriter(out, ("row", *decision_fields()), width=100)
+        for number, verdict in enumerate(verdicts, start=1):
+            table.write({"row": number, "id": f"R-{number}", "verdict": verdict})
+        table.close()
+
+        summary = out.getvalue().split("\n\n", 1)[1].splitlines()
+        noun = "decision" if len(verdicts) == 1 else "decisions"
+        assert summary[0] == f"{len(verdicts)} {noun}:"
+        shown = {line.split()[0]: int(line.split()[1]) for line in summary[1:5]}
+        assert shown == {v.value: verdicts.count(v.value) for v in Verdict}
+        assert len(out.getvalue().split("\n\n", 1)[0].splitlines()) == 1 + len(verdicts)
 
 
 # ----------------------------------------------------------------------------------------
