@@ -568,6 +568,19 @@ class TestDocs:
         assert "no documentation page 'nope' (pages: " in err
         assert "crm/hubspot" in err
 
+    @pytest.mark.parametrize(
+        "command",
+        ["qualify", "promote", "explain", "funnel", "learn", "policy", "policy show",
+         "policy validate", "schema", "docs"],
+    )  # fmt: skip
+    def test_every_commands_help_ends_with_the_pointer(
+        self, capsys: pytest.CaptureFixture[str], command: str
+    ) -> None:
+        status, out, _ = run(capsys, *command.split(), "--help")
+
+        assert status == EXIT_OK
+        assert out.rstrip().endswith(SEE_DOCS)
+
     def test_help_and_argument_errors_point_to_the_docs_command(
         self, capsys: pytest.CaptureFixture[str]
     ) -> None:

@@ -223,14 +223,16 @@ def _parser() -> argparse.ArgumentParser:
     policy = add("policy", "show or validate a policy (policies are data, never code)", [])
     policy_commands = policy.add_subparsers(dest="action", metavar="ACTION", required=True)
     show = policy_commands.add_parser(
-        "show", help="print a policy (a preset, or one read from a file)"
+        "show", help="print a policy (a preset, or one read from a file)", epilog=_SEE_DOCS
     )
     show.add_argument("file", nargs="?", metavar="FILE", help="a policy file (.toml or .json)")
     show.add_argument("--preset", type=_preset_name, metavar="NAME", help="a ready-made policy")
     show.add_argument("--format", choices=("json", "toml"), default="json", help="(default: json)")
     show.set_defaults(handler=_cmd_policy_show)
     validate = policy_commands.add_parser(
-        "validate", help="check a policy file; every problem is named with its path"
+        "validate",
+        help="check a policy file; every problem is named with its path",
+        epilog=_SEE_DOCS,
     )
     validate.add_argument("file", metavar="FILE", help="a policy file (.toml or .json)")
     validate.set_defaults(handler=_cmd_policy_validate)
