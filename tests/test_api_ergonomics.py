@@ -77,6 +77,7 @@ DEFAULTED: list[tuple[Callable[..., object], str]] = [
     (requalify, "policy"),
     (advance, "policy"),
     (learn, "base"),
+    (lfst.qualifying_signals, "policy"),
 ]
 
 

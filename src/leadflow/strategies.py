@@ -513,10 +513,10 @@ def _at_least(level: L) -> st.SearchStrategy[L]:
 
 
 def qualifying_signals(
-    as_of: datetime, policy: Policy = DEFAULT_POLICY
+    as_of: datetime, policy: Policy | None = None
 ) -> st.SearchStrategy[PromotionSignals]:
-    """Fresh signals that pass *policy*'s promotion gate."""
-    gate = policy.promotion
+    """Fresh signals that pass *policy*'s promotion gate (``None``: the default policy's)."""
+    gate = (DEFAULT_POLICY if policy is None else policy).promotion
 
     def pick(minimum: Any, kind: type[OrderedLevel]) -> st.SearchStrategy[Any]:
         return st.sampled_from(kind) if minimum is None else _at_least(minimum)
