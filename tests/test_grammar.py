@@ -36,6 +36,8 @@ from leadflow import (
     NaiveDatetimeError,
     NumericSignal,
     Policy,
+    PurchaseRole,
+    TimeframeLevel,
     WrongTypeError,
 )
 from leadflow import _grammar as g
@@ -499,18 +501,72 @@ class TestCodesAndNames:
         with pytest.raises(InvalidFieldError, match="ISO 4217"):
             g.read_currency("c", text)
 
-    def test_a_level_is_one_of_its_values_as_written(self) -> None:
+    def test_a_level_is_one_of_its_values_in_any_case(self) -> None:
         levels = g.choices(BudgetLevel)
 
         assert levels.read("budget", " approved ") is BudgetLevel.APPROVED
+        assert levels.read("budget", "APPROVED") is BudgetLevel.APPROVED
+        assert levels.read("budget", "Approved") is BudgetLevel.APPROVED
         assert levels.read("budget", BudgetLevel.NONE) is BudgetLevel.NONE
-        for text in ("Approved", "APPROVED", "approved!", ""):
+        for text in ("approved!", "", "appro ved", "\uff21pproved"):  # a fullwidth A
             with pytest.raises(InvalidFieldError, match="expected one of 'unknown'"):
                 levels.read("budget", text)
         with pytest.raises(WrongTypeError, match="not an integer"):
             levels.read("budget", 3)
         assert re.fullmatch(g.padded(levels.pattern), "\tapproved ")
+        assert re.fullmatch(g.padded(levels.pattern), "ApProVed")
         assert not re.fullmatch(g.padded(levels.pattern), "approvedx")
+
+    @pytest.mark.parametrize(
+        ("text", "level"),
+        [
+            ("This Quarter", TimeframeLevel.THIS_QUARTER),
+            ("this quarter", TimeframeLevel.THIS_QUARTER),
+            ("this-quarter", TimeframeLevel.THIS_QUARTER),
+            (" THIS\tQUARTER ", TimeframeLevel.THIS_QUARTER),
+            ("this   quarter", TimeframeLevel.THIS_QUARTER),
+        ],
+    )
+    def test_a_level_may_be_spelt_with_spaces_or_hyphens(
+        self, text: str, level: TimeframeLevel
+    ) -> None:
+        assert g.choices(TimeframeLevel).read("timeframe", text) is level
+
+    @pytest.mark.parametrize(
+        "text", ["this__quarter", "this -quarter", "-this_quarter", "this_quarter_", "thisquarter"]
+    )
+    def test_a_level_has_one_gap_between_words(self, text: str) -> None:
+        with pytest.raises(InvalidFieldError):
+            g.choices(TimeframeLevel).read("timeframe", text)
+
+    def test_only_ascii_letters_change_case(self) -> None:
+        # "K" (U+212A, the Kelvin sign) lower-cases to "k", yet no pattern without the
+        # u flag could say so: it names no level, in the reader as in the schema.
+        with pytest.raises(InvalidFieldError):
+            g.choices(PurchaseRole).read("role", "DECISION_MA\u212aER")
+        assert not re.fullmatch(g.padded(g.choices(PurchaseRole).pattern), "DECISION_MA\u212aER")
+
+    @given(st.sampled_from(list(TimeframeLevel)), st.data())
+    def test_the_pattern_and_the_reader_agree_on_spellings(
+        self, level: TimeframeLevel, data: st.DataObject
+    ) -> None:
+        # Each word in a random case, joined by a random gap (or a wrong one).
+        words = level.value.split("_")
+        gaps = st.sampled_from(["_", "-", " ", "\t", "  ", "__", "-_", ".", ""])
+        text = data.draw(st.sampled_from(["", " "]))
+        for index, word in enumerate(words):
+            cased = "".join(
+                data.draw(st.sampled_from([char.lower(), char.upper()])) for char in word
+            )
+            text += (data.draw(gaps) if index else "") + cased
+        pattern = re.compile(g.padded(g.choices(TimeframeLevel).pattern))
+        try:
+            read = g.choices(TimeframeLevel).read("timeframe", text)
+        except InvalidFieldError:
+            read = None
+
+        assert (read is not None) == (pattern.fullmatch(text) is not None)
+        assert read in (None, level)
 
     def test_a_pattern_lists_only_plain_words(self) -> None:
         with pytest.raises(ValueError, match="not a word a pattern can list"):

@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from leadflow import (
@@ -47,8 +47,10 @@ from leadflow import (
     to_lead,
 )
 from leadflow import strategies as lfst
+from leadflow._grammar import is_blank, is_missing
 from leadflow.records import (
     DECISION_FIELDS,
+    ENUM_FIELDS,
     PROMOTION_FIELDS,
     RECORD_FIELDS,
     QualificationInput,
@@ -337,6 +339,15 @@ class TestGoodRecords:
         # A flat record has no note for the signals.
         signals = signals and attrs.evolve(signals, note=None)
         record = flatten(contact, evidence, signals, value, close, as_csv=as_csv)
+        # The one loss, by design: a text that spreadsheets write for an empty cell
+        # ("NaN", "None", "N/A", ...) reads as no value (tests/test_spreadsheets.py); a
+        # level's value "none" is that level.
+        assume(
+            not any(
+                k not in ENUM_FIELDS and is_missing(v) and not is_blank(v)
+                for k, v in record.items()
+            )
+        )
 
         row = parse_record(record, signals=declared(evidence))
 
@@ -593,7 +604,8 @@ class TestSignalColumns:
     @pytest.mark.parametrize(
         "raw",
         [
-            *("lots", "12,5", "1_000", "NaN", "Infinity", "١٢", True, [12], float("nan")),
+            # ("NaN" and a float NaN are a spreadsheet's empty cell: tests/test_spreadsheets.py.)
+            *("lots", "12,5", "1_000", "Infinity", "-inf", "١٢", True, [12], float("inf")),
             # New rule, that of every decimal: no leading dot, no trailing dot, no "+".
             *(".5", "5.", "+5"),
         ],

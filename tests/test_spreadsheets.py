@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from leadflow import InvalidRecordError, NaiveDatetimeError, NumericSignal
+from leadflow import (
+    BudgetLevel,
+    Evidence,
+    InvalidRecordError,
+    LeadSource,
+    NaiveDatetimeError,
+    NeedLevel,
+    NumericSignal,
+    PurchaseRole,
+    RelationshipLevel,
+    SupplierStatus,
+    TimeframeLevel,
+)
 from leadflow import _grammar as g
-from leadflow.records import parse_record
+from leadflow.records import RECORD_FIELDS, canonical_field, parse_record
 
 UTC = timezone.utc
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -141,3 +158,237 @@ class TestNaiveTimesWithoutAZone:
             g.read_datetime("at", "2026-11-02 09:00")
 
         assert caught.value.reason == "datetime has no UTC offset"
+
+
+class TestHeaders:
+    @pytest.mark.parametrize(
+        ("header", "field"),
+        [
+            ("Name", "name"),
+            (" Email ", "email"),
+            ("Budget Amount", "budget_amount"),
+            ("budget-amount", "budget_amount"),
+            ("BUDGET_AMOUNT", "budget_amount"),
+            ("Need  Observed-At", "need_observed_at"),
+            ("Total Visits", "total_visits"),
+            ("BudgetAmount", "budgetamount"),  # words run together are not split
+        ],
+    )
+    def test_a_header_names_its_field_in_any_case_with_spaces_or_hyphens(
+        self, header: str, field: str
+    ) -> None:
+        assert canonical_field(header) == field
+
+    def test_a_record_with_a_sheets_headers_reads_as_with_the_fields(self) -> None:
+        sheet = {
+            "Name": "Ada Lovelace",
+            " Email ": "ada@example.com",
+            "Created At": "2026-01-05T09:00Z",
+            "Budget": "approved",
+            "Budget Amount": "25000",
+            "budget-currency": "EUR",
+            "Owner": "someone",  # not a field: ignored, as ever
+        }
+        fields = {
+            "name": "Ada Lovelace",
+            "email": "ada@example.com",
+            "created_at": "2026-01-05T09:00Z",
+            "budget": "approved",
+            "budget_amount": "25000",
+            "budget_currency": "EUR",
+        }
+
+        assert parse_record(sheet) == parse_record(fields)
+
+    def test_a_signals_columns_match_the_same_way(self) -> None:
+        visits = NumericSignal(name="total_visits", weight=20, edges=(5,), points=(0, 20))
+        record = {
+            **ROW,
+            "created_at": "2026-01-05T09:00Z",
+            "Total Visits": "7",
+            "Total Visits Observed At": "2026-01-04T10:00Z",
+        }
+
+        row = parse_record(record, signals=(visits,))
+
+        ((name, seen),) = row.evidence.signals
+        assert (name, seen.value) == ("total_visits", Decimal("7"))
+        assert seen.observed_at == datetime(2026, 1, 4, 10, 0, tzinfo=UTC)
+
+    def test_two_headers_of_one_field_are_refused_naming_both(self) -> None:
+        record = {**ROW, "created_at": "2026-01-05T09:00Z", "Name": "Ada L."}
+
+        found = reasons(record)
+
+        assert found == {"$.name": "given twice, as 'name' and 'Name': keep one of them"}
+
+    def test_two_spellings_of_one_field_are_refused_too(self) -> None:
+        record = {**ROW, "created_at": "2026-01-05T09:00Z", "Job Title": "a", "job-title": "b"}
+
+        assert reasons(record) == {
+            "$.job_title": "given twice, as 'Job Title' and 'job-title': keep one of them"
+        }
+
+
+class TestLevelsAsPeopleWriteThem:
+    @pytest.mark.parametrize(
+        ("field", "text", "read"),
+        [
+            ("need", "Strong", NeedLevel.STRONG),
+            ("timeframe", "this quarter", TimeframeLevel.THIS_QUARTER),
+            ("timeframe", "This Quarter", TimeframeLevel.THIS_QUARTER),
+            ("role", "Decision maker", PurchaseRole.DECISION_MAKER),
+            ("role", "decision-maker", PurchaseRole.DECISION_MAKER),
+            ("supplier", " NO SUPPLIER ", SupplierStatus.NO_SUPPLIER),
+            ("source", "Trade Show", LeadSource.TRADE_SHOW),
+        ],
+    )
+    def test_a_level_reads_in_any_case_with_spaces_or_hyphens(
+        self, field: str, text: str, read: Enum
+    ) -> None:
+        row = parse_record({**ROW, "created_at": "2026-01-05T09:00Z", field: text})
+
+        found = {
+            "need": row.evidence.need.level,
+            "timeframe": row.evidence.timeframe.level,
+            "role": row.contact.role,
+            "source": row.contact.source,
+            "supplier": row.signals and row.signals.supplier,
+        }
+        assert found[field] is read
+
+    @pytest.mark.parametrize("text", ["None", "NONE", " none "])
+    def test_none_names_the_level_none_where_there_is_one(self, text: str) -> None:
+        row = parse_record({**ROW, "created_at": "2026-01-05T09:00Z", "need": text})
+
+        assert row.evidence.need.level is NeedLevel.NONE
+
+
+class TestEmptyCells:
+    @pytest.mark.parametrize(
+        "empty",
+        [
+            None,
+            "",
+            "  ",
+            float("nan"),
+            Decimal("NaN"),
+            Decimal("sNaN"),
+            "NaN",
+            "nan",
+            "null",
+            "NULL",
+            "N/A",
+            "n/a",
+            "#N/A",
+            " #n/a ",
+        ],
+    )
+    def test_is_no_value_in_every_field(self, empty: object) -> None:
+        # Every optional field empty at once: the record is the bare contact.
+        record = dict.fromkeys(RECORD_FIELDS, empty)
+        record.update(ROW, created_at="2026-01-05T09:00Z")
+
+        row = parse_record(record)
+
+        assert row == parse_record({**ROW, "created_at": "2026-01-05T09:00Z"})
+        assert row.contact.organisation is None
+        assert row.evidence == Evidence()
+        assert row.signals is None
+
+    def test_none_is_no_value_but_where_it_names_a_level(self) -> None:
+        record = dict.fromkeys(RECORD_FIELDS, "None")
+        record.update(ROW, created_at="2026-01-05T09:00Z")
+
+        row = parse_record(record)
+
+        # need, budget, relationship: levels called "none"; the rest left empty.
+        assert row.contact.job_title is None
+        assert row.contact.organisation is None
+        assert row.contact.role is PurchaseRole.UNKNOWN
+        assert (row.evidence.need.level, row.evidence.budget.level) == (
+            NeedLevel.NONE,
+            BudgetLevel.NONE,
+        )
+        assert row.evidence.budget.amount is None
+        assert row.evidence.timeframe.level is TimeframeLevel.UNKNOWN
+        assert row.signals is not None
+        assert row.signals.relationship is RelationshipLevel.NONE
+        assert row.signals.supplier is SupplierStatus.UNKNOWN
+
+    @pytest.mark.parametrize("empty", ["N/A", float("nan"), None, "NULL"])
+    def test_a_required_field_left_empty_is_missing(self, empty: object) -> None:
+        found = reasons({**ROW, "created_at": "2026-01-05T09:00Z", "name": empty})
+
+        assert list(found) == ["$.name"]
+
+    def test_a_signals_empty_cell_is_no_value(self) -> None:
+        visits = NumericSignal(name="total_visits", weight=20, edges=(5,), points=(0, 20))
+        record = {**ROW, "created_at": "2026-01-05T09:00Z", "total_visits": float("nan")}
+
+        assert parse_record(record, signals=(visits,)).evidence.signals == ()
+
+    @pytest.mark.parametrize("text", ["Nancy", "NaNa", "N/A N/A", "0", "-", "NA", "n.a."])
+    def test_other_texts_are_values(self, text: str) -> None:
+        row = parse_record({**ROW, "created_at": "2026-01-05T09:00Z", "job_title": text})
+
+        assert row.contact.job_title == text
+
+    @given(st.sampled_from(sorted(g.MISSING_TEXTS)), st.data())
+    def test_the_pattern_and_is_missing_agree_on_every_case(
+        self, text: str, data: st.DataObject
+    ) -> None:
+        cased = "".join(data.draw(st.sampled_from([c.lower(), c.upper()])) for c in text)
+        spelt = data.draw(st.sampled_from(["", " ", "\t"])) + cased
+        pattern = re.compile(g.padded(g.MISSING_TEXT))
+
+        assert g.is_missing(spelt)
+        assert pattern.fullmatch(spelt)
+
+
+numpy = pytest.importorskip("numpy")
+
+
+class TestDataFrameValues:
+    # What pandas' df.to_dict("records") gives: numpy numbers, NaN for empty cells.
+    def test_numpy_numbers_read_as_numbers(self) -> None:
+        record = {
+            **ROW,
+            "created_at": "2026-01-05T09:00Z",
+            "id": numpy.int64(1001),
+            "organisation": "Northwind",
+            "employees": numpy.int64(420),
+            "budget_amount": numpy.int64(25000),
+            "budget_currency": "EUR",
+        }
+
+        row = parse_record(record)
+
+        assert row.contact.id == "1001"
+        assert row.contact.organisation is not None
+        assert row.contact.organisation.employees == 420
+        assert row.evidence.budget.amount is not None
+        assert row.evidence.budget.amount.amount == Decimal(25000)
+
+    def test_a_whole_float64_is_a_count(self) -> None:
+        # A column of integers with an empty cell becomes float64 in pandas.
+        record = {
+            **ROW,
+            "created_at": "2026-01-05T09:00Z",
+            "organisation": "Northwind",
+            "employees": numpy.float64(420.0),
+        }
+
+        organisation = parse_record(record).contact.organisation
+        assert organisation is not None
+        assert organisation.employees == 420
+
+    @pytest.mark.parametrize("empty", ["float64", "float32"])
+    def test_a_numpy_nan_is_no_value(self, empty: str) -> None:
+        nan = getattr(numpy, empty)("nan")
+        record = {**ROW, "created_at": "2026-01-05T09:00Z", "employees": nan, "need": nan}
+
+        row = parse_record(record)
+
+        assert row.contact.organisation is None
+        assert row.evidence.need.level is NeedLevel.UNKNOWN

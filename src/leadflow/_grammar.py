@@ -36,7 +36,8 @@ decimal     optional ``-``, 1-18 digits, optional ``.`` and   ``-12.5``
 amount      a decimal without a sign                          ``60000.50``
 count       1-12 digits; a whole number below 10**12          ``420``
 currency    three letters, either case (read upper case)      ``EUR``
-level       one of the enum's values                          ``decision_maker``
+level       one of the enum's values, in any case (ASCII),     ``decision_maker``
+            a hyphen or blanks for each ``_``
 email       ASCII dot-atom local part (1-64), ``@``,          ``ada@example.com``,
             dotted domain of labels (1-253 characters),       ``anna@bücher.example``
             which may be internationalised; the domain
@@ -59,6 +60,7 @@ a value that is only blanks is no value, which callers treat as missing.
 from __future__ import annotations
 
 import math
+import numbers
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -94,6 +96,8 @@ __all__ = [
     "MAX_PLACES",
     "MAX_SECONDS",
     "MIN_SECONDS",
+    "MISSING_TEXT",
+    "MISSING_TEXTS",
     "NONPOSITIVE_DURATION",
     "NOT_BLANK",
     "PHONE",
@@ -103,8 +107,12 @@ __all__ = [
     "choices",
     "format_duration",
     "is_blank",
+    "is_missing",
+    "is_nan",
     "is_signal_name",
     "kind",
+    "level_key",
+    "level_pattern",
     "one_of",
     "padded",
     "parse_duration",
@@ -171,6 +179,49 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+#: The texts a spreadsheet or a data frame writes for an empty cell, in lower case:
+#: pandas' ``NaN``, Python's ``None``, SQL's and JSON's ``null``, Excel's ``#N/A``
+#: and people's ``N/A``. Not ``NA`` (a word, and a code) nor ``-`` (a sign).
+MISSING_TEXTS: Final = frozenset({"nan", "none", "null", "n/a", "#n/a"})
+_LONGEST_MISSING: Final = max(map(len, MISSING_TEXTS))
+
+
+def _any_case(text: str) -> str:
+    """A pattern of *text* (letters and ``/#``) with each ASCII letter in either case."""
+    return "".join(f"[{c.upper()}{c}]" if c.isalpha() else c for c in text)
+
+
+#: A text of :data:`MISSING_TEXTS` in any case, as :func:`is_missing` reads one.
+MISSING_TEXT: Final = "|".join(_any_case(text) for text in sorted(MISSING_TEXTS))
+
+
+def is_nan(value: object) -> bool:
+    """Whether *value* is a number that is not a number: a float, ``Decimal`` or other NaN."""
+    if isinstance(value, float):
+        return value != value  # only NaN is unequal to itself
+    if isinstance(value, Decimal):
+        return value.is_nan()
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Rational):
+        return math.isnan(value)  # numpy's float32, say
+    return False
+
+
+def is_missing(value: object) -> bool:
+    """Whether a cell of a spreadsheet or a data frame holds no value.
+
+    :func:`is_blank`, a NaN (:func:`is_nan`: what pandas gives for an empty cell),
+    or one of :data:`MISSING_TEXTS` in any case, blanks around it (``"NaN"``,
+    ``"NULL"``, ``" n/a "``, ``"#N/A"``).
+
+    >>> [is_missing(v) for v in (None, " ", float("nan"), Decimal("NaN"), "#N/A", "0", "Nancy")]
+    [True, True, True, True, True, False, False]
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        return not text or (len(text) <= _LONGEST_MISSING and text.lower() in MISSING_TEXTS)
+    return value is None or is_nan(value)
+
+
 _KINDS: Final[dict[type, str]] = {
     type(None): "null",
     bool: "a boolean",
@@ -211,7 +262,8 @@ class Choices(Generic[E]):
         enum: The enum.
         members: Its members by value.
         allowed: The message for a value that is none of them.
-        pattern: A pattern of its values (see :func:`one_of`).
+        pattern: A pattern of its values as :meth:`read` reads them, in any case
+            and with hyphens or blanks for ``_`` (see :func:`level_pattern`).
     """
 
     enum: type[E]
@@ -222,6 +274,10 @@ class Choices(Generic[E]):
     def read(self, field: str, value: object) -> E:
         """The member that *value* names: its value as text, or the member itself.
 
+        The value may be spelt as people write it (:func:`level_key`): in any case,
+        with a space or a hyphen for each ``_`` (``"This Quarter"``,
+        ``"decision-maker"``).
+
         Raises:
             InvalidFieldError: text that is none of the values.
             WrongTypeError: *value* is neither text nor a member.
@@ -229,18 +285,55 @@ class Choices(Generic[E]):
         if isinstance(value, str):
             member = self.members.get(value.strip())
             if member is None:
-                raise InvalidFieldError(field, value, self.allowed)
+                member = self.members.get(level_key(value))
+                if member is None:
+                    raise InvalidFieldError(field, value, self.allowed)
             return member
         if isinstance(value, self.enum):
             return value
         raise WrongTypeError(field, value, f"{self.allowed}, not {kind(value)}")
 
 
+# Between two words of a level, what people write for its "_": a hyphen, or blanks.
+_LEVEL_GAP: Final = f"[_-]|{BLANK}+"
+_LEVEL_GAPS: Final = re.compile(_LEVEL_GAP)
+
+
+def level_key(text: str) -> str:
+    """*text* spelt as a level's value (``"This Quarter"`` as ``"this_quarter"``).
+
+    Stripped, each ``-`` or run of blanks an ``_``, ASCII letters in lower case:
+    ``"This Quarter"``, ``"this-quarter"`` and ``" THIS  QUARTER "`` are all
+    ``"this_quarter"``. Only ASCII letters change case: a level's values are
+    ASCII words, and JSON Schema's patterns can spell ASCII cases out
+    (:func:`level_pattern`); text with any other letter is left as it is, and
+    names no level.
+
+    >>> level_key(" Decision maker "), level_key("decision-maker"), level_key("NO_SUPPLIER")
+    ('decision_maker', 'decision_maker', 'no_supplier')
+    """
+    key = _LEVEL_GAPS.sub("_", text.strip())
+    return key.lower() if key.isascii() else key
+
+
+def level_pattern(words: Iterable[str]) -> str:
+    """A pattern of *words* (see :func:`one_of`) as :func:`level_key` reads them.
+
+    Each ASCII letter in either case (``[Tt]``), each ``_`` a hyphen, an ``_`` or
+    a run of blanks: ECMA-262 has no case-insensitive pattern without a flag, and
+    JSON Schema allows none.
+    """
+    gap = f"(?:{_LEVEL_GAP})"
+    return "|".join(
+        gap.join(_any_case(part) for part in word.split("_")) for word in one_of(words).split("|")
+    )
+
+
 def choices(enum: type[E]) -> Choices[E]:
     """The :class:`Choices` of *enum*, whose values are lower-case words."""
     members = {str(member.value): member for member in enum}
     allowed = "expected one of " + ", ".join(repr(value) for value in members)
-    return Choices(enum, members, allowed, one_of(members))
+    return Choices(enum, members, allowed, level_pattern(members))
 
 
 # ----------------------------------------------------------------------------------------
@@ -581,6 +674,8 @@ def read_decimal(
         if not signed and text[0] == "-":
             raise InvalidFieldError(field, value, "must not be negative")
         return Decimal(text)
+    if isinstance(value, numbers.Integral) and not isinstance(value, int):
+        value = int(value)  # numpy's int64, say: a whole number, held exactly
     if isinstance(value, bool):
         number = None
     elif isinstance(value, int):
@@ -671,6 +766,8 @@ def _whole(value: object) -> int | float | Decimal | None:
         return value if value.is_finite() and value == value.to_integral_value() else None
     if isinstance(value, int) and not isinstance(value, bool):
         return value
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)  # numpy's int64, say
     return None
 
 

@@ -67,6 +67,7 @@ total_visits Decimal('7') None
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
@@ -198,6 +199,100 @@ ORGANISATION_FIELDS: Final = ("industry", "employees", "website")
 SIGNAL_FIELDS: Final = ("relationship", "requirements", "terms", "supplier", "signals_observed_at")
 
 _ORDER: Final = {field: index for index, field in enumerate(RECORD_FIELDS)}
+
+# ----------------------------------------------------------------------------------------
+# Records as spreadsheets write them: headers in people's spelling, empty cells as text
+# ----------------------------------------------------------------------------------------
+
+_HEADER_GAPS: Final = re.compile(f"(?:[-_]|{g.BLANK})+")
+
+
+# Cached: a file's rows repeat the same few headers, and this runs for each header
+# not already a field (a CRM's extra columns) in each row.
+@functools.lru_cache(maxsize=4096)
+def canonical_field(name: str) -> str:
+    """The field a column header names (``"Budget Amount"`` names ``budget_amount``).
+
+    Case-folded, stripped, each run of blanks, hyphens and underscores an ``_``. So
+    ``"Name"``, ``" Email "``, ``"Budget Amount"`` and ``"budget-amount"`` are
+    the fields ``name``, ``email`` and ``budget_amount``, and ``"Total Visits"`` a
+    signal's column ``total_visits``. Words run together (``"BudgetAmount"``) are
+    not split.
+
+    >>> canonical_field(" Budget Amount "), canonical_field("Need-Observed-At")
+    ('budget_amount', 'need_observed_at')
+    """
+    return _HEADER_GAPS.sub("_", name.strip().casefold()).strip("_")
+
+
+def _duplicate(field: str, given: Sequence[str]) -> InvalidFieldError:
+    names = " and ".join(repr(name) for name in given)
+    return InvalidFieldError(field, given[-1], f"given twice, as {names}: keep one of them")
+
+
+#: The enum fields that have a level called "none": there, "None" names it, not a blank.
+_NONE_LEVELS: Final = frozenset(
+    field for field, enum in ENUM_FIELDS.items() if any(m.value == "none" for m in enum)
+)
+
+
+_LONGEST_MISSING: Final = max(map(len, g.MISSING_TEXTS))
+
+
+def _no_value(field: str, value: object) -> bool:
+    """Whether *value*, given for *field*, is a spreadsheet's empty cell (not a blank)."""
+    if isinstance(value, str):
+        if not g.is_missing(value) or not value.strip():
+            return False  # a blank string is read as missing already, as it is
+        return field not in _NONE_LEVELS or value.strip().lower() != "none"
+    return value is not None and g.is_nan(value)
+
+
+def _tidy(record: Mapping[str, Any], columns: Mapping[str, object]) -> Mapping[str, Any]:
+    """*record* with each header a field's name and each empty cell left out.
+
+    Returns *record* itself when it needs neither, as most do: the check costs a
+    set comparison and a test per value. *columns* are the names a key may be
+    renamed to (the record fields, and the signals' columns).
+
+    Raises:
+        InvalidRecordError: two keys name the same field (``"Name"`` and ``"name"``).
+    """
+    renames: dict[str, str] = {}
+    for key in record.keys() - columns.keys():  # a CRM's extra columns, or a sheet's
+        if isinstance(key, str):
+            field = canonical_field(key)
+            if field in columns:
+                renames[key] = field
+    if renames:
+        claimed: dict[str, list[str]] = {}
+        for key in record:
+            field = renames.get(key, key)
+            if field in columns:
+                claimed.setdefault(field, []).append(key)
+        twice = [_duplicate(f, keys) for f, keys in claimed.items() if len(keys) > 1]
+        if twice:
+            raise InvalidRecordError(twice)
+    # A cheap sieve first (this runs on every value of every row): text short enough
+    # to be an empty cell's, text with blanks around it, and values that are neither
+    # text, None nor an int; then the whole rule for those.
+    missing = g.MISSING_TEXTS
+    empty = [
+        key
+        for key, value in record.items()
+        if (
+            (len(value) <= _LONGEST_MISSING and value.lower() in missing)
+            or value[:1].isspace()
+            or value[-1:].isspace()
+            if type(value) is str
+            else value is not None and type(value) is not int
+        )
+        and _no_value(renames.get(key, key), value)
+    ]
+    if not renames and not empty:
+        return record
+    gone = set(empty)
+    return {renames.get(k, k): value for k, value in record.items() if k not in gone}
 
 
 @attrs.frozen(kw_only=True)
@@ -565,6 +660,12 @@ def parse_record(
         raise InvalidRecordError(
             [WrongTypeError("", record, f"expected an object, not {g.kind(record)}")]
         )
+    order = _ORDER
+    if plan:
+        after = len(RECORD_FIELDS)
+        columns = (column for name, dated, _ in plan for column in (name, dated))
+        order = {**_ORDER, **{column: after + i for i, column in enumerate(columns)}}
+    record = _tidy(record, order)
     errors: list[InvalidFieldError] = []
     moment: Reader
     if timezone is None:
@@ -578,10 +679,6 @@ def parse_record(
     estimated_value = _money(record, errors, "estimated_value", "estimated_currency")
     observed = _signal_values(record, plan, errors, moment) if plan else {}
     if errors or contact is None:
-        order = _ORDER
-        if plan:
-            after = len(RECORD_FIELDS)
-            order = {**_ORDER, **{c: after + i for i, c in enumerate(signal_columns(signals))}}
         errors.sort(key=lambda error: order.get(error.field, -1))
         raise InvalidRecordError(errors)
     get = values.get

@@ -7,8 +7,14 @@ fields, the level enums, the policy's attributes), so they cannot drift from it:
 - :func:`record_schema` describes a flat input record (:mod:`leadflow.records`):
   every field of :data:`~leadflow.records.RECORD_FIELDS`, its type and its allowed
   values; ``name`` and ``created_at`` are required, and so is one of ``email`` and
-  ``phone``. As in the parser, a blank string or ``null`` counts as missing, a value
-  may be surrounded by blanks, and unknown keys are allowed. Given a policy, it also
+  ``phone``. As in the parser, a blank string, ``null`` or a spreadsheet's text for
+  an empty cell (``"NaN"``, ``"N/A"``, ...: :data:`leadflow._grammar.MISSING_TEXTS`)
+  counts as missing, a level may be written in any case with spaces or hyphens for
+  ``_`` (``"This Quarter"``), a value may be surrounded by blanks, and unknown keys
+  are allowed. It describes fields under their own names: the parser also reads a
+  header in another spelling (``"Budget Amount"``, see
+  :func:`~leadflow.records.canonical_field`), which a schema cannot name, so
+  validate such a sheet after renaming its keys. Given a policy, it also
   describes the columns of the policy's signals: ``<name>`` (a number or a category)
   and ``<name>_observed_at``.
 - :func:`policy_schema` describes a policy as :mod:`leadflow.serialization` writes
@@ -215,7 +221,12 @@ def record_schema(policy: Policy | None = None) -> dict[str, Any]:
         value = _record_value(field)
         properties[field] = {
             "description": _RECORD_DESCRIPTIONS[field],
-            **({"anyOf": [_MISSING, value]} if field not in required else value),
+            # A required field must not be missing in any spelling ("N/A" is no name).
+            **(
+                {"anyOf": [_MISSING, value]}
+                if field not in required
+                else {"allOf": [{"not": _MISSING}, value]}
+            ),
         }
     rules: list[dict[str, Any]] = [
         {"if": {"anyOf": [_given(f) for f in ORGANISATION_FIELDS]}, "then": _given("organisation")}
@@ -260,7 +271,11 @@ def record_schema(policy: Policy | None = None) -> dict[str, Any]:
         "allOf": rules,
         "$defs": {
             "missing": {
-                "anyOf": [{"type": "null"}, {"type": "string", "pattern": f"^{g.BLANK}*$"}]
+                "anyOf": [
+                    {"type": "null"},
+                    {"type": "string", "pattern": f"^{g.BLANK}*$"},
+                    _string(g.MISSING_TEXT),
+                ]
             },
             "text": _TEXT,
             "email": _string(g.EMAIL),
