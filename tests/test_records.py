@@ -748,7 +748,8 @@ class TestDecisionRows:
             "rating": "hot",
             "policy": "BANT",
             "as_of": "2026-12-01T09:00:00+00:00",
-            "codes": "budget.met;authority.met;need.met;timeframe.met",
+            # In the columns' order, not BANT's (budget, authority, need, timeframe).
+            "codes": "need.met;budget.met;timeframe.met;authority.met",
             "need_code": "need.met",
             "need_points": 30,
             "budget_code": "budget.met",
@@ -790,7 +791,7 @@ class TestDecisionRows:
         assert flat["score"] == 30 + 30 + 25 + 0 + 4 + 2
         assert flat["verdict"] == "qualified"
         assert flat["codes"] == (
-            "budget.met;authority.met;need.met;timeframe.met;"
+            "need.met;budget.met;timeframe.met;authority.met;"
             "signal.total_visits.bin_2;signal.lead_origin.api"
         )
         signal_part = {key: flat[key] for key in decision_fields(SIGNALS)[len(DECISION_FIELDS) :]}
@@ -815,7 +816,11 @@ class TestDecisionRows:
         assert flat["score"] == sum(
             flat[f"{c}_points"] for c in ("need", "budget", "timeframe", "authority")
         ) + sum(flat[f"{signal.name}_points"] for signal in policy.signals)
-        assert flat["codes"].split(";") == list(decision.codes)
+        # The codes of the columns, in the columns' order.
+        columns = [f"{c}_code" for c in ("need", "budget", "timeframe", "authority")]
+        columns += [f"{signal.name}_code" for signal in policy.signals]
+        assert flat["codes"].split(";") == [flat[column] for column in columns]
+        assert sorted(flat["codes"].split(";")) == sorted(decision.codes)
         assert flat["verdict"] == decision.verdict.value
         assert flat["reason"] == decision.reason
         assert json.loads(json.dumps(flat)) == flat

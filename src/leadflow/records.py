@@ -789,10 +789,12 @@ def decision_row(decision: QualificationDecision, *, record_id: str | None) -> d
     """A qualification decision as a flat, JSON- and CSV-ready row.
 
     Its columns are :func:`decision_fields` of the deciding policy's signals
-    (:data:`DECISION_FIELDS` for a policy without any). ``codes`` joins the
-    per-criterion codes in policy order, then the signals' codes, with ``";"``;
-    each criterion also has its own ``<criterion>_code`` and ``<criterion>_points``
-    columns, in a fixed order whatever the policy; ``next_steps`` is joined with
+    (:data:`DECISION_FIELDS` for a policy without any). Each criterion has its own
+    ``<criterion>_code`` and ``<criterion>_points`` columns, in a fixed order
+    whatever the policy (need, budget, timeframe, authority); ``codes`` joins the
+    criteria's codes in that same order, then the signals' codes in policy order,
+    with ``";"`` (the order of the columns, not :attr:`QualificationDecision.codes`'
+    policy order: a CSV reads the same under every policy); ``next_steps`` is joined with
     ``"; "``; ``reason`` is the decision's one sentence; then each signal has
     ``<name>_code`` and ``<name>_points`` columns, in policy order. A decision with
     a probability has a ``probability`` column after ``score``.
@@ -806,10 +808,12 @@ def decision_row(decision: QualificationDecision, *, record_id: str | None) -> d
         "rating": decision.rating.value,
         "policy": decision.policy,
         "as_of": decision.as_of.isoformat(),
-        "codes": ";".join(decision.codes),
     }
-    for criterion in Criterion:
-        result = decision.result(criterion)
+    # The codes in the order of the columns (the criteria's fixed order, then the
+    # signals' policy order), so that "codes" reads as the row does, whatever the policy.
+    results = [decision.result(criterion) for criterion in Criterion]
+    row["codes"] = ";".join([r.code for r in results] + [s.code for s in decision.signals])
+    for criterion, result in zip(Criterion, results, strict=True):
         row[f"{criterion.value}_code"] = result.code
         row[f"{criterion.value}_points"] = result.points
     row["next_steps"] = "; ".join(decision.next_steps)
