@@ -9,11 +9,14 @@ from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import leadflow
 from leadflow import (
+    BANT,
     BudgetLevel,
     Evidence,
     InvalidRecordError,
@@ -25,9 +28,12 @@ from leadflow import (
     RelationshipLevel,
     SupplierStatus,
     TimeframeLevel,
+    Verdict,
+    qualify,
 )
 from leadflow import _grammar as g
-from leadflow.records import RECORD_FIELDS, canonical_field, parse_record
+from leadflow.presets import PRESETS
+from leadflow.records import RECORD_FIELDS, canonical_field, parse_record, qualify_record
 
 UTC = timezone.utc
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -344,6 +350,81 @@ class TestEmptyCells:
 
         assert g.is_missing(spelt)
         assert pattern.fullmatch(spelt)
+
+
+AS_OF = datetime(2026, 11, 30, tzinfo=UTC)
+CHAMP = PRESETS["CHAMP"]
+#: Ada, as a sheet writes her: strong need 30, approved budget 30, this quarter 90 % of
+#: 25 (22.5, rounded half up to 23), a decision maker with no process known 15: 98.
+SHEET_ROW: dict[str, Any] = {
+    "Name": "Ada Lovelace",
+    "Email": "ada@example.com",
+    "Created At": "2026-11-02 09:00",
+    "Need": "Strong",
+    "Budget": "Approved",
+    "Timeframe": "This Quarter",
+    "Role": "Decision maker",
+    "Job Title": "N/A",
+}
+
+
+class TestQualifyRecord:
+    def test_a_sheets_row_is_one_call_from_a_decision(self) -> None:
+        decision = qualify_record(SHEET_ROW, as_of=AS_OF, timezone=BERLIN)
+
+        assert decision.verdict is Verdict.QUALIFIED
+        assert decision.score == 30 + 30 + 23 + 15
+        assert decision.policy == "BANT"  # the default policy
+        assert decision.as_of == AS_OF
+
+    def test_it_decides_as_qualify_does_on_the_parsed_record(self) -> None:
+        parsed = parse_record(SHEET_ROW, signals=CHAMP.signals, timezone=BERLIN)
+
+        assert qualify_record(SHEET_ROW, CHAMP, as_of=AS_OF, timezone=BERLIN) == qualify(
+            parsed.contact, parsed.evidence, CHAMP, as_of=AS_OF
+        )
+
+    def test_a_policys_signals_are_read_from_their_columns(self) -> None:
+        # A signal that weighs nothing still reports the bin its value falls in.
+        visits = NumericSignal(name="total_visits", weight=0, edges=(5,), points=(0, 0))
+        policy = attrs.evolve(BANT, name="BANT with visits", signals=(visits,))
+
+        def code(visits: str) -> str:
+            row = {**SHEET_ROW, "Total Visits": visits}
+            (signal,) = qualify_record(row, policy, as_of=AS_OF, timezone=BERLIN).signals
+            return signal.code
+
+        assert (code("7"), code("2")) == ("signal.total_visits.bin_2", "signal.total_visits.bin_1")
+
+    def test_a_naive_time_without_a_zone_is_refused_naming_the_option(self) -> None:
+        with pytest.raises(InvalidRecordError) as caught:
+            qualify_record(SHEET_ROW, as_of=AS_OF)
+
+        assert "timezone=" in caught.value.errors[0].reason
+
+    def test_a_contact_created_after_as_of_is_refused(self) -> None:
+        with pytest.raises(InvalidRecordError) as caught:
+            qualify_record(
+                SHEET_ROW, as_of=datetime(2026, 11, 2, 7, 59, tzinfo=UTC), timezone=BERLIN
+            )
+
+        (error,) = caught.value.errors
+        assert error.path == "$.created_at"
+        assert error.reason == "is after as_of (2026-11-02T07:59:00+00:00)"
+
+    def test_created_exactly_at_as_of_is_decided(self) -> None:
+        # 09:00 in Berlin in November is 08:00 UTC.
+        moment = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+
+        assert qualify_record(SHEET_ROW, as_of=moment, timezone=BERLIN).as_of == moment
+
+    def test_a_naive_as_of_is_refused(self) -> None:
+        with pytest.raises(NaiveDatetimeError):
+            qualify_record(SHEET_ROW, as_of=datetime(2026, 11, 30), timezone=BERLIN)
+
+    def test_it_is_exported_from_the_package(self) -> None:
+        assert leadflow.qualify_record is qualify_record
+        assert "qualify_record" in leadflow.__all__
 
 
 numpy = pytest.importorskip("numpy")

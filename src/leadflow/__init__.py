@@ -99,7 +99,7 @@ from leadflow.policy import Calibration, CriterionRule, Policy, PromotionRule
 from leadflow.presets import ANUM, BANT, CHAMP, DEFAULT_POLICY, FAINT, PRESETS
 from leadflow.promotion import can_promote, promote
 from leadflow.qualification import effective_timeframe, qualify
-from leadflow.records import parse_record
+from leadflow.records import parse_record, qualify_record
 from leadflow.signals import (
     CategoricalSignal,
     NumericSignal,
@@ -210,6 +210,7 @@ __all__ = [
     "promote",
     "qualify",
     "qualify_many",
+    "qualify_record",
     "reassess",
     "requalify",
     "stage_of",

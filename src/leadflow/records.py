@@ -67,7 +67,6 @@ total_visits Decimal('7') None
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
@@ -105,7 +104,16 @@ from leadflow.evidence import (
     TimeframeLevel,
 )
 from leadflow.money import Money
-from leadflow.signals import CategoricalSignal, NumericSignal, Signal, SignalObservation
+from leadflow.policy import Policy
+from leadflow.presets import DEFAULT_POLICY
+from leadflow.qualification import qualify
+from leadflow.signals import (
+    CategoricalSignal,
+    NumericSignal,
+    Signal,
+    SignalObservation,
+    signal_key,
+)
 
 __all__ = [
     "DATETIME_FIELDS",
@@ -118,10 +126,12 @@ __all__ = [
     "RECORD_FIELDS",
     "SIGNAL_FIELDS",
     "QualificationInput",
+    "canonical_field",
     "decision_fields",
     "decision_row",
     "parse_record",
     "promotion_row",
+    "qualify_record",
     "signal_columns",
 ]
 
@@ -204,25 +214,24 @@ _ORDER: Final = {field: index for index, field in enumerate(RECORD_FIELDS)}
 # Records as spreadsheets write them: headers in people's spelling, empty cells as text
 # ----------------------------------------------------------------------------------------
 
-_HEADER_GAPS: Final = re.compile(f"(?:[-_]|{g.BLANK})+")
-
-
 # Cached: a file's rows repeat the same few headers, and this runs for each header
 # not already a field (a CRM's extra columns) in each row.
 @functools.lru_cache(maxsize=4096)
 def canonical_field(name: str) -> str:
     """The field a column header names (``"Budget Amount"`` names ``budget_amount``).
 
-    Case-folded, stripped, each run of blanks, hyphens and underscores an ``_``. So
-    ``"Name"``, ``" Email "``, ``"Budget Amount"`` and ``"budget-amount"`` are
-    the fields ``name``, ``email`` and ``budget_amount``, and ``"Total Visits"`` a
-    signal's column ``total_visits``. Words run together (``"BudgetAmount"``) are
-    not split.
+    The rule by which a categorical signal's categories are matched
+    (:func:`~leadflow.signals.signal_key`), for headers too: case-folded, each run
+    of characters other than letters and digits (blanks, hyphens, dots ...) an
+    ``_``, none at either end. So ``"Name"``, ``" Email "``, ``"Budget Amount"``
+    and ``"budget-amount"`` are the fields ``name``, ``email`` and
+    ``budget_amount``, and ``"Total Visits"`` a signal's column ``total_visits``.
+    Words run together (``"BudgetAmount"``) are not split.
 
     >>> canonical_field(" Budget Amount "), canonical_field("Need-Observed-At")
     ('budget_amount', 'need_observed_at')
     """
-    return _HEADER_GAPS.sub("_", name.strip().casefold()).strip("_")
+    return signal_key(name)
 
 
 def _duplicate(field: str, given: Sequence[str]) -> InvalidFieldError:
@@ -723,6 +732,57 @@ def parse_record(
         estimated_value=estimated_value,
         expected_close=get("expected_close"),
     )
+
+
+def qualify_record(
+    record: Mapping[str, Any],
+    policy: Policy | None = None,
+    *,
+    as_of: datetime,
+    timezone: tzinfo | None = None,
+) -> QualificationDecision:
+    """Qualify the contact of one flat record: a spreadsheet's row, a data frame's dict.
+
+    The one call from a row to a decision: :func:`parse_record` (with the policy's
+    signals, read from their columns, and *timezone*), then
+    :func:`~leadflow.qualify`. Headers and values may be spelt as spreadsheets
+    write them (``"Budget Amount"``, ``"This Quarter"``, ``"N/A"``;
+    docs/spreadsheets.md).
+
+    Args:
+        record: The record, field names to values.
+        policy: The policy to decide by; ``None`` for :data:`~leadflow.DEFAULT_POLICY`.
+        as_of: The moment of the decision ("now"), timezone-aware.
+        timezone: The zone of datetimes written without a UTC offset, as for
+            :func:`parse_record`.
+
+    Raises:
+        InvalidRecordError: as :func:`parse_record`; also when the contact was
+            created after *as_of* (``created_at``), which no decision can be made of.
+        InvalidPolicyError: as :func:`parse_record`.
+
+    >>> from datetime import datetime, timezone
+    >>> decision = qualify_record(
+    ...     {"Name": "Ada Lovelace", "Email": "ada@example.com",
+    ...      "Created At": "2026-11-02T09:00Z", "Need": "Strong", "Budget": "Approved",
+    ...      "Timeframe": "This Quarter", "Role": "Decision maker"},
+    ...     as_of=datetime(2026, 11, 30, tzinfo=timezone.utc))
+    >>> decision.verdict.value, decision.score
+    ('qualified', 98)
+    """
+    as_of = g.read_datetime("as_of", as_of)  # aware, or refused before comparing
+    chosen = DEFAULT_POLICY if policy is None else policy
+    parsed = parse_record(record, signals=chosen.signals, timezone=timezone)
+    created = parsed.contact.created_at
+    if created > as_of:
+        raise InvalidRecordError(
+            [
+                InvalidFieldError(
+                    "created_at", created.isoformat(), f"is after as_of ({as_of.isoformat()})"
+                )
+            ]
+        )
+    return qualify(parsed.contact, parsed.evidence, chosen, as_of=as_of)
 
 
 # ----------------------------------------------------------------------------------------
