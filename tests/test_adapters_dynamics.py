@@ -149,14 +149,34 @@ class TestReadingALead:
     def test_the_documented_lead_reads_into_evidence_on_all_four_criteria(self) -> None:
         crm_lead = dynamics.read_lead(LEAD_RECORD, mapping=GBP)
 
+        # The estimated close date decides the timeframe; the named purchase timeframe
+        # beside it stays with the extras, as read (a TimeframeEvidence has one or the other).
         assert crm_lead.evidence == Evidence(
             need=NeedEvidence(level=NeedLevel.STRONG),
             budget=BudgetEvidence(level=BudgetLevel.AVAILABLE, amount=Money("50000", "GBP")),
-            timeframe=TimeframeEvidence(
-                level=TimeframeLevel.THIS_QUARTER, decision_date=date(2026, 3, 31)
-            ),
+            timeframe=TimeframeEvidence(decision_date=date(2026, 3, 31)),
             authority=AuthorityEvidence(process=PurchaseProcess.INDIVIDUAL),
         )
+
+    def test_without_a_close_date_the_purchase_timeframe_is_the_level(self) -> None:
+        record = {**LEAD_RECORD, "estimatedclosedate": None}
+
+        crm_lead = dynamics.read_lead(record, mapping=GBP)
+
+        assert crm_lead.evidence.timeframe == TimeframeEvidence(level=TimeframeLevel.THIS_QUARTER)
+        assert "purchasetimeframe" not in crm_lead.extras
+
+    def test_a_purchase_timeframe_beside_a_close_date_is_never_written_back(self) -> None:
+        read = dynamics.read_lead(LEAD_RECORD, mapping=GBP)
+        # The need learned since changes, so the update is not empty.
+        evidence = attrs.evolve(read.evidence, need=NeedEvidence(level=NeedLevel.LATENT))
+        crm_lead = attrs.evolve(read, evidence=evidence)
+
+        body = dynamics.write_lead(crm_lead, mapping=GBP)
+
+        assert "need" in body
+        assert "purchasetimeframe" not in body
+        assert "estimatedclosedate" not in body
 
     def test_every_column_leadflow_does_not_model_is_kept_verbatim(self) -> None:
         crm_lead = dynamics.read_lead(LEAD_RECORD, mapping=GBP)
@@ -168,6 +188,7 @@ class TestReadingALead:
             "mobilephone": "+44 7700 900123",
             "estimatedamount": 42000.0,
             "decisionmaker": True,
+            "purchasetimeframe": 1,
             "leadqualitycode": 2,
             "statecode": 0,
             "statuscode": 1,
@@ -220,7 +241,9 @@ class TestReadingALead:
     def test_purchase_timeframe_codes_read_as_the_documented_levels(
         self, code: int, level: TimeframeLevel
     ) -> None:
-        crm_lead = dynamics.read_lead({**LEAD_RECORD, "purchasetimeframe": code}, mapping=GBP)
+        record = {**LEAD_RECORD, "purchasetimeframe": code, "estimatedclosedate": None}
+
+        crm_lead = dynamics.read_lead(record, mapping=GBP)
 
         assert crm_lead.evidence.timeframe.level is level
 

@@ -187,11 +187,11 @@ class TestReadingALead:
         assert crm_lead.evidence == Evidence(
             need=NeedEvidence(level=NeedLevel.STRONG),
             budget=BudgetEvidence(level=BudgetLevel.AVAILABLE, amount=Money("80000", "USD")),
-            timeframe=TimeframeEvidence(
-                level=TimeframeLevel.THIS_QUARTER, decision_date=date(2026, 3, 20)
-            ),
+            # The decision date decides; the named Timeframe__c stays with the extras.
+            timeframe=TimeframeEvidence(decision_date=date(2026, 3, 20)),
             authority=AuthorityEvidence(process=PurchaseProcess.COMMITTEE),
         )
+        assert crm_lead.extras["Timeframe__c"] == LEAD_RECORD["Timeframe__c"]
 
     def test_without_a_custom_field_mapping_every_criterion_is_unknown(self) -> None:
         crm_lead = salesforce.read_lead(LEAD_RECORD)
@@ -220,6 +220,8 @@ class TestReadingALead:
             "LastModifiedDate": "2026-01-06T09:15:00.000+0000",
             "SystemModstamp": "2026-01-06T09:15:00.000+0000",
             "Region__c": "West",
+            # Beside a decision date, which decides the timeframe.
+            "Timeframe__c": "This Quarter",
         }
 
     def test_the_record_currency_of_a_multi_currency_organisation_wins(self) -> None:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from leadflow import (
@@ -27,6 +27,7 @@ from leadflow import (
     Evidence,
     Grade,
     InvalidFieldError,
+    InvalidRecordError,
     LeadflowError,
     NaiveDatetimeError,
     NeedEvidence,
@@ -144,7 +145,9 @@ def cases(draw: st.DrawFn, policies: st.SearchStrategy[Policy] | None = None) ->
     days_ahead = draw(st.none() | st.integers(-40, 800))
     if days_ahead is not None:
         dated = attrs.evolve(
-            evidence.timeframe, decision_date=as_of.date() + timedelta(days=days_ahead)
+            evidence.timeframe,
+            level=TimeframeLevel.UNKNOWN,
+            decision_date=as_of.date() + timedelta(days=days_ahead),
         )
         evidence = attrs.evolve(evidence, timeframe=dated)
     policy = draw(lfst.policies() if policies is None else policies)
@@ -557,7 +560,9 @@ class TestMonotonicity:
         sooner = data.draw(lfst.dates(min_value=today, max_value=later))
 
         def at(when: date) -> QualificationDecision:
-            dated = attrs.evolve(case.evidence.timeframe, decision_date=when)
+            dated = attrs.evolve(
+                case.evidence.timeframe, level=TimeframeLevel.UNKNOWN, decision_date=when
+            )
             return case._replace(evidence=attrs.evolve(case.evidence, timeframe=dated)).decide()
 
         assert at(sooner).score >= at(later).score
@@ -583,9 +588,10 @@ def falling_short(draw: st.DrawFn, case: Case, criterion: Criterion) -> Case:
             (r, p) for r, p in ROLE_PROCESS_PAIRS if authority_level(r, p).rank < minimum.rank
         ]
         return with_authority(case, *draw(st.sampled_from(weaker)))
-    part = attrs.evolve(getattr(evidence, criterion.value), level=draw(weaker_than(minimum)))
+    part = getattr(evidence, criterion.value)
     if criterion is Criterion.TIMEFRAME:
         part = attrs.evolve(part, decision_date=None)
+    part = attrs.evolve(part, level=draw(weaker_than(minimum)))
     return case._replace(evidence=attrs.evolve(evidence, **{criterion.value: part}))
 
 
@@ -612,9 +618,10 @@ def learned(case: Case, criterion: Criterion, level: Any) -> Case:
         pairs = [(r, p) for r, p in ROLE_PROCESS_PAIRS if authority_level(r, p) is level]
         case = with_observed(case, criterion, None)
         return with_authority(case, *pairs[0])
-    part = attrs.evolve(getattr(case.evidence, criterion.value), level=level, observed_at=None)
+    part = getattr(case.evidence, criterion.value)
     if criterion is Criterion.TIMEFRAME:
         part = attrs.evolve(part, decision_date=None)
+    part = attrs.evolve(part, level=level, observed_at=None)
     return case._replace(evidence=attrs.evolve(case.evidence, **{criterion.value: part}))
 
 
@@ -1079,11 +1086,33 @@ class TestEffectiveTimeframe:
         assert effective_timeframe(sixty_days, today, 60) is TimeframeLevel.THIS_QUARTER
         assert effective_timeframe(sixty_one_days, today, 60) is TimeframeLevel.LATER
 
-    def test_a_decision_date_overrides_the_named_level(self) -> None:
-        evidence = TimeframeEvidence(
-            level=TimeframeLevel.IMMEDIATE, decision_date=date(2026, 12, 1)
-        )
+    @pytest.mark.parametrize("level", [lv for lv in TimeframeLevel if lv.value != "unknown"])
+    def test_a_decision_date_beside_a_named_level_is_refused_naming_both(
+        self, level: TimeframeLevel
+    ) -> None:
+        # The date would decide, and the level be silently ignored.
+        with pytest.raises(InvalidFieldError) as raised:
+            TimeframeEvidence(level=level, decision_date=date(2026, 12, 1))
 
+        assert raised.value.field == "decision_date"
+        assert raised.value.value == date(2026, 12, 1)
+        assert repr(level.value) in raised.value.reason
+        assert "level" in raised.value.reason
+
+    def test_saved_evidence_with_a_level_and_a_date_is_refused_at_its_path(self) -> None:
+        from leadflow.serialization import structure
+
+        with pytest.raises(InvalidRecordError) as raised:
+            structure({"level": "later", "decision_date": "2026-12-01"}, TimeframeEvidence)
+
+        [error] = raised.value.errors
+        assert error.path == "$.decision_date"
+        assert "'later'" in error.reason
+
+    def test_a_decision_date_alone_decides_the_level(self) -> None:
+        evidence = TimeframeEvidence(decision_date=date(2026, 12, 1))
+
+        assert evidence.level is TimeframeLevel.UNKNOWN
         assert effective_timeframe(evidence, date(2026, 5, 4), 365) is TimeframeLevel.THIS_YEAR
 
     def test_qualify_reads_the_decision_date_on_the_day_of_as_of_in_its_own_timezone(
@@ -1178,6 +1207,8 @@ class TestMalformedInput:
     def test_an_argument_of_the_wrong_type_is_named(
         self, case: Case, argument: str, junk: object
     ) -> None:
+        # No policy (None) is the default policy, not junk.
+        assume(argument != "policy" or junk is not None)
         arguments: dict[str, Any] = case._asdict()
         arguments[argument] = junk
         as_of = arguments.pop("as_of")

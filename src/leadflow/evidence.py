@@ -339,11 +339,16 @@ class BudgetEvidence:
 class TimeframeEvidence:
     """When the party is in the market to buy.
 
-    Give a named ``level``, or an expected ``decision_date``; with a date the
-    rules work out the level against "now" (``as_of``) and the policy's horizon.
+    Give a named ``level``, or an expected ``decision_date``, not both; with a date
+    the rules work out the level against "now" (``as_of``) and the policy's horizon.
+
+    >>> TimeframeEvidence(level="this_quarter", decision_date=date(2027, 1, 15))
+    Traceback (most recent call last):
+    ...
+    leadflow.errors.InvalidFieldError: decision_date: is given with the named timeframe ...
 
     Attributes:
-        level: Named timeframe; ignored when ``decision_date`` is set.
+        level: Named timeframe; ``unknown`` when ``decision_date`` is set.
         decision_date: The expected decision date, if known.
         observed_at: When it was observed (aware).
         note: Free text from the seller.
@@ -355,6 +360,17 @@ class TimeframeEvidence:
         validator=_level(TimeframeLevel),
     )
     decision_date: date | None = attrs.field(default=None, validator=v.optional_date)
+
+    def __attrs_post_init__(self) -> None:
+        # A date decides the level, so a named level beside it would be silently ignored.
+        if self.decision_date is not None and self.level is not TimeframeLevel.UNKNOWN:
+            raise InvalidFieldError(
+                "decision_date",
+                self.decision_date,
+                f"is given with the named timeframe {self.level.value!r} (level): "
+                "give one or the other",
+            )
+
     observed_at: datetime | None = attrs.field(default=None, validator=v.optional_aware)
     note: str | None = attrs.field(default=None, validator=v.optional_text)
 

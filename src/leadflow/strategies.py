@@ -260,10 +260,14 @@ def budget_evidence(as_of: datetime | None = None) -> st.SearchStrategy[BudgetEv
 
 
 def timeframe_evidence(as_of: datetime | None = None) -> st.SearchStrategy[TimeframeEvidence]:
-    """Timeframe evidence: a named level, or an expected decision date."""
+    """Timeframe evidence: a named level, or an expected decision date (never both)."""
     return st.builds(
         TimeframeEvidence,
         level=st.sampled_from(TimeframeLevel),
+        observed_at=_observed(as_of),
+        note=st.none() | texts(),
+    ) | st.builds(
+        TimeframeEvidence,
         decision_date=_decision_dates(as_of),
         observed_at=_observed(as_of),
         note=st.none() | texts(),

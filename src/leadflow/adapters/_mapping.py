@@ -118,6 +118,9 @@ EMPTY: Final[Mapping[str, object]] = MappingProxyType(
 )
 
 _ORGANISATION: Final = "contact.organisation."
+_TIMEFRAME: Final = "evidence.timeframe.level"
+_DECISION_DATE: Final = "evidence.timeframe.decision_date"
+_NO_LEVEL: Final = (None, TimeframeLevel.UNKNOWN)
 
 #: The leadflow attributes a lead table may map, and what each holds.
 LEAD_ATTRIBUTES: Final[Mapping[str, str]] = MappingProxyType(
@@ -730,6 +733,13 @@ def read_lead_parts(
         for spec in table:
             if spec.attr.startswith(_ORGANISATION):
                 values[spec.attr] = None
+    if values.get(_DECISION_DATE) is not None and values.get(_TIMEFRAME) not in _NO_LEVEL:
+        # The expected decision date decides the timeframe, and TimeframeEvidence takes
+        # one or the other: the named timeframe is not modelled for this record. Its field
+        # stays with the extras, as read, so a write-back never clears it (nor writes it).
+        named = {name for spec in table if spec.attr == _TIMEFRAME for name in spec.owns}
+        owned -= named
+        del values[_TIMEFRAME]
     paths = _paths(table)
     owners = {spec.attr: spec.owns for spec in table}
     flagged = {e.field.split(".", 1)[0] for e in found}
