@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from enum import Enum
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,6 +33,7 @@ from leadflow import (
     qualify,
 )
 from leadflow import _grammar as g
+from leadflow.cli import main
 from leadflow.presets import PRESETS
 from leadflow.records import RECORD_FIELDS, canonical_field, parse_record, qualify_record
 
@@ -427,12 +429,15 @@ class TestQualifyRecord:
         assert "qualify_record" in leadflow.__all__
 
 
-numpy = pytest.importorskip("numpy")
+@pytest.fixture
+def numpy() -> Any:
+    """numpy, which pandas' data frames are made of (not a dependency of leadflow)."""
+    return pytest.importorskip("numpy")
 
 
 class TestDataFrameValues:
     # What pandas' df.to_dict("records") gives: numpy numbers, NaN for empty cells.
-    def test_numpy_numbers_read_as_numbers(self) -> None:
+    def test_numpy_numbers_read_as_numbers(self, numpy: Any) -> None:
         record = {
             **ROW,
             "created_at": "2026-01-05T09:00Z",
@@ -451,7 +456,7 @@ class TestDataFrameValues:
         assert row.evidence.budget.amount is not None
         assert row.evidence.budget.amount.amount == Decimal(25000)
 
-    def test_a_whole_float64_is_a_count(self) -> None:
+    def test_a_whole_float64_is_a_count(self, numpy: Any) -> None:
         # A column of integers with an empty cell becomes float64 in pandas.
         record = {
             **ROW,
@@ -465,7 +470,7 @@ class TestDataFrameValues:
         assert organisation.employees == 420
 
     @pytest.mark.parametrize("empty", ["float64", "float32"])
-    def test_a_numpy_nan_is_no_value(self, empty: str) -> None:
+    def test_a_numpy_nan_is_no_value(self, numpy: Any, empty: str) -> None:
         nan = getattr(numpy, empty)("nan")
         record = {**ROW, "created_at": "2026-01-05T09:00Z", "employees": nan, "need": nan}
 
@@ -473,3 +478,97 @@ class TestDataFrameValues:
 
         assert row.contact.organisation is None
         assert row.evidence.need.level is NeedLevel.UNKNOWN
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+#: The one message of a usage error, and its status.
+USAGE = 2
+
+
+def qualify_file(capsys: pytest.CaptureFixture[str], path: Path) -> tuple[int, str, str]:
+    status = main(["qualify", str(path), "--as-of", "2026-11-30T00:00Z"])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+class TestAFileThatIsNotRecords:
+    def test_a_toml_policy_given_as_records_says_to_pass_it_with_policy(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        status, out, err = qualify_file(capsys, EXAMPLES / "policy.toml")
+
+        assert status == USAGE
+        assert out == ""
+        assert f"{EXAMPLES / 'policy.toml'}: looks like a TOML policy" in err
+        assert "pass it with --policy" in err
+        assert err.count("error:") == 1
+
+    def test_toml_is_known_by_its_lines_whatever_the_name(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        data = tmp_path / "rules.txt"
+        data.write_text('# mine\nname = "Mine"\nthreshold = 60\n[need]\nweight = 30\n')
+
+        status, _, err = qualify_file(capsys, data)
+
+        assert status == USAGE
+        assert "looks like a TOML policy" in err
+
+    @pytest.mark.parametrize(
+        ("name", "text", "said"),
+        [
+            ("list.json", '[{"name": "Ada"}]\n', "looks like a JSON array"),
+            ("list.jsonl", '[\n  {"name": "Ada"}\n]\n', "looks like a JSON array"),
+            ("one.jsonl", '{\n  "name": "Ada"\n}\n', "looks like a JSON document over several"),
+            ("other.jsonl", '{"colour": "red"}\n', "its first object has no field leadflow"),
+            ("other.csv", "colour,size\nred,9\n", "no column leadflow reads in its header"),
+        ],
+    )
+    def test_json_that_is_no_json_lines_and_unknown_columns_stop_at_once(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, text: str, said: str
+    ) -> None:
+        data = tmp_path / name
+        data.write_text(text, encoding="utf-8")
+
+        status, out, err = qualify_file(capsys, data)
+
+        assert (status, out) == (USAGE, "")
+        assert f"{data}: {said}" in err
+
+    def test_a_binary_file_stops_at_once(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        data = tmp_path / "book.csv"
+        data.write_bytes(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00 [Content_Types].xml")
+
+        status, _, err = qualify_file(capsys, data)
+
+        assert status == USAGE
+        assert "looks like a binary file" in err
+
+    def test_some_unknown_columns_are_ignored_as_ever(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        data = tmp_path / "sheet.csv"
+        data.write_text(
+            "Name,Email,Created At,Need,Owner\nAda,ada@example.com,2026-11-02T09:00Z,Strong,Me\n"
+        )
+
+        status, out, err = qualify_file(capsys, data)
+
+        assert status == 0
+        assert "ignoring unknown columns: Owner" in err
+        # A sheet's own headers are the fields: none of them is unknown.
+        assert "Name" not in err.split("ignoring unknown columns:")[1]
+        assert '"verdict": "undetermined"' in out
+
+    def test_two_headers_of_one_field_stop_naming_both(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        data = tmp_path / "sheet.csv"
+        data.write_text("Name,Email,name,Created At\nAda,ada@example.com,Ada,2026-11-02T09:00Z\n")
+
+        status, _, err = qualify_file(capsys, data)
+
+        assert status == USAGE
+        assert "columns 'Name' and 'name' are both name" in err

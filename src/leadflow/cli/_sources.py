@@ -6,6 +6,7 @@ import csv
 import io
 import itertools
 import json
+import re
 import sys
 from collections.abc import Callable, Collection, Iterator
 from decimal import Decimal
@@ -15,6 +16,7 @@ from typing import Any, Final, NamedTuple, TextIO
 from leadflow.cli._errors import _UsageError
 from leadflow.records import (
     RECORD_FIELDS,
+    canonical_field,
 )
 
 _FORMATS: Final = ("csv", "jsonl")
@@ -49,6 +51,41 @@ def _bad_text(text: str) -> bool:
 
 
 _NOT_UTF8: Final = (("$", "not UTF-8 text"),)
+
+# A TOML line that a CSV header is not: a [table], or a key = value.
+_TOML_LINE: Final = re.compile(
+    r"\s*(?:\[\[?[A-Za-z0-9_.\"' -]+\]\]?\s*$|[A-Za-z0-9_.\"'-]+\s*=[^,]*$)"
+)
+#: A name no input has: a collection of columns holding it holds every name.
+_NO_SUCH_COLUMN: Final = "\x00"
+_RECORD_HINT: Final = "a records file has a header with columns such as name, email, created_at"
+
+
+def _what_it_is(path: str, lines: list[str]) -> str | None:
+    """What an input whose first lines are *lines* looks like, when it is not records.
+
+    ``None`` when it may well be records (CSV or JSON Lines text).
+    """
+    first = next((line for line in lines if line.strip()), "")
+    if "\x00" in first:
+        return "looks like a binary file (a spreadsheet? save it as CSV UTF-8)"
+    if _bad_text(first):
+        return "is not UTF-8 text (save it as CSV UTF-8)"
+    meaningful = [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    toml = Path(path).suffix.lower() == ".toml" or (
+        bool(meaningful) and _TOML_LINE.match(meaningful[0]) is not None
+    )
+    if toml:
+        return "looks like a TOML policy, not records: pass it with --policy"
+    head = first.strip()
+    if head.startswith("["):
+        return "looks like a JSON array: leadflow reads JSON Lines, one object per line"
+    if head == "{":
+        return (
+            "looks like a JSON document over several lines: "
+            "leadflow reads JSON Lines, one object per line"
+        )
+    return None
 
 
 class _Source:
@@ -106,8 +143,47 @@ class _Source:
         if self._stream is not sys.stdin:
             self._stream.close()
 
+    def _head(self) -> list[str]:
+        """The lines up to the first that is neither blank nor a comment, read again later.
+
+        No more: a pipe is never waited on for lines not yet sent.
+        """
+        head: list[str] = []
+        for line in self._lines:
+            head.append(line)
+            if (line.strip() and not line.lstrip().startswith("#")) or len(head) >= 50:
+                break
+        self._lines = itertools.chain(head, self._lines)
+        return head
+
+    def _restrictive(self) -> bool:
+        """Whether some columns are unknown (not so for CRM exports and ``learn``)."""
+        return _NO_SUCH_COLUMN not in self._known
+
+    def _knows(self, name: str) -> bool:
+        return name in self._known or canonical_field(name) in self._known
+
+    def _check_records(self) -> None:
+        """Stop at once, with one message, when the input is plainly not records."""
+        problem = _what_it_is(self.name, self._head())
+        if problem is None:
+            return
+        # Text that is not records may be what a CRM export or learn reads (a JSON
+        # document, say); bytes that are not text are nothing any of them reads.
+        if self._restrictive() or problem.startswith(("looks like a binary", "is not")):
+            raise _UsageError(f"{self.name}: {problem}")
+
     def rows(self) -> Iterator[_Row]:
-        """The data rows, one at a time."""
+        """The data rows, one at a time.
+
+        Raises:
+            _UsageError: the input is plainly not records: binary, a TOML policy, a JSON
+                array or document, or a CSV header without one column leadflow reads.
+        """
+        try:
+            self._check_records()
+        except OSError as error:
+            raise _UsageError(f"cannot read {self.name}: {error.strerror or error}") from None
         if self.format == "jsonl":
             yield from self._jsonl_rows()
             return
@@ -132,8 +208,23 @@ class _Source:
         duplicates = sorted({name for name in named if named.count(name) > 1})
         if duplicates:
             raise _UsageError(f"{self.name}: duplicate columns: {', '.join(duplicates)}")
+        # Two spellings of one field ("Name" and "name"): which one is meant is unknown.
+        spellings: dict[str, list[str]] = {}
+        for name in named:
+            if name not in self._known and canonical_field(name) in self._known:
+                spellings.setdefault(canonical_field(name), []).append(name)
+        for field in spellings:
+            given = [name for name in named if canonical_field(name) == field]
+            if len(given) > 1:
+                both = " and ".join(repr(name) for name in given)
+                raise _UsageError(f"{self.name}: columns {both} are both {field}: keep one")
         # Unnamed columns (a trailing comma in every line) are ignored without a word.
-        unknown = [name for name in named if name not in self._known]
+        unknown = [name for name in named if not self._knows(name)]
+        if unknown and len(unknown) == len(named) and self._restrictive():
+            raise _UsageError(
+                f"{self.name}: no column leadflow reads in its header ({_RECORD_HINT}); "
+                f"found: {', '.join(named[:5])}{' ...' if len(named) > 5 else ''}"
+            )
         if unknown:
             self._warn(f"{self.name}: ignoring unknown columns: {', '.join(unknown)}")
         width = len(header)
@@ -173,7 +264,19 @@ class _Source:
                 yield row._replace(data=None, problems=(("$", reason),))
             else:
                 known = self._known
-                unknown = [k for k in row.data if k not in known and k not in warned]
+                if (
+                    row.number == 1
+                    and row.data
+                    and self._restrictive()
+                    and not any(isinstance(k, str) and self._knows(k) for k in row.data)
+                ):
+                    raise _UsageError(
+                        f"{self.name}: its first object has no field leadflow reads "
+                        "(a record has fields such as name, email, created_at)"
+                    )
+                unknown = [
+                    k for k in row.data if k not in known and k not in warned and not self._knows(k)
+                ]
                 if unknown:
                     warned.update(unknown)
                     self._warn(f"{self.name}: ignoring unknown fields: {', '.join(unknown)}")
