@@ -214,6 +214,7 @@ _ORDER: Final = {field: index for index, field in enumerate(RECORD_FIELDS)}
 # Records as spreadsheets write them: headers in people's spelling, empty cells as text
 # ----------------------------------------------------------------------------------------
 
+
 # Cached: a file's rows repeat the same few headers, and this runs for each header
 # not already a field (a CRM's extra columns) in each row.
 @functools.lru_cache(maxsize=4096)
