@@ -79,14 +79,23 @@ def _as_of(value: object, where: str) -> datetime:
     )
 
 
+def read_text(path: str, what: str) -> str:
+    """The UTF-8 text of the *what* file at *path* (a byte-order mark dropped).
+
+    Raises:
+        _UsageError: the file cannot be read, or is not UTF-8 text.
+    """
+    try:
+        return Path(path).read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        raise _UsageError(f"cannot read {what} {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise _UsageError(f"{what} {path}: not UTF-8 text") from None
+
+
 def _read(path: str) -> Mapping[str, object]:
     where = f"config {path}"
-    try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-    except OSError as error:
-        raise _UsageError(f"cannot read config {path}: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise _UsageError(f"{where}: not UTF-8 text") from None
+    text = read_text(path, "config")
     try:
         return tomllib.loads(text)
     except ValueError as error:  # TOMLDecodeError is a ValueError

@@ -39,6 +39,7 @@ from leadflow.adapters import (
 )
 from leadflow.adapters._codecs import Amount, Choice, Count, Percent
 from leadflow.adapters._mapping import Field, currency_code
+from leadflow.cli._config import read_text
 from leadflow.cli._errors import _StrictStopError, _UsageError
 from leadflow.cli._policies import _policy
 from leadflow.cli._progress import _wanted
@@ -110,12 +111,7 @@ def _load_document(path: str) -> Any:
     kind = Path(path).suffix.lower()
     if kind not in (".toml", ".json"):
         raise _UsageError(f"mapping {path}: a mapping file is .toml or .json")
-    try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-    except OSError as error:
-        raise _UsageError(f"cannot read mapping {path}: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise _UsageError(f"mapping {path}: not UTF-8 text") from None
+    text = read_text(path, "mapping")
     try:
         return tomllib.loads(text) if kind == ".toml" else json.loads(text)
     except (ValueError, RecursionError) as error:
