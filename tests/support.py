@@ -36,6 +36,8 @@ from leadflow import (
     TimeframeEvidence,
     TimeframeLevel,
 )
+from leadflow._grammar import is_blank, is_missing
+from leadflow.records import ENUM_FIELDS
 from leadflow.serialization import structure
 
 if sys.version_info >= (3, 11):
@@ -242,6 +244,20 @@ def flatten(
         for key, value in row.items()
         if value is not None
     }
+
+
+def reads_back(record: dict[str, Any]) -> bool:
+    """Whether each value of *record* reads back as written.
+
+    The one loss, by design (tests/test_spreadsheets.py): a text spreadsheets write
+    for an empty cell (``"NaN"``, ``"None"``, ``"N/A"`` ...), generated as a name or a
+    category, is no value to the parser and the schema alike, so a contact named
+    ``"NULL"`` has no name. A level's ``"none"`` is that level.
+    """
+    return not any(
+        key not in ENUM_FIELDS and is_missing(value) and not is_blank(value)
+        for key, value in record.items()
+    )
 
 
 def signal_policy_data() -> dict[str, Any]:
