@@ -25,7 +25,10 @@ Exit status:
 - 1: some rows were rejected, or the record to explain was rejected, or
   ``policy validate`` found the policy invalid;
 - 2: usage error: bad arguments, an unreadable file, a bad ``--policy``;
-- 3: ``--strict`` stopped at the first rejected row.
+- 3: ``--strict`` stopped at the first rejected row;
+- 4: the output could not be written (a full disk): the decisions are incomplete;
+- 130: interrupted (Ctrl-C);
+- 141: the reader of standard output went away (``leadflow qualify x.csv | head``).
 
 ``--config FILE`` (TOML: ``as_of``, ``timezone``, ``policy`` or ``preset``) pins what a
 run decides by, so the same command decides the same in any year; flags win over it.
@@ -37,9 +40,6 @@ the command started) and files, then hands plain values to the pure core.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
-import sys
 from collections.abc import Callable, Sequence
 
 from leadflow.cli._config import apply_config
@@ -48,16 +48,23 @@ from leadflow.cli._errors import _UsageError
 from leadflow.cli._parser import _parser
 from leadflow.cli._report import (
     _PROG,
+    EXIT_BROKEN_PIPE,
+    EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_OUTPUT,
     EXIT_REJECTED,
     EXIT_STRICT,
     EXIT_USAGE,
     PROGRESS_EVERY,
     _err,
+    _quiet_stdout,
 )
 
 __all__ = [
+    "EXIT_BROKEN_PIPE",
+    "EXIT_INTERRUPTED",
     "EXIT_OK",
+    "EXIT_OUTPUT",
     "EXIT_REJECTED",
     "EXIT_STRICT",
     "EXIT_USAGE",
@@ -86,11 +93,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err(SEE_DOCS)
         return EXIT_USAGE
     except BrokenPipeError:
-        # The reader of our output went away (`leadflow qualify big.csv | head`).
-        with contextlib.suppress(OSError):
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
+        # The reader of our output went away (`leadflow qualify big.csv | head`): stop
+        # quietly, as Unix tools do.
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
+    except OSError as error:  # reading errors are usage errors by now: this is writing
+        _quiet_stdout()
+        _err(f"{_PROG}: error: cannot write the output: {error.strerror or error}")
+        return EXIT_OUTPUT
     except KeyboardInterrupt:
         _err(f"{_PROG}: interrupted")
-        return 130
+        return EXIT_INTERRUPTED

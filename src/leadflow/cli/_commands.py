@@ -51,11 +51,14 @@ from leadflow.cli._policies import (
 from leadflow.cli._progress import _wanted
 from leadflow.cli._report import (
     _PROG,
+    EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_OUTPUT,
     EXIT_REJECTED,
     EXIT_STRICT,
     _err,
     _problems,
+    _quiet_stdout,
     _Tally,
     _warn,
 )
@@ -159,11 +162,12 @@ def _run_rows(
     decide = make_row(policy, as_of, args.timezone)
     format_ = _output_format(args.output_format, args.output)
     _check_not_same(args.input, args.output)
-    source = _Source(args.input, args.format, _warn, known)
+    source = _Source(args.input, args.format, _warn, known, max_field_size=args.max_field_size)
     tally = _Tally(
         source.name, strict=args.strict, progress=_wanted(), verdicts=verdicts, reading=source
     )
     status = EXIT_OK
+    failed: OSError | None = None
     try:
         with _output(args.output) as stream:
             writer = _Writer(stream, format_, (_ROW_COLUMN, *columns(policy)))
@@ -179,16 +183,35 @@ def _run_rows(
                         tally.reject(row, _problems(error))
                         continue
                     writer.write({_ROW_COLUMN: row.number, **out})
+                    # Each row to the file at once, so that on a full disk the count
+                    # line says exactly how many decisions the output holds.
+                    stream.flush()
                     tally.decided_as(out.get("verdict"))
             except _StrictStopError:
                 status = EXIT_STRICT
             tally.close()
             writer.close()
+    except BrokenPipeError:
+        raise  # the reader went away: stop quietly (see main)
+    except OSError as error:  # reading errors are usage errors by now: this is writing
+        failed, status = error, EXIT_OUTPUT
+    except KeyboardInterrupt:
+        status = EXIT_INTERRUPTED
     finally:
         tally.close()
         source.close()
     if status == EXIT_STRICT:
         _err(f"{_PROG}: stopped at the first rejected row (--strict)")
+    elif failed is not None:
+        _quiet_stdout()  # what could not be written must not fail again at exit
+        target = args.output if args.output not in (None, "-") else "standard output"
+        held = f"only the first {tally.decided}" if tally.decided else "none of the"
+        _err(
+            f"{_PROG}: error: cannot write {target}: {failed.strerror or failed}; "
+            f"the output holds {held} decisions"
+        )
+    elif status == EXIT_INTERRUPTED:
+        _err(f"{_PROG}: interrupted")
     _err(tally.count_line())
     if status == EXIT_OK and tally.rejected:
         status = EXIT_REJECTED
@@ -235,7 +258,7 @@ def _cmd_promote(args: argparse.Namespace) -> int:
 def _cmd_explain(args: argparse.Namespace) -> int:
     policy, known = _record_policy(args)
     as_of = args.as_of if args.as_of is not None else _now()
-    source = _Source(args.input, args.format, _warn, known)
+    source = _Source(args.input, args.format, _warn, known, max_field_size=args.max_field_size)
     try:
         chosen = _choose(source, args.id, args.row)
     finally:

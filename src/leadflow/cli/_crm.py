@@ -250,8 +250,8 @@ class _Export(_Source):
     that spans several lines have no line number (``_NO_LINE``).
     """
 
-    def __init__(self, path: str, format_: str | None) -> None:
-        super().__init__(path, format_, _warn, _EveryName())
+    def __init__(self, path: str, format_: str | None, max_field_size: int) -> None:
+        super().__init__(path, format_, _warn, _EveryName(), max_field_size=max_field_size)
 
     #: A page may be a JSON list as well as an object.
     _JSON_STARTS: tuple[str, ...] = ("{", "[")
@@ -494,7 +494,7 @@ def qualify_crm(args: argparse.Namespace, now: Callable[[], datetime]) -> int:
     if args.write_back is not None:
         _check_write_back(args)
     _check_not_same(args.input, args.output)
-    source = _Export(args.input, args.format)
+    source = _Export(args.input, args.format, args.max_field_size)
     cells = _cell_types(crm, mapping)
     tally = _ExportTally(
         source.name, strict=args.strict, progress=_wanted(), verdicts=True, reading=source

@@ -281,7 +281,9 @@ def _cmd_learn(args: argparse.Namespace) -> int:
     if output.suffix.lower() not in (".toml", ".json"):
         raise _UsageError(f"-o {args.output}: a policy file ends in .toml or .json")
     # Every column may be read: the signals' columns are only known once named.
-    source = _Source(args.input, args.format, _warn, _Everything())
+    source = _Source(
+        args.input, args.format, _warn, _Everything(), max_field_size=args.max_field_size
+    )
     tally = _Tally(source.name, strict=args.strict, progress=False)
     status = EXIT_OK
     examples: list[Example] = []

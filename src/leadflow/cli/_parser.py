@@ -26,13 +26,17 @@ from leadflow.cli._learn import add_learn
 from leadflow.cli._policies import _preset_name
 from leadflow.cli._report import (
     _PROG,
+    EXIT_BROKEN_PIPE,
+    EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_OUTPUT,
     EXIT_REJECTED,
     EXIT_STRICT,
     EXIT_USAGE,
 )
 from leadflow.cli._sources import (
     _FORMATS,
+    MAX_FIELD_SIZE,
 )
 from leadflow.cli._writers import OUTPUT_FORMATS
 from leadflow.errors import (
@@ -49,6 +53,9 @@ exit status:
      the policy is invalid
   {EXIT_USAGE}  usage error: bad arguments, unreadable input, bad --policy
   {EXIT_STRICT}  --strict stopped the run at the first rejected row
+  {EXIT_OUTPUT}  the output could not be written (a full disk): decisions are missing
+  {EXIT_INTERRUPTED}  interrupted (Ctrl-C); the count line says how far the run got
+  {EXIT_BROKEN_PIPE}  the reader of stdout went away (| head): stopped quietly
 """
 
 
@@ -117,6 +124,14 @@ def _parser() -> argparse.ArgumentParser:
         choices=_FORMATS,
         help="input format (default: from the file name: .csv, or .jsonl/.ndjson/.json; "
         "otherwise JSON Lines when the first line starts with '{', else CSV)",
+    )
+    records.add_argument(
+        "--max-field-size",
+        type=_field_size,
+        metavar="CHARS",
+        default=MAX_FIELD_SIZE,
+        help="the longest CSV value read, in characters; a longer one (a stray quote?) "
+        f"rejects its row (default: {MAX_FIELD_SIZE:,}, 1 MiB)",
     )
     decided = _ArgumentParser(add_help=False)
     rules = decided.add_mutually_exclusive_group()
@@ -307,6 +322,17 @@ def _add_crm_options(command: argparse.ArgumentParser) -> None:
         metavar="OUT",
         help='write each record\'s update as JSON Lines, {"row": N, "id": ID, "body": {...}}',
     )
+
+
+def _field_size(text: str) -> int:
+    """``--max-field-size``: a whole number of characters, from 1."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of characters from 1, got {text!r}")
+    return number
 
 
 def _positive(text: str) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterable
@@ -27,6 +29,12 @@ EXIT_REJECTED: Final = 1
 EXIT_USAGE: Final = 2
 #: ``--strict`` stopped the run at the first rejected row.
 EXIT_STRICT: Final = 3
+#: The output could not be written (a full disk, say): the decisions are incomplete.
+EXIT_OUTPUT: Final = 4
+#: Interrupted (Ctrl-C, SIGINT): 128 + the signal's number, as shells report it.
+EXIT_INTERRUPTED: Final = 130
+#: The reader of standard output went away (``| head``): 128 + SIGPIPE, as shells report.
+EXIT_BROKEN_PIPE: Final = 141
 
 #: Rows between two progress lines (written only when standard error is a terminal and
 #: tqdm, for a bar, is not installed).
@@ -37,6 +45,17 @@ _PROG: Final = "leadflow"
 
 def _err(message: str) -> None:
     sys.stderr.write(message + "\n")
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so the flush at exit cannot fail again.
+
+    Without it, Python reports "Exception ignored ... BrokenPipeError" (or the full
+    disk's OSError) as it shuts down.
+    """
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _warn(message: str) -> None:

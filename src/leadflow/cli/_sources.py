@@ -8,10 +8,11 @@ import itertools
 import json
 import re
 import sys
-from collections.abc import Callable, Collection, Iterator
+import tempfile
+from collections.abc import Callable, Collection, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Final, NamedTuple, TextIO
+from typing import IO, Any, Final, NamedTuple, TextIO
 
 from leadflow.cli._errors import _UsageError
 from leadflow.records import (
@@ -20,6 +21,11 @@ from leadflow.records import (
 )
 
 _FORMATS: Final = ("csv", "jsonl")
+#: The longest CSV value read by default, in characters (``--max-field-size``): 1 MiB.
+MAX_FIELD_SIZE: Final = 1 << 20
+#: Lines read ahead past a too-long value, looking for its closing quote, stay in memory
+#: up to this many characters; more go to a temporary file.
+_SPOOL_IN_MEMORY: Final = 8 << 20
 _SUFFIXES: Final = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
 
 
@@ -97,8 +103,11 @@ class _Source:
         format_: str | None,
         warn: Callable[[str], None],
         known: Collection[str] = RECORD_FIELDS,
+        *,
+        max_field_size: int = MAX_FIELD_SIZE,
     ) -> None:
         self.name = "<stdin>" if path == "-" else path
+        self._max_field_size = max_field_size
         self._warn = warn
         self._known = known
         self._stream = self._open(path)
@@ -114,6 +123,8 @@ class _Source:
         # Undecodable bytes become lone surrogates so that one bad row is rejected
         # rather than the whole file; a byte-order mark (Excel writes one) is dropped.
         if path == "-":
+            if sys.stdin is None:  # started with standard input closed (`<&-`)
+                raise _UsageError("cannot read standard input: it is closed")
             buffer = getattr(sys.stdin, "buffer", None)
             if buffer is None:  # a replaced sys.stdin (tests, embedding) is text already
                 return sys.stdin
@@ -193,7 +204,16 @@ class _Source:
             raise _UsageError(f"cannot read {self.name}: {error.strerror or error}") from None
 
     def _csv_rows(self) -> Iterator[_Row]:
-        reader = csv.reader(self._lines, strict=True)
+        # The limit is the csv module's, global: set for this read, then put back.
+        before = csv.field_size_limit(self._max_field_size)
+        try:
+            yield from self._csv_rows_limited()
+        finally:
+            csv.field_size_limit(before)
+
+    def _csv_rows_limited(self) -> Iterator[_Row]:
+        lines = _Lines(self._lines)
+        reader = csv.reader(lines, strict=True)
         header: list[str] | None = None
         while header is None:
             try:
@@ -229,23 +249,25 @@ class _Source:
             self._warn(f"{self.name}: ignoring unknown columns: {', '.join(unknown)}")
         width = len(header)
         number = 0
-        last_line = reader.line_num
         while True:
-            start = last_line + 1
+            lines.start_row()
+            start = lines.count + 1
             try:
                 values = next(reader)
             except StopIteration:
                 return
             except csv.Error as error:
                 number += 1
-                last_line = reader.line_num
-                yield _Row(number, start, None, (("$", f"malformed CSV: {error}"),))
+                yield _Row(number, start, None, (("$", self._unreadable(lines, start, error)),))
                 continue
-            last_line = reader.line_num
             if not values:
                 continue  # a blank line is not a row
             number += 1
-            if len(values) != width:
+            if lines.nul_lines:
+                # Python 3.10's csv refuses NUL and later ones read it: refuse it on all.
+                where = ", ".join(str(line) for line in lines.nul_lines)
+                yield _Row(number, start, None, (("$", f"a NUL character on line {where}"),))
+            elif len(values) != width:
                 reason = f"expected {width} columns (as in the header), found {len(values)}"
                 yield _Row(number, start, None, (("$", reason),))
             elif _bad_text("".join(values)):
@@ -253,6 +275,48 @@ class _Source:
             else:
                 record = {name: value for name, value in zip(header, values, strict=True) if name}
                 yield _Row(number, start, record)
+
+    def _unreadable(self, lines: _Lines, start: int, error: csv.Error) -> str:
+        """Why the row from line *start* cannot be read; where to read on from is set.
+
+        A quote left open (a stray ``"``) would swallow the rest of the file as one
+        value: the row is rejected and reading goes on at the line after *start*. A
+        quoted value that does close, but is longer than ``--max-field-size``, is one
+        rejected row, and reading goes on after it.
+        """
+        # The csv module says which by its message only (the same in 3.10 to 3.13).
+        too_long, at_end = "field larger" in str(error), "end of data" in str(error)
+        if not (too_long or at_end) or not _quote_open(lines.kept):
+            return f"malformed CSV: {error}"
+        limit = f"{self._max_field_size:,}"
+        if at_end:  # the input ended with the quote still open
+            lines.replay(lines.kept[1:], start + 1)
+            return "a quote opened in this row is never closed (a stray quote?)"
+        ahead = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed by _replayed
+            max_size=_SPOOL_IN_MEMORY,
+            mode="w+",
+            encoding="utf-8",
+            errors="surrogateescape",
+            newline="",
+        )
+        ahead.writelines(lines.kept[1:])
+        read = len(lines.kept)
+        for line in lines.rest():
+            ahead.write(line)
+            read += 1
+            if line.count('"') % 2:  # this line closes the quoted value
+                ahead.close()
+                lines.count = start + read - 1
+                return (
+                    f"a value longer than {limit} characters (--max-field-size), "
+                    f"on lines {start} to {lines.count}"
+                )
+        ahead.seek(0)
+        lines.replay(_replayed(ahead), start + 1)
+        return (
+            f"a quote opened in this row is never closed (a stray quote?); "
+            f"its value grew longer than {limit} characters (--max-field-size)"
+        )
 
     def _jsonl_rows(self) -> Iterator[_Row]:
         warned: set[str] = set()
@@ -306,6 +370,57 @@ class _Source:
                 yield _Row(number, line_number, data)
         except OSError as error:
             raise _UsageError(f"cannot read {self.name}: {error.strerror or error}") from None
+
+
+class _Lines:
+    """The physical lines a CSV reader reads: counted, those of the row being read kept.
+
+    A NUL character is taken out of a line (and its line number noted in
+    :attr:`nul_lines`), so that every Python version reads the rest of the row alike.
+    """
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._rest = lines
+        #: The physical lines read so far.
+        self.count = 0
+        #: The lines of the row being read, as they were in the input.
+        self.kept: list[str] = []
+        self.nul_lines: list[int] = []
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._rest)
+        self.count += 1
+        self.kept.append(line)
+        if "\x00" in line:
+            self.nul_lines.append(self.count)
+            line = line.replace("\x00", "")
+        return line
+
+    def start_row(self) -> None:
+        self.kept = []
+        self.nul_lines = []
+
+    def rest(self) -> Iterator[str]:
+        """The lines not read yet, read past the CSV reader (and not counted)."""
+        return self._rest
+
+    def replay(self, lines: Iterable[str], first: int) -> None:
+        """Read *lines* again, before the rest; the first of them is physical line *first*."""
+        self._rest = itertools.chain(lines, self._rest)
+        self.count = first - 1
+
+
+def _quote_open(lines: Iterable[str]) -> bool:
+    """Whether *lines* leave a quoted CSV value open (an odd number of quotes)."""
+    return sum(line.count('"') for line in lines) % 2 == 1
+
+
+def _replayed(spool: IO[str]) -> Iterator[str]:
+    with spool:
+        yield from spool
 
 
 def _json_kind(value: object) -> str:
