@@ -250,10 +250,13 @@ class TestClosedStdin:
             "leadflow: error: cannot read standard input: it is closed"
         )
 
+    @pytest.mark.parametrize("closed", ["no_stream", "closed_stream"])
     def test_no_standard_input_in_process_alike(
-        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, closed: str
     ) -> None:
-        monkeypatch.setattr(sys, "stdin", None)
+        stdin = io.StringIO()
+        stdin.close()
+        monkeypatch.setattr(sys, "stdin", None if closed == "no_stream" else stdin)
         status, _, err = run(capsys, "qualify", "-")
         assert status == EXIT_USAGE
         assert "cannot read standard input: it is closed" in err
@@ -401,3 +404,17 @@ class TestDeepJson:
         assert status == EXIT_REJECTED
         assert err.startswith(f"leadflow: policy {path}: not valid JSON: ")
         assert len(err.splitlines()) == 1
+
+    def test_a_toml_policy_nested_too_deep_is_invalid_without_a_traceback(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        path = tmp_path / "deep.toml"
+        path.write_text(
+            'name = "Deep"\n[criteria.' + ".".join(["a"] * 1500) + "]\nb = 1\n",
+            encoding="utf-8",
+        )
+        status = main(["policy", "validate", str(path)])
+        err = capsys.readouterr().err
+        assert status == EXIT_REJECTED
+        assert err.startswith(f"leadflow: policy {path}")
+        assert "{...}" in err  # the value is shown by its outer levels only

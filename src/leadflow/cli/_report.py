@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import reprlib
 import sys
 from collections import Counter
 from collections.abc import Iterable
@@ -63,7 +64,10 @@ def _warn(message: str) -> None:
 
 
 def _shown(value: object) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except RecursionError:  # a value nested thousands deep: show its outer levels
+        text = reprlib.repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

@@ -123,7 +123,8 @@ class _Source:
         # Undecodable bytes become lone surrogates so that one bad row is rejected
         # rather than the whole file; a byte-order mark (Excel writes one) is dropped.
         if path == "-":
-            if sys.stdin is None:  # started with standard input closed (`<&-`)
+            # None: started with standard input closed (`<&-`); or closed since.
+            if sys.stdin is None or getattr(sys.stdin, "closed", False):
                 raise _UsageError("cannot read standard input: it is closed")
             buffer = getattr(sys.stdin, "buffer", None)
             if buffer is None:  # a replaced sys.stdin (tests, embedding) is text already
