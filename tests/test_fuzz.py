@@ -14,18 +14,21 @@ NUL, lone surrogates, odd Unicode and blank words -- must end one of two ways:
 Anything else -- ``RecursionError``, ``OverflowError``, a :mod:`decimal` signal,
 ``TypeError``, ``KeyError`` -- fails the test.
 
-The number of inputs is the loaded Hypothesis profile's ``max_examples`` per test (see
-tests/conftest.py); nothing here sets a count. The default ``dev`` profile (50 per test)
-runs the module in well under a minute. For a long run of at least 100,000 inputs, with
-the ``fuzz`` profile (``max_examples=5000``) registered in tests/conftest.py::
+The number of inputs is the loaded Hypothesis profile's ``max_examples`` per test case
+(see tests/conftest.py); nothing here sets a count. The ``dev`` profile, loaded when none
+is asked for (50 per case), runs the module in about a minute on a two-core machine. For
+a long run of at least 100,000 inputs, with the ``fuzz`` profile (``max_examples=2000``)
+registered in tests/conftest.py::
 
     HYPOTHESIS_PROFILE=fuzz python -m pytest tests/test_fuzz.py -q -p no:randomly
 
-which is 5,000 inputs for each of the module's 63 test cases (parametrized cases count
-once each): 315,000 in all. ``HYPOTHESIS_PROFILE=ci`` (300 per case) gives 18,900.
+which is 2,000 inputs for each of the module's 95 generated test cases (each
+parametrized case counts once): 190,000 in all, in roughly half an hour.
+``HYPOTHESIS_PROFILE=ci`` (300 per case) gives 28,500.
 
-A case marked ``xfail`` fails only on one input class, because of a known fault in the
-library; every other input class of the same surface is asserted in its own test.
+A case marked ``xfail`` fails only on one input class (for a constructor or a CRM
+reader, one class with one of them), because of a fault in the library not yet fixed;
+every other input class of the same surface is asserted in its own case.
 """
 
 from __future__ import annotations
@@ -37,12 +40,12 @@ import json
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from types import FrameType
-from typing import Any, Final
+from typing import Any, Final, get_args, get_origin
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -72,8 +75,10 @@ from leadflow import (
     Opportunity,
     Organisation,
     Policy,
+    PromotionDecision,
     PromotionRule,
     PromotionSignals,
+    QualificationDecision,
     SignalObservation,
     Stage,
     TimeframeEvidence,
@@ -111,6 +116,8 @@ FUZZ: Final = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.
 
 AS_OF: Final = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
 NEW_YORK: Final = ZoneInfo("America/New_York")
+#: The statuses a run on a readable file may end with (a full disk, a closed pipe and
+#: Ctrl-C have statuses of their own, which none of these runs can meet).
 EXIT_STATUSES: Final = {EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_STRICT}
 
 # --------------------------------------------------------------------------------------------
@@ -258,10 +265,18 @@ long_texts: Final = st.builds(
     st.integers(1_000, 200_000),
 )
 
+_FIXED_ZONES: Final = tuple(zone for zone in _ZONES if not isinstance(zone, ZoneInfo))
+_NAMED_ZONES: Final = tuple(zone for zone in _ZONES if isinstance(zone, ZoneInfo))
+
+
+def _in_zone(moment: datetime, zone: tzinfo) -> datetime:
+    return moment.replace(tzinfo=zone)
+
+
 #: Aware and naive datetimes at the edges of the calendar, in zones with and without DST.
 extreme_datetimes: Final = st.one_of(
     st.builds(
-        lambda moment, zone: moment.replace(tzinfo=zone),
+        _in_zone,
         st.sampled_from(
             [
                 datetime.max,
@@ -270,15 +285,34 @@ extreme_datetimes: Final = st.one_of(
                 datetime(1, 1, 1),
                 datetime(9999, 12, 31, 23, 59, 59),
                 datetime(1, 1, 1, 0, 0, 1),
+            ]
+        ),
+        st.sampled_from(_FIXED_ZONES),
+    ),
+    st.builds(
+        _in_zone,
+        st.sampled_from(
+            [
+                datetime.max,
+                datetime(9999, 12, 31),
                 datetime(2026, 3, 8, 2, 30),  # skipped in New York
                 datetime(2026, 11, 1, 1, 30),  # repeated in New York
             ]
         ),
-        st.sampled_from(_ZONES),
+        st.sampled_from(_NAMED_ZONES),
     ),
-    st.datetimes(timezones=st.sampled_from(_ZONES)),
+    st.datetimes(timezones=st.sampled_from(_FIXED_ZONES)),
+    st.datetimes(min_value=datetime(1970, 1, 1), timezones=st.sampled_from(_NAMED_ZONES)),
     st.sampled_from([datetime.max, datetime.min, date.max, date.min, time.max]),
     st.sampled_from([timedelta.max, timedelta.min, timedelta(0)]),
+)
+
+#: Datetimes in a named zone before its standard time, whose offset has seconds (New York
+#: before 1883 is UTC-04:56:02, local mean time).
+mean_time_datetimes: Final = st.builds(
+    _in_zone,
+    st.datetimes(max_value=datetime(1850, 1, 1)),
+    st.sampled_from(_NAMED_ZONES),
 )
 
 #: Values of a type no field takes.
@@ -328,14 +362,14 @@ deep_values: Final = st.builds(
 _json_leaves: Final = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=10), blank_words
 )
+
+
+def _json_containers(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+
+
 #: Small, shallow JSON-like values of any shape.
-json_like: Final = st.recursive(
-    _json_leaves,
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
-    ),
-    max_leaves=8,
-)
+json_like: Final = st.recursive(_json_leaves, _json_containers, max_leaves=8)
 
 #: Every class of hostile value, keyed by name (each class gets its own test).
 INPUT_CLASSES: Final[dict[str, st.SearchStrategy[Any]]] = {
@@ -343,6 +377,7 @@ INPUT_CLASSES: Final[dict[str, st.SearchStrategy[Any]]] = {
     "huge_numbers": huge_numbers,
     "edge_words": _edge_words,
     "extreme_datetimes": extreme_datetimes,
+    "mean_time_datetimes": mean_time_datetimes,
     "deep_values": deep_values,
     "long_texts": long_texts,
     "odd_texts": odd_texts,
@@ -389,25 +424,17 @@ def hostile(input_class: str, known: tuple[Fault, ...] = ()) -> st.SearchStrateg
 
 
 def whole(value: object, kind: Any) -> None:
-    """Assert that *value* is a *kind* that JSON text carries without loss."""
-    if kind is Stage:
-        assert isinstance(
-            value,
-            (
-                Contact,
-                LeadStage,
-                NurturedLead,
-                DisqualifiedLead,
-                Opportunity,
-                Customer,
-                LostOpportunity,
-            ),
-        )
-    else:
-        assert isinstance(value, kind)
+    """Assert that *value* is a *kind* that JSON text carries without loss.
+
+    The text read back must write the same text: equality of the values themselves is
+    not asked for, because Python never finds two datetimes in different zones equal
+    when one of them falls in a skipped or repeated hour (PEP 495), although both name
+    the same instant.
+    """
+    assert isinstance(value, get_args(Stage) if kind is Stage else get_origin(kind) or kind)
     text = to_json(value)
-    assert from_json(text, kind) == value
-    assert structure(unstructure(value), kind) == value
+    assert to_json(from_json(text, kind)) == text
+    assert unstructure(structure(unstructure(value), kind)) == unstructure(value)
 
 
 @contextlib.contextmanager
@@ -480,25 +507,55 @@ def _serial_kind(kind: type) -> Any:
     return CriterionRule[NeedLevel] if kind is CriterionRule else kind
 
 
+#: Faults this module found in constructors, each met by one constructor with one input
+#: class; the rest of the constructors meet that class in the main test.
+CONSTRUCTOR_FAULTS: Final[dict[tuple[str, str], str]] = {
+    ("Calibration", "huge_numbers"): "OverflowError: Calibration(intercept=10**400, slope=1.0)",
+    ("NumericSignal", "huge_numbers"): "TypeError: NumericSignal(edges=5): 'int' not iterable",
+    ("NumericSignal", "wrong_types"): "TypeError: NumericSignal(edges=True): 'bool' not iterable",
+    ("NumericSignal", "extreme_datetimes"): "TypeError: NumericSignal(edges=<a datetime>)",
+}
+MEAN_TIME_FAULT: Final[Fault] = (
+    "mean_time_datetimes",
+    "fault: a datetime whose offset has seconds is accepted but written as text"
+    " that from_json refuses (0001-01-01T00:00:00-04:56:02)",
+)
+
+
+def _evolved_whole(data: st.DataObject, name: str, input_class: str) -> None:
+    kind, valid = CONSTRUCTED[name]
+    value = data.draw(valid, label="valid")
+    fields = [a for a in attrs.fields(type(value)) if a.init]
+    field = data.draw(st.sampled_from(fields), label="field")
+    bad = data.draw(hostile(input_class), label="bad")
+    with refused_only_by_leadflow():
+        changed = attrs.evolve(value, **{field.alias: bad})
+        whole(changed, _serial_kind(kind))
+
+
 class TestConstructors:
     """Replacing one field of a valid value runs the validators: whole, or a refusal."""
 
-    @pytest.mark.parametrize("input_class", classes())
+    @pytest.mark.parametrize("input_class", classes(MEAN_TIME_FAULT))
     @FUZZ
     @given(data=st.data())
     def test_a_hostile_field_builds_a_whole_value_or_is_refused(
         self, input_class: str, data: st.DataObject
     ) -> None:
-        name = data.draw(st.sampled_from(sorted(CONSTRUCTED)), label="constructor")
-        kind, valid = CONSTRUCTED[name]
-        value = data.draw(valid, label="valid")
-        field = data.draw(
-            st.sampled_from([a for a in attrs.fields(type(value)) if a.init]), label="field"
-        )
-        bad = data.draw(hostile(input_class), label="bad")
-        with refused_only_by_leadflow():
-            changed = attrs.evolve(value, **{field.alias: bad})
-            whole(changed, _serial_kind(kind))
+        names = [name for name in CONSTRUCTED if (name, input_class) not in CONSTRUCTOR_FAULTS]
+        _evolved_whole(data, data.draw(st.sampled_from(names), label="constructor"), input_class)
+
+    @pytest.mark.parametrize(
+        ("name", "input_class"),
+        [
+            pytest.param(*pair, marks=pytest.mark.xfail(reason=fault, strict=False))
+            for pair, fault in CONSTRUCTOR_FAULTS.items()
+        ],
+    )
+    @FUZZ
+    @given(data=st.data())
+    def test_known_faults(self, name: str, input_class: str, data: st.DataObject) -> None:
+        _evolved_whole(data, name, input_class)
 
 
 # --------------------------------------------------------------------------------------------
@@ -589,6 +646,8 @@ STRUCTURED: Final[dict[str, tuple[Any, st.SearchStrategy[Any]]]] = {
     "Evidence": (Evidence, s.evidence()),
     "Money": (Money, s.money()),
     "PromotionSignals": (PromotionSignals, s.promotion_signals()),
+    "QualificationDecision": (QualificationDecision, s.qualification_decisions()),
+    "PromotionDecision": (PromotionDecision, s.promotion_decisions()),
     "Lead": (LeadStage, s.leads()),
     "NurturedLead": (NurturedLead, s.nurtured_leads()),
     "DisqualifiedLead": (DisqualifiedLead, s.disqualified_leads()),
@@ -770,14 +829,7 @@ class TestPolicyText:
         [
             ("toml", "list"),
             ("toml", "dict"),
-            pytest.param(
-                "toml",
-                "written",
-                marks=pytest.mark.xfail(
-                    reason="known fault: deep policy data, RecursionError in cli._report._shown",
-                    strict=False,
-                ),
-            ),
+            ("toml", "written"),
             ("json", "list"),
             ("json", "dict"),
             ("json", "written"),
@@ -877,6 +929,23 @@ ADAPTER_FAULTS: Final[tuple[Fault, ...]] = (
 )
 
 
+#: Faults this module found in one reader with one input class.
+READER_FAULTS: Final[dict[tuple[str, str], str]] = {
+    ("hubspot.read_opportunity_fields", "edge_words"): (
+        "OverflowError: a deal's closedate '9999-12-31T23:59:59.999999-14:00' (or"
+        " '0001-01-01T00:00:00+14:00') has no date in UTC"
+    ),
+}
+
+
+def _read_hostile(data: st.DataObject, reader: str, input_class: str) -> None:
+    read, record, mapping, setter = ADAPTERS[reader]
+    field = data.draw(st.sampled_from(_field_names(record, setter)), label="field")
+    bad = data.draw(hostile(input_class, ADAPTER_FAULTS), label="bad")
+    with refused_only_by_leadflow():
+        _read_whole(read(setter(record, field, bad), mapping=mapping))
+
+
 class TestAdapters:
     """Each CRM's readers: a record with a hostile field reads whole, or is refused."""
 
@@ -886,12 +955,20 @@ class TestAdapters:
     def test_a_hostile_field_reads_whole_or_is_refused(
         self, input_class: str, data: st.DataObject
     ) -> None:
-        reader = data.draw(st.sampled_from(sorted(ADAPTERS)), label="reader")
-        read, record, mapping, setter = ADAPTERS[reader]
-        field = data.draw(st.sampled_from(_field_names(record, setter)), label="field")
-        bad = data.draw(hostile(input_class, ADAPTER_FAULTS), label="bad")
-        with refused_only_by_leadflow():
-            _read_whole(read(setter(record, field, bad), mapping=mapping))
+        readers = [name for name in ADAPTERS if (name, input_class) not in READER_FAULTS]
+        _read_hostile(data, data.draw(st.sampled_from(readers), label="reader"), input_class)
+
+    @pytest.mark.parametrize(
+        ("reader", "input_class"),
+        [
+            pytest.param(*pair, marks=pytest.mark.xfail(reason=fault, strict=False))
+            for pair, fault in READER_FAULTS.items()
+        ],
+    )
+    @FUZZ
+    @given(data=st.data())
+    def test_known_faults(self, reader: str, input_class: str, data: st.DataObject) -> None:
+        _read_hostile(data, reader, input_class)
 
     @FUZZ
     @given(
@@ -1079,7 +1156,6 @@ class TestCommandLine:
         assert status in EXIT_STATUSES, err
         assert "Traceback" not in err
 
-    @pytest.mark.xfail(reason="known fault: closed standard input", strict=False)
     @pytest.mark.parametrize("closed", ["closed_stream", "no_stream"])
     def test_a_closed_standard_input_is_a_usage_error(self, closed: str) -> None:
         # "no_stream" is what Python makes of a closed descriptor 0 (`leadflow qualify - <&-`).
