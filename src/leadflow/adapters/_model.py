@@ -11,7 +11,7 @@ import copy
 from collections.abc import Mapping
 from datetime import date
 from types import MappingProxyType
-from typing import Any, TypeAlias
+from typing import Any, Final, TypeAlias
 
 import attrs
 
@@ -45,11 +45,43 @@ def frozen_table(value: object) -> Any:
     return MappingProxyType(dict(value)) if isinstance(value, Mapping) else value
 
 
-def _frozen_mapping(value: object) -> object:
-    """Copy a mapping deeply and freeze its top level; leave anything else to validation."""
+#: How deep a record's values may nest (an object in a list in an object ... is three
+#: levels): far more than any CRM writes, and far below Python's recursion limit.
+MAX_DEPTH: Final = 100
+
+
+def _deep_copy(value: object, path: str, depth: int) -> object:
+    """A deep copy of *value* (at *path*, *depth* levels down), refused beyond MAX_DEPTH."""
+    if isinstance(value, (Mapping, list, tuple)) and depth >= MAX_DEPTH:
+        raise InvalidFieldError(path, value, f"nested deeper than {MAX_DEPTH} levels")
     if isinstance(value, Mapping):
-        return MappingProxyType({key: copy.deepcopy(item) for key, item in value.items()})
+        return {key: _deep_copy(item, f"{path}[{key!r}]", depth + 1) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_deep_copy(item, f"{path}[{at}]", depth + 1) for at, item in enumerate(value)]
+    if isinstance(value, tuple):
+        return tuple(_deep_copy(item, f"{path}[{at}]", depth + 1) for at, item in enumerate(value))
+    return copy.deepcopy(value)
+
+
+def _frozen_mapping(field: str, value: object) -> object:
+    """Copy a mapping deeply and freeze its top level; leave anything else to validation.
+
+    A value nested deeper than :data:`MAX_DEPTH` raises :class:`InvalidFieldError`
+    naming its path (``extras['x_custom'][0][0]...``), never ``RecursionError``.
+    """
+    if isinstance(value, Mapping):
+        return MappingProxyType(
+            {key: _deep_copy(item, f"{field}[{key!r}]", 1) for key, item in value.items()}
+        )
     return value
+
+
+def _frozen_extras(value: object) -> object:
+    return _frozen_mapping("extras", value)
+
+
+def _frozen_original(value: object) -> object:
+    return _frozen_mapping("original", value)
 
 
 def _string_keyed(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -132,10 +164,10 @@ class CrmLead:
     evidence: Evidence = attrs.field(factory=Evidence, validator=of_type(Evidence))
     id: CrmId | None = attrs.field(default=None, validator=_crm_id)
     extras: Mapping[str, Any] = attrs.field(
-        factory=dict, converter=_frozen_mapping, validator=_string_keyed, hash=False
+        factory=dict, converter=_frozen_extras, validator=_string_keyed, hash=False
     )
     original: Mapping[str, Any] = attrs.field(
-        factory=dict, converter=_frozen_mapping, validator=_string_keyed, hash=False
+        factory=dict, converter=_frozen_original, validator=_string_keyed, hash=False
     )
     repairs: tuple[Repair, ...] = attrs.field(
         default=(), converter=_repairs, validator=_check_repairs
