@@ -36,6 +36,7 @@ from leadflow.cli import (
     EXIT_USAGE,
     main,
 )
+from leadflow.cli._report import _shown
 from leadflow.cli._sources import MAX_FIELD_SIZE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -416,5 +417,12 @@ class TestDeepJson:
         status = main(["policy", "validate", str(path)])
         err = capsys.readouterr().err
         assert status == EXIT_REJECTED
+        # Python 3.10's tomli refuses a key of 1,000 parts; 3.11's tomllib reads it.
         assert err.startswith(f"leadflow: policy {path}")
-        assert "{...}" in err  # the value is shown by its outer levels only
+        assert "not valid TOML" in err or "{...}" in err  # shown by its outer levels
+
+    def test_a_value_too_deep_to_repr_is_shown_by_its_outer_levels(self) -> None:
+        value: list[Any] = []
+        for _ in range(100_000):
+            value = [value]
+        assert _shown(value) == "[" * 7 + "..." + "]" * 7
