@@ -700,7 +700,7 @@ def read_decimal(
         raise WrongTypeError(field, value, f"expected {expected}, not {kind(value)}")
     if not number.is_finite():
         raise InvalidFieldError(field, value, "must be a finite number")
-    if abs(number) >= _LIMIT:
+    if number.copy_abs() >= _LIMIT:  # exact, where abs() rounds to the context
         raise InvalidFieldError(field, value, _TOO_LARGE)
     exponent = number.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -MAX_PLACES:
@@ -721,7 +721,7 @@ def write_decimal(value: Decimal) -> str:
     if (
         isinstance(exponent, int)
         and exponent >= -MAX_PLACES
-        and (value.is_zero() or abs(value) < _LIMIT)
+        and (value.is_zero() or value.copy_abs() < _LIMIT)
     ):
         return format(value, "f")
     return str(value)

@@ -58,6 +58,17 @@ def _sales_cycle(deal: _Closed) -> timedelta:
     return v.instant(deal.history[-1].at) - v.instant(deal.history[0].at)
 
 
+def _longer(cycles: timedelta, deal: _Closed) -> timedelta:
+    """*cycles* with *deal*'s sales cycle added, refused past what a timedelta holds."""
+    cycle = _sales_cycle(deal)
+    try:
+        return cycles + cycle
+    except OverflowError:
+        raise InvalidFieldError(
+            "sales_cycle_total", cycle, "too long: sales cycles add up to more than 999999999 days"
+        ) from None
+
+
 @attrs.frozen(kw_only=True)
 class FunnelSummary:
     """Counts, conversion rates, reasons and pipeline value of a set of values.
@@ -188,6 +199,9 @@ def summarize(values: Iterable[Stage]) -> FunnelSummary:
 
     Raises:
         WrongTypeError: an item is not a funnel value (its field is ``values[i]``).
+        InvalidFieldError: the sales cycles add up to more than a
+            :class:`~datetime.timedelta` holds (999,999,999 days; the field is
+            ``sales_cycle_total``, the value the deal's cycle).
     """
     counts: Counter[FunnelStage] = Counter()
     disqualified: Counter[DisqualificationReason] = Counter()
@@ -204,9 +218,9 @@ def summarize(values: Iterable[Stage]) -> FunnelSummary:
             lost[value.reason] += 1
             if value.competitor is not None:
                 competitors[value.competitor] += 1
-            cycles += _sales_cycle(value)
+            cycles = _longer(cycles, value)
         elif isinstance(value, Customer):
-            cycles += _sales_cycle(value)
+            cycles = _longer(cycles, value)
         elif isinstance(value, Opportunity) and value.estimated_value is not None:
             _add(pipeline, value.estimated_value)
             weighted_value = value.weighted_value

@@ -54,7 +54,7 @@ def _to_decimal(value: object) -> Decimal:
         raise InvalidFieldError("amount", value, _TOO_LARGE)
     if not value.is_finite():
         raise InvalidFieldError("amount", value, "must be a finite number")
-    if abs(value) >= AMOUNT_LIMIT:
+    if value.copy_abs() >= AMOUNT_LIMIT:  # exact, where abs() rounds to the context
         raise InvalidFieldError("amount", value, _TOO_LARGE)
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -MAX_AMOUNT_PLACES:
