@@ -41,6 +41,11 @@ def _a(noun: str) -> str:
 
 
 def _short(value: object) -> str:
+    if isinstance(value, (str, bytes)) and len(value) > 80:
+        # Only the start is shown: no need to spell out megabytes of text first.
+        value = value[:80]
+        text = repr(value)
+        return text[:77] + "..."
     try:
         text = repr(value)
     except (RecursionError, MemoryError):
