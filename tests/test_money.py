@@ -150,8 +150,9 @@ class TestAmountsFromText:
 
         assert (caught.value.field, caught.value.value) == ("amount", text)
 
-    def test_an_int_or_a_decimal_is_taken_whatever_its_size(self) -> None:
-        # The results of arithmetic may grow past any bound that input keeps to.
+    def test_an_int_or_a_decimal_is_taken_up_to_the_amount_limit(self) -> None:
+        # The results of arithmetic may grow past the bound that input keeps to (10**18),
+        # up to Money's own (10**36).
         assert Money(10**30, "EUR") * 2 == Money(2 * 10**30, "EUR")
 
 

@@ -29,6 +29,7 @@ from leadflow import (
     Event,
     Evidence,
     FunnelSummary,
+    InvalidFieldError,
     InvalidRecordError,
     Lead,
     LeadNurtured,
@@ -316,11 +317,16 @@ class TestWireFormat:
     def test_an_amount_is_never_written_in_exponent_notation(self) -> None:
         assert unstructure(Money(Decimal("1E+3"), "EUR"))["amount"] == "1000"
 
-    def test_an_absurd_exponent_stays_short_and_is_refused_when_read_back(self) -> None:
-        # New rule: a decimal is read only in plain notation and below 10**18 in size, so
-        # nothing read can overflow; a larger value, which only code can build, is still
-        # written, short, and then refused.
-        huge = Money(Decimal("1E+999999"), "EUR")
+    def test_an_absurd_exponent_is_refused_and_the_largest_amount_is_refused_when_read(
+        self,
+    ) -> None:
+        # A decimal is read only in plain notation and below 10**18 in size, so nothing
+        # read can overflow; Money itself stays under 10**36 (arithmetic may grow past
+        # what input keeps to), and such a value is written short, then refused.
+        with pytest.raises(InvalidFieldError) as caught:
+            Money(Decimal("1E+999999"), "EUR")
+        assert caught.value.field == "amount"
+        huge = Money(Decimal("9.99E+35"), "EUR")
 
         data = unstructure(huge)
 
