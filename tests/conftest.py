@@ -8,6 +8,10 @@ Profiles (choose one with ``HYPOTHESIS_PROFILE=<name>`` or ``--hypothesis-profil
     300 examples per property, a fresh random seed on every run, and the reproduction blob
     printed for every failure. Loaded automatically when the ``CI`` environment variable is
     set. This replaces the ``ci`` profile Hypothesis registers (and auto-loads) itself.
+``fuzz``
+    Long runs of the fuzz suite: 2,000 examples per property
+    (``HYPOTHESIS_PROFILE=fuzz python -m pytest tests/test_fuzz.py -p no:randomly``
+    draws 190,000 hostile inputs; tests/test_fuzz.py says how they add up).
 ``default``
     Hypothesis's own defaults (100 examples) with the deadline switched off.
 
@@ -40,6 +44,13 @@ settings.register_profile(
     # failure reproducible with @reproduce_failure.
     derandomize=False,
     print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "fuzz",
+    parent=_BASE,
+    max_examples=2000,
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 
