@@ -115,6 +115,28 @@ class TestNumericSignals:
 
         assert caught.value.field == field
 
+    @pytest.mark.parametrize(
+        "edges",
+        [5, True, None, 1.5, 10**400, NOW, "1 5 10", b"\x01\x05"],
+        ids=lambda v: repr(v)[:12],
+    )
+    def test_edges_that_are_not_a_sequence_are_refused_naming_them(self, edges: object) -> None:
+        with pytest.raises(InvalidPolicyError) as caught:
+            NumericSignal(name="visits", weight=10, edges=edges, points=(0, 0))
+
+        assert caught.value.field == "edges"
+        assert caught.value.value is edges
+
+    @pytest.mark.parametrize(
+        "points", [5, True, None, 10**400, NOW, "06"], ids=lambda v: repr(v)[:12]
+    )
+    def test_points_that_are_not_a_sequence_are_refused_naming_them(self, points: object) -> None:
+        with pytest.raises(InvalidPolicyError) as caught:
+            NumericSignal(name="visits", weight=10, edges=(5,), points=points)
+
+        assert caught.value.field == "points"
+        assert caught.value.value is points
+
 
 class TestCategoricalSignals:
     @pytest.mark.parametrize(
@@ -152,6 +174,16 @@ class TestCategoricalSignals:
             attrs.evolve(ORIGIN, default=11)
 
         assert caught.value.field == "default"
+
+    @pytest.mark.parametrize(
+        "points", [5, True, None, 10**400, NOW, "API"], ids=lambda v: repr(v)[:12]
+    )
+    def test_points_that_are_not_a_mapping_are_refused_naming_them(self, points: object) -> None:
+        with pytest.raises(InvalidPolicyError) as caught:
+            CategoricalSignal(name="lead_origin", weight=10, points=points)
+
+        assert caught.value.field == "points"
+        assert caught.value.value is points
 
 
 class TestDecay:

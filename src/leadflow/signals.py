@@ -360,6 +360,8 @@ class NumericSignal(_Scored):
     def __attrs_post_init__(self) -> None:
         _check_common(self)
         edges = self.edges
+        if not isinstance(edges, tuple):
+            raise InvalidPolicyError("edges", edges, "expected a sequence of rising numbers")
         for index, edge in enumerate(edges):
             if not isinstance(edge, Decimal) or not edge.is_finite():
                 raise InvalidPolicyError(f"edges[{index}]", edge, "expected a finite number")
