@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from leadflow import (
     BANT,
     AuthorityLevel,
     BudgetLevel,
+    Calibration,
     Criterion,
     CriterionRule,
     InvalidFieldError,
@@ -629,3 +631,36 @@ class TestBrokenPolicyExamples:
 
         assert caught.value.field == field
         assert caught.value.value == value
+
+
+class TestCalibration:
+    @pytest.mark.parametrize(
+        ("field", "value"),
+        [
+            ("intercept", 10**400),
+            ("intercept", -(10**400)),
+            ("intercept", math.nan),
+            ("intercept", math.inf),
+            ("slope", 10**400),
+            ("slope", math.inf),
+            ("slope", math.nan),
+        ],
+        ids=lambda v: repr(v)[:12],
+    )
+    def test_a_number_no_float_can_hold_is_refused_naming_it(
+        self, field: str, value: object
+    ) -> None:
+        numbers: dict[str, object] = {"intercept": -3.0, "slope": 0.06, field: value}
+
+        with pytest.raises(InvalidPolicyError) as caught:
+            Calibration(**numbers)
+
+        assert caught.value.field == field
+        assert caught.value.value is value
+
+    def test_ints_a_float_can_hold_become_floats(self) -> None:
+        curve = Calibration(intercept=-3, slope=10**300)
+
+        assert (curve.intercept, curve.slope) == (-3.0, 1e300)
+        assert type(curve.intercept) is float
+        assert type(curve.slope) is float

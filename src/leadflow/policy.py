@@ -13,6 +13,7 @@ construction, naming the offending field; it never fails later, mid-decision.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable, Mapping
 from datetime import timedelta
@@ -180,16 +181,20 @@ class PromotionRule:
 
 
 def _real(value: object) -> object:
-    """An int becomes a float; anything else is left to validation."""
-    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    """An int becomes a float; anything else (an int too large for one) is left to validation."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        with contextlib.suppress(OverflowError):
+            return float(value)
+    return value
 
 
 def _check_real(field: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidPolicyError(field, value, f"expected a number, not {type_name(value)}")
-    if not math.isfinite(value):
-        raise InvalidPolicyError(field, value, "must be a finite number")
-    return float(value)
+    # An int left by _real is one too large for a float (math.isfinite would overflow).
+    if isinstance(value, int) or not math.isfinite(value):
+        raise InvalidPolicyError(field, value, "must be a finite number a float can hold")
+    return value
 
 
 @attrs.frozen(kw_only=True)
