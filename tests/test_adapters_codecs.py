@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from typing import Final
 
 import pytest
 from hypothesis import given
@@ -34,6 +35,7 @@ from leadflow.adapters._codecs import (
     Dialect,
     Email,
     Instant,
+    InstantDay,
     Percent,
     Phone,
     Repaired,
@@ -110,6 +112,32 @@ class TestTimestamps:
         read = Instant().decode(Instant().encode(moment, ctx(dialect)), ctx(dialect))
 
         assert read == moment.replace(microsecond=kept)
+
+
+class TestInstantsOutsideTheYearsDatetimeHolds:
+    """Every CRM refuses, as a bad value, a timestamp that has no UTC one in years 1-9999."""
+
+    LATE: Final = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone(timedelta(hours=-14)))
+    EARLY: Final = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14)))
+
+    @pytest.mark.parametrize("crm", list(DIALECTS))
+    @pytest.mark.parametrize(
+        "raw", ["9999-12-31T23:59:59.999999-14:00", "0001-01-01T00:00:00+14:00"]
+    )
+    def test_its_utc_day_is_refused(self, crm: str, raw: str) -> None:
+        with pytest.raises(InvalidFieldError) as caught:
+            InstantDay().decode(raw, ctx(DIALECTS[crm]))
+
+        assert caught.value.value == raw
+        assert "out of range" in caught.value.reason
+
+    @pytest.mark.parametrize("crm", list(DIALECTS))
+    @pytest.mark.parametrize("moment", [LATE, EARLY])
+    def test_it_is_refused_on_writing(self, crm: str, moment: datetime) -> None:
+        with pytest.raises(InvalidFieldError) as caught:
+            Instant().encode(moment, ctx(DIALECTS[crm]))
+
+        assert caught.value.value == moment
 
 
 class TestDates:

@@ -1683,3 +1683,40 @@ class TestFuzzing:
     def test_a_mapping_of_another_crm_is_refused(self) -> None:
         with pytest.raises(WrongTypeError):
             hubspot.read_lead(CONTACT_RECORD, mapping=CUSTOM)  # type: ignore[arg-type]
+
+
+class TestDatesAtTheEndsOfTime:
+    """A close date whose UTC day is outside years 1 to 9999 is a bad field, not a crash."""
+
+    @pytest.mark.parametrize(
+        "closedate", ["9999-12-31T23:59:59.999999-14:00", "0001-01-01T00:00:00+14:00"]
+    )
+    def test_a_close_date_with_no_utc_day_is_refused(self, closedate: str) -> None:
+        record = {"id": "9001", "properties": {"dealname": "Kernel", "closedate": closedate}}
+
+        with pytest.raises(InvalidRecordError) as caught:
+            hubspot.read_opportunity_fields(record, mapping=EUR)
+
+        [error] = caught.value.errors
+        assert (error.path, error.value) == ("$.properties.closedate", closedate)
+        assert "out of range" in error.reason
+
+    def test_the_same_day_with_its_utc_day_in_range_is_read(self) -> None:
+        record = {
+            "id": "9001",
+            "properties": {"dealname": "Kernel", "closedate": "9999-12-31T09:59:59-14:00"},
+        }
+
+        fields = hubspot.read_opportunity_fields(record, mapping=EUR)
+
+        assert fields.expected_close == date(9999, 12, 31)
+
+    def test_a_deal_closed_with_no_utc_instant_is_refused_on_writing(self) -> None:
+        late = datetime(9999, 12, 31, 23, tzinfo=timezone(timedelta(hours=-14)))
+        customer, _ = win(build_opportunity(), as_of=late)
+
+        with pytest.raises(InvalidRecordError) as caught:
+            hubspot.write_opportunity(customer, mapping=EUR)
+
+        [error] = caught.value.errors
+        assert (error.path, error.value) == ("$.properties.closedate", late)

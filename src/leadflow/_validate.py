@@ -55,12 +55,26 @@ def instant(value: datetime) -> datetime:
     """
     if type(value.tzinfo) is timezone:
         return value
+    return in_utc("as_of", value)
+
+
+def in_utc(field: str, value: datetime, given: object = None) -> datetime:
+    """The aware *value* in UTC, or raise if UTC has no datetime for it.
+
+    *given* is the value reported in the error (the text *value* was read from),
+    *value* itself when ``None``.
+
+    Raises:
+        InvalidFieldError: *value* is near year 1 or 9999, and its instant is not
+            between them (``9999-12-31T23:59:59-14:00``).
+    """
     try:
         return value.astimezone(timezone.utc)
     except OverflowError:
-        # datetime.max in a zone west of UTC has no instant datetime can hold.
         raise InvalidFieldError(
-            "as_of", value, "is out of range: it has no instant between years 1 and 9999"
+            field,
+            value if given is None else given,
+            "is out of range: it has no instant between years 1 and 9999",
         ) from None
 
 

@@ -26,7 +26,7 @@ from typing import Any, Final, Protocol
 import attrs
 
 from leadflow import _grammar as g
-from leadflow._validate import type_name
+from leadflow._validate import in_utc, type_name
 from leadflow.adapters._model import Repair, frozen_table
 from leadflow.contacts import email_addresses, normalise_email, normalise_phone
 from leadflow.errors import (
@@ -88,7 +88,7 @@ def utc_text(moment: datetime, *, separator: str = "T", millis: bool = False) ->
         separator: Between the date and the time (Odoo's is a space).
         millis: Whether to add the milliseconds (``.000``).
     """
-    moment = moment.astimezone(UTC)
+    moment = in_utc("", moment)
     text = (
         f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}{separator}"
         f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
@@ -450,7 +450,7 @@ class InstantDay:
     def decode(self, raw: object, ctx: Context) -> date:
         if isinstance(raw, str) and _DAY.fullmatch(raw):
             return _parse_day(raw)
-        return _parse_instant(raw, ctx.dialect).astimezone(UTC).date()
+        return in_utc("", _parse_instant(raw, ctx.dialect), raw).date()
 
     def encode(self, value: Any, ctx: Context) -> object:
         return ctx.dialect.instant(datetime(value.year, value.month, value.day, tzinfo=UTC))

@@ -77,7 +77,7 @@ from leadflow.adapters._skeleton import (
     stated_currency,
 )
 from leadflow.decisions import QualificationDecision, Verdict
-from leadflow.errors import InvalidFieldError, WrongTypeError
+from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError
 from leadflow.lifecycle import Customer, LostOpportunity, Opportunity
 from leadflow.stages import OpportunityStage
 
@@ -455,7 +455,10 @@ def _write_outcome(
 ) -> None:
     closed = closed_at(opportunity)
     if closed is not None:
-        out["closedate"] = ctx.dialect.instant(closed)
+        try:
+            out["closedate"] = ctx.dialect.instant(closed)
+        except InvalidFieldError as error:
+            raise InvalidRecordError([error.under("properties.closedate")], DEAL) from None
     out["pipeline"] = mapping.pipeline
     if isinstance(opportunity, Customer):
         out["dealstage"] = mapping.won_stage
