@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from enum import Enum
 from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -37,6 +38,7 @@ from leadflow import (
     NumericSignal,
     Policy,
     PurchaseRole,
+    SignalObservation,
     TimeframeLevel,
     WrongTypeError,
 )
@@ -53,7 +55,7 @@ from leadflow.records import (
     signal_columns,
 )
 from leadflow.schema import policy_schema, record_schema
-from leadflow.serialization import structure
+from leadflow.serialization import from_json, structure, to_json
 from support import SIGNAL_POLICY, SIGNAL_POLICY_DATA
 
 pytest.importorskip("jsonschema", reason="the jsonschema package runs these tests")
@@ -145,7 +147,11 @@ class TestDatetimes:
             ("2026-01-05T09:30:00+24:00", None),
             ("2026-01-05T09:30:00+0100", None),
             ("2026-01-05T09:30:00+01", None),
-            ("2026-01-05T09:30:00+01:00:00", None),
+            # isoformat() writes an offset's seconds when it has any: read back too.
+            (
+                "2026-01-05T09:30:00+01:00:00",
+                datetime(2026, 1, 5, 9, 30, tzinfo=timezone(timedelta(hours=1))),
+            ),
             ("2026-01-05T09+01:00", None),
             ("2026-01-05x09:30:00+01:00", None),
             ("2026-01-05  09:30:00+01:00", None),
@@ -1281,3 +1287,57 @@ _CORPUS: Final = [
     "EUR\u2029",
     *string.printable,
 ]
+
+
+class TestOffsetsWithSeconds:
+    """A zone's local mean time has an offset with seconds; it reads back as written."""
+
+    LMT_OFFSET: Final = -timedelta(hours=4, minutes=56, seconds=2)
+    NEW_YORK_LMT: Final = timezone(LMT_OFFSET)
+
+    @pytest.mark.parametrize(
+        ("text", "offset"),
+        [
+            ("0001-01-01T00:00:00-04:56:02", -timedelta(hours=4, minutes=56, seconds=2)),
+            ("1850-06-01 12:00+00:09:21", timedelta(minutes=9, seconds=21)),
+            ("1850-06-01T12:00:00+00:00:01.500000", timedelta(seconds=1, microseconds=500000)),
+        ],
+    )
+    def test_an_offset_with_seconds_is_read(self, text: str, offset: timedelta) -> None:
+        assert g.read_datetime("created_at", text).utcoffset() == offset
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "2026-01-05T09:30:00+01:00:60",
+            "2026-01-05T09:30:00+01:00:5",
+            "2026-01-05T09:30:00+01:00:05.5",
+        ],
+    )
+    def test_a_malformed_offset_with_seconds_is_refused(self, text: str) -> None:
+        with pytest.raises(InvalidFieldError) as caught:
+            g.read_datetime("created_at", text)
+
+        assert (caught.value.field, caught.value.value) == ("created_at", text)
+
+    def test_a_local_mean_time_round_trips_through_json(self) -> None:
+        moment = datetime(1, 1, 1, tzinfo=ZoneInfo("America/New_York"))
+        observation = SignalObservation(value=Decimal(1), observed_at=moment)
+
+        back = from_json(to_json(observation), SignalObservation)
+
+        assert to_json(observation).endswith('"0001-01-01T00:00:00-04:56:02"}')
+        assert back == observation
+        observed = back.observed_at
+        assert observed is not None
+        assert observed.utcoffset() == moment.utcoffset() == self.LMT_OFFSET
+
+    def test_a_record_reads_the_offset_as_serialization_writes_it(self) -> None:
+        moment = datetime(1883, 11, 18, 12, tzinfo=self.NEW_YORK_LMT)
+
+        read = parse_record({**_BASE, "created_at": moment.isoformat()})
+
+        created = read.contact.created_at
+        assert created == moment
+        assert created is not None
+        assert created.utcoffset() == moment.utcoffset()

@@ -355,7 +355,9 @@ DATE: Final = f"(?!0000)(?:[0-9]{{4}}-(?:{_MONTH_DAY})|(?:{_LEAP_YEAR})-02-29)"
 _HOUR: Final = "[01][0-9]|2[0-3]"
 _MINUTE: Final = "[0-5][0-9]"
 _FRACTION: Final = "[0-9]{1,6}"
-_OFFSET: Final = f"[Zz]|[+-](?:{_HOUR}):{_MINUTE}"
+# An offset may have seconds, and then microseconds, as isoformat() writes one that has
+# them (a zone's local mean time before standard time: New York's is -04:56:02).
+_OFFSET: Final = f"[Zz]|[+-](?:{_HOUR}):{_MINUTE}(?::{_MINUTE}(?:\\.[0-9]{{6}})?)?"
 _CLOCK: Final = f"[Tt ]({_HOUR}):({_MINUTE})(?::({_MINUTE})(?:\\.({_FRACTION}))?)?"
 #: A datetime with its UTC offset. Its groups are the date, the hour, the minute, the
 #: second, the fraction of a second and the offset; the reader builds the value from them.
