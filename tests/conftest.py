@@ -11,7 +11,7 @@ Profiles (choose one with ``HYPOTHESIS_PROFILE=<name>`` or ``--hypothesis-profil
 ``fuzz``
     Long runs of the fuzz suite: 2,000 examples per property
     (``HYPOTHESIS_PROFILE=fuzz python -m pytest tests/test_fuzz.py -p no:randomly``
-    draws 190,000 hostile inputs; tests/test_fuzz.py says how they add up).
+    draws 180,000 hostile inputs; tests/test_fuzz.py says how they add up).
 ``default``
     Hypothesis's own defaults (100 examples) with the deadline switched off.
 
