@@ -507,6 +507,8 @@ class TestArguments:
         [
             ("l2", -1.0),
             ("l2", math.nan),
+            ("l2", 10**400),
+            ("min_bin_share", -(10**400)),
             ("max_bins", 0),
             ("min_bin_share", 1.5),
             ("min_category_share", -0.1),

@@ -623,8 +623,14 @@ def _check_number(
     field: str, value: object, *, low: float, high: float, low_included: bool = True
 ) -> None:
     """*value* is a finite number between *low* (included or not) and *high* (included)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidFieldError(field, value, "expected a finite number")
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        finite = False
+    if not finite:
+        raise InvalidFieldError(field, value, "expected a finite number a float can hold")
     if value > high or value < low or (value == low and not low_included):
         above = "at least" if low_included else "above"
         most = "" if math.isinf(high) else f" and at most {high}"
