@@ -292,6 +292,34 @@ class TestNul:
         assert status == EXIT_REJECTED
 
 
+class TestEscapedSurrogates:
+    @pytest.mark.parametrize("command", ["qualify", "promote"])
+    def test_a_json_line_escaping_a_lone_surrogate_is_rejected_and_a_pair_is_text(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str
+    ) -> None:
+        # "\ud800" alone is no character, and no output could hold it; "\ud83d\ude00"
+        # is one (an emoji), written as UTF-8.
+        record = {"name": "Ada", "email": "ada@example.com", "created_at": CREATED}
+        path = tmp_path / "escaped.jsonl"
+        path.write_text(
+            json.dumps({**record, "id": "\ud800"})
+            + "\n"
+            + json.dumps({**record, "id": "\U0001f600"})
+            + "\n",
+            encoding="utf-8",
+        )
+        assert "\\ud800" in path.read_text(encoding="utf-8")  # as json.dumps escapes it
+
+        status, out, err = run(capsys, command, path)
+
+        assert rejections(err) == [
+            f"{path}: row 1 (line 1): $: a \\u escape of a lone surrogate, which is no text"
+        ]
+        assert counts(err)[:3] == (2, 1, 1)
+        assert [json.loads(line)["id"] for line in out.splitlines()] == ["\U0001f600"]
+        assert status == EXIT_REJECTED
+
+
 class TestRunawayQuotes:
     def test_a_stray_quote_rejects_its_row_and_the_next_rows_are_read(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path

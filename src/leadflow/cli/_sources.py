@@ -57,6 +57,9 @@ def _bad_text(text: str) -> bool:
 
 
 _NOT_UTF8: Final = (("$", "not UTF-8 text"),)
+# A JSON escape of a surrogate (``\ud800``): half of a pair, or a lone one, which is no text.
+_SURROGATE_ESCAPE: Final = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE: Final = (("$", "a \\u escape of a lone surrogate, which is no text"),)
 
 # A TOML line that a CSV header is not: a [table], or a key = value.
 _TOML_LINE: Final = re.compile(
@@ -367,6 +370,11 @@ class _Source:
                     data = json.loads(text, parse_float=Decimal)
                 except (ValueError, RecursionError) as error:
                     yield _Row(number, line_number, None, (("$", f"not valid JSON: {error}"),))
+                    continue
+                if _SURROGATE_ESCAPE.search(text) and _bad_text(
+                    json.dumps(data, ensure_ascii=False, default=str)
+                ):
+                    yield _Row(number, line_number, None, _LONE_SURROGATE)
                     continue
                 yield _Row(number, line_number, data)
         except OSError as error:
