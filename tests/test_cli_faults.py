@@ -445,9 +445,12 @@ class TestDeepJson:
         status = main(["policy", "validate", str(path)])
         err = capsys.readouterr().err
         assert status == EXIT_REJECTED
-        # Python 3.10's tomli refuses a key of 1,000 parts; 3.11's tomllib reads it.
+        # Python 3.10's tomli refuses a key of 1,000 parts; later tomllib reads it, and
+        # the value is then shown short, by its outer levels, whatever the version.
         assert err.startswith(f"leadflow: policy {path}")
-        assert "not valid TOML" in err or "{...}" in err  # shown by its outer levels
+        assert "not valid TOML" in err or "$.criteria: unknown field (got {'a': {'a'" in err
+        assert "Traceback" not in err
+        assert max(map(len, err.splitlines())) < 200
 
     def test_a_value_too_deep_to_repr_is_shown_by_its_outer_levels(self) -> None:
         value: list[Any] = []
