@@ -13,7 +13,6 @@ import csv
 import errno
 import io
 import json
-import os
 import re
 import signal
 import subprocess
@@ -38,6 +37,7 @@ from leadflow.cli import (
 )
 from leadflow.cli._report import _shown
 from leadflow.cli._sources import MAX_FIELD_SIZE
+from test_cli import environment
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTACTS_CSV = ROOT / "examples" / "contacts.csv"
@@ -69,14 +69,6 @@ def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str
     status = main([*map(str, args), "--as-of", AS_OF])
     out, err = capsys.readouterr()
     return status, out, err
-
-
-def environment() -> dict[str, str]:
-    env = dict(os.environ)
-    paths = [str(ROOT / "src"), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
-    env["PYTHONPATH"] = os.pathsep.join(paths)
-    env["PYTHONIOENCODING"] = "utf-8"
-    return env
 
 
 def command(*args: str | Path) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Final, NoReturn
 
@@ -324,22 +325,21 @@ def _add_crm_options(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _field_size(text: str) -> int:
-    """``--max-field-size``: a whole number of characters, from 1."""
-    try:
-        number = int(text)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of characters from 1, got {text!r}")
-    return number
+def _from_one(what: str) -> Callable[[str], int]:
+    """An argument type: a whole number from 1, of *what* (``"characters"``)."""
+
+    def read(text: str) -> int:
+        try:
+            number = int(text)
+        except ValueError:
+            number = 0
+        if number < 1:
+            raise argparse.ArgumentTypeError(f"expected a {what} from 1, got {text!r}")
+        return number
+
+    return read
 
 
-def _positive(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a row number from 1, got {text!r}")
-    return number
+#: ``--max-field-size``: a number of characters; ``--row``: a data row's number.
+_field_size: Final = _from_one("number of characters")
+_positive: Final = _from_one("row number")
