@@ -211,6 +211,9 @@ class TestInterrupt:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=environment(),
+            # Unbuffered: communicate() reads the pipe itself, so a buffered readline
+            # would keep lines it read ahead from the count below.
+            bufsize=0,
         )
         assert process.stdout is not None
         process.stdout.readline()  # it is deciding rows (and soon blocked on the pipe)
