@@ -12,6 +12,11 @@ Profiles (choose one with ``HYPOTHESIS_PROFILE=<name>`` or ``--hypothesis-profil
     Long runs of the fuzz suite: 2,000 examples per property
     (``HYPOTHESIS_PROFILE=fuzz python -m pytest tests/test_fuzz.py -p no:randomly``
     draws 180,000 hostile inputs; tests/test_fuzz.py says how they add up).
+``mutation``
+    For mutation testing (docs/mutation.md): 50 examples per property, the same ones on
+    every run and no example database, so that a mutant is killed or not by the tests
+    alone; mutmut runs the suite many times in one process, which Hypothesis would
+    otherwise report as a ``differing_executors`` health check.
 ``default``
     Hypothesis's own defaults (100 examples) with the deadline switched off.
 
@@ -52,6 +57,15 @@ settings.register_profile(
     max_examples=2000,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "mutation",
+    parent=_BASE,
+    max_examples=50,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
 )
 
 

@@ -37,6 +37,7 @@ from leadflow import (
     TimeframeLevel,
 )
 from leadflow._grammar import is_blank, is_missing
+from leadflow.errors import InvalidFieldError
 from leadflow.records import ENUM_FIELDS
 from leadflow.serialization import structure
 
@@ -268,3 +269,20 @@ def signal_policy_data() -> dict[str, Any]:
 
 SIGNAL_POLICY_DATA = signal_policy_data()
 SIGNAL_POLICY = structure(SIGNAL_POLICY_DATA, Policy)
+
+
+def pinned(
+    error: BaseException, kind: type[InvalidFieldError], field: str, value: object, reason: str
+) -> None:
+    """Assert that *error* is exactly a *kind* naming *field*, *value* and *reason*.
+
+    The promise every field error keeps: its class, the field, the value as given and
+    the reason in words, each checked (``is`` for the value where equality could hide a
+    copy), and the message built from them.
+    """
+    assert type(error) is kind, f"{type(error).__name__} is not {kind.__name__}: {error}"
+    assert isinstance(error, InvalidFieldError)
+    assert error.field == field
+    assert error.value is value or (type(error.value) is type(value) and error.value == value)
+    assert error.reason == reason
+    assert str(error).startswith(f"{field}: {reason} (got ")
