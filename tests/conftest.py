@@ -30,6 +30,8 @@ skipped unless pytest is given ``--run-slow``; ``.ci/run`` passes it, so CI runs
 from __future__ import annotations
 
 import os
+import sys
+from collections import Counter
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -105,3 +107,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("slow") is not None:
             item.add_marker(skip)
+
+
+# --------------------------------------------------------------------------------------------
+# The fuzz suite's outcomes, after a run that included it (not from xdist workers' tallies).
+# --------------------------------------------------------------------------------------------
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """After a run of tests/test_fuzz.py in this process, how its inputs ended."""
+    fuzz = sys.modules.get("test_fuzz")
+    tally: Counter[str] = getattr(fuzz, "TALLY", None) or Counter()
+    if not tally:
+        return
+    terminalreporter.section("fuzz inputs by outcome")
+    for outcome, count in sorted(tally.items(), key=lambda item: (-item[1], item[0])):
+        terminalreporter.write_line(f"{count:>9,}  {outcome}")
+    terminalreporter.write_line(f"{sum(tally.values()):>9,}  in all")

@@ -34,6 +34,7 @@ is fixed, and its case asserts the fix.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import csv
 import io
@@ -467,14 +468,22 @@ def default_stack() -> Iterator[None]:
 _DEFAULT_LIMIT: Final = 1000
 
 
+#: How the inputs ended, by outcome: "accepted", "refused: <error class>", or for the
+#: command line "exit <status>". Counted per run of an input (Hypothesis runs some twice,
+#: when it shrinks or replays); tests/conftest.py prints it after a run of this module.
+TALLY: Final[collections.Counter[str]] = collections.Counter()
+
+
 @contextlib.contextmanager
 def refused_only_by_leadflow() -> Iterator[None]:
     """Let a :class:`LeadflowError` through as a refusal; anything else fails the test."""
     try:
         with default_stack():
             yield
-    except LeadflowError:
-        pass
+    except LeadflowError as error:
+        TALLY[f"refused: {type(error).__name__}"] += 1
+    else:
+        TALLY["accepted"] += 1
 
 
 # --------------------------------------------------------------------------------------------
@@ -986,6 +995,7 @@ def run_cli(
             sys.stdin = stdin
         with default_stack():
             status = main(argv)
+    TALLY[f"command line: exit {status}"] += 1
     return status, err.getvalue()
 
 
