@@ -330,6 +330,42 @@ class TestRunawayQuotes:
         assert counts(err) == (2, 1, 1)
         assert [json.loads(line)["row"] for line in out.splitlines()] == [2]
 
+    def test_a_stray_quote_that_a_later_quote_ends_loses_no_row(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        # The quote opened on line 2 is ended by the first quote of line 3, mid-value:
+        # line 3 is a row of its own, and a good one.
+        path = tmp_path / "stray.csv"
+        later = f'"Person 2",p2@example.com,{CREATED}\n'
+        path.write_text(
+            HEADER + f'"Ada,ada@example.com,{CREATED}\n' + later + good(3), encoding="utf-8"
+        )
+        status, out, err = run(capsys, "qualify", path)
+        assert status == EXIT_REJECTED
+        [rejected] = rejections(err)
+        assert rejected.startswith(f"{path}: row 1 (line 2): $: malformed CSV: ")
+        assert rejected.endswith("whose quote opened on line 2 and ran on past it (a stray quote?)")
+        assert counts(err) == (3, 2, 1)
+        assert [json.loads(line)["row"] for line in out.splitlines()] == [2, 3]
+        assert [json.loads(line)["id"] for line in out.splitlines()] == [None, None]
+
+    def test_a_quoted_value_over_lines_then_a_bad_quote_leaves_no_line_unread(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        # A value over two lines whose quote closes and is followed by text: nothing
+        # says which line was meant, so the first is rejected and the next is read on
+        # its own (a quote inside an unquoted value is text): no line goes unread.
+        path = tmp_path / "bad.csv"
+        path.write_text(
+            HEADER + f'"Ada\nLovelace"x,ada@example.com,{CREATED}\n' + good(2), encoding="utf-8"
+        )
+        status, out, err = run(capsys, "qualify", path, "--output-format", "jsonl")
+        assert status == EXIT_REJECTED
+        [rejected] = rejections(err)
+        assert rejected.startswith(f"{path}: row 1 (line 2): $: malformed CSV: ")
+        assert counts(err) == (3, 2, 1)
+        assert [json.loads(line)["row"] for line in out.splitlines()] == [2, 3]
+
     def test_a_stray_quote_before_more_than_the_limit_loses_no_row(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path
     ) -> None:

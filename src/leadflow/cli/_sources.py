@@ -283,14 +283,25 @@ class _Source:
     def _unreadable(self, lines: _Lines, start: int, error: csv.Error) -> str:
         """Why the row from line *start* cannot be read; where to read on from is set.
 
-        A quote left open (a stray ``"``) would swallow the rest of the file as one
-        value: the row is rejected and reading goes on at the line after *start*. A
+        A quote left open (a stray ``"``) would swallow the rest of the file, or the
+        lines up to the next quote, as one value: the row is rejected and reading goes
+        on at the line after *start*. A
         quoted value that does close, but is longer than ``--max-field-size``, is one
         rejected row, and reading goes on after it.
         """
         # The csv module says which by its message only (the same in 3.10 to 3.13).
         too_long, at_end = "field larger" in str(error), "end of data" in str(error)
-        if not (too_long or at_end) or not _quote_open(lines.kept):
+        if not (too_long or at_end):
+            if len(lines.kept) > 1 and _quote_open(lines.kept[:1]):
+                # A quote opened on this row's line ran on into the next lines until a
+                # quote there ended it, mid-value: those lines are rows of their own.
+                lines.replay(lines.kept[1:], start + 1)
+                return (
+                    f"malformed CSV: {error}, in a value whose quote opened on line "
+                    f"{start} and ran on past it (a stray quote?)"
+                )
+            return f"malformed CSV: {error}"
+        if not _quote_open(lines.kept):
             return f"malformed CSV: {error}"
         limit = f"{self._max_field_size:,}"
         if at_end:  # the input ended with the quote still open
