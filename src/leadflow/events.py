@@ -16,7 +16,7 @@ import attrs
 
 from leadflow import _validate as v
 from leadflow.decisions import PromotionDecision, QualificationDecision
-from leadflow.errors import InvalidFieldError
+from leadflow.errors import InvalidFieldError, _a
 from leadflow.money import Money
 from leadflow.stages import FunnelStage, OpportunityStage
 
@@ -79,7 +79,7 @@ class _Event:
             raise InvalidFieldError(
                 "to_stage",
                 self.to_stage,
-                f"a {type(self).__name__} does not move from {self.from_stage.value}",
+                f"{_a(type(self).__name__)} does not move from {self.from_stage.value}",
             )
 
 

@@ -24,7 +24,7 @@ import attrs
 
 from leadflow._engine import Engine
 from leadflow._validate import to_tuple, type_name
-from leadflow.errors import InvalidPolicyError
+from leadflow.errors import InvalidPolicyError, _a
 from leadflow.evidence import (
     LEVELS,
     AuthorityLevel,
@@ -70,7 +70,7 @@ def _check_table(field: str, pairs: object, enum: type[E], low: int, high: int) 
     table: dict[E, int] = {}
     for key, number in pairs:
         if not isinstance(key, enum):
-            raise InvalidPolicyError(f"{field}.{key}", key, f"not a {enum.__name__}")
+            raise InvalidPolicyError(f"{field}.{key}", key, f"not {_a(enum.__name__)}")
         table[key] = _check_int(f"{field}.{key.value}", number, low, high)
     missing = [m.value for m in enum if m not in table]
     if missing:
@@ -357,7 +357,7 @@ class Policy:
                 raise InvalidPolicyError(
                     f"{criterion.value}.minimum",
                     rule.minimum,
-                    f"expected a {level_type.__name__}",
+                    f"expected {_a(level_type.__name__)}",
                 )
 
     def _check_signals(self) -> None:

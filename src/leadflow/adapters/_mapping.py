@@ -54,7 +54,7 @@ from leadflow.adapters._codecs import (
 from leadflow.adapters._model import CrmId, OpportunityStageValue, frozen_table
 from leadflow.contacts import Contact, ContactId, Organisation, PurchaseRole
 from leadflow.decisions import Verdict
-from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError
+from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError, _a
 from leadflow.evidence import (
     AuthorityEvidence,
     BudgetEvidence,
@@ -364,7 +364,7 @@ def _value_table(member_type: type[Enum]) -> Callable[[object, attrs.Attribute[A
         for raw, member in value.items():
             if not isinstance(member, member_type):
                 raise WrongTypeError(
-                    f"{attribute.name}[{raw!r}]", member, f"expected a {member_type.__name__}"
+                    f"{attribute.name}[{raw!r}]", member, f"expected {_a(member_type.__name__)}"
                 )
             if isinstance(raw, float) or not isinstance(raw, (str, int)):
                 raise WrongTypeError(

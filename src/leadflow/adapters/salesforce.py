@@ -67,7 +67,7 @@ from leadflow.adapters._skeleton import (
     text_id,
 )
 from leadflow.decisions import QualificationDecision, Rating, Verdict
-from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError
+from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError, _a
 from leadflow.lifecycle import Customer, LostOpportunity, Opportunity
 from leadflow.stages import FunnelStage, OpportunityStage
 
@@ -276,7 +276,7 @@ def _text_table(kind: type) -> Any:
                 raise WrongTypeError(f"{attribute.name}[{key!r}]", key, "expected a picklist value")
             if not isinstance(member, kind):
                 raise WrongTypeError(
-                    f"{attribute.name}[{key!r}]", member, f"expected a {kind.__name__}"
+                    f"{attribute.name}[{key!r}]", member, f"expected {_a(kind.__name__)}"
                 )
 
     return validate
@@ -345,7 +345,7 @@ def _sobject(name: str) -> Callable[[Mapping[str, Any], Errors], None]:
             errors.append(WrongTypeError("attributes", attributes, "expected a JSON object"))
         elif attributes.get("type", name) != name:
             errors.append(
-                InvalidFieldError("attributes.type", attributes.get("type"), f"not a {name}")
+                InvalidFieldError("attributes.type", attributes.get("type"), f"not {_a(name)}")
             )
 
     return check
