@@ -11,7 +11,7 @@ so a caller can act on them without parsing messages.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from leadflow.decisions import PromotionDecision, QualificationDecision
@@ -38,6 +38,18 @@ class LeadflowError(Exception):
 
 def _a(noun: str) -> str:
     return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+#: The stages named by an adjective, as the noun a message says ("a nurtured lead").
+_STAGE_NOUNS: Final = {
+    "nurtured": "nurtured lead",
+    "disqualified": "disqualified lead",
+    "lost": "lost opportunity",
+}
+
+
+def _noun(stage: str) -> str:
+    return _STAGE_NOUNS.get(stage, stage)
 
 
 def _short(value: object) -> str:
@@ -175,13 +187,15 @@ class IllegalTransitionError(LeadflowError, ValueError):
         transition: The move attempted, e.g. ``"promote"``.
         from_stage: The stage the value is in (``"contact"`` ...), or its type name.
         to_stage: The stage the move leads to.
+        reason: Why it is not allowed, in plain words (``""`` when none is given).
     """
 
     def __init__(self, transition: str, from_stage: str, to_stage: str, reason: str = "") -> None:
         self.transition = transition
         self.from_stage = from_stage
         self.to_stage = to_stage
-        message = f"cannot {transition} {_a(from_stage)} into {_a(to_stage)}"
+        self.reason = reason
+        message = f"cannot {transition} {_a(_noun(from_stage))} into {_a(_noun(to_stage))}"
         super().__init__(f"{message}: {reason}" if reason else message)
 
 
