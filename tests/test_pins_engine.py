@@ -1211,6 +1211,8 @@ class TestNumbering:
     def test_every_index_decodes_to_a_distinct_combination_and_all_are_covered(
         self, policy: Policy
     ) -> None:
+        # A policy built here, not at import: its engine is compiled as the test runs.
+        policy = policy.evolve()
         engine = policy._engine
         size = math.prod(len(LEVEL_TYPES[c]) + 1 for c in Criterion)
         assert size == 6 * 6 * 7 * 7
@@ -1239,6 +1241,7 @@ class TestNumbering:
     def test_result_is_the_rule_at_each_level_and_stale_only_when_asked(
         self, policy: Policy, criterion: Criterion
     ) -> None:
+        policy = policy.evolve()  # compiled as the test runs
         engine = policy._engine
         for level in LEVEL_TYPES[criterion]:
             assert engine.result(criterion, level) == expected_result(
@@ -1349,6 +1352,24 @@ class TestMemo:
         assert decisions[2].signals != decisions[3].signals
         assert [s.value for s in decisions[2].signals][:2] == ["Lead Import", "Reference"]
         assert all(outcome is None for outcome in policy._engine.known)
+
+    def test_a_policy_with_signals_reuses_the_outcome_of_equal_points(self) -> None:
+        # Two decisions whose combination and signal points are equal share one outcome:
+        # its results are the very same tuple, not an equal one computed again.
+        policy = SIGNAL_POLICY.evolve(name="signal reuse")
+        base = known("strong", "approved", "immediate")
+        first = qualify(
+            ada(INES), attrs.evolve(base, signals={"lead_source": "Google"}), policy, as_of=NOW
+        )
+        again = qualify(
+            ada(INES), attrs.evolve(base, signals={"lead_source": "Google"}), policy, as_of=NOW
+        )
+        other = qualify(ada(INES), attrs.evolve(base, signals={}), policy, as_of=NOW)
+        assert first.results is again.results
+        assert first.next_steps is again.next_steps
+        assert other.results == first.results
+        assert other.results is not first.results
+        assert other.score < first.score
 
     def test_outcomes_of_neighbouring_combinations_never_share_a_key(self) -> None:
         # Criteria worth nothing and one signal worth everything: a combination's outcome
