@@ -245,7 +245,7 @@ def _qualified(
     transition: str,
     value: Contact | NurturedLead,
     evidence: Evidence,
-    policy: Policy,
+    policy: Policy | None,
     as_of: datetime,
 ) -> QualificationDecision:
     contact = value if isinstance(value, Contact) else value.contact
@@ -274,7 +274,6 @@ def to_lead(
         NotQualifiedError: the contact does not qualify; the error carries the decision.
         IllegalTransitionError: *contact* is not a :class:`Contact`.
     """
-    policy = DEFAULT_POLICY if policy is None else policy
     if not isinstance(contact, Contact):
         refuse("qualify", contact, FunnelStage.LEAD, "only a contact qualifies into a lead")
     check_time(contact, as_of)
@@ -307,7 +306,6 @@ def reassess(
     Raises:
         IllegalTransitionError: *lead* is not an open :class:`Lead`.
     """
-    policy = DEFAULT_POLICY if policy is None else policy
     if not isinstance(lead, Lead):
         refuse("reassess", lead, FunnelStage.LEAD, "only an open lead is reassessed")
     check_time(lead, as_of)
@@ -375,7 +373,6 @@ def requalify(
         NotQualifiedError: it does not qualify; the error carries the decision.
         IllegalTransitionError: *lead* is not a :class:`NurturedLead`.
     """
-    policy = DEFAULT_POLICY if policy is None else policy
     if not isinstance(lead, NurturedLead):
         refuse("requalify", lead, FunnelStage.LEAD, "only a nurtured lead is re-qualified")
     check_time(lead, as_of)
