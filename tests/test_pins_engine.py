@@ -1261,7 +1261,7 @@ class TestNumbering:
         assert SIGNAL_POLICY._engine.plain is False
 
     def test_the_module_exports_the_engine_the_timeframe_rule_and_the_verdict(self) -> None:
-        assert _engine.__all__ == ["Engine", "effective_timeframe", "verdict_of"]
+        assert _engine.__all__ == ["Engine", "Tables", "effective_timeframe", "verdict_of"]
         assert all(callable(getattr(_engine, name)) for name in _engine.__all__)
 
     def test_the_engine_belongs_to_its_policy(self) -> None:

@@ -17,7 +17,7 @@ complete, correct item.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -41,7 +41,7 @@ from leadflow.signals import SignalResult
 if TYPE_CHECKING:
     from leadflow.policy import Policy
 
-__all__ = ["Engine", "effective_timeframe", "verdict_of"]
+__all__ = ["Engine", "Tables", "effective_timeframe", "verdict_of"]
 
 
 def effective_timeframe(
@@ -308,6 +308,31 @@ _NO_TIME: Final = timedelta(0)
 _NEVER: Final[Any] = object()
 # Signal points range over 0-100, so index * 101 + points numbers each pair once.
 _POINTS: Final = 101
+# What a policy without signals decides from: its outcomes need no evidence nor time.
+_NO_EVIDENCE: Final = Evidence()
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+@attrs.frozen(kw_only=True)
+class Tables:
+    """The codes of a compiled policy, by level value (see :meth:`Engine.tables`).
+
+    Attributes:
+        need, budget, timeframe: Each level's code, by the level's value.
+        authority: The authority code of each contact role and purchase process
+            (role value -> process value -> code).
+        stale: The code of a stale result of need, budget, timeframe and authority.
+        freshness: How old evidence may be before it is stale (``None``: never).
+        horizon_days: Beyond how many days a decision date counts as "later".
+    """
+
+    need: dict[str, int]
+    budget: dict[str, int]
+    timeframe: dict[str, int]
+    authority: dict[str, dict[str, int]]
+    stale: tuple[int, int, int, int]
+    freshness: timedelta | None
+    horizon_days: int
 
 
 class Engine:
@@ -503,7 +528,16 @@ class Engine:
                 outcome = outcome_of(self.results(index), self.policy)
                 self._outcomes[index] = outcome
             return outcome
-        signals = self.signal_results(evidence, now)
+        return self.settle(index, self.signal_results(evidence, now))
+
+    def settle(self, index: int, signals: tuple[SignalResult, ...]) -> Outcome:
+        """What combination *index* decides with the signal results *signals* (memoised).
+
+        *signals* are the policy's signals scored in policy order (``()`` for a
+        policy without any), as :meth:`signal_results` scores them.
+        """
+        if self._plain:
+            return self.outcome(index, _NO_EVIDENCE, _EPOCH)
         points = 0
         for result in signals:
             points += result.points
@@ -532,6 +566,22 @@ class Engine:
         if outcome is None:
             outcome = self.outcome(index, evidence, now)
         return assemble(outcome, as_of, evidence)
+
+    def tables(self) -> Tables:
+        """The codes that :meth:`index` adds up, for code that decides whole columns.
+
+        Adding one code per criterion, as :meth:`index` does, gives the index of a
+        combination; :meth:`settle` (or :meth:`outcome`) tells what it decides.
+        """
+        return Tables(
+            need=dict(self._need),
+            budget=dict(self._budget),
+            timeframe=dict(self._timeframe),
+            authority={role: dict(codes) for role, codes in self._authority.items()},
+            stale=self._stale,
+            freshness=None if self.policy.freshness is None else self._freshness,
+            horizon_days=self._horizon_days,
+        )
 
     @property
     def plain(self) -> bool:

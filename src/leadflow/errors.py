@@ -175,9 +175,17 @@ class InvalidRecordError(LeadflowError, ValueError):
 
     def __init__(self, errors: Iterable[InvalidFieldError], what: str = "record") -> None:
         self.errors = tuple(errors)
-        lines = "\n".join(f"  {e.path}: {e.reason} (got {_short(e.value)})" for e in self.errors)
+        lines = "\n".join(f"  {line}" for line in self.reasons())
         count = len(self.errors)
         super().__init__(f"invalid {what}: {count} bad field{'s' * (count != 1)}\n{lines}")
+
+    def reasons(self) -> tuple[str, ...]:
+        """One line per bad field: its path, why, and the value given.
+
+        >>> InvalidRecordError([InvalidFieldError("email", "x", "not an email address")]).reasons()
+        ("$.email: not an email address (got 'x')",)
+        """
+        return tuple(f"{e.path}: {e.reason} (got {_short(e.value)})" for e in self.errors)
 
 
 class IllegalTransitionError(LeadflowError, ValueError):

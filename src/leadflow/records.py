@@ -773,7 +773,14 @@ def qualify_record(
     """
     as_of = g.read_datetime("as_of", as_of)  # aware, or refused before comparing
     chosen = DEFAULT_POLICY if policy is None else policy
-    parsed = parse_record(record, signals=chosen.signals, timezone=timezone)
+    return read_and_qualify(record, chosen, as_of, timezone)[1]
+
+
+def read_and_qualify(
+    record: Mapping[str, Any], policy: Policy, as_of: datetime, timezone: tzinfo | None
+) -> tuple[QualificationInput, QualificationDecision]:
+    """:func:`qualify_record` with *as_of* already read, returning the parsed record too."""
+    parsed = parse_record(record, signals=policy.signals, timezone=timezone)
     created = parsed.contact.created_at
     if created > as_of:
         raise InvalidRecordError(
@@ -783,7 +790,7 @@ def qualify_record(
                 )
             ]
         )
-    return qualify(parsed.contact, parsed.evidence, chosen, as_of=as_of)
+    return parsed, qualify(parsed.contact, parsed.evidence, policy, as_of=as_of)
 
 
 # ----------------------------------------------------------------------------------------
