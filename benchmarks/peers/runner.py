@@ -137,8 +137,8 @@ def levels_as_of(record: dict[str, Any], cutoff: datetime, today: date) -> dict[
 
 def glsm_path(as_of: datetime) -> Decide:
     """Path (f): glsm's non-predictive model with BANT's weights and points."""
-    # Only in the peers' environment, and untyped.
-    import pandas as pd  # type: ignore[import-untyped]
+    # Only in the peers' environment (pandas is read as untyped; see pyproject.toml).
+    import pandas as pd
     from glsm.non_predictive.features import Feature  # type: ignore[import-not-found]
     from glsm.non_predictive.model import NonPredictive  # type: ignore[import-not-found]
 
