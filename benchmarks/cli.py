@@ -4,6 +4,11 @@ Each size runs in a fresh process (``python -m leadflow qualify``), on a CSV fil
 generated once under ``.bench/cli/``. The process reports its own peak resident set
 size (Linux's VmHWM) as it exits; the wall clock gives its time. Time should grow
 linearly with the rows and memory not at all.
+
+:func:`engines` runs one file (1,000,000 rows by default) through ``--engine rows``,
+``--engine columns`` and ``--engine columns --jobs 2`` side by side, with the peak
+memory of the command and its worker processes together (their proportional set
+sizes), sampled from ``/proc`` as it runs; ``python -m benchmarks.cli`` prints that comparison.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from benchmarks import data
 
@@ -56,32 +61,126 @@ def _file(root: Path, rows: int) -> Path:
     return path
 
 
-def run_once(root: Path, rows: int) -> dict[str, Any]:
-    """Qualify a generated file of *rows* rows; return time, peak RSS and the count line."""
+def _tree_rss_kib(pid: int) -> int:
+    """The memory of *pid* and all its descendants, in KiB (Linux).
+
+    Each process's proportional set size (Pss): pages shared between processes (those
+    a worker shares with the process it was forked from) are counted once in all.
+    """
+    parents: dict[int, int] = {}
+    sizes: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            status = (entry / "smaps_rollup").read_text()
+        except OSError:
+            continue
+        child = int(entry.name)
+        parents[child] = int(stat.rsplit(")", 1)[1].split()[1])
+        rss = [line.split()[1] for line in status.splitlines() if line.startswith("Pss:")]
+        sizes[child] = int(rss[0]) if rss else 0
+    tree, grown = {pid}, True
+    while grown:
+        more = {child for child, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grown = bool(more)
+    return sum(sizes.get(member, 0) for member in tree)
+
+
+def run_once(root: Path, rows: int, options: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Qualify a generated file of *rows* rows with *options*; time, peak RSS, count line.
+
+    ``peak_rss_mib`` is the command's own peak (VmHWM); ``peak_tree_rss_mib`` the
+    largest sum, sampled every 50 ms, of the command's and its worker processes' Pss.
+    """
     path = _file(root, rows)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(root / "src"), str(root)]))
-    arguments = ["qualify", str(path), "--as-of", data.AS_OF.isoformat()]
+    arguments = ["qualify", str(path), "--as-of", data.AS_OF.isoformat(), *options]
     arguments += ["--output-format", "csv", "-o", os.devnull]
     start = time.perf_counter()
-    ran = subprocess.run(
+    with subprocess.Popen(
         [sys.executable, "-c", _PEAK, *arguments],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
-        check=False,
-    )
+    ) as running:
+        tree = 0
+        while running.poll() is None:
+            tree = max(tree, _tree_rss_kib(running.pid))
+            time.sleep(0.05)
+        stderr = running.stderr.read() if running.stderr is not None else ""
     seconds = time.perf_counter() - start
-    counted = _COUNT.search(ran.stderr)
-    peak = _PEAK_LINE.search(ran.stderr)
+    counted = _COUNT.search(stderr)
+    peak = _PEAK_LINE.search(stderr)
+    own = int(peak.group(1)) if peak else 0
     return {
         "rows": rows,
+        "options": " ".join(options),
         "seconds": seconds,
-        "peak_rss_mib": int(peak.group(1)) / 1024 if peak else None,
-        "exit": ran.returncode,
-        "count_line": counted.group(0) if counted else ran.stderr.strip()[-200:],
+        "peak_rss_mib": own / 1024 if peak else None,
+        "peak_tree_rss_mib": max(tree, own) / 1024,
+        "exit": running.returncode,
+        "count_line": counted.group(0) if counted else stderr.strip()[-200:],
         "decided": int(counted.group(2)) if counted else None,
     }
+
+
+#: The runs :func:`engines` compares, by name: the options of each.
+ENGINES: Final = {
+    "rows": ("--engine", "rows"),
+    "columns": ("--engine", "columns"),
+    "columns, --jobs 2": ("--engine", "columns", "--jobs", "2"),
+}
+
+
+def engines(root: Path, rows: int = 1_000_000) -> dict[str, Any]:
+    """Time one file of *rows* rows through each of :data:`ENGINES`, side by side.
+
+    Targets: columns at least 4 times as fast as rows, within 200 MiB (the command and
+    its workers); with ``--jobs 2``, at least 1.7 times as fast again.
+    """
+    runs = {name: run_once(root, rows, options) for name, options in ENGINES.items()}
+    rows_s, columns_s = runs["rows"]["seconds"], runs["columns"]["seconds"]
+    jobs_s = runs["columns, --jobs 2"]["seconds"]
+    same = len({run["count_line"] for run in runs.values()}) == 1
+    return {
+        "runs": runs,
+        "columns_speedup": rows_s / columns_s,
+        "jobs_speedup": columns_s / jobs_s,
+        "same_count_lines": same,
+        "columns_met": rows_s / columns_s >= 4
+        and (runs["columns"]["peak_tree_rss_mib"] or 0) <= 200,
+        "jobs_met": columns_s / jobs_s >= 1.7,
+    }
+
+
+def _report(found: dict[str, Any]) -> str:
+    lines = [
+        "| engine | seconds | µs per row | peak RSS, command (MiB) | with workers (MiB) |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, run in found["runs"].items():
+        own = run["peak_rss_mib"]
+        lines.append(
+            f"| {name} | {run['seconds']:.1f} | {run['seconds'] / run['rows'] * 1e6:.1f} | "
+            f"{'n/a' if own is None else f'{own:.0f}'} | {run['peak_tree_rss_mib']:.0f} |"
+        )
+    lines.append(
+        f"\ncolumns / rows: {found['columns_speedup']:.2f}x (target >= 4 within 200 MiB: "
+        f"{'met' if found['columns_met'] else 'not met'}); --jobs 2 / columns: "
+        f"{found['jobs_speedup']:.2f}x (target >= 1.7: "
+        f"{'met' if found['jobs_met'] else 'not met'}); same count lines: "
+        f"{found['same_count_lines']}."
+    )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    chosen = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    print(_report(engines(Path(__file__).resolve().parent.parent, chosen)))  # noqa: T201
 
 
 def measure(root: Path, sizes: tuple[int, ...] = SIZES) -> dict[str, Any]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone, tzinfo
 from enum import Enum
 from fractions import Fraction
-from typing import Any, Final
+from typing import Any, Final, TextIO
 
 from leadflow.errors import (
     InvalidFieldError,
@@ -162,31 +163,28 @@ def _run_rows(
     decide = make_row(policy, as_of, args.timezone)
     format_ = _output_format(args.output_format, args.output)
     _check_not_same(args.input, args.output)
+    jobs = getattr(args, "jobs", 1)
+    engine = getattr(args, "engine", None) or ("columns" if jobs > 1 else "rows")
+    columnar = verdicts and _engine(engine, jobs)
     source = _Source(args.input, args.format, _warn, known, max_field_size=args.max_field_size)
     tally = _Tally(
         source.name, strict=args.strict, progress=_wanted(), verdicts=verdicts, reading=source
     )
     status = EXIT_OK
     failed: OSError | None = None
+    out_columns = (_ROW_COLUMN, *columns(policy))
     try:
         with _output(args.output) as stream:
-            writer = _Writer(stream, format_, (_ROW_COLUMN, *columns(policy)))
+            writer = _Writer(stream, format_, out_columns)
             try:
-                for row in source.rows():
-                    tally.row()
-                    if row.problems:
-                        tally.reject(row, row.problems)
-                        continue
-                    try:
-                        out = decide(row.data)
-                    except LeadflowError as error:
-                        tally.reject(row, _problems(error))
-                        continue
-                    writer.write({_ROW_COLUMN: row.number, **out})
-                    # Each row to the file at once, so that on a full disk the count
-                    # line says exactly how many decisions the output holds.
-                    stream.flush()
-                    tally.decided_as(out.get("verdict"))
+                if columnar:
+                    from leadflow.cli._columnar import ColumnarRun
+
+                    settings = (policy, as_of, args.timezone, format_, out_columns)
+                    run = ColumnarRun(source, known, decide, settings, jobs)
+                    run.run(tally, writer, stream)
+                else:
+                    _each_row(source, decide, tally, writer, stream)
             except _StrictStopError:
                 status = EXIT_STRICT
             tally.close()
@@ -216,6 +214,54 @@ def _run_rows(
     if status == EXIT_OK and tally.rejected:
         status = EXIT_REJECTED
     return status
+
+
+def _each_row(
+    source: _Source,
+    decide: Callable[[Mapping[str, Any]], dict[str, Any]],
+    tally: _Tally,
+    writer: _Writer,
+    stream: TextIO,
+) -> None:
+    """``--engine rows``: read, decide and write one row at a time."""
+    for row in source.rows():
+        tally.row()
+        if row.problems:
+            tally.reject(row, row.problems)
+            continue
+        try:
+            out = decide(row.data)
+        except LeadflowError as error:
+            tally.reject(row, _problems(error))
+            continue
+        writer.write({_ROW_COLUMN: row.number, **out})
+        # Each row to the file at once, so that on a full disk the count
+        # line says exactly how many decisions the output holds.
+        stream.flush()
+        tally.decided_as(out.get("verdict"))
+
+
+def _has_pyarrow() -> bool:
+    return importlib.util.find_spec("pyarrow") is not None
+
+
+def _engine(engine: str, jobs: int) -> bool:
+    """Whether ``qualify`` decides with the columnar engine (``--engine``, ``--jobs``).
+
+    Raises:
+        _UsageError: ``--engine columns`` or ``--jobs`` without pyarrow, or
+            ``--jobs`` with ``--engine rows``.
+    """
+    if engine == "rows":
+        if jobs > 1:
+            raise _UsageError("--jobs needs the columnar engine (--engine columns or auto)")
+        return False
+    if _has_pyarrow():
+        return True
+    if engine == "columns" or jobs > 1:
+        what = "--engine columns" if engine == "columns" else "--jobs"
+        raise _UsageError(f'{what} needs pyarrow: pip install "leadflow[arrow]"')
+    return False
 
 
 #: ``qualify``'s options that only a CRM export (``--from``) takes.

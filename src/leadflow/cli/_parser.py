@@ -193,6 +193,22 @@ def _parser() -> argparse.ArgumentParser:
         )
 
     qualify_ = add("qualify", "qualify each record as a lead, or not", [records, decided, batch])
+    qualify_.add_argument(
+        "--engine",
+        choices=("auto", "rows", "columns"),
+        default=None,
+        help="how rows are decided: one at a time (rows), or a block at a time with "
+        "leadflow.columnar (columns, needs pyarrow; auto: columns when pyarrow is "
+        "installed); the output is the same (default: rows, columns with --jobs)",
+    )
+    qualify_.add_argument(
+        "--jobs",
+        type=_jobs,
+        metavar="N",
+        default=1,
+        help="decide blocks of rows in N processes, written in input order "
+        "(columnar engine; default: 1)",
+    )
     _add_crm_options(qualify_)
     qualify_.set_defaults(handler=_cmd_qualify)
 
@@ -343,3 +359,5 @@ def _from_one(what: str) -> Callable[[str], int]:
 #: ``--max-field-size``: a number of characters; ``--row``: a data row's number.
 _field_size: Final = _from_one("number of characters")
 _positive: Final = _from_one("row number")
+#: ``--jobs``: a number of processes.
+_jobs: Final = _from_one("number of processes")

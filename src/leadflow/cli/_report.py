@@ -119,6 +119,22 @@ class _Tally:
         if self._meter is not None:
             self._meter.row(self.rows, self.rejected, _PROG)
 
+    @property
+    def counts_each_row(self) -> bool:
+        """Whether rows must be counted one by one (:meth:`row`): progress is shown."""
+        return self._meter is not None
+
+    def decided_many(self, verdicts: Iterable[str | None]) -> None:
+        """Count rows read and decided at once, one per verdict (without progress)."""
+        before = self.decided
+        if self.verdicts is not None:
+            counted = Counter(str(verdict) for verdict in verdicts)
+            self.verdicts.update(counted)
+            self.decided += counted.total()
+        else:
+            self.decided += sum(1 for _ in verdicts)
+        self.rows += self.decided - before
+
     def say(self, line: str) -> None:
         """Write *line* to standard error (above the progress bar, if there is one)."""
         if self._meter is None or not self._meter.write(line):

@@ -112,6 +112,8 @@ class _Source:
         self.name = "<stdin>" if path == "-" else path
         self._max_field_size = max_field_size
         self._warn = warn
+        #: Where warnings go (:meth:`blocks` hands them out to be given in order).
+        self.warn = warn
         self._known = known
         self._stream = self._open(path)
         self._lines: Iterator[str] = iter(self._stream)
@@ -216,14 +218,22 @@ class _Source:
             csv.field_size_limit(before)
 
     def _csv_rows_limited(self) -> Iterator[_Row]:
-        lines = _Lines(self._lines)
-        reader = csv.reader(lines, strict=True)
+        if self._csv_header():
+            yield from self._csv_body()
+
+    def _csv_header(self) -> bool:
+        """Read and check the CSV header; False for a truly empty file (no rows).
+
+        Sets up the reading of the rows that follow (:meth:`_csv_body`).
+        """
+        lines = self._csv_lines = _Lines(self._lines)
+        reader = self._csv_reader = csv.reader(lines, strict=True)
         header: list[str] | None = None
         while header is None:
             try:
                 first = next(reader)
             except StopIteration:
-                return  # a truly empty file holds no rows
+                return False  # a truly empty file holds no rows
             except csv.Error as error:
                 raise _UsageError(f"{self.name}: unreadable CSV header: {error}") from None
             if first:
@@ -251,9 +261,19 @@ class _Source:
             )
         if unknown:
             self._warn(f"{self.name}: ignoring unknown columns: {', '.join(unknown)}")
+        self.header = header
+        self._number = 0
+        return True
+
+    def _csv_body(self, until: int | None = None) -> Iterator[_Row]:
+        """The data rows after the header (:meth:`_csv_header`).
+
+        With *until*, only up to the first row that starts after physical line
+        *until*: a row is never cut in two.
+        """
+        lines, reader, header = self._csv_lines, self._csv_reader, self.header
         width = len(header)
-        number = 0
-        while True:
+        while until is None or lines.count < until:
             lines.start_row()
             start = lines.count + 1
             try:
@@ -261,12 +281,14 @@ class _Source:
             except StopIteration:
                 return
             except csv.Error as error:
-                number += 1
-                yield _Row(number, start, None, (("$", self._unreadable(lines, start, error)),))
+                self._number += 1
+                problem = self._unreadable(lines, start, error)
+                yield _Row(self._number, start, None, (("$", problem),))
                 continue
             if not values:
                 continue  # a blank line is not a row
-            number += 1
+            self._number += 1
+            number = self._number
             if lines.nul_lines:
                 # Python 3.10's csv refuses NUL and later ones read it: refuse it on all.
                 where = ", ".join(str(line) for line in lines.nul_lines)
@@ -279,6 +301,68 @@ class _Source:
             else:
                 record = {name: value for name, value in zip(header, values, strict=True) if name}
                 yield _Row(number, start, record)
+
+    def blocks(self, size: int) -> Iterator[_CleanLines | _ReadRows]:
+        """The data rows in blocks of about *size* lines (or rows), in order.
+
+        A block of CSV lines that the rules of :meth:`rows` would read as one row per
+        non-blank line, each value as it stands between the commas (no quote, no NUL,
+        no lone carriage return, the header's width on every line, UTF-8 text: what
+        most exported files hold) comes as those lines (:class:`_CleanLines`), for a
+        faster reader to split; any other block as the rows :meth:`rows` reads from
+        it (:class:`_ReadRows`). Warnings come with the rows they were given before;
+        those given after the last row, in a last empty block.
+
+        Raises:
+            _UsageError: as :meth:`rows`.
+        """
+        said: list[str] = []
+        warn, self._warn = self._warn, said.append
+        try:
+            yield from self._blocks(size, said)
+        finally:
+            self._warn = warn
+        if said:
+            yield _ReadRows([], {0: list(said)})
+
+    def _blocks(self, size: int, said: list[str]) -> Iterator[_CleanLines | _ReadRows]:
+        if self.format == "jsonl":
+            yield from _in_blocks(self.rows(), size, said)
+            return
+        before = csv.field_size_limit(self._max_field_size)
+        try:
+            try:
+                self._check_records()
+                if not self._csv_header():
+                    return
+            except OSError as error:
+                raise _UsageError(f"cannot read {self.name}: {error.strerror or error}") from None
+            lines = self._csv_lines
+            width = len(self.header)
+            while True:
+                try:
+                    block = list(itertools.islice(lines.rest(), size))
+                except OSError as error:
+                    message = f"cannot read {self.name}: {error.strerror or error}"
+                    raise _UsageError(message) from None
+                if not block:
+                    return
+                first = lines.count + 1
+                rows = _clean_rows(block, width, self._max_field_size)
+                if rows is not None:
+                    lines.count += len(block)
+                    yield _CleanLines(block, self._number + 1, first, rows, tuple(said))
+                    said.clear()
+                    self._number += rows
+                    continue
+                lines.replay(block, first)
+                try:
+                    yield from _in_blocks(self._csv_body(first + len(block) - 1), size, said)
+                except OSError as error:
+                    message = f"cannot read {self.name}: {error.strerror or error}"
+                    raise _UsageError(message) from None
+        finally:
+            csv.field_size_limit(before)
 
     def _unreadable(self, lines: _Lines, start: int, error: csv.Error) -> str:
         """Why the row from line *start* cannot be read; where to read on from is set.
@@ -390,6 +474,87 @@ class _Source:
                 yield _Row(number, line_number, data)
         except OSError as error:
             raise _UsageError(f"cannot read {self.name}: {error.strerror or error}") from None
+
+
+class _CleanLines(NamedTuple):
+    """CSV lines read as one row per non-blank line, split at every comma.
+
+    ``lines`` are the physical lines as read, blank ones too; ``number`` and ``line``
+    are those of the first row (data row and physical line); ``rows`` counts the rows;
+    ``warnings`` were given before them.
+    """
+
+    lines: list[str]
+    number: int
+    line: int
+    rows: int
+    warnings: tuple[str, ...] = ()
+
+    def row(self, header: list[str], index: int) -> _Row:
+        """The *index*-th row of the block, as :meth:`_Source.rows` reads it."""
+        seen = -1
+        for offset, text in enumerate(self.lines):
+            if text in _BLANK_LINES:
+                continue
+            seen += 1
+            if seen == index:
+                values = text.rstrip("\r\n").split(",")
+                record = {name: value for name, value in zip(header, values, strict=True) if name}
+                return _Row(self.number + index, self.line + offset, record)
+        raise IndexError(index)
+
+
+class _ReadRows(NamedTuple):
+    """Rows as :meth:`_Source.rows` reads them; ``warnings[i]`` were given before ``rows[i]``."""
+
+    rows: list[_Row]
+    warnings: dict[int, list[str]]
+
+
+#: The lines that are no row in a CSV file.
+_BLANK_LINES: Final = frozenset(("\n", "\r\n"))
+
+
+def _clean_rows(block: list[str], width: int, limit: int) -> int | None:
+    """How many rows *block* holds if every non-blank line is one row split at its commas.
+
+    None when some line may read otherwise: a quote (a quoted value), a NUL, a lone
+    carriage return, a byte-order mark, text that is not UTF-8, a line longer than the
+    field size limit, or a line without the header's width.
+    """
+    if width < 2:  # a line of blanks is a row of one value: leave it to the csv module
+        return None
+    text = "".join(block)
+    if '"' in text or "\x00" in text or "\ufeff" in text:
+        return None
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        return None
+    if max(map(len, block)) > limit or _bad_text(text):
+        return None
+    commas = width - 1
+    rows = 0
+    for line in block:
+        if line.count(",") == commas:
+            rows += 1
+        elif line not in _BLANK_LINES:
+            return None
+    return rows
+
+
+def _in_blocks(rows: Iterator[_Row], size: int, said: list[str]) -> Iterator[_ReadRows]:
+    """*rows* in blocks of *size*, each with the warnings given before each of its rows."""
+    block: list[_Row] = []
+    warnings: dict[int, list[str]] = {}
+    for row in rows:
+        if said:
+            warnings[len(block)] = list(said)
+            said.clear()
+        block.append(row)
+        if len(block) >= size:
+            yield _ReadRows(block, warnings)
+            block, warnings = [], {}
+    if block or warnings:
+        yield _ReadRows(block, warnings)
 
 
 class _Lines:

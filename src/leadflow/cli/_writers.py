@@ -67,10 +67,64 @@ class _Writer:
                 ordered.update((k, v) for k, v in row.items() if k not in ordered)
             self._stream.write(json.dumps(ordered, ensure_ascii=False) + "\n")
 
+    def write_encoded(self, lines: Sequence[str]) -> None:
+        """Write rows already encoded by :func:`encode_rows` in this writer's format."""
+        self._stream.write("".join(lines))
+
     def close(self) -> None:
         """Finish the output: a table's summary (nothing for JSON Lines or CSV)."""
         if self._table is not None:
             self._table.close()
+
+
+class _Collected(list[str]):
+    """A file whose writes are kept one by one: the csv module writes a row at a time."""
+
+    def write(self, text: str) -> int:
+        self.append(text)
+        return len(text)
+
+
+#: The columns a row may lack (``probability``: a decision without one): JSON leaves
+#: the key out, CSV an empty cell, as :meth:`_Writer.write` does for a row without it.
+_OPTIONAL: Final = frozenset(("probability",))
+
+
+def encode_rows(
+    format_: str, columns: Sequence[str], values: Mapping[str, Sequence[Any]]
+) -> list[str]:
+    """Rows of *values* (a list per column) as :meth:`_Writer.write` writes them, one string each.
+
+    For JSON Lines and CSV only (a table counts its rows as it writes them). Each
+    row's columns are every one of *columns*, in order, as for a row holding them all.
+    """
+    count = len(values[columns[0]]) if columns else 0
+    if format_ == "csv":
+        collected = _Collected()
+        writer = csv.writer(collected, lineterminator="\n")
+        cells = [[_csv_cell(v) for v in values[name]] for name in columns]
+        writer.writerows(zip(*cells, strict=True))
+        return collected
+    parts: list[list[str]] = []
+    for name in columns:
+        key = json.dumps(name, ensure_ascii=False) + ": "
+        seen: dict[object, str] = {}
+        part: list[str] = []
+        for value in values[name]:
+            if value is None and name in _OPTIONAL:
+                part.append("")
+                continue
+            # A column's values repeat (verdicts, codes, as_of): each is encoded once.
+            cached = seen.get(value) if type(value) is str else None
+            if cached is None:
+                cached = key + json.dumps(value, ensure_ascii=False)
+                if type(value) is str:
+                    seen[value] = cached
+            part.append(cached)
+        parts.append(part)
+    if count and any("" in part for part in parts):
+        return ["{" + ", ".join(p for p in row if p) + "}\n" for row in zip(*parts, strict=True)]
+    return ["{" + ", ".join(row) + "}\n" for row in zip(*parts, strict=True)]
 
 
 def _csv_cell(value: object) -> object:
