@@ -8,7 +8,7 @@ which builds on this one.
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -37,8 +37,14 @@ from leadflow import (
     TimeframeLevel,
 )
 from leadflow._grammar import is_blank, is_missing
-from leadflow.errors import InvalidFieldError
-from leadflow.records import ENUM_FIELDS
+from leadflow.errors import InvalidFieldError, InvalidRecordError
+from leadflow.records import (
+    ENUM_FIELDS,
+    decision_fields,
+    decision_row,
+    parse_record,
+    qualify_record,
+)
 from leadflow.serialization import structure
 
 if sys.version_info >= (3, 11):
@@ -259,6 +265,24 @@ def reads_back(record: dict[str, Any]) -> bool:
         key not in ENUM_FIELDS and is_missing(value) and not is_blank(value)
         for key, value in record.items()
     )
+
+
+def expected_row(
+    record: dict[str, Any], policy: Policy, as_of: datetime, zone: tzinfo | None
+) -> dict[str, Any]:
+    """The row of decision columns a batch path must give *record*: the record path's.
+
+    :func:`~leadflow.records.decision_row` of :func:`~leadflow.records.qualify_record`
+    and ``error`` None, or, for a record it refuses, every decision column None and
+    ``error`` its reasons joined by ``"; "``.
+    """
+    names = decision_fields(policy.signals, probability=policy.calibration is not None)
+    try:
+        decision = qualify_record(record, policy, as_of=as_of, timezone=zone)
+    except InvalidRecordError as error:
+        return {**dict.fromkeys(names), "error": "; ".join(error.reasons())}
+    parsed = parse_record(record, signals=policy.signals, timezone=zone)
+    return {**decision_row(decision, record_id=parsed.contact.id), "error": None}
 
 
 def signal_policy_data() -> dict[str, Any]:

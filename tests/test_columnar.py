@@ -53,7 +53,7 @@ from leadflow.records import (  # noqa: E402
     qualify_record,
     signal_columns,
 )
-from support import SIGNAL_POLICY, flatten, reads_back  # noqa: E402
+from support import SIGNAL_POLICY, expected_row, flatten, reads_back  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `pytest` run without `python -m` from elsewhere
@@ -71,19 +71,6 @@ Record = dict[str, Any]
 # ----------------------------------------------------------------------------------------
 # The reference: the per-record path, row by row
 # ----------------------------------------------------------------------------------------
-
-
-def expected_row(
-    record: Record, policy: Policy, as_of: datetime, zone: tzinfo | None
-) -> dict[str, Any]:
-    """What a row of qualify_table must hold for *record*, by the per-record path."""
-    names = [*output_schema(policy).names]
-    try:
-        decision = qualify_record(record, policy, as_of=as_of, timezone=zone)
-    except InvalidRecordError as error:
-        return {**dict.fromkeys(names), "error": "; ".join(error.reasons())}
-    parsed = parse_record(record, signals=policy.signals, timezone=zone)
-    return {**decision_row(decision, record_id=parsed.contact.id), "error": None}
 
 
 def assert_rows_agree(
