@@ -128,10 +128,69 @@ def _list(records: Sequence[dict[str, str]]) -> list[dict[str, str]]:
     return list(records)
 
 
-#: Every in-process path, in report order.
+def _text_table(records: Sequence[dict[str, str]]) -> Any:
+    import pyarrow as pa
+
+    names = list(records[0]) if records else []
+    return pa.table({n: pa.array([r[n] or None for r in records], pa.string()) for n in names})
+
+
+def _typed_table(records: Sequence[dict[str, str]]) -> Any:
+    """The records as an Arrow table with typed datetime and date columns."""
+    import pyarrow as pa
+
+    table = _text_table(records)
+    for position, name in enumerate(table.column_names):
+        if name.endswith("_at"):
+            moments = [_datetime(r[name]) for r in records]
+            table = table.set_column(position, name, pa.array(moments, pa.timestamp("us", "UTC")))
+        elif name == "decision_date":
+            days = [date.fromisoformat(r[name]) if r[name] else None for r in records]
+            table = table.set_column(position, name, pa.array(days, pa.date32()))
+    return table
+
+
+def _run_columnar(table: Any, as_of: datetime) -> Any:
+    from leadflow.columnar import qualify_table
+
+    return qualify_table(table, as_of=as_of)
+
+
+def _read_table(output: Any) -> Verdicts:
+    verdicts = output.column("verdict").to_pylist()
+    scores = output.column("score").to_pylist()
+    return list(zip(verdicts, scores, strict=True))
+
+
+def _has_pyarrow() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("pyarrow") is not None
+
+
+#: Every in-process path, in report order ((g) and (h) with the ``arrow`` extra).
 PATHS: tuple[Path, ...] = (
     Path("a", "hand-written Python (dicts, BANT by hand)", _ready, _run_handwritten, _same),
     Path("b", "leadflow.qualify, full explained decision", leadflow_pairs, _run_qualify, _read),
     Path("c", "leadflow.batch.qualify_many (explain on demand)", leadflow_pairs, _run_batch, _read),
     Path("d", "records.parse_record + qualify, from flat dicts", _list, _run_records, _read),
+) + (
+    (
+        Path(
+            "g",
+            "columnar.qualify_table, Arrow table of text",
+            _text_table,
+            _run_columnar,
+            _read_table,
+        ),
+        Path(
+            "h",
+            "columnar.qualify_table, typed datetime columns",
+            _typed_table,
+            _run_columnar,
+            _read_table,
+        ),
+    )
+    if _has_pyarrow()
+    else ()
 )
