@@ -89,7 +89,13 @@ def dask(path: Path) -> dict[str, Any]:
     from leadflow import dask as leadflow_dask
 
     cluster = distributed.LocalCluster(  # type: ignore[no-untyped-call]
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        # No dashboard, and the scheduler's HTTP server on a free port: a fixed 8787
+        # taken by another run would warn, and warnings are errors here.
+        scheduler_kwargs={"dashboard_address": ":0"},
     )
     with cluster, distributed.Client(cluster):  # type: ignore[no-untyped-call]
 

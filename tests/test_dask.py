@@ -35,7 +35,13 @@ from benchmarks import data  # noqa: E402
 @pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        # No dashboard, and the scheduler's HTTP server on a free port: a fixed 8787
+        # taken by another run would warn, and warnings are errors here.
+        scheduler_kwargs={"dashboard_address": ":0"},
     )
     with cluster, distributed.Client(cluster) as connected:
         yield connected
