@@ -109,22 +109,27 @@ def dask(path: Path) -> dict[str, Any]:
 
 
 def main(rows: int) -> int:
-    """Run both engines on a file of *rows* rows; print the table; 0 if they agree."""
+    """Run both engines on a file of *rows* rows; print each line as it is measured.
+
+    0 if both decided every row and agree on the verdicts.
+    """
     path = _file(ROOT, rows)
-    results = {"spark": spark(path), "dask": dask(path)}
-    lines = [
-        "| engine | rows | seconds (wall) | rows/s | peak memory, all processes (MiB) |",
-        "| --- | ---: | ---: | ---: | ---: |",
-    ]
-    for name, found in results.items():
-        lines.append(
+    sys.stdout.write(
+        "| engine | rows | seconds (wall) | rows/s | peak memory, all processes (MiB) |\n"
+        "| --- | ---: | ---: | ---: | ---: |\n"
+    )
+    sys.stdout.flush()
+    results: dict[str, dict[str, Any]] = {}
+    for name, run in (("spark", spark), ("dask", dask)):
+        found = results[name] = run(path)
+        sys.stdout.write(
             f"| {name} | {rows:,} | {found['seconds']:.1f} | {rows / found['seconds']:,.0f} | "
-            f"{found['peak_tree_mib']:,.0f} |"
+            f"{found['peak_tree_mib']:,.0f} |\n"
         )
+        sys.stdout.flush()
     same = results["spark"]["verdicts"] == results["dask"]["verdicts"]
     decided = sum(results["spark"]["verdicts"].values())
-    lines.append(f"\nverdicts: {results['spark']['verdicts']}; the same in both: {same}")
-    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.write(f"\nverdicts: {results['spark']['verdicts']}; the same in both: {same}\n")
     return 0 if same and decided == rows else 1
 
 

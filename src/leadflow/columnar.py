@@ -204,20 +204,26 @@ def _present(column: pa.Array) -> np.ndarray:
     return np.asarray(column.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _matches(column: pa.Array, pattern: str) -> np.ndarray:
-    """Whether each text of *column* matches *pattern* (``False`` where null)."""
+def _matches(column: pa.Array, pattern: str, *, few: bool = False) -> np.ndarray:
+    """Whether each text of *column* matches *pattern* (``False`` where null).
+
+    *few*: the column holds few distinct texts (currency codes), so each is matched once.
+    """
+    if few:
+        encoded = column.dictionary_encode()
+        once = _matches(encoded.dictionary, pattern)
+        indices = encoded.indices.fill_null(len(once)).to_numpy(zero_copy_only=False)
+        picked: np.ndarray = np.append(once, False)[indices]
+        return picked
     found = pc.match_substring_regex(column, pattern).fill_null(False)
     return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
 
 
-# What str.strip() strips, as a class of the patterns pyarrow runs (RE2).
-_BLANK: Final = (
-    "[" + "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x3001)) if c.isspace()) + "]"
-)
-# A text of one or more characters with no blank at either end, and not an empty
-# cell's spelling (MISSING_TEXTS, in any case).
-_PADDED: Final = f"^{_BLANK}|{_BLANK}$"
-_MISSING: Final = "^(?i:" + "|".join(t.replace("/", "/") for t in sorted(g.MISSING_TEXTS)) + ")$"
+# What str.strip() strips, for pyarrow's utf8_trim.
+_BLANKS: Final = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+# An empty cell's spelling (MISSING_TEXTS in any case): ASCII, so at most this many bytes.
+_MISSING: Final = f"^(?:{g.MISSING_TEXT})$"
+_MISSING_BYTES: Final = max(map(len, g.MISSING_TEXTS))
 _OFFSET: Final = "(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
 _DATE: Final = g.DATE.removeprefix("(?!0000)")
 _DATETIME: Final = (
@@ -231,7 +237,9 @@ _EMAIL: Final = (
     "^[A-Za-z0-9_+-]+(?:\\.[A-Za-z0-9_+-]+)*@"
     "(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$"
 )
-_EMAIL_LENGTHS: Final = "^[^@]{1,64}@[^@]{1,253}$"
+# Its local part of at most 64 characters and its domain of at most 253 (as lengths).
+_EMAIL_LOCAL: Final = 64
+_EMAIL_DOMAIN: Final = 253
 # A subset of the grammar's phone numbers: an optional "+", 7 to 15 digits, single
 # blanks, dots or hyphens between them; no trunk prefix, no extension.
 _PHONE: Final = "^\\+?[0-9](?:[ .-]?[0-9]){6,14}$"
@@ -309,20 +317,25 @@ def _text(column: pa.Array, *, numbers: bool = False) -> np.ndarray:
         return np.asarray(inside.fill_null(True).to_numpy(zero_copy_only=False), dtype=bool)
     if not _is_text(kind):
         return ~_present(column)
-    plain = pc.and_(
-        pc.greater(pc.utf8_length(column), 0),
-        pc.invert(
-            pc.or_(
-                pc.match_substring_regex(column, _PADDED),
-                pc.match_substring_regex(column, _MISSING),
-            )
-        ),
+    # Not empty, nothing str.strip() would strip, and (checked on the short texts
+    # alone) not an empty cell's spelling.
+    size = pc.binary_length(column)
+    trimmed = pc.binary_length(pc.utf8_trim(column, _BLANKS))
+    plain = pc.and_(pc.greater(size, 0), pc.equal(trimmed, size))
+    good = np.asarray(plain.fill_null(True).to_numpy(zero_copy_only=False), dtype=bool)
+    short = np.flatnonzero(
+        np.asarray(
+            pc.less_equal(size, _MISSING_BYTES).fill_null(False).to_numpy(zero_copy_only=False),
+            dtype=bool,
+        )
     )
-    return np.asarray(plain.fill_null(True).to_numpy(zero_copy_only=False), dtype=bool)
+    if len(short):
+        good[short] &= ~_matches(column.take(pa.array(short)), _MISSING)
+    return good
 
 
-def _pattern(column: pa.Array, *patterns: str) -> np.ndarray:
-    """Good where empty, or text matching every one of *patterns*."""
+def _pattern(column: pa.Array, *patterns: str, few: bool = False) -> np.ndarray:
+    """Good where empty, or text matching every one of *patterns* (*few*: see _matches)."""
     if column.null_count == len(column):
         return np.ones(len(column), dtype=bool)
     if not _is_text(column.type):
@@ -330,8 +343,21 @@ def _pattern(column: pa.Array, *patterns: str) -> np.ndarray:
     good = ~_present(column)
     found = np.ones(len(column), dtype=bool)
     for pattern in patterns:
-        found &= _matches(column, pattern)
+        found &= _matches(column, pattern, few=few)
     return good | found
+
+
+def _emails(column: pa.Array) -> np.ndarray:
+    """Good where empty, or an address of :data:`_EMAIL` within its lengths."""
+    good = _pattern(column, _EMAIL)
+    if not _is_text(column.type) or not good.any():
+        return good
+    # A matching address is ASCII with one "@": its byte offsets are its lengths.
+    at = pc.find_substring(column, "@").fill_null(0).to_numpy(zero_copy_only=False)
+    size = pc.binary_length(column).fill_null(0).to_numpy(zero_copy_only=False)
+    within: np.ndarray = (at <= _EMAIL_LOCAL) & (size - at - 1 <= _EMAIL_DOMAIN)
+    kept: np.ndarray = good & (within | ~_present(column))
+    return kept
 
 
 def _instants(column: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -465,6 +491,8 @@ class _Plan:
             name: n for n, name in enumerate((*RECORD_FIELDS, *signal_columns(self.signals)))
         }
         self.schema = output_schema(policy)
+        # Each outcome's decision row, made once for every batch this plan decides.
+        self._rows: dict[int, dict[str, Any]] = {}
 
     # -- the parts of a row ------------------------------------------------------------
 
@@ -515,7 +543,7 @@ class _Plan:
         columns.keep(columns.present("name"))
         email, phone = columns.get("email"), columns.get("phone")
         if email is not None:
-            columns.keep(_pattern(email, _EMAIL, _EMAIL_LENGTHS))
+            columns.keep(_emails(email))
         if phone is not None:
             columns.keep(_pattern(phone, _PHONE))
         columns.keep(columns.present("email") | columns.present("phone"))
@@ -538,7 +566,7 @@ class _Plan:
             if given.any():
                 columns.keep(_amounts(columns.get(amount)))
             if coded.any():
-                columns.keep(_pattern(columns.get(currency), _CURRENCY))
+                columns.keep(_pattern(columns.get(currency), _CURRENCY, few=True))
         for field in DATE_FIELDS:
             if field != "decision_date" and columns.get(field) is not None:
                 columns.keep(_days(columns.get(field))[2])
@@ -707,15 +735,18 @@ class _Plan:
             total += points[rows]
         # Points range over 0-100 per signal; one key per (combination, points).
         key = index[rows] * (101 * max(1, len(signals))) + total
-        _, first, where = np.unique(key, return_index=True, return_inverse=True)
+        keys, first, where = np.unique(key, return_index=True, return_inverse=True)
         where = where.reshape(-1)
         decided: list[dict[str, Any]] = []
-        for position in first:
-            row = rows[position]
-            results = tuple(self._signal_result(part, row) for part in signals)
-            outcome = self.engine.settle(int(index[row]), results)
-            decision = _assemble(outcome, self.as_of)
-            decided.append(decision_row(decision, record_id=None))
+        for known, position in zip(keys.tolist(), first.tolist(), strict=True):
+            made = self._rows.get(known)
+            if made is None:
+                row = rows[position]
+                results = tuple(self._signal_result(part, row) for part in signals)
+                outcome = self.engine.settle(int(index[row]), results)
+                decision = _assemble(outcome, self.as_of)
+                made = self._rows[known] = decision_row(decision, record_id=None)
+            decided.append(made)
         names = self.schema.names
         arrays: dict[str, pa.Array] = {}
         take = pa.array(where)
@@ -735,9 +766,7 @@ class _Plan:
             [";".join(row[f"{c.value}_code"] for c in Criterion) for row in decided], pa.string()
         ).take(take)
         codes = [criteria]
-        for signal, (placed, signal_codes, _, _, points) in zip(
-            self.signals, signals, strict=True
-        ):
+        for signal, (placed, signal_codes, _, _, points) in zip(self.signals, signals, strict=True):
             named = pa.array([r.code for r in placed], pa.string())
             picked = np.where(signal_codes[rows] < 0, len(placed) - 1, signal_codes[rows])
             code = named.take(pa.array(picked))
