@@ -32,6 +32,7 @@ from leadflow import (
     LeadPromoted,
     LeadQualified,
     LeadReassessed,
+    LeadReopened,
     LeadRequalified,
     LossReason,
     LostOpportunity,
@@ -44,6 +45,7 @@ from leadflow import (
     Opportunity,
     OpportunityAdvanced,
     OpportunityLost,
+    OpportunityReopened,
     OpportunityStage,
     OpportunityWon,
     Organisation,
@@ -60,6 +62,7 @@ from leadflow import (
     promote,
     qualify,
     reassess,
+    reopen,
     requalify,
     stage_of,
     to_lead,
@@ -153,9 +156,17 @@ class Move:
     accepts: tuple[type, ...]
     to_stage: FunnelStage
     call: Callable[[Any, datetime], object]
+    # Where the move says it was going when refused on an opportunity, if not to_stage.
+    from_opportunity: FunnelStage | None = None
 
     def __str__(self) -> str:
         return self.name
+
+    def target(self, value: object) -> FunnelStage:
+        """The stage a refusal of this move on *value* names."""
+        if self.from_opportunity is not None and isinstance(value, Opportunity):
+            return self.from_opportunity
+        return self.to_stage
 
 
 def _other_step(opportunity: Any) -> OpportunityStage:
@@ -199,6 +210,13 @@ MOVES = [
         (Opportunity,),
         FunnelStage.LOST,
         lambda v, at: lose(v, reason=LossReason.PRICE, as_of=at),
+    ),
+    Move(
+        "reopen",
+        (DisqualifiedLead, LostOpportunity, Customer),
+        FunnelStage.LEAD,
+        lambda v, at: reopen(v, reason="back in the market", as_of=at),
+        from_opportunity=FunnelStage.OPPORTUNITY,
     ),
 ]
 
@@ -348,10 +366,12 @@ class TestDisqualify:
         _assert_nothing_lost(lead, closed, event, set_by_move={"reason", "note"})
         assert (closed.reason, closed.note) == (reason, note)
         if isinstance(lead, NurturedLead):
+            # Nurtured, or reopened to be nurtured (which plans no revisit).
             nurtured_event = closed.history[-2]
-            assert isinstance(nurtured_event, LeadNurtured)
+            assert isinstance(nurtured_event, (LeadNurtured, LeadReopened))
             assert nurtured_event.reason == lead.reason
-            assert nurtured_event.revisit_on == lead.revisit_on
+            revisit = getattr(nurtured_event, "revisit_on", None)
+            assert revisit == lead.revisit_on
 
 
 class TestRequalify:
@@ -669,6 +689,137 @@ class TestLose:
         assert (lost.reason, lost.competitor, lost.probability) == (reason, competitor, 0)
 
 
+class TestReopen:
+    def _disqualified(self) -> DisqualifiedLead:
+        return disqualify(
+            _lead(), reason=DisqualificationReason.NO_BUDGET, as_of=NOW + DAY, note="frozen"
+        )[0]
+
+    def test_a_disqualified_lead_reopens_as_an_open_lead_with_its_evidence(self) -> None:
+        closed = self._disqualified()
+
+        lead, event = reopen(closed, reason="budget approved", as_of=NOW + 3 * DAY, by="ops")
+
+        assert type(lead) is Lead
+        assert type(event) is LeadReopened
+        assert (event.from_stage, event.to_stage) == (FunnelStage.DISQUALIFIED, FunnelStage.LEAD)
+        assert (event.reason, event.by, event.at) == ("budget approved", "ops", NOW + 3 * DAY)
+        assert (lead.evidence, lead.qualification) == (closed.evidence, closed.qualification)
+        # The disqualification, its reason and note stay in the history.
+        assert isinstance(lead.history[-2], LeadDisqualified)
+        assert lead.history[-2].reason is DisqualificationReason.NO_BUDGET
+        assert lead.history[-2].note == "frozen"
+
+    def test_a_disqualified_lead_reopens_to_be_nurtured_for_the_reason_given(self) -> None:
+        nurtured, event = reopen(
+            self._disqualified(),
+            reason="call again in spring",
+            as_of=NOW + 3 * DAY,
+            to=FunnelStage.NURTURED,
+        )
+
+        assert type(nurtured) is NurturedLead
+        assert event.to_stage is FunnelStage.NURTURED
+        assert (nurtured.reason, nurtured.revisit_on) == ("call again in spring", None)
+
+    def test_a_lost_opportunity_reopens_at_the_step_it_was_lost_at(self) -> None:
+        opportunity = advance(_opportunity(), OpportunityStage.PROPOSE, as_of=NOW + 2 * DAY)[0]
+        lost = lose(opportunity, reason=LossReason.PRICE, as_of=NOW + 3 * DAY)[0]
+
+        reopened, event = reopen(lost, reason="they came back", as_of=NOW + 4 * DAY)
+
+        assert type(reopened) is Opportunity
+        assert type(event) is OpportunityReopened
+        # BANT's published probability for "propose".
+        assert (reopened.step, reopened.probability) == (OpportunityStage.PROPOSE, 60)
+        assert (event.step, event.probability) == (OpportunityStage.PROPOSE, 60)
+        assert reopened.estimated_value == Money("48000.00", "EUR")
+
+    def test_a_won_opportunity_reopens_at_the_step_and_with_the_policy_given(self) -> None:
+        customer = win(_opportunity(), as_of=NOW + 2 * DAY, value=Money("50000.00", "EUR"))[0]
+        policy = attrs.evolve(
+            BANT,
+            stage_probabilities={
+                OpportunityStage.QUALIFY: 5,
+                OpportunityStage.DEVELOP: 30,
+                OpportunityStage.PROPOSE: 55,
+                OpportunityStage.CLOSE: 95,
+            },
+        )
+
+        reopened, event = reopen(
+            customer,
+            reason="contract not signed",
+            as_of=NOW + 3 * DAY,
+            step=OpportunityStage.CLOSE,
+            policy=policy,
+        )
+
+        assert event.from_stage is FunnelStage.CUSTOMER
+        assert (reopened.step, reopened.probability) == (OpportunityStage.CLOSE, 95)
+        # The win and its value stay in the history.
+        won = reopened.history[-2]
+        assert isinstance(won, OpportunityWon)
+        assert won.value == Money("50000.00", "EUR")
+
+    @pytest.mark.parametrize(
+        "stage", [FunnelStage.CONTACT, FunnelStage.OPPORTUNITY, FunnelStage.CUSTOMER]
+    )
+    def test_a_disqualified_lead_reopens_only_as_a_lead_or_nurtured(
+        self, stage: FunnelStage
+    ) -> None:
+        with pytest.raises(IllegalTransitionError) as caught:
+            reopen(self._disqualified(), reason="r", as_of=NOW + 3 * DAY, to=stage)  # type: ignore[call-overload]
+
+        assert (caught.value.from_stage, caught.value.to_stage) == ("disqualified", stage.value)
+
+    def test_a_closed_opportunity_reopens_only_as_an_opportunity(self) -> None:
+        lost = lose(_opportunity(), reason=LossReason.PRICE, as_of=NOW + 2 * DAY)[0]
+
+        with pytest.raises(IllegalTransitionError) as caught:
+            reopen(lost, reason="r", as_of=NOW + 3 * DAY, to=FunnelStage.LEAD)  # type: ignore[call-overload]
+
+        assert (caught.value.from_stage, caught.value.to_stage) == ("lost", "lead")
+
+    def test_a_lead_has_no_step_to_reopen_at(self) -> None:
+        with pytest.raises(InvalidFieldError) as caught:
+            reopen(
+                self._disqualified(), reason="r", as_of=NOW + 3 * DAY, step=OpportunityStage.CLOSE
+            )  # type: ignore[call-overload]
+
+        assert caught.value.field == "step"
+
+    @pytest.mark.parametrize("reason", ["", "   "])
+    def test_reopening_takes_a_reason(self, reason: str) -> None:
+        with pytest.raises(InvalidFieldError) as caught:
+            reopen(self._disqualified(), reason=reason, as_of=NOW + 3 * DAY)
+
+        assert caught.value.field == "reason"
+
+    def test_a_stage_that_is_not_a_funnel_stage_is_refused_by_type(self) -> None:
+        with pytest.raises(WrongTypeError) as caught:
+            reopen(self._disqualified(), reason="r", as_of=NOW + 3 * DAY, to="nurtured")  # type: ignore[call-overload]
+
+        assert (caught.value.field, caught.value.value) == ("to", "nurtured")
+
+    @_BUILT
+    @given(
+        st.one_of(lfst.disqualified_leads(), lfst.lost_opportunities(), lfst.customers()),
+        lfst.texts(),
+    )
+    def test_nothing_is_lost_when_a_closed_value_reopens(
+        self, closed: DisqualifiedLead | LostOpportunity | Customer, reason: str
+    ) -> None:
+        snapshot = copy.deepcopy(closed)
+
+        opened, event = reopen(closed, reason=reason, as_of=_last_time(closed))
+
+        assert closed == snapshot
+        _assert_nothing_lost(closed, opened, event, set_by_move={"probability"})
+        assert not stage_of(opened).closed
+        assert event.reason == reason
+
+
 class TestIllegalMoves:
     @pytest.mark.parametrize(("stage", "move"), ILLEGAL, ids=str)
     def test_a_move_from_the_wrong_stage_names_both_stages(
@@ -681,15 +832,17 @@ class TestIllegalMoves:
 
         assert caught.value.transition == move.name
         assert caught.value.from_stage == stage.value
-        assert caught.value.to_stage == move.to_stage.value
+        assert caught.value.to_stage == move.target(value).value
         assert stage.value in str(caught.value)
-        assert move.to_stage.value in str(caught.value)
+        assert move.target(value).value in str(caught.value)
 
     @pytest.mark.parametrize("stage", [s for s in FunnelStage if s.closed])
-    def test_closed_stages_never_reopen(self, stage: FunnelStage) -> None:
+    def test_closed_stages_leave_only_through_reopen(self, stage: FunnelStage) -> None:
         value = _one_of_each()[stage]
 
         for move in MOVES:
+            if move.name == "reopen":
+                continue
             with pytest.raises(IllegalTransitionError):
                 move.call(value, _last_time(value) + DAY)
 
@@ -711,7 +864,7 @@ class TestIllegalMoves:
             with pytest.raises(IllegalTransitionError) as caught:
                 move.call(value, at)
             assert caught.value.from_stage == stage_of(value).value
-            assert caught.value.to_stage == move.to_stage.value
+            assert caught.value.to_stage == move.target(value).value
 
 
 class TestTime:

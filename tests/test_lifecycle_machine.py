@@ -3,9 +3,9 @@
 It holds a set of funnel values, each the latest of a chain that started from a contact,
 and a clock that only moves forward. Every rule checks the move it made against the
 rules' own decision (``qualify``, ``can_promote``); the invariants check that history only
-grows, that only the documented moves ever happen (so closed stages never reopen and a
-nurtured lead only leaves through re-qualification or disqualification), and that the
-contact is the same all along a chain.
+grows, that only the documented moves ever happen (so a closed stage leaves only through
+``reopen``, and a nurtured lead only through re-qualification or disqualification), and
+that the contact is the same all along a chain.
 """
 
 from __future__ import annotations
@@ -38,12 +38,14 @@ from leadflow import (
     IllegalTransitionError,
     InvalidFieldError,
     Lead,
+    LeadReopened,
     LossReason,
     LostOpportunity,
     Money,
     NotQualifiedError,
     NurturedLead,
     Opportunity,
+    OpportunityReopened,
     OpportunityStage,
     Policy,
     PromotionRefusedError,
@@ -57,6 +59,7 @@ from leadflow import (
     promote,
     qualify,
     reassess,
+    reopen,
     requalify,
     stage_of,
     to_lead,
@@ -81,6 +84,11 @@ DOCUMENTED = frozenset(
         (S.OPPORTUNITY, S.OPPORTUNITY),
         (S.OPPORTUNITY, S.CUSTOMER),
         (S.OPPORTUNITY, S.LOST),
+        # Reopening: a person's decision, with a reason.
+        (S.DISQUALIFIED, S.LEAD),
+        (S.DISQUALIFIED, S.NURTURED),
+        (S.LOST, S.OPPORTUNITY),
+        (S.CUSTOMER, S.OPPORTUNITY),
     }
 )
 CLOSED = (DisqualifiedLead, LostOpportunity, Customer)
@@ -109,6 +117,14 @@ class Move:
     accepts: tuple[type, ...]
     to_stage: FunnelStage
     call: Callable[[Any, datetime], object]
+    # Where the move says it was going when refused on an opportunity, if not to_stage.
+    from_opportunity: FunnelStage | None = None
+
+    def target(self, value: object) -> FunnelStage:
+        """The stage a refusal of this move on *value* names."""
+        if self.from_opportunity is not None and isinstance(value, Opportunity):
+            return self.from_opportunity
+        return self.to_stage
 
 
 MOVES = [
@@ -140,6 +156,13 @@ MOVES = [
         (Opportunity,),
         S.LOST,
         lambda v, at: lose(v, reason=LossReason.NO_DECISION, as_of=at),
+    ),
+    Move(
+        "reopen",
+        (DisqualifiedLead, LostOpportunity, Customer),
+        S.LEAD,
+        lambda v, at: reopen(v, reason="back in the market", as_of=at),
+        from_opportunity=S.OPPORTUNITY,
     ),
 ]
 
@@ -359,6 +382,39 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert (lost.reason, lost.competitor, lost.probability) == (reason, competitor, 0)
         self._moved(chain, lost, event)
 
+    @precondition(lambda self: self._any(*CLOSED))
+    @rule(data=st.data())
+    def reopen_a_closed_value(self, data: st.DataObject) -> None:
+        chain = self._pick(data, *CLOSED)
+        closed = chain.value
+        reason = data.draw(lfst.texts(), label="reason")
+
+        opened: Lead | NurturedLead | Opportunity
+        event: LeadReopened | OpportunityReopened
+        if isinstance(closed, DisqualifiedLead):
+            if data.draw(st.booleans(), label="to nurture"):
+                opened, event = reopen(closed, reason=reason, as_of=self.clock, to=S.NURTURED)
+                assert opened.reason == reason
+            else:
+                opened, event = reopen(closed, reason=reason, as_of=self.clock)
+                assert type(opened) is Lead
+            assert (opened.evidence, opened.qualification) == (
+                closed.evidence,
+                closed.qualification,
+            )
+        else:
+            assert isinstance(closed, (LostOpportunity, Customer))
+            step = data.draw(st.none() | st.sampled_from(OpportunityStage), label="step")
+            opened, event = reopen(closed, reason=reason, as_of=self.clock, step=step)
+            at = closed.step if step is None else step
+            assert (opened.step, opened.probability) == (at, BANT_PROBABILITY[at])
+            assert (opened.promotion, opened.estimated_value) == (
+                closed.promotion,
+                closed.estimated_value,
+            )
+        assert event.reason == reason
+        self._moved(chain, opened, event)
+
     # --- illegal moves -------------------------------------------------------------------
 
     @precondition(lambda self: bool(self.chains))
@@ -366,25 +422,22 @@ class LifecycleMachine(RuleBasedStateMachine):
     def illegal_move(self, data: st.DataObject) -> None:
         chain = data.draw(st.sampled_from(self.chains), label="value")
         value = chain.value
-        if isinstance(value, CLOSED):
-            # A closed stage never reopens: every move on it raises.
-            tried = MOVES
-        else:
-            wrong = [move for move in MOVES if not isinstance(value, move.accepts)]
-            tried = [data.draw(st.sampled_from(wrong), label="move")]
+        wrong = [move for move in MOVES if not isinstance(value, move.accepts)]
+        # A closed stage leaves only through reopen: every other move on it raises.
+        tried = wrong if isinstance(value, CLOSED) else [data.draw(st.sampled_from(wrong))]
 
         for move in tried:
             with pytest.raises(IllegalTransitionError) as caught:
                 move.call(value, self.clock)
             assert caught.value.transition == move.name
             assert caught.value.from_stage == stage_of(value).value
-            assert caught.value.to_stage == move.to_stage.value
+            assert caught.value.to_stage == move.target(value).value
         assert chain.value is value
 
-    @precondition(lambda self: self._any(Contact, Lead, NurturedLead, Opportunity))
+    @precondition(lambda self: bool(self.chains))
     @rule(data=st.data(), back=st.integers(min_value=1, max_value=10**8))
     def a_move_into_the_past(self, data: st.DataObject, back: int) -> None:
-        value = self._pick(data, Contact, Lead, NurturedLead, Opportunity).value
+        value = data.draw(st.sampled_from(self.chains), label="value").value
         legal = [move for move in MOVES if isinstance(value, move.accepts)]
         move = data.draw(st.sampled_from(legal), label="move")
 

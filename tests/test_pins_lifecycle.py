@@ -88,7 +88,8 @@ REVISIT = date(2026, 9, 1)
 CONTACT_CREATED = datetime(2026, 1, 5, tzinfo=UTC)
 ALL_EVENT_TYPES = (
     "LeadQualified or LeadNurtured or LeadDisqualified or LeadRequalified or "
-    "LeadReassessed or LeadPromoted or OpportunityAdvanced or OpportunityWon or OpportunityLost"
+    "LeadReassessed or LeadPromoted or OpportunityAdvanced or OpportunityWon or OpportunityLost or "
+    "LeadReopened or OpportunityReopened"
 )
 
 # --- hand-built values ----------------------------------------------------------------------
@@ -203,6 +204,7 @@ class TestTheModule:
             "lose",
             "nurture",
             "reassess",
+            "reopen",
             "requalify",
             "stage_of",
             "to_lead",

@@ -28,10 +28,12 @@ __all__ = [
     "LeadPromoted",
     "LeadQualified",
     "LeadReassessed",
+    "LeadReopened",
     "LeadRequalified",
     "LossReason",
     "OpportunityAdvanced",
     "OpportunityLost",
+    "OpportunityReopened",
     "OpportunityWon",
 ]
 
@@ -237,6 +239,40 @@ class OpportunityLost(_Event):
             raise InvalidFieldError("competitor", None, "name the competitor the deal was lost to")
 
 
+@attrs.frozen(kw_only=True)
+class LeadReopened(_Event):
+    """A disqualified lead was brought back, as an open lead or to be nurtured.
+
+    Attributes:
+        from_stage: ``disqualified``. to_stage: ``lead`` or ``nurtured``.
+        reason: Why it was reopened (required: reopening is a person's decision).
+    """
+
+    moves: ClassVar[_Moves] = frozenset({(S.DISQUALIFIED, S.LEAD), (S.DISQUALIFIED, S.NURTURED)})
+    from_stage: FunnelStage = attrs.field(default=S.DISQUALIFIED, validator=v.of_type(FunnelStage))
+    to_stage: FunnelStage = attrs.field(default=S.LEAD, validator=v.of_type(FunnelStage))
+    reason: str = attrs.field(validator=v.text)
+
+
+@attrs.frozen(kw_only=True)
+class OpportunityReopened(_Event):
+    """A lost or won opportunity was brought back to an open sales step.
+
+    Attributes:
+        from_stage: ``lost`` or ``customer``. to_stage: ``opportunity``.
+        reason: Why it was reopened (required: reopening is a person's decision).
+        step: The open sales step it is back at.
+        probability: The win probability the policy gives that step.
+    """
+
+    moves: ClassVar[_Moves] = frozenset({(S.LOST, S.OPPORTUNITY), (S.CUSTOMER, S.OPPORTUNITY)})
+    from_stage: FunnelStage = attrs.field(default=S.LOST, validator=v.of_type(FunnelStage))
+    to_stage: FunnelStage = attrs.field(default=S.OPPORTUNITY, validator=v.of_type(FunnelStage))
+    reason: str = attrs.field(validator=v.text)
+    step: OpportunityStage = _of(OpportunityStage)
+    probability: int = attrs.field(validator=v.in_range(0, 100))
+
+
 #: Any event of the funnel.
 Event: TypeAlias = (
     LeadQualified
@@ -248,6 +284,8 @@ Event: TypeAlias = (
     | OpportunityAdvanced
     | OpportunityWon
     | OpportunityLost
+    | LeadReopened
+    | OpportunityReopened
 )
 
 EVENT_TYPES: tuple[type, ...] = Event.__args__

@@ -16,9 +16,13 @@ its event to the history::
                           v  |
                       NurturedLead
     Lead / NurturedLead --disqualify--> DisqualifiedLead
+    DisqualifiedLead --reopen--> Lead or NurturedLead
+    LostOpportunity / Customer --reopen--> Opportunity
 
 :class:`DisqualifiedLead`, :class:`LostOpportunity` and :class:`Customer` are
-closed: no move leads out of them. A nurtured lead comes back only through
+closed: the one move out of them is :func:`reopen`, a person's decision with a reason,
+which brings a disqualified lead back as an open or nurtured lead, and a lost or won
+opportunity back to an open sales step. A nurtured lead comes back only through
 :func:`requalify`.
 """
 
@@ -26,7 +30,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import date, datetime
-from typing import Any, ClassVar, TypeAlias
+from typing import Any, ClassVar, Literal, TypeAlias, overload
 
 import attrs
 
@@ -47,10 +51,12 @@ from leadflow.events import (
     LeadNurtured,
     LeadQualified,
     LeadReassessed,
+    LeadReopened,
     LeadRequalified,
     LossReason,
     OpportunityAdvanced,
     OpportunityLost,
+    OpportunityReopened,
     OpportunityWon,
 )
 from leadflow.evidence import Evidence, PromotionSignals
@@ -73,6 +79,7 @@ __all__ = [
     "lose",
     "nurture",
     "reassess",
+    "reopen",
     "requalify",
     "stage_of",
     "to_lead",
@@ -464,3 +471,107 @@ def lose(
         probability=0,
     )
     return lost, event
+
+
+@overload
+def reopen(
+    value: DisqualifiedLead,
+    *,
+    reason: str,
+    as_of: datetime,
+    to: Literal[FunnelStage.LEAD] | None = None,
+    by: str | None = None,
+) -> tuple[Lead, LeadReopened]: ...
+
+
+@overload
+def reopen(
+    value: DisqualifiedLead,
+    *,
+    reason: str,
+    as_of: datetime,
+    to: Literal[FunnelStage.NURTURED],
+    by: str | None = None,
+) -> tuple[NurturedLead, LeadReopened]: ...
+
+
+@overload
+def reopen(
+    value: LostOpportunity | Customer,
+    *,
+    reason: str,
+    as_of: datetime,
+    to: Literal[FunnelStage.OPPORTUNITY] | None = None,
+    step: OpportunityStage | None = None,
+    policy: Policy | None = None,
+    by: str | None = None,
+) -> tuple[Opportunity, OpportunityReopened]: ...
+
+
+def reopen(
+    value: DisqualifiedLead | LostOpportunity | Customer,
+    *,
+    reason: str,
+    as_of: datetime,
+    to: FunnelStage | None = None,
+    step: OpportunityStage | None = None,
+    policy: Policy | None = None,
+    by: str | None = None,
+) -> tuple[Lead | NurturedLead | Opportunity, LeadReopened | OpportunityReopened]:
+    """Bring a closed value back into the open funnel, for *reason*.
+
+    As Dynamics 365's "Reactivate Lead" and "Reopen Opportunity" and Odoo's restore
+    (``action_unarchive``, or a won lead moved back to an open stage) do:
+
+    - a :class:`DisqualifiedLead` becomes an open :class:`Lead` (*to* ``lead`` or
+      ``None``) or a :class:`NurturedLead` (*to* ``nurtured``, with *reason* as the
+      reason it is nurtured). It keeps its evidence and its last qualification; the
+      disqualification stays in the history, and :func:`reassess` decides it afresh;
+    - a :class:`LostOpportunity` or a :class:`Customer` becomes an open
+      :class:`Opportunity` at *step* (default: the step it closed at), with the
+      policy's probability for that step (*policy* ``None`` means
+      :data:`~leadflow.DEFAULT_POLICY`). The loss or the win stays in the history.
+
+    Returns:
+        The open value and the :class:`~leadflow.LeadReopened` or
+        :class:`~leadflow.OpportunityReopened` event.
+
+    Raises:
+        IllegalTransitionError: *value* is not closed, or *to* is not a stage it
+            reopens to (``lead`` or ``nurtured`` for a lead, ``opportunity`` for an
+            opportunity).
+        InvalidFieldError: a *step* is given for a lead, which has none.
+        InvalidFieldError: *reason* is blank, or *as_of* precedes the last event.
+    """
+    if to is not None and not isinstance(to, FunnelStage):
+        raise WrongTypeError("to", to, "expected a FunnelStage")
+    if not isinstance(value, (DisqualifiedLead, LostOpportunity, Customer)):
+        toward = FunnelStage.OPPORTUNITY if isinstance(value, Opportunity) else FunnelStage.LEAD
+        refuse(
+            "reopen",
+            value,
+            to or toward,
+            "only a disqualified lead or a closed opportunity reopens",
+        )
+    if isinstance(value, DisqualifiedLead):
+        to = FunnelStage.LEAD if to is None else to
+        if to not in (FunnelStage.LEAD, FunnelStage.NURTURED):
+            refuse("reopen", value, to, "a disqualified lead reopens as a lead or nurtured")
+        if step is not None:
+            raise InvalidFieldError("step", step, "a lead has no sales step to reopen at")
+        check_time(value, as_of)
+        event = LeadReopened(at=as_of, by=by, to_stage=to, reason=reason)
+        if to is FunnelStage.NURTURED:
+            return carry(value, NurturedLead, event, reason=reason, revisit_on=None), event
+        return carry(value, Lead, event), event
+    if to not in (None, FunnelStage.OPPORTUNITY):
+        refuse("reopen", value, to, "a closed opportunity reopens as an opportunity")
+    step = value.step if step is None else step
+    if not isinstance(step, OpportunityStage):
+        raise WrongTypeError("step", step, "expected an OpportunityStage")
+    check_time(value, as_of)
+    probability = (DEFAULT_POLICY if policy is None else policy).probability(step)
+    opened = OpportunityReopened(
+        at=as_of, by=by, from_stage=value.stage, reason=reason, step=step, probability=probability
+    )
+    return carry(value, Opportunity, opened, step=step, probability=probability), opened

@@ -25,7 +25,7 @@ class FunnelStage(Enum):
 
     @property
     def closed(self) -> bool:
-        """True for the stages no move leads out of."""
+        """True for the closed stages: the one move out of them is ``reopen``."""
         return self in _CLOSED
 
 

@@ -59,6 +59,7 @@ from leadflow.lifecycle import (
     lose,
     nurture,
     reassess,
+    reopen,
     requalify,
     to_lead,
     win,
@@ -69,7 +70,7 @@ from leadflow.presets import DEFAULT_POLICY, PRESETS
 from leadflow.promotion import can_promote, promote
 from leadflow.qualification import qualify
 from leadflow.signals import CategoricalSignal, NumericSignal, Signal, SignalObservation
-from leadflow.stages import OpportunityStage
+from leadflow.stages import FunnelStage, OpportunityStage
 
 __all__ = [
     "authority_evidence",
@@ -568,16 +569,22 @@ _STEP = timedelta(days=1)
 def leads(draw: st.DrawFn) -> Lead:
     """Open leads, qualified under the default policy.
 
-    Some took a longer way: reassessed on new evidence, or nurtured and re-qualified.
+    Some took a longer way: reassessed on new evidence, nurtured and re-qualified, or
+    disqualified and reopened.
     """
     as_of = draw(aware_datetimes(min_value=datetime(2004, 1, 1), max_value=datetime(2090, 1, 1)))
     contact = draw(contacts(created_before=as_of))
     lead, _ = to_lead(
         contact, draw(lead_evidence(as_of)), as_of=as_of, by=draw(st.none() | texts())
     )
-    way = draw(st.sampled_from(["direct", "reassessed", "requalified"]))
+    way = draw(st.sampled_from(["direct", "reassessed", "requalified", "reopened"]))
     later = as_of + _STEP
-    if way == "reassessed":
+    if way == "reopened":
+        closed, _ = disqualify(
+            lead, reason=draw(st.sampled_from(DisqualificationReason)), as_of=later
+        )
+        lead, _ = reopen(closed, reason=draw(texts()), as_of=later + _STEP)
+    elif way == "reassessed":
         lead, _ = reassess(lead, draw(lead_evidence(later)), as_of=later)
     elif way == "requalified":
         nurtured, _ = nurture(
@@ -589,8 +596,16 @@ def leads(draw: st.DrawFn) -> Lead:
 
 @st.composite
 def nurtured_leads(draw: st.DrawFn) -> NurturedLead:
-    """Leads set aside to be nurtured."""
+    """Leads set aside to be nurtured, some of them reopened after a disqualification."""
     lead = draw(leads())
+    if draw(st.booleans()):
+        closed, _ = disqualify(
+            lead, reason=draw(st.sampled_from(DisqualificationReason)), as_of=lead.updated_at
+        )
+        reopened, _ = reopen(
+            closed, reason=draw(texts()), as_of=closed.updated_at + _STEP, to=FunnelStage.NURTURED
+        )
+        return reopened
     nurtured, _ = nurture(
         lead,
         as_of=lead.updated_at + _STEP,
@@ -615,7 +630,10 @@ def disqualified_leads(draw: st.DrawFn) -> DisqualifiedLead:
 
 @st.composite
 def opportunities(draw: st.DrawFn) -> Opportunity:
-    """Open opportunities, promoted under the default policy, at any sales step."""
+    """Open opportunities, promoted under the default policy, at any sales step.
+
+    Some were lost or won, then reopened.
+    """
     lead = draw(leads())
     as_of = lead.updated_at + _STEP
     opportunity, _ = promote(
@@ -629,6 +647,20 @@ def opportunities(draw: st.DrawFn) -> Opportunity:
     step = draw(st.sampled_from(OpportunityStage))
     if step is not opportunity.step:
         opportunity, _ = advance(opportunity, step, as_of=as_of + _STEP)
+    way = draw(st.sampled_from(["open", "open", "lost", "won"]))
+    if way != "open":
+        at = opportunity.updated_at + _STEP
+        closed: LostOpportunity | Customer = (
+            lose(opportunity, reason=LossReason.TIMING, as_of=at)[0]
+            if way == "lost"
+            else win(opportunity, as_of=at)[0]
+        )
+        opportunity, _ = reopen(
+            closed,
+            reason=draw(texts()),
+            as_of=at + _STEP,
+            step=draw(st.none() | st.sampled_from(OpportunityStage)),
+        )
     return opportunity
 
 
