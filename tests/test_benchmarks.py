@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `pytest` run without `python -m` from elsewhere
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import data, handwritten  # noqa: E402  # needs the repository on the path
+from benchmarks import data, duplicates, handwritten  # noqa: E402  # needs the repository on the path
 from benchmarks.paths import PATHS  # noqa: E402
 from benchmarks.peers.runner import levels_as_of  # noqa: E402
 
@@ -144,3 +144,16 @@ class TestPeerMappings:
             (AuthorityLevel, handwritten.AUTHORITY_POINTS),
         ):
             assert list(table) == [level.value for level in enum]
+
+
+class TestDuplicatesBenchmark:
+    def test_the_planted_duplicates_are_one_person_and_all_found(self) -> None:
+        records, who = duplicates.contacts(2000, seed=11)
+        found = duplicates.run((1000, 2000), repeat=1)
+
+        assert len(records) == len(who) == 2000
+        # The generator plants a second record of one person in five.
+        assert 250 <= len(who) - len(set(who)) <= 450
+        assert [r["contacts"] for r in found["runs"]] == [1000, 2000]
+        assert all(r["recall"] == 1.0 for r in found["runs"])
+        assert all(r["planted_pairs"] > 100 for r in found["runs"])

@@ -89,7 +89,7 @@ CONTACT_CREATED = datetime(2026, 1, 5, tzinfo=UTC)
 ALL_EVENT_TYPES = (
     "LeadQualified or LeadNurtured or LeadDisqualified or LeadRequalified or "
     "LeadReassessed or LeadPromoted or OpportunityAdvanced or OpportunityWon or OpportunityLost or "
-    "LeadReopened or OpportunityReopened"
+    "LeadReopened or OpportunityReopened or RecordsMerged"
 )
 
 # --- hand-built values ----------------------------------------------------------------------

@@ -56,6 +56,7 @@ from leadflow.events import (
     OpportunityLost,
     OpportunityReopened,
     OpportunityWon,
+    RecordsMerged,
 )
 from leadflow.evidence import (
     AuthorityEvidence,
@@ -186,6 +187,7 @@ __all__ = [
     "PurchaseRole",
     "QualificationDecision",
     "Rating",
+    "RecordsMerged",
     "RelationshipLevel",
     "RequirementsLevel",
     "Signal",

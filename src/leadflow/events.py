@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, ClassVar, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 
 import attrs
 
@@ -19,6 +19,9 @@ from leadflow.decisions import PromotionDecision, QualificationDecision
 from leadflow.errors import InvalidFieldError, _a
 from leadflow.money import Money
 from leadflow.stages import FunnelStage, OpportunityStage
+
+if TYPE_CHECKING:
+    from leadflow.lifecycle import Stage
 
 __all__ = [
     "DisqualificationReason",
@@ -35,6 +38,7 @@ __all__ = [
     "OpportunityLost",
     "OpportunityReopened",
     "OpportunityWon",
+    "RecordsMerged",
 ]
 
 
@@ -273,6 +277,31 @@ class OpportunityReopened(_Event):
     probability: int = attrs.field(validator=v.in_range(0, 100))
 
 
+def _funnel_values(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validate a non-empty tuple of funnel values (contacts and later stages)."""
+    from leadflow._moves import stage_of  # imports the stages, which import this module
+
+    if not isinstance(value, tuple) or not value:
+        raise InvalidFieldError(attribute.name, value, "name at least one merged record")
+    for item in value:
+        stage_of(item)
+
+
+@attrs.frozen(kw_only=True)
+class RecordsMerged(_Event):
+    """Duplicates of a value were merged into it (see :func:`leadflow.duplicates.merge`).
+
+    It stays at its stage; the records merged into it are kept whole, histories and all.
+
+    Attributes:
+        from_stage, to_stage: The value's stage (any stage from lead on).
+        absorbed: The records merged into it, as they were.
+    """
+
+    moves: ClassVar[_Moves] = frozenset((s, s) for s in FunnelStage if s is not S.CONTACT)
+    absorbed: tuple[Stage, ...] = attrs.field(converter=v.to_tuple, validator=_funnel_values)
+
+
 #: Any event of the funnel.
 Event: TypeAlias = (
     LeadQualified
@@ -286,6 +315,7 @@ Event: TypeAlias = (
     | OpportunityLost
     | LeadReopened
     | OpportunityReopened
+    | RecordsMerged
 )
 
 EVENT_TYPES: tuple[type, ...] = Event.__args__

@@ -58,6 +58,7 @@ from leadflow.events import (
     OpportunityLost,
     OpportunityReopened,
     OpportunityWon,
+    RecordsMerged,
 )
 from leadflow.evidence import Evidence, PromotionSignals
 from leadflow.money import Money
@@ -246,6 +247,10 @@ class Customer(_OpportunityValue):
 Stage: TypeAlias = (
     Contact | Lead | NurturedLead | DisqualifiedLead | Opportunity | LostOpportunity | Customer
 )
+
+# A merge keeps the records merged into a value whole, in its RecordsMerged event; the
+# event's module cannot import the stages (they import it), so its types resolve here.
+attrs.resolve_types(RecordsMerged, localns={"Stage": Stage})
 
 
 def _qualified(
