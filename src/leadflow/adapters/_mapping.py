@@ -920,4 +920,3 @@ def opportunity_values(value: object) -> dict[str, Any]:
 def closed_at(value: OpportunityStageValue) -> datetime | None:
     """When a won or lost opportunity closed; ``None`` while it is open."""
     return None if isinstance(value, Opportunity) else value.history[-1].at
-

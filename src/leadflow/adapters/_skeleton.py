@@ -42,6 +42,7 @@ from leadflow.adapters._mapping import (
     write_fields,
 )
 from leadflow.adapters._model import CrmId, CrmLead, OpportunityFields, OpportunityStageValue
+from leadflow.conversion import AccountStep, ContactStep, Step
 from leadflow.decisions import QualificationDecision, Rating, Verdict
 from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError
 from leadflow.money import Money
@@ -681,13 +682,13 @@ class Skeleton(Generic[M]):
         if record is not None:
             out = self._changed(out, tabled, fields, values, read_ctx)
             rating = self.opportunity_rating
-            if rating is not None and rating in out and not self._rating_unset(
-                fields.get(rating), mapping
+            if (
+                rating is not None
+                and rating in out
+                and not self._rating_unset(fields.get(rating), mapping)
             ):
                 del out[rating]
-        out = {
-            k: v for k, v in out.items() if not self.refuses(k, v, mapping, self.opportunity)
-        }
+        out = {k: v for k, v in out.items() if not self.refuses(k, v, mapping, self.opportunity)}
         return self._body(out)
 
     def _rating_unset(self, current: object, mapping: M) -> bool:
@@ -756,3 +757,23 @@ class Skeleton(Generic[M]):
             raise InvalidRecordError(errors, self.opportunity.what)
         repairs = [attrs.evolve(r, field=_path(r.field, self.properties)) for r in ctx.repairs]
         return OpportunityFields(id=crm_id, **values, **more, repairs=repairs), fields, ctx
+
+
+def linked_id(
+    step: AccountStep | ContactStep, what: str, kind: type[str] | type[int]
+) -> str | int | None:
+    """The id of the record *step* links (``None`` unless it links one), of the CRM's type.
+
+    A contact's id is text (:attr:`~leadflow.Contact.id`), so an int id may come as
+    its digits (``"27"``).
+
+    Raises:
+        WrongTypeError: the id is not a *kind* (a Salesforce id is text, an Odoo id an int).
+    """
+    if step.step is not Step.LINK:
+        return None
+    if kind is int and isinstance(step.id, str) and step.id.isascii() and step.id.isdigit():
+        return int(step.id)
+    if isinstance(step.id, bool) or not isinstance(step.id, kind):
+        raise WrongTypeError(f"{what}.id", step.id, f"expected a {kind.__name__} id")
+    return step.id

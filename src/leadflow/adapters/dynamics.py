@@ -71,11 +71,13 @@ from leadflow.adapters._skeleton import (
     closes,
     creates_open,
     first_key,
+    linked_id,
     rating_to_write,
     record_currency,
     refused_fields,
 )
 from leadflow.contacts import LeadSource, PurchaseRole
+from leadflow.conversion import ConversionPlan, Step
 from leadflow.decisions import QualificationDecision, Rating, Verdict
 from leadflow.errors import InvalidFieldError, WrongTypeError
 from leadflow.events import LossReason
@@ -107,6 +109,7 @@ __all__ = [
     "read_lead",
     "read_only_fields",
     "read_opportunity_fields",
+    "write_conversion",
     "write_lead",
     "write_opportunity",
 ]
@@ -233,9 +236,7 @@ OPPORTUNITY_FIELDS: Final[tuple[Field, ...]] = (
     Field("estimatedclosedate", "expected_close", Day()),
 )
 
-_REPEATED: Final = frozenset(
-    {"need", "budgetstatus", "purchasetimeframe", "purchaseprocess"}
-)
+_REPEATED: Final = frozenset({"need", "budgetstatus", "purchasetimeframe", "purchaseprocess"})
 #: The lead's criterion columns, which the ``opportunity`` repeats with the same codes.
 OPPORTUNITY_EVIDENCE_FIELDS: Final[tuple[Field, ...]] = tuple(
     spec for spec in LEAD_FIELDS if isinstance(spec, Field) and spec.name in _REPEATED
@@ -694,3 +695,48 @@ def read_opportunity_fields(
         InvalidRecordError: listing every bad column.
     """
     return _DYNAMICS.read_opportunity_fields(record, mapping)
+
+
+def _reference(entity: str, key: str, record_id: str) -> dict[str, str]:
+    """An entity reference as a Web API action parameter."""
+    return {"@odata.type": f"Microsoft.Dynamics.CRM.{entity}", key: record_id}
+
+
+def write_conversion(
+    plan: ConversionPlan, *, currency_id: str | None = None, status: int = 3
+) -> dict[str, Any]:
+    """The parameters of the ``QualifyLead`` action that carries out *plan*.
+
+    ``CreateAccount``, ``CreateContact`` and ``CreateOpportunity`` say what the plan
+    creates; a linked account (else a linked contact) is the new opportunity's
+    customer, ``OpportunityCustomerId``. ``Status`` is the lead's new ``statuscode``
+    (3, Qualified, by default); *currency_id* (a ``transactioncurrencyid``) is the
+    opportunity's currency, ``OpportunityCurrencyId``. POST them to
+    ``leads(<leadid>)/Microsoft.Dynamics.CRM.QualifyLead``.
+
+    Raises:
+        WrongTypeError: a linked id is not text.
+        InvalidFieldError: *status* is not a qualified status code.
+    """
+    if isinstance(status, bool) or not isinstance(status, int) or status < 3:
+        raise InvalidFieldError(
+            "status", status, "a qualified lead's statuscode is 3 or a custom one"
+        )
+    out: dict[str, Any] = {
+        "CreateAccount": plan.account.step is Step.CREATE,
+        "CreateContact": plan.contact.step is Step.CREATE,
+        "CreateOpportunity": plan.opportunity.step is Step.CREATE,
+        "Status": status,
+    }
+    account = linked_id(plan.account, "account", str)
+    contact = linked_id(plan.contact, "contact", str)
+    if plan.opportunity.step is Step.CREATE:
+        if account is not None:
+            out["OpportunityCustomerId"] = _reference("account", "accountid", str(account))
+        elif contact is not None:
+            out["OpportunityCustomerId"] = _reference("contact", "contactid", str(contact))
+        if currency_id is not None:
+            out["OpportunityCurrencyId"] = _reference(
+                "transactioncurrency", "transactioncurrencyid", currency_id
+            )
+    return out

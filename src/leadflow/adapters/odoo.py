@@ -61,10 +61,12 @@ from leadflow.adapters._skeleton import (
     closes,
     creates_open,
     first_key,
+    linked_id,
     rating_to_write,
     record_currency,
     refused_fields,
 )
+from leadflow.conversion import ConversionPlan, Step
 from leadflow.decisions import QualificationDecision, Rating, Verdict
 from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError
 from leadflow.events import LossReason
@@ -84,6 +86,7 @@ __all__ = [
     "read_lead",
     "read_only_fields",
     "read_opportunity_fields",
+    "write_conversion",
     "write_form",
     "write_lead",
     "write_opportunity",
@@ -639,3 +642,54 @@ def read_opportunity_fields(
             ``"opportunity"`` is one).
     """
     return _ODOO.read_opportunity_fields(record, mapping)
+
+
+def write_conversion(
+    plan: ConversionPlan,
+    *,
+    lead_id: int,
+    user_id: int | None = None,
+    team_id: int | None = None,
+) -> dict[str, Any]:
+    """The values of Odoo's convert wizard (``crm.lead2opportunity.partner``) for *plan*.
+
+    ``name`` is ``convert``; ``action`` is ``exist`` with the linked partner in
+    ``partner_id`` (the linked contact, else the linked company), ``create`` when the
+    plan creates the customer (Odoo makes the company from the lead's company name and
+    the person under it), ``nothing`` for a lead without an organisation or contact to
+    create. Create the wizard with them and call ``action_apply``: Odoo's
+    ``convert_opportunity`` then writes ``type: opportunity``, ``partner_id`` and
+    ``date_conversion`` on the lead. Odoo converts a lead into an opportunity in place,
+    so a plan without an opportunity is refused.
+
+    Raises:
+        InvalidFieldError: the plan creates no opportunity.
+        WrongTypeError: a linked id, *lead_id*, *user_id* or *team_id* is not an int.
+    """
+    if plan.opportunity.step is not Step.CREATE:
+        raise InvalidFieldError(
+            "opportunity", plan.opportunity.step.value, "Odoo converts a lead into an opportunity"
+        )
+    for name, given in (("lead_id", lead_id), ("user_id", user_id), ("team_id", team_id)):
+        if given is not None and (isinstance(given, bool) or not isinstance(given, int)):
+            raise WrongTypeError(name, given, "expected an int id")
+    contact = linked_id(plan.contact, "contact", int)
+    account = linked_id(plan.account, "account", int)
+    partner = contact if contact is not None else account
+    if partner is not None:
+        action, partner_id = "exist", partner
+    elif plan.account.step is Step.CREATE or plan.contact.step is Step.CREATE:
+        action, partner_id = "create", False
+    else:
+        action, partner_id = "nothing", False
+    out: dict[str, Any] = {
+        "name": "convert",
+        "action": action,
+        "lead_id": lead_id,
+        "partner_id": partner_id,
+    }
+    if user_id is not None:
+        out["user_id"] = user_id
+    if team_id is not None:
+        out["team_id"] = team_id
+    return out

@@ -59,6 +59,7 @@ from leadflow.adapters._skeleton import (
     closes,
     creates_open,
     first_key,
+    linked_id,
     rating_to_write,
     record_of,
     refused_fields,
@@ -66,6 +67,7 @@ from leadflow.adapters._skeleton import (
     stated_currency,
     text_id,
 )
+from leadflow.conversion import ConversionPlan, Step
 from leadflow.decisions import QualificationDecision, Rating, Verdict
 from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError, _a
 from leadflow.lifecycle import Customer, LostOpportunity, Opportunity
@@ -89,6 +91,7 @@ __all__ = [
     "read_lead_convert_result",
     "read_only_fields",
     "read_opportunity_fields",
+    "write_conversion",
     "write_lead",
     "write_opportunity",
 ]
@@ -378,8 +381,7 @@ def _decide(
     if status is not None:
         out["Status"] = status
     elif (
-        creates_open(crm_lead, decision, mapping)
-        and out.get("Status") not in mapping.open_statuses
+        creates_open(crm_lead, decision, mapping) and out.get("Status") not in mapping.open_statuses
     ):
         out["Status"] = mapping.open_statuses[0]
 
@@ -642,3 +644,53 @@ def read_lead_convert_result(result: Mapping[str, Any]) -> LeadConversion:
         opportunity_id=ids["opportunityId"],
         errors=tuple(messages),
     )
+
+
+def write_conversion(
+    plan: ConversionPlan,
+    *,
+    lead_id: str,
+    converted_status: str = "Closed - Converted",
+    owner_id: str | None = None,
+) -> dict[str, Any]:
+    """The ``LeadConvert`` that carries out *plan* (``convertLead``, SOAP or Apex).
+
+    ``accountId`` and ``contactId`` name the records the plan links (Salesforce merges
+    the lead into them, filling only their empty fields); without them Salesforce
+    creates new ones. ``doNotCreateOpportunity`` is true when the plan creates no
+    opportunity, else ``opportunityName`` names it. The opportunity's amount, close
+    date and stage are not part of a ``LeadConvert``: write them afterwards with
+    :func:`write_opportunity`. :func:`read_lead_convert_result` reads the answer.
+
+    *converted_status* is a ``LeadStatus`` value whose ``IsConverted`` is true (the
+    install default is ``Closed - Converted``).
+
+    Raises:
+        InvalidFieldError: the plan links a contact but not its account (Salesforce
+            merges into an existing contact only within its account), or an id is
+            blank.
+        WrongTypeError: a linked id is not text.
+    """
+    for name, given in (("lead_id", lead_id), ("converted_status", converted_status)):
+        if not isinstance(given, str) or not given.strip():
+            raise InvalidFieldError(name, given, "must be non-blank text")
+    out: dict[str, Any] = {
+        "leadId": lead_id,
+        "convertedStatus": converted_status,
+        "doNotCreateOpportunity": plan.opportunity.step is not Step.CREATE,
+    }
+    account = linked_id(plan.account, "account", str)
+    contact = linked_id(plan.contact, "contact", str)
+    if contact is not None and account is None:
+        raise InvalidFieldError(
+            "contact", contact, "Salesforce links an existing contact only with its account"
+        )
+    if account is not None:
+        out["accountId"] = account
+    if contact is not None:
+        out["contactId"] = contact
+    if plan.opportunity.step is Step.CREATE and plan.opportunity.name:
+        out["opportunityName"] = plan.opportunity.name[:120]
+    if owner_id is not None:
+        out["ownerId"] = owner_id
+    return out
