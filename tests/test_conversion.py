@@ -204,6 +204,8 @@ class TestPlan:
             "expected_close": deal.expected_close,
             "step": deal.sales_step,
             "probability": deal.probability,
+            "owner": deal.owner,
+            "product": deal.product,
         }
         for field in attrs.fields(type(value)):
             path = field.name

@@ -240,6 +240,7 @@ class TestTheFunnel:
 
         assert stage_of(opportunity) is FunnelStage.OPPORTUNITY
         assert opportunity.probability == 20  # BANT's probability at the first step
+        assert opportunity.promotion is not None
         assert opportunity.promotion.promotable
 
     def test_the_sales_team_works_the_opportunity_into_a_sale_and_an_account(self) -> None:

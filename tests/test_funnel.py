@@ -391,7 +391,7 @@ class TestClosedDealsByHand:
 
     def test_a_missing_attribute_or_an_unhashable_segment_is_refused(self) -> None:
         with pytest.raises(InvalidFieldError, match="no such attribute") as caught:
-            win_rates(_funnel(), by="product")
+            win_rates(_funnel(), by="region")
         assert caught.value.field == "by"
         with pytest.raises(WrongTypeError, match="hashable"):
             win_rates(_funnel(), by=lambda deal: [deal.name])  # type: ignore[type-var]

@@ -337,9 +337,9 @@ class TestBadInput:
 
     def test_a_missing_attribute_is_named(self) -> None:
         with pytest.raises(InvalidFieldError) as caught:
-            learn_stage_probabilities_by([walk([Q], won=True)], "product", base=DEFAULT_POLICY)
+            learn_stage_probabilities_by([walk([Q], won=True)], "region", base=DEFAULT_POLICY)
 
-        assert (caught.value.field, caught.value.value) == ("by", "product")
+        assert (caught.value.field, caught.value.value) == ("by", "region")
         assert "Customer has no such attribute" in caught.value.reason
 
     def test_a_segment_must_be_hashable(self) -> None:

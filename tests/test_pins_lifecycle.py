@@ -89,7 +89,7 @@ CONTACT_CREATED = datetime(2026, 1, 5, tzinfo=UTC)
 ALL_EVENT_TYPES = (
     "LeadQualified or LeadNurtured or LeadDisqualified or LeadRequalified or "
     "LeadReassessed or LeadPromoted or OpportunityAdvanced or OpportunityWon or OpportunityLost or "
-    "LeadReopened or OpportunityReopened or RecordsMerged"
+    "LeadReopened or OpportunityReopened or RecordsMerged or OpportunityImported"
 )
 
 # --- hand-built values ----------------------------------------------------------------------
@@ -178,6 +178,8 @@ def _carried_opportunity(value: Opportunity) -> dict[str, Any]:
         "name": "Engines deal",
         "estimated_value": ESTIMATE,
         "expected_close": CLOSE_BY,
+        "owner": None,
+        "product": None,
     }
 
 
@@ -201,6 +203,7 @@ class TestTheModule:
             "Stage",
             "advance",
             "disqualify",
+            "import_opportunity",
             "lose",
             "nurture",
             "reassess",
@@ -251,6 +254,8 @@ class TestTheModule:
                     "probability",
                     "estimated_value",
                     "expected_close",
+                    "owner",
+                    "product",
                 ],
             ),
         ],
@@ -1133,7 +1138,7 @@ class TestHistory:
             InvalidFieldError,
             "history",
             (),
-            "a lead's history starts when it qualifies",
+            "a lead's history starts when it qualifies or is imported",
         )
 
     def test_a_history_ending_at_another_stage_is_refused_naming_its_last_event(self) -> None:

@@ -119,6 +119,8 @@ class OpportunityStep:
         expected_close: When it is expected to close, if known.
         sales_step: Its sales step.
         probability: Its win probability, when the lead is already an opportunity.
+        owner: Who owns the deal, when the opportunity names one.
+        product: What is sold, when the opportunity names it.
     """
 
     step: Step = attrs.field(validator=v.of_type(Step))
@@ -127,6 +129,8 @@ class OpportunityStep:
     expected_close: date | None = None
     sales_step: OpportunityStage | None = None
     probability: int | None = None
+    owner: str | None = None
+    product: str | None = None
 
 
 @attrs.frozen
@@ -286,7 +290,15 @@ def plan_conversion(
         if isinstance(value, Opportunity):
             behind += [
                 LeftBehind(field, _NO_OPPORTUNITY)
-                for field in ("name", "estimated_value", "expected_close", "step", "probability")
+                for field in (
+                    "name",
+                    "estimated_value",
+                    "expected_close",
+                    "step",
+                    "probability",
+                    "owner",
+                    "product",
+                )
             ]
     elif isinstance(value, Opportunity):
         deal = OpportunityStep(
@@ -296,6 +308,8 @@ def plan_conversion(
             expected_close=value.expected_close,
             sales_step=value.step,
             probability=value.probability,
+            owner=value.owner,
+            product=value.product,
         )
     else:
         fallback = contact.organisation.name if contact.organisation else contact.name

@@ -35,6 +35,7 @@ __all__ = [
     "LeadRequalified",
     "LossReason",
     "OpportunityAdvanced",
+    "OpportunityImported",
     "OpportunityLost",
     "OpportunityReopened",
     "OpportunityWon",
@@ -277,6 +278,30 @@ class OpportunityReopened(_Event):
     probability: int = attrs.field(validator=v.in_range(0, 100))
 
 
+@attrs.frozen(kw_only=True)
+class OpportunityImported(_Event):
+    """An opportunity already in a CRM (or a file) was brought in as it stood.
+
+    It starts the history of an imported opportunity: leadflow did not see it qualify
+    or be promoted, so no decision is made up for it.
+
+    Attributes:
+        at: When the opportunity was opened where it came from (its created date).
+        by: Its owner there, if known.
+        source: Where it came from (``salesforce``, ``dynamics``, a file name).
+        record_id: Its id there, if it has one.
+        step: The sales step it was at. probability: Its win probability then.
+    """
+
+    moves: ClassVar[_Moves] = frozenset({(S.OPPORTUNITY, S.OPPORTUNITY)})
+    from_stage: FunnelStage = attrs.field(default=S.OPPORTUNITY, validator=v.of_type(FunnelStage))
+    to_stage: FunnelStage = attrs.field(default=S.OPPORTUNITY, validator=v.of_type(FunnelStage))
+    source: str = attrs.field(validator=v.text)
+    record_id: str | None = attrs.field(default=None, validator=v.optional_text)
+    step: OpportunityStage = _of(OpportunityStage)
+    probability: int = attrs.field(validator=v.in_range(0, 100))
+
+
 def _funnel_values(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Validate a non-empty tuple of funnel values (contacts and later stages)."""
     from leadflow._moves import stage_of  # imports the stages, which import this module
@@ -316,6 +341,7 @@ Event: TypeAlias = (
     | LeadReopened
     | OpportunityReopened
     | RecordsMerged
+    | OpportunityImported
 )
 
 EVENT_TYPES: tuple[type, ...] = Event.__args__

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import date, datetime
-from typing import Any, ClassVar, Literal, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 import attrs
 
@@ -55,6 +55,7 @@ from leadflow.events import (
     LeadRequalified,
     LossReason,
     OpportunityAdvanced,
+    OpportunityImported,
     OpportunityLost,
     OpportunityReopened,
     OpportunityWon,
@@ -77,6 +78,7 @@ __all__ = [
     "Stage",
     "advance",
     "disqualify",
+    "import_opportunity",
     "lose",
     "nurture",
     "reassess",
@@ -88,34 +90,36 @@ __all__ = [
 ]
 
 
+def _check_history(
+    value: _LeadValue, attribute: attrs.Attribute[Any], history: tuple[Event, ...]
+) -> None:
+    """A history is not empty, in time order, each event from where the last led, to here."""
+    if not history:
+        raise InvalidFieldError(
+            attribute.name, history, "a lead's history starts when it qualifies or is imported"
+        )
+    if history[-1].to_stage is not value.stage:
+        raise InvalidFieldError(
+            attribute.name,
+            history[-1],
+            f"the last event leads to {history[-1].to_stage.value}, not {value.stage.value}",
+        )
+    for earlier, later in itertools.pairwise(history):
+        if later.at < earlier.at or later.from_stage is not earlier.to_stage:
+            raise InvalidFieldError(attribute.name, later, "events out of order")
+
+
 @attrs.frozen(kw_only=True)
 class _LeadValue:
     """What every stage from lead onwards carries."""
 
     contact: Contact = attrs.field(validator=v.of_type(Contact))
     evidence: Evidence = attrs.field(validator=v.of_type(Evidence))
-    qualification: QualificationDecision = attrs.field(validator=v.of_type(QualificationDecision))
-    history: tuple[Event, ...] = attrs.field(
-        converter=v.to_tuple, validator=v.tuple_of(*EVENT_TYPES)
-    )
 
     stage: ClassVar[FunnelStage]
-
-    @history.validator
-    def _check_history(self, attribute: attrs.Attribute[Any], value: tuple[Event, ...]) -> None:
-        if not value:
-            raise InvalidFieldError(
-                attribute.name, value, "a lead's history starts when it qualifies"
-            )
-        if value[-1].to_stage is not self.stage:
-            raise InvalidFieldError(
-                attribute.name,
-                value[-1],
-                f"the last event leads to {value[-1].to_stage.value}, not {self.stage.value}",
-            )
-        for earlier, later in itertools.pairwise(value):
-            if later.at < earlier.at or later.from_stage is not earlier.to_stage:
-                raise InvalidFieldError(attribute.name, later, "events out of order")
+    if TYPE_CHECKING:
+        # Declared by each kind below, after its decision, so fields keep their order.
+        history: tuple[Event, ...]
 
     @property
     def organisation(self) -> Organisation | None:
@@ -129,7 +133,17 @@ class _LeadValue:
 
 
 @attrs.frozen(kw_only=True)
-class Lead(_LeadValue):
+class _QualifiedValue(_LeadValue):
+    """What every lead carries: the decision that made it one."""
+
+    qualification: QualificationDecision = attrs.field(validator=v.of_type(QualificationDecision))
+    history: tuple[Event, ...] = attrs.field(
+        converter=v.to_tuple, validator=[v.tuple_of(*EVENT_TYPES), _check_history]
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Lead(_QualifiedValue):
     """A contact that qualifies as a sales lead.
 
     Attributes:
@@ -143,7 +157,7 @@ class Lead(_LeadValue):
 
 
 @attrs.frozen(kw_only=True)
-class NurturedLead(_LeadValue):
+class NurturedLead(_QualifiedValue):
     """A lead set aside to be nurtured; it can be re-qualified later.
 
     Attributes:
@@ -157,7 +171,7 @@ class NurturedLead(_LeadValue):
 
 
 @attrs.frozen(kw_only=True)
-class DisqualifiedLead(_LeadValue):
+class DisqualifiedLead(_QualifiedValue):
     """A lead that was disqualified (closed).
 
     Attributes:
@@ -174,8 +188,19 @@ class DisqualifiedLead(_LeadValue):
 class _OpportunityValue(_LeadValue):
     """What every stage from opportunity onwards carries."""
 
-    signals: PromotionSignals = attrs.field(validator=v.of_type(PromotionSignals))
-    promotion: PromotionDecision = attrs.field(validator=v.of_type(PromotionDecision))
+    # None only for an imported opportunity, whose qualification leadflow never saw.
+    qualification: QualificationDecision | None = attrs.field(
+        default=None, validator=v.of_type(QualificationDecision, optional=True)
+    )
+    history: tuple[Event, ...] = attrs.field(
+        converter=v.to_tuple, validator=[v.tuple_of(*EVENT_TYPES), _check_history]
+    )
+    signals: PromotionSignals = attrs.field(
+        factory=PromotionSignals, validator=v.of_type(PromotionSignals)
+    )
+    promotion: PromotionDecision | None = attrs.field(
+        default=None, validator=v.of_type(PromotionDecision, optional=True)
+    )
     name: str = attrs.field(validator=v.text)
     step: OpportunityStage = attrs.field(validator=v.of_type(OpportunityStage))
     probability: int = attrs.field(validator=v.in_range(0, 100))
@@ -183,6 +208,21 @@ class _OpportunityValue(_LeadValue):
         default=None, validator=v.of_type(Money, optional=True)
     )
     expected_close: date | None = attrs.field(default=None, validator=v.optional_date)
+    owner: str | None = attrs.field(default=None, validator=v.optional_text)
+    product: str | None = attrs.field(default=None, validator=v.optional_text)
+
+    def __attrs_post_init__(self) -> None:
+        imported = isinstance(self.history[0], OpportunityImported)
+        for name in ("qualification", "promotion"):
+            if getattr(self, name) is None and not imported:
+                raise InvalidFieldError(
+                    name, None, "only an imported opportunity comes without its decisions"
+                )
+
+    @property
+    def imported(self) -> bool:
+        """Whether it was imported (its history starts with an OpportunityImported)."""
+        return isinstance(self.history[0], OpportunityImported)
 
     @property
     def weighted_value(self) -> Money | None:
@@ -198,13 +238,20 @@ class Opportunity(_OpportunityValue):
     """A lead with a high probability of becoming a sale.
 
     Attributes:
-        signals: The relationship signals it was promoted on.
-        promotion: The decision that promoted it.
+        qualification: The decision that made it a lead; ``None`` when imported.
+        signals: The relationship signals it was promoted on (unknown when imported).
+        promotion: The decision that promoted it; ``None`` when imported.
         name: The opportunity's name.
         step: The current sales step.
         probability: Win probability (0-100) the policy gives that step.
         estimated_value: What the sale is expected to be worth, if known.
         expected_close: When it is expected to close, if known.
+        owner: Who owns the deal, if known (a name or the CRM's user id).
+        product: What is being sold, if known.
+
+    An opportunity already in a CRM comes in through :func:`import_opportunity`: its
+    history starts with an :class:`~leadflow.OpportunityImported` event, and it has no
+    qualification or promotion decision, rather than made-up ones.
     """
 
     stage: ClassVar[FunnelStage] = FunnelStage.OPPORTUNITY
@@ -580,3 +627,113 @@ def reopen(
         at=as_of, by=by, from_stage=value.stage, reason=reason, step=step, probability=probability
     )
     return carry(value, Opportunity, opened, step=step, probability=probability), opened
+
+
+def import_opportunity(
+    *,
+    contact: Contact,
+    name: str,
+    source: str,
+    opened_at: datetime,
+    outcome: FunnelStage = FunnelStage.OPPORTUNITY,
+    step: OpportunityStage | None = None,
+    probability: int | None = None,
+    estimated_value: Money | None = None,
+    expected_close: date | None = None,
+    closed_at: datetime | None = None,
+    won_value: Money | None = None,
+    loss_reason: LossReason | None = None,
+    competitor: str | None = None,
+    owner: str | None = None,
+    product: str | None = None,
+    record_id: str | None = None,
+    evidence: Evidence | None = None,
+    policy: Policy | None = None,
+) -> Opportunity | LostOpportunity | Customer:
+    """An opportunity already in a CRM, as it stands: open, won or lost.
+
+    Its history starts with an :class:`~leadflow.OpportunityImported` event at
+    *opened_at* (when it was created there), naming *source* and *record_id*; a won or
+    lost one then closes at *closed_at* with :class:`~leadflow.OpportunityWon` or
+    :class:`~leadflow.OpportunityLost`. It has no qualification or promotion decision
+    (leadflow saw neither) and its evidence is *evidence* or unknown: nothing is made
+    up. The funnel counts it at its stage, and its sales cycle runs from *opened_at* to
+    *closed_at*.
+
+    Args:
+        contact: The person the deal is with (its primary contact).
+        name: The opportunity's name.
+        source: Where it comes from (``salesforce``, a file name).
+        opened_at: When it was opened there (aware).
+        outcome: ``opportunity`` (open), ``customer`` (won) or ``lost``.
+        step: Its sales step (default ``qualify``; for a closed deal, the step it
+            closed at).
+        probability: Its win probability; default the policy's for *step* while
+            open (*policy* ``None`` means :data:`~leadflow.DEFAULT_POLICY`), 100 when
+            won, 0 when lost.
+        estimated_value: What it is expected to be worth, if known.
+        expected_close: When it is expected to close, if known.
+        closed_at: When it was won or lost (required then, aware, not before
+            *opened_at*).
+        won_value: What a won deal was worth (default *estimated_value*).
+        loss_reason: Why a lost deal was lost (default ``other``).
+        competitor: Who won a deal lost to a competitor.
+        owner: Who owns the deal there.
+        product: What it sells.
+        record_id: Its id there.
+        evidence: What is known of the four criteria, if anything.
+        policy: The policy whose probability an open deal's step takes by default.
+
+    Raises:
+        InvalidFieldError: a value is invalid (the error names it), *outcome* is not an
+            opportunity's, a closed deal has no *closed_at* or an open one has one.
+    """
+    if outcome not in (FunnelStage.OPPORTUNITY, FunnelStage.CUSTOMER, FunnelStage.LOST):
+        raise InvalidFieldError("outcome", outcome, "an opportunity is open, won or lost")
+    closed = outcome is not FunnelStage.OPPORTUNITY
+    if closed and closed_at is None:
+        raise InvalidFieldError("closed_at", None, f"a deal {outcome.value} was closed at a time")
+    if not closed and closed_at is not None:
+        raise InvalidFieldError("closed_at", closed_at, "an open deal has not closed")
+    step = OpportunityStage.QUALIFY if step is None else step
+    if not isinstance(step, OpportunityStage):
+        raise WrongTypeError("step", step, "expected an OpportunityStage")
+    if probability is None:
+        policy = DEFAULT_POLICY if policy is None else policy
+        probability = {FunnelStage.CUSTOMER: 100, FunnelStage.LOST: 0}.get(
+            outcome, policy.probability(step)
+        )
+    opened = OpportunityImported(
+        at=opened_at,
+        by=owner,
+        source=source,
+        record_id=record_id,
+        step=step,
+        probability=probability,
+    )
+    deal: dict[str, Any] = {
+        "contact": contact,
+        "evidence": Evidence() if evidence is None else evidence,
+        "name": name,
+        "step": step,
+        "estimated_value": estimated_value,
+        "expected_close": expected_close,
+        "owner": owner,
+        "product": product,
+    }
+    if not closed:
+        return Opportunity(**deal, probability=probability, history=(opened,))
+    assert closed_at is not None
+    if outcome is FunnelStage.CUSTOMER:
+        value = estimated_value if won_value is None else won_value
+        won = OpportunityWon(at=closed_at, by=owner, value=value)
+        return Customer(**deal, probability=probability, won_value=value, history=(opened, won))
+    reason = LossReason.OTHER if loss_reason is None else loss_reason
+    lost = OpportunityLost(at=closed_at, by=owner, reason=reason, competitor=competitor)
+    return LostOpportunity(
+        **deal,
+        probability=probability,
+        reason=reason,
+        competitor=competitor,
+        history=(opened, lost),
+    )

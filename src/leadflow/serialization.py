@@ -499,7 +499,43 @@ def _attrs_structure_hook(kind: type, conv: cattrs.Converter) -> Any:
         overrides[name] = override(
             struct_hook=_checked(kind, fields[name].evolve(type=mapping), conv)
         )
-    return _tagged(kind, make_dict_structure_fn(kind, conv, **overrides))
+    structured: Any = _tagged(kind, make_dict_structure_fn(kind, conv, **overrides))
+    return _default_first(kind, conv, structured)
+
+
+def _default_first(kind: type, conv: cattrs.Converter, structured: Any) -> Any:
+    """*structured*, but the value of *kind* with every field at its default read at once.
+
+    A class whose fields all have defaults (evidence, promotion signals) is written
+    with all of them far more often than not (an imported opportunity knows no
+    evidence): such data is the one value, so it is compared rather than rebuilt.
+    """
+    if not all(a.default is not attrs.NOTHING for a in attrs.fields(kind) if a.init):
+        return structured
+    default = kind()
+    written = conv.unstructure(default, kind)
+    tag = _TAGS.get(kind)
+    if tag is not None:
+        written = {k: v for k, v in written.items() if k != tag[0]}
+    if not _only_text(written):
+        # 1 == 1.0 == True in Python: data with numbers must go through the checks.
+        return structured
+
+    def structure_default_first(value: object, given: object) -> Any:
+        if value == written:
+            return default
+        return structured(value, given)
+
+    return structure_default_first
+
+
+def _only_text(data: object) -> bool:
+    """Whether *data* holds only text and nulls (in objects and lists)."""
+    if isinstance(data, Mapping):
+        return all(_only_text(item) for item in data.values())
+    if isinstance(data, list):
+        return all(_only_text(item) for item in data)
+    return data is None or isinstance(data, str)
 
 
 def _attrs_unstructure_hook(kind: type, conv: cattrs.Converter) -> Any:

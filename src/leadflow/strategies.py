@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Final, TypeVar
 
+import attrs
 from hypothesis import strategies as st
 
 from leadflow.contacts import Contact, ContactId, LeadSource, Organisation, PurchaseRole
@@ -56,6 +57,7 @@ from leadflow.lifecycle import (
     Stage,
     advance,
     disqualify,
+    import_opportunity,
     lose,
     nurture,
     reassess,
@@ -84,6 +86,7 @@ __all__ = [
     "disqualified_leads",
     "emails",
     "evidence",
+    "imported_opportunities",
     "lead_evidence",
     "leads",
     "lost_opportunities",
@@ -647,6 +650,9 @@ def opportunities(draw: st.DrawFn) -> Opportunity:
     step = draw(st.sampled_from(OpportunityStage))
     if step is not opportunity.step:
         opportunity, _ = advance(opportunity, step, as_of=as_of + _STEP)
+    opportunity = attrs.evolve(
+        opportunity, owner=draw(st.none() | texts(20)), product=draw(st.none() | texts(20))
+    )
     way = draw(st.sampled_from(["open", "open", "lost", "won"]))
     if way != "open":
         at = opportunity.updated_at + _STEP
@@ -655,13 +661,37 @@ def opportunities(draw: st.DrawFn) -> Opportunity:
             if way == "lost"
             else win(opportunity, as_of=at)[0]
         )
-        opportunity, _ = reopen(
-            closed,
-            reason=draw(texts()),
-            as_of=at + _STEP,
-            step=draw(st.none() | st.sampled_from(OpportunityStage)),
-        )
+        # At the step it closed at, so that its step is still the furthest it reached.
+        opportunity, _ = reopen(closed, reason=draw(texts()), as_of=at + _STEP)
     return opportunity
+
+
+@st.composite
+def imported_opportunities(draw: st.DrawFn) -> Opportunity | LostOpportunity | Customer:
+    """Opportunities brought in from a CRM as they stood: open, won or lost, no decisions."""
+    opened = draw(aware_datetimes(min_value=datetime(2004, 1, 1), max_value=datetime(2090, 1, 1)))
+    outcome = draw(
+        st.sampled_from([FunnelStage.OPPORTUNITY, FunnelStage.CUSTOMER, FunnelStage.LOST])
+    )
+    closed = outcome is not FunnelStage.OPPORTUNITY
+    reason = draw(st.sampled_from(LossReason))
+    return import_opportunity(
+        contact=draw(contacts(created_before=opened + _STEP)),
+        name=draw(texts()),
+        source=draw(st.sampled_from(["salesforce", "dynamics", "hubspot", "odoo", "deals.csv"])),
+        opened_at=opened,
+        outcome=outcome,
+        step=draw(st.none() | st.sampled_from(OpportunityStage)),
+        estimated_value=draw(st.none() | money()),
+        expected_close=draw(st.none() | dates()),
+        closed_at=opened + draw(st.integers(0, 400)) * _STEP if closed else None,
+        loss_reason=reason,
+        competitor=draw(texts()) if reason is LossReason.COMPETITOR else None,
+        owner=draw(st.none() | texts(20)),
+        product=draw(st.none() | texts(20)),
+        record_id=draw(st.none() | texts(20)),
+        evidence=draw(st.none() | evidence(opened)),
+    )
 
 
 @st.composite
@@ -708,4 +738,5 @@ def stages() -> st.SearchStrategy[Stage]:
         opportunities(),
         lost_opportunities(),
         customers(),
+        imported_opportunities(),
     )

@@ -545,9 +545,11 @@ def _write_outcome(
     mapping: DynamicsMapping,
     ctx: Context,
 ) -> None:
-    out["opportunityratingcode"] = first_key(
-        RATING_CODES, opportunity.promotion.qualification.rating
-    )
+    # An imported opportunity has no rating of leadflow's to write.
+    if opportunity.promotion is not None:
+        out["opportunityratingcode"] = first_key(
+            RATING_CODES, opportunity.promotion.qualification.rating
+        )
     if isinstance(opportunity, Customer):
         out["statecode"], out["statuscode"] = 1, 3
     elif isinstance(opportunity, LostOpportunity):

@@ -460,7 +460,9 @@ def _write_outcome(
     mapping: OdooMapping,
     ctx: Context,
 ) -> None:
-    out["priority"] = first_key(mapping.priorities, opportunity.promotion.qualification.rating)
+    # An imported opportunity has no rating of leadflow's to write.
+    if opportunity.promotion is not None:
+        out["priority"] = first_key(mapping.priorities, opportunity.promotion.qualification.rating)
     if isinstance(opportunity, Customer):
         out["active"] = True
         if mapping.won_stage_id is not None:

@@ -35,7 +35,7 @@ import attrs
 
 from leadflow import _validate as v
 from leadflow.errors import InvalidFieldError, WrongTypeError
-from leadflow.events import OpportunityAdvanced
+from leadflow.events import OpportunityAdvanced, OpportunityImported, OpportunityReopened
 from leadflow.funnel import _Closed, _closed_deals, _segment_key, _segment_of
 from leadflow.lifecycle import Customer, Stage
 from leadflow.policy import Policy
@@ -60,8 +60,8 @@ def furthest_step(deal: _Closed) -> OpportunityStage:
     """The furthest sales step *deal* was ever at.
 
     That is the latest of its current step and of every step its history moved
-    from or to; a deal that went from ``propose`` back to ``develop`` has reached
-    ``propose``.
+    from or to, was imported at or reopened at; a deal that went from ``propose`` back
+    to ``develop`` has reached ``propose``.
 
     Raises:
         WrongTypeError: *deal* is not an opportunity (open, won or lost).
@@ -73,6 +73,8 @@ def furthest_step(deal: _Closed) -> OpportunityStage:
     for event in deal.history:
         if isinstance(event, OpportunityAdvanced):
             rank = max(rank, _RANK[event.from_step], _RANK[event.to_step])
+        elif isinstance(event, (OpportunityImported, OpportunityReopened)):
+            rank = max(rank, _RANK[event.step])
     return _STEPS[rank]
 
 
