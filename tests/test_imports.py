@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -33,6 +34,8 @@ from leadflow import (
     win,
 )
 from leadflow import strategies as lfst
+from leadflow.adapters import dynamics, hubspot, odoo, salesforce
+from leadflow.errors import InvalidRecordError
 from leadflow.learning import learn_stage_probabilities
 from leadflow.serialization import from_json, structure, to_json, unstructure
 from support import DAY, examples
@@ -194,3 +197,159 @@ class TestImportOpportunity:
         assert structure(unstructure(deal), type(deal)) == deal
         assert isinstance(deal.history[0], OpportunityImported)
         assert deal.history[0].source
+
+
+# --- from each CRM's records, shaped as the CRM documents them --------------------------------
+
+GOLDEN = Path(__file__).parent / "golden"
+DYNAMICS_USD = dynamics.DynamicsMapping(currencies={"228f42f8-e646-e111-8eb7-78e7d162ced1": "USD"})
+WEI = Contact(name="Wei Chen", email="wei.chen@contoso.example", created_at=OPENED - 900 * DAY)
+
+
+def _golden(crm: str, name: str) -> dict[str, Any]:
+    data = json.loads((GOLDEN / crm / name).read_text())
+    record: dict[str, Any] = data[0] if isinstance(data, list) else data
+    return record
+
+
+class TestFromCrms:
+    def test_an_open_salesforce_opportunity(self) -> None:
+        record = _golden("salesforce", "opportunity_get.json")
+
+        deal = salesforce.import_opportunity(
+            record, contact=WEI, mapping=salesforce.SalesforceMapping(currency="EUR")
+        )
+
+        assert type(deal) is Opportunity
+        assert (deal.name, deal.step, deal.probability) == (
+            "Contoso - Annual plan",
+            OpportunityStage.CLOSE,  # Negotiation/Review
+            90,
+        )
+        assert (deal.estimated_value, deal.expected_close, deal.owner) == (
+            Money("48000.00", "EUR"),
+            date(2026, 6, 30),
+            "0055g00000XyZaBAAV",
+        )
+        (event,) = deal.history
+        assert isinstance(event, OpportunityImported)
+        assert (event.at, event.source, event.record_id) == (
+            datetime(2026, 1, 12, 9, 30, 12, tzinfo=timezone.utc),
+            "salesforce",
+            "0065g00000GhIjKAAV",
+        )
+
+    def test_a_won_salesforce_opportunity_closes_on_its_close_date(self) -> None:
+        record = {
+            **_golden("salesforce", "opportunity_get.json"),
+            "StageName": "Closed Won",
+            "IsClosed": True,
+            "IsWon": True,
+            "Probability": 100.0,
+        }
+
+        won = salesforce.import_opportunity(
+            record, contact=WEI, mapping=salesforce.SalesforceMapping(currency="EUR")
+        )
+
+        assert type(won) is Customer
+        assert won.won_value == Money("48000.00", "EUR")
+        assert won.customer_since == datetime(2026, 6, 30, tzinfo=timezone.utc)
+        assert summarize([won]).average_sales_cycle == datetime(
+            2026, 6, 30, tzinfo=timezone.utc
+        ) - datetime(2026, 1, 12, 9, 30, 12, tzinfo=timezone.utc)
+
+    def test_a_lost_dynamics_opportunity_closes_on_its_actual_close_date(self) -> None:
+        record = {
+            **_golden("dynamics", "opportunity_get.json"),
+            "statecode": 2,
+            "statuscode": 4,
+            "actualclosedate": "2026-03-20",
+            "_ownerid_value": "9f1c0000-0000-0000-0000-00000000beef",
+        }
+
+        lost = dynamics.import_opportunity(record, contact=WEI, mapping=DYNAMICS_USD)
+
+        assert type(lost) is LostOpportunity
+        assert lost.history[-1].at == datetime(2026, 3, 20, tzinfo=timezone.utc)
+        assert lost.history[0].at == datetime(2026, 1, 11, 9, 0, tzinfo=timezone.utc)
+        assert lost.owner == "9f1c0000-0000-0000-0000-00000000beef"
+        assert lost.probability == 0
+
+    def test_a_closed_deal_without_its_closing_time_is_refused_naming_the_field(self) -> None:
+        record = {**_golden("dynamics", "opportunity_get.json"), "statecode": 1, "statuscode": 3}
+
+        with pytest.raises(InvalidRecordError) as caught:
+            dynamics.import_opportunity(record, contact=WEI, mapping=DYNAMICS_USD)
+
+        assert [e.field for e in caught.value.errors] == ["actualclosedate"]
+
+    def test_a_hubspot_deal_reads_its_properties(self) -> None:
+        record = _golden("hubspot", "deal_get.json")
+
+        deal = hubspot.import_opportunity(record, contact=WEI)
+
+        assert type(deal) is Opportunity
+        assert (deal.name, deal.owner, deal.estimated_value) == (
+            "Northwind - Annual plan",
+            "910901",
+            Money("1500.00", "EUR"),
+        )
+        assert deal.history[0].at == datetime(2024, 3, 2, 9, 15, 30, 234000, tzinfo=timezone.utc)
+
+    def test_a_hubspot_deal_without_a_creation_time_is_refused_under_its_properties(
+        self,
+    ) -> None:
+        record = _golden("hubspot", "deal_get.json")
+        record = {**record, "properties": {**record["properties"], "createdate": None}}
+
+        with pytest.raises(InvalidRecordError) as caught:
+            hubspot.import_opportunity(record, contact=WEI)
+
+        assert [e.field for e in caught.value.errors] == ["properties.createdate"]
+
+    def test_an_odoo_opportunity_names_its_salesperson(self) -> None:
+        record = _golden("odoo", "crm_lead_search_read.json")
+
+        deal = odoo.import_opportunity(
+            record, contact=WEI, mapping=odoo.OdooMapping(currency="EUR")
+        )
+
+        assert deal.owner == "Mitchell Admin"
+        opened = deal.history[0]
+        assert isinstance(opened, OpportunityImported)
+        assert opened.at == datetime(2024, 4, 7, 21, 58, 12, tzinfo=timezone.utc)
+        assert opened.record_id == str(record["id"])
+
+    def test_a_lost_odoo_opportunity_is_archived_and_closed_when_odoo_says(self) -> None:
+        record = {
+            **_golden("odoo", "crm_lead_search_read.json"),
+            "active": False,
+            "probability": 0.0,
+            "date_closed": "2024-05-01 10:00:00",
+        }
+
+        lost = odoo.import_opportunity(
+            record, contact=WEI, mapping=odoo.OdooMapping(currency="EUR")
+        )
+
+        assert type(lost) is LostOpportunity
+        assert lost.history[-1].at == datetime(2024, 5, 1, 10, 0, tzinfo=timezone.utc)
+
+    def test_an_imported_pipeline_is_summarised_and_stored_small(self) -> None:
+        mapping = salesforce.SalesforceMapping(currency="EUR")
+        base = _golden("salesforce", "opportunity_get.json")
+        won = {**base, "StageName": "Closed Won", "IsClosed": True, "IsWon": True}
+        lost = {**base, "StageName": "Closed Lost", "IsClosed": True, "IsWon": False}
+        deals = [
+            salesforce.import_opportunity(record, contact=WEI, mapping=mapping)
+            for record in (base, won, won, lost, base)
+        ]
+
+        summary = summarize(deals)
+
+        assert (summary.win_rate, summary.opportunity_to_customer) == (
+            Fraction(2, 3),
+            Fraction(2, 5),
+        )
+        assert all(len(to_json(deal).encode()) <= 2048 for deal in deals)

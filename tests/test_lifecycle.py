@@ -44,6 +44,7 @@ from leadflow import (
     NurturedLead,
     Opportunity,
     OpportunityAdvanced,
+    OpportunityImported,
     OpportunityLost,
     OpportunityReopened,
     OpportunityStage,
@@ -919,7 +920,11 @@ class TestTime:
             return  # a contact has no history yet
         history = value.history
 
-        assert history[0].from_stage is FunnelStage.CONTACT
+        # A history starts when a contact qualified, or when a deal was imported.
+        if isinstance(history[0], OpportunityImported):
+            assert history[0].from_stage is FunnelStage.OPPORTUNITY
+        else:
+            assert history[0].from_stage is FunnelStage.CONTACT
         for earlier, later in itertools.pairwise(history):
             assert earlier.at <= later.at
             assert later.from_stage is earlier.to_stage

@@ -422,6 +422,24 @@ class Day:
         return "date, YYYY-MM-DD"
 
 
+@attrs.frozen
+class DayStart:
+    """A calendar date, ``YYYY-MM-DD``, read as the start of that day in UTC.
+
+    For a CRM that keeps only the date of an event (Salesforce's ``CloseDate``).
+    """
+
+    def decode(self, raw: object, ctx: Context) -> datetime:
+        day = _parse_day(raw)
+        return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+    def encode(self, value: Any, ctx: Context) -> object:
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+    def describe(self) -> str:
+        return "date, YYYY-MM-DD (the start of the day, UTC)"
+
+
 def _parse_instant(raw: object, dialect: Dialect) -> datetime:
     return g.read_timestamp("", raw, naive_utc=dialect.naive_utc, example=dialect.instant_example)
 

@@ -158,6 +158,16 @@ OPPORTUNITY_ATTRIBUTES: Final[Mapping[str, str]] = MappingProxyType(
 )
 
 
+#: The attributes an import table reads from an opportunity record, beside those above.
+IMPORT_ATTRIBUTES: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "opened_at": "when the opportunity was created (its import event's time)",
+        "closed_at": "when it was won or lost",
+        "owner": "who owns it",
+    }
+)
+
+
 def _blank(value: object, empty: object) -> bool:
     return value is None or value is empty
 
@@ -183,7 +193,9 @@ class Field:
 
     @attr.validator
     def _check_attr(self, attribute: attrs.Attribute[Any], value: str) -> None:
-        if value not in LEAD_ATTRIBUTES and value not in OPPORTUNITY_ATTRIBUTES:
+        if not any(
+            value in table for table in (LEAD_ATTRIBUTES, OPPORTUNITY_ATTRIBUTES, IMPORT_ATTRIBUTES)
+        ):
             raise InvalidFieldError(attribute.name, value, "not an attribute a table maps")
 
     @property

@@ -42,10 +42,13 @@ from leadflow.adapters._mapping import (
     write_fields,
 )
 from leadflow.adapters._model import CrmId, CrmLead, OpportunityFields, OpportunityStageValue
+from leadflow.contacts import Contact
 from leadflow.conversion import AccountStep, ContactStep, Step
 from leadflow.decisions import QualificationDecision, Rating, Verdict
 from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError
+from leadflow.lifecycle import import_opportunity
 from leadflow.money import Money
+from leadflow.policy import Policy
 from leadflow.stages import FunnelStage, OpportunityStage
 
 __all__ = [
@@ -476,6 +479,8 @@ class Skeleton(Generic[M]):
             value of leadflow's, which ``ALWAYS`` replaces, from a person's own.
         unset_ratings: Rating values that are the CRM's default, which no person
             chose (Odoo's priority '0').
+        import_table: The rows an imported opportunity's created and closing times
+            and owner are read from (attributes of ``IMPORT_ATTRIBUTES``).
     """
 
     crm: str
@@ -498,6 +503,7 @@ class Skeleton(Generic[M]):
     opportunity_rating: str | None = None
     rating_table: Callable[[M], Mapping[Any, Rating]] | None = None
     unset_ratings: tuple[object, ...] = ()
+    import_table: tuple[Spec, ...] = ()
 
     def describe(self, mapping: M, *, opportunity: bool = False) -> str:
         """The lead (or opportunity) table as Markdown."""
@@ -738,6 +744,51 @@ class Skeleton(Generic[M]):
             for k, v in out.items()
             if k not in unchanged and not (k in fields and _same(v, self.write_form(fields[k])))
         }
+
+    def import_opportunity(
+        self,
+        record: Mapping[str, Any],
+        mapping: M,
+        contact: Contact,
+        policy: Policy | None,
+    ) -> OpportunityStageValue:
+        """Import an opportunity record; see each adapter's ``import_opportunity``."""
+        found, fields, ctx = self._read_opportunity(record, mapping)
+        values, errors = read_fields(fields, self.import_table, ctx)
+        opened, closed_at = values.get("opened_at"), values.get("closed_at")
+        closed = found.outcome is not FunnelStage.OPPORTUNITY
+        paths = {spec.attr: spec.owns[-1] for spec in self.import_table}
+        if opened is None:
+            where = paths.get("opened_at", "opened_at")
+            errors.append(InvalidFieldError(where, None, "an imported deal was opened"))
+        if closed and closed_at is None and "closed_at" in paths:
+            errors.append(
+                InvalidFieldError(paths["closed_at"], None, f"a deal {found.outcome.value} closed")
+            )
+        if errors or opened is None:
+            raise InvalidRecordError(
+                [under(e, self.properties) for e in errors], self.opportunity.what
+            )
+        if closed and closed_at is not None and closed_at < opened:
+            # A CRM that keeps the closing date alone: a deal opened and closed that day.
+            closed_at = opened
+        record_id = None if found.id is None else str(found.id)
+        return import_opportunity(
+            contact=contact,
+            name=found.name or f"{self.crm} opportunity {record_id or ''}".strip(),
+            source=self.crm.lower(),
+            record_id=record_id,
+            opened_at=opened,
+            outcome=found.outcome,
+            step=found.step,
+            probability=None if closed else found.probability,
+            estimated_value=found.amount,
+            expected_close=found.expected_close,
+            closed_at=closed_at if closed else None,
+            won_value=found.amount if found.outcome is FunnelStage.CUSTOMER else None,
+            owner=values.get("owner"),
+            policy=policy,
+        )
 
     def read_opportunity_fields(self, record: Mapping[str, Any], mapping: M) -> OpportunityFields:
         """Read an opportunity record; see each adapter's ``read_opportunity_fields``."""

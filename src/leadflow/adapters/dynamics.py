@@ -45,6 +45,7 @@ from leadflow.adapters._codecs import (
     Choice,
     Context,
     Day,
+    DayStart,
     Dialect,
     Email,
     Instant,
@@ -76,18 +77,20 @@ from leadflow.adapters._skeleton import (
     record_currency,
     refused_fields,
 )
-from leadflow.contacts import LeadSource, PurchaseRole
+from leadflow.contacts import Contact, LeadSource, PurchaseRole
 from leadflow.conversion import ConversionPlan, Step
 from leadflow.decisions import QualificationDecision, Rating, Verdict
 from leadflow.errors import InvalidFieldError, WrongTypeError
 from leadflow.events import LossReason
 from leadflow.evidence import BudgetLevel, NeedLevel, PurchaseProcess, TimeframeLevel
 from leadflow.lifecycle import Customer, LostOpportunity, Opportunity
+from leadflow.policy import Policy
 from leadflow.stages import FunnelStage, OpportunityStage
 
 __all__ = [
     "BUDGET_CODES",
     "DIALECT",
+    "IMPORT_FIELDS",
     "LEAD_FIELDS",
     "LEAD_SOURCE_CODES",
     "LEAD_STATUS_CODES",
@@ -105,6 +108,7 @@ __all__ = [
     "VERDICT_STATES",
     "DynamicsMapping",
     "describe",
+    "import_opportunity",
     "is_read_only",
     "read_lead",
     "read_only_fields",
@@ -574,6 +578,12 @@ def _read_outcome(
     return {"outcome": outcome}
 
 
+IMPORT_FIELDS: Final = (
+    Field("createdon", "opened_at", Instant(), writable=False),
+    Field("actualclosedate", "closed_at", DayStart(), writable=False),
+    Field("_ownerid_value", "owner", Text(), writable=False),
+)
+
 _DYNAMICS: Final = Skeleton(
     crm="Dynamics",
     dialect=DIALECT,
@@ -589,6 +599,7 @@ _DYNAMICS: Final = Skeleton(
     opportunity_rating="opportunityratingcode",
     rating_table=lambda _: RATING_CODES,
     locked=_locked,
+    import_table=IMPORT_FIELDS,
 )
 _DEFAULT: Final = DynamicsMapping()
 
@@ -742,3 +753,26 @@ def write_conversion(
                 "transactioncurrency", "transactioncurrencyid", currency_id
             )
     return out
+
+
+def import_opportunity(
+    record: Mapping[str, Any],
+    *,
+    contact: Contact,
+    mapping: DynamicsMapping = _DEFAULT,
+    policy: Policy | None = None,
+) -> OpportunityStageValue:
+    """An opportunity record as it stands: open, won or lost, with its history's start.
+
+    Its name, step, probability, amount and expected close are read as
+    :func:`read_opportunity_fields` reads them. ``createdon`` is when it opened,
+    ``actualclosedate`` when a closed deal closed (the start of that day in UTC),
+    ``_ownerid_value`` its owner. *contact* is the person the deal is with. The value is
+    made by :func:`leadflow.import_opportunity`: no decision is made up, and its history
+    starts with an :class:`~leadflow.OpportunityImported` event naming the record.
+
+    Raises:
+        InvalidRecordError: listing every bad field, or a missing creation time (or
+            closing time of a closed deal).
+    """
+    return _DYNAMICS.import_opportunity(record, mapping, contact, policy)

@@ -76,9 +76,11 @@ from leadflow.adapters._skeleton import (
     stage_outcome,
     stated_currency,
 )
+from leadflow.contacts import Contact
 from leadflow.decisions import QualificationDecision, Verdict
 from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError
 from leadflow.lifecycle import Customer, LostOpportunity, Opportunity
+from leadflow.policy import Policy
 from leadflow.stages import OpportunityStage
 
 __all__ = [
@@ -86,6 +88,7 @@ __all__ = [
     "DEAL_PROPERTIES",
     "DEAL_STAGES",
     "DIALECT",
+    "IMPORT_FIELDS",
     "LEAD_STATUSES",
     "LIFECYCLE_STAGES",
     "OPEN_LEAD_STATUSES",
@@ -94,6 +97,7 @@ __all__ = [
     "VERDICT_LIFECYCLE_STAGES",
     "HubSpotMapping",
     "describe",
+    "import_opportunity",
     "is_read_only",
     "read_lead",
     "read_only_fields",
@@ -496,6 +500,12 @@ def _locked(extras: Mapping[str, Any]) -> InvalidFieldError | None:
     return None
 
 
+IMPORT_FIELDS: Final = (
+    Field("createdate", "opened_at", Instant(), writable=False),
+    Field("closedate", "closed_at", Instant(), writable=False),
+    Field("hubspot_owner_id", "owner", Text(), writable=False),
+)
+
 _HUBSPOT: Final = Skeleton(
     crm="HubSpot",
     dialect=DIALECT,
@@ -510,6 +520,7 @@ _HUBSPOT: Final = Skeleton(
     properties="properties",
     currency=_currency,
     locked=_locked,
+    import_table=IMPORT_FIELDS,
 )
 _DEFAULT: Final = HubSpotMapping()
 
@@ -618,3 +629,26 @@ def read_opportunity_fields(
         InvalidRecordError: listing every bad field.
     """
     return _HUBSPOT.read_opportunity_fields(record, mapping)
+
+
+def import_opportunity(
+    record: Mapping[str, Any],
+    *,
+    contact: Contact,
+    mapping: HubSpotMapping = _DEFAULT,
+    policy: Policy | None = None,
+) -> OpportunityStageValue:
+    """An opportunity record as it stands: open, won or lost, with its history's start.
+
+    Its name, step, probability, amount and expected close are read as
+    :func:`read_opportunity_fields` reads them. ``createdate`` is when the deal opened,
+    ``closedate`` when a closed one closed, ``hubspot_owner_id`` its owner. *contact* is
+    the person the deal is with. The value is made by
+    :func:`leadflow.import_opportunity`: no decision is made up, and its history starts
+    with an :class:`~leadflow.OpportunityImported` event naming the record.
+
+    Raises:
+        InvalidRecordError: listing every bad field, or a missing creation time (or
+            closing time of a closed deal).
+    """
+    return _HUBSPOT.import_opportunity(record, mapping, contact, policy)

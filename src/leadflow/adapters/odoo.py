@@ -50,6 +50,7 @@ from leadflow.adapters._codecs import (
     Phone,
     Text,
     utc_text,
+    wrong_type,
 )
 from leadflow.adapters._mapping import CrmMapping, Field, Name, Spec, non_blank, verdict_table
 from leadflow.adapters._model import CrmLead, OpportunityFields, OpportunityStageValue, frozen_table
@@ -66,15 +67,18 @@ from leadflow.adapters._skeleton import (
     record_currency,
     refused_fields,
 )
+from leadflow.contacts import Contact
 from leadflow.conversion import ConversionPlan, Step
 from leadflow.decisions import QualificationDecision, Rating, Verdict
 from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError
 from leadflow.events import LossReason
 from leadflow.lifecycle import Customer, LostOpportunity, Opportunity
+from leadflow.policy import Policy
 from leadflow.stages import FunnelStage, OpportunityStage
 
 __all__ = [
     "DIALECT",
+    "IMPORT_FIELDS",
     "LEAD_FIELDS",
     "OPPORTUNITY_FIELDS",
     "PRIORITY_VALUES",
@@ -82,6 +86,7 @@ __all__ = [
     "VERDICT_VALUES",
     "OdooMapping",
     "describe",
+    "import_opportunity",
     "is_read_only",
     "read_lead",
     "read_only_fields",
@@ -515,6 +520,30 @@ def _priorities_of(mapping: OdooMapping) -> Mapping[Any, Rating]:
     return mapping.priorities
 
 
+@attrs.frozen
+class _UserName:
+    """A ``res.users`` many2one as Odoo reads it, ``[id, name]``: the user's name."""
+
+    def decode(self, raw: object, ctx: Context) -> str:
+        if _is_pair(raw) and isinstance(raw[1], str) and raw[1].strip():
+            return raw[1].strip()
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            return str(raw)
+        raise wrong_type(raw, "a [id, name] pair")
+
+    def encode(self, value: Any, ctx: Context) -> object:
+        return value
+
+    def describe(self) -> str:
+        return "[id, name] pair; the user's name"
+
+
+IMPORT_FIELDS: Final = (
+    Field("create_date", "opened_at", Instant(), writable=False),
+    Field("date_closed", "closed_at", Instant(), writable=False),
+    Field("user_id", "owner", _UserName(), writable=False),
+)
+
 _ODOO: Final = Skeleton(
     crm="Odoo",
     dialect=DIALECT,
@@ -533,6 +562,7 @@ _ODOO: Final = Skeleton(
     rating_table=_priorities_of,
     unset_ratings=UNSET_PRIORITIES,
     opportunity_body=MappingProxyType({"type": "opportunity"}),
+    import_table=IMPORT_FIELDS,
 )
 _DEFAULT: Final = OdooMapping()
 
@@ -695,3 +725,26 @@ def write_conversion(
     if team_id is not None:
         out["team_id"] = team_id
     return out
+
+
+def import_opportunity(
+    record: Mapping[str, Any],
+    *,
+    contact: Contact,
+    mapping: OdooMapping = _DEFAULT,
+    policy: Policy | None = None,
+) -> OpportunityStageValue:
+    """An opportunity record as it stands: open, won or lost, with its history's start.
+
+    Its name, step, probability, amount and expected close are read as
+    :func:`read_opportunity_fields` reads them. ``create_date`` is when it opened,
+    ``date_closed`` when a closed one closed, ``user_id`` (its name) its owner.
+    *contact* is the person the deal is with. The value is made by
+    :func:`leadflow.import_opportunity`: no decision is made up, and its history starts
+    with an :class:`~leadflow.OpportunityImported` event naming the record.
+
+    Raises:
+        InvalidRecordError: listing every bad field, or a missing creation time (or
+            closing time of a closed deal).
+    """
+    return _ODOO.import_opportunity(record, mapping, contact, policy)

@@ -30,6 +30,7 @@ from leadflow.adapters._codecs import (
     Context,
     Count,
     Day,
+    DayStart,
     Dialect,
     Email,
     Instant,
@@ -67,14 +68,17 @@ from leadflow.adapters._skeleton import (
     stated_currency,
     text_id,
 )
+from leadflow.contacts import Contact
 from leadflow.conversion import ConversionPlan, Step
 from leadflow.decisions import QualificationDecision, Rating, Verdict
 from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError, _a
 from leadflow.lifecycle import Customer, LostOpportunity, Opportunity
+from leadflow.policy import Policy
 from leadflow.stages import FunnelStage, OpportunityStage
 
 __all__ = [
     "DIALECT",
+    "IMPORT_FIELDS",
     "LEAD_FIELDS",
     "LEAD_STATUSES",
     "OPEN_STATUSES",
@@ -86,6 +90,7 @@ __all__ = [
     "LeadConversion",
     "SalesforceMapping",
     "describe",
+    "import_opportunity",
     "is_read_only",
     "read_lead",
     "read_lead_convert_result",
@@ -457,6 +462,12 @@ def _read_outcome(
     return found
 
 
+IMPORT_FIELDS: Final = (
+    Field("CreatedDate", "opened_at", Instant(), writable=False),
+    Field("CloseDate", "closed_at", DayStart(), writable=False, note="(a closed deal's date)"),
+    Field("OwnerId", "owner", Text(), writable=False),
+)
+
 _SALESFORCE: Final = Skeleton(
     crm="Salesforce",
     dialect=DIALECT,
@@ -474,6 +485,7 @@ _SALESFORCE: Final = Skeleton(
     currency=_currency,
     opportunity_values=_values,
     locked=_locked,
+    import_table=IMPORT_FIELDS,
 )
 _DEFAULT: Final = SalesforceMapping()
 
@@ -694,3 +706,27 @@ def write_conversion(
     if owner_id is not None:
         out["ownerId"] = owner_id
     return out
+
+
+def import_opportunity(
+    record: Mapping[str, Any],
+    *,
+    contact: Contact,
+    mapping: SalesforceMapping = _DEFAULT,
+    policy: Policy | None = None,
+) -> OpportunityStageValue:
+    """An opportunity record as it stands: open, won or lost, with its history's start.
+
+    Its name, step, probability, amount and expected close are read as
+    :func:`read_opportunity_fields` reads them. ``CreatedDate`` is when it opened; a
+    closed deal closed on its ``CloseDate`` (Salesforce keeps the date alone: the start
+    of that day in UTC, or the opening time for a deal opened and closed the same day);
+    ``OwnerId`` is its owner. *contact* is the person the deal is with. The value is
+    made by :func:`leadflow.import_opportunity`: no decision is made up, and its history
+    starts with an :class:`~leadflow.OpportunityImported` event naming the record.
+
+    Raises:
+        InvalidRecordError: listing every bad field, or a missing creation time (or
+            closing time of a closed deal).
+    """
+    return _SALESFORCE.import_opportunity(record, mapping, contact, policy)
