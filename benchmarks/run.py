@@ -6,6 +6,7 @@ From the repository root::
     python -m benchmarks.run --parts decisions,memory   # a selection
     python -m benchmarks.run --parts learning           # learning a policy (10,000 x 20)
     python -m benchmarks.run --parts duplicates         # duplicates in 100,000 contacts
+    python -m benchmarks.run --parts imported           # 10,000 imported opportunities
     python -m benchmarks.run --cli           # the command-line part only
 
 It benchmarks the checkout it lives in (``src/`` comes first on the path) and
@@ -40,11 +41,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from benchmarks import anatomy, cli, data, duplicates, learning, memory  # noqa: E402  # after the path is set
+from benchmarks import anatomy, cli, data, duplicates, imported, learning, memory  # noqa: E402  # after the path is set
 from benchmarks.paths import PATHS, Verdicts  # noqa: E402
 from benchmarks.peers import env  # noqa: E402
 
-PARTS = ("decisions", "peers", "anatomy", "memory", "cli", "learning", "duplicates")
+PARTS = ("decisions", "peers", "anatomy", "memory", "cli", "learning", "duplicates", "imported")
 
 #: Targets: path -> lowest acceptable ratio to path (a).
 TARGETS = {"b": 0.5, "c": 0.9, "d": 0.2, "g": 10.0, "h": 10.0}
@@ -265,6 +266,11 @@ def main(argv: list[str] | None = None) -> int:
         found = duplicates.run()
         report["duplicates"] = found
         out.append(duplicates.markdown(found))
+        out.append("")
+    if "imported" in parts:
+        found = imported.run()
+        report["imported"] = found
+        out.append(imported.markdown(found))
         out.append("")
     notes = [line for line in log if "repetition" not in line]
     if notes:

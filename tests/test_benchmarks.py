@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `pytest` run without `python -m` from elsewhere
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import data, duplicates, handwritten  # noqa: E402  # needs the repository on the path
+from benchmarks import data, duplicates, handwritten, imported  # noqa: E402  # needs the repository on the path
 from benchmarks.paths import PATHS  # noqa: E402
 from benchmarks.peers.runner import levels_as_of  # noqa: E402
 
@@ -157,3 +157,19 @@ class TestDuplicatesBenchmark:
         assert [r["contacts"] for r in found["runs"]] == [1000, 2000]
         assert all(r["recall"] == 1.0 for r in found["runs"])
         assert all(r["planted_pairs"] > 100 for r in found["runs"])
+
+
+class TestImportedBenchmark:
+    def test_both_pipelines_hold_the_same_deals_at_the_same_stages(self) -> None:
+        import json
+        import random
+
+        rng = random.Random(3)
+        deals = [imported._deal(rng, n) for n in range(60)]
+
+        one, other = imported.imported(deals), imported.through_the_moves(deals)
+
+        stages = [[json.loads(line)["stage"] for line in lines] for lines in (one, other)]
+        assert stages[0] == stages[1] == [d["outcome"].value for d in deals]
+        assert all(json.loads(line)["history"][0]["type"] == "OpportunityImported" for line in one)
+        assert all(json.loads(line)["history"][0]["type"] == "LeadQualified" for line in other)

@@ -430,17 +430,22 @@ def _checked(kind: type, attribute: attrs.Attribute[Any], conv: cattrs.Converter
     class's ``__init__`` runs them again and adds the checks that span fields.
     """
     field_type: Any = attribute.type
-    convert = attribute.converter
+    convert = attribute.converter if callable(attribute.converter) else None
     validate = attribute.validator
     # Validators get an instance that was never initialised: those in leadflow only
     # read class-level facts (a stage's ClassVar), never other fields.
     blank: object = object.__new__(kind)
     name = attribute.name
+    # The field type's hook, looked up on first use (when every hook is registered)
+    # rather than dispatched again for every value.
+    hooks: list[Callable[[object, Any], Any]] = []
 
     def structure_attribute(value: object, _: object) -> Any:
-        result = conv.structure(value, field_type)
+        if not hooks:
+            hooks.append(conv.get_structure_hook(field_type))
+        result = hooks[0](value, field_type)
         try:
-            if callable(convert):
+            if convert is not None:
                 result = convert(result)
             if validate is not None:
                 validate(blank, attribute, result)
