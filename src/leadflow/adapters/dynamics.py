@@ -578,6 +578,8 @@ def _read_outcome(
     return {"outcome": outcome}
 
 
+#: The fields an imported opportunity's created and closing times and owner are read
+#: from (see :func:`import_opportunity`).
 IMPORT_FIELDS: Final = (
     Field("createdon", "opened_at", Instant(), writable=False),
     Field("actualclosedate", "closed_at", DayStart(), writable=False),

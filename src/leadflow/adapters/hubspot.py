@@ -500,6 +500,8 @@ def _locked(extras: Mapping[str, Any]) -> InvalidFieldError | None:
     return None
 
 
+#: The fields an imported opportunity's created and closing times and owner are read
+#: from (see :func:`import_opportunity`).
 IMPORT_FIELDS: Final = (
     Field("createdate", "opened_at", Instant(), writable=False),
     Field("closedate", "closed_at", Instant(), writable=False),

@@ -538,6 +538,8 @@ class _UserName:
         return "[id, name] pair; the user's name"
 
 
+#: The fields an imported opportunity's created and closing times and owner are read
+#: from (see :func:`import_opportunity`).
 IMPORT_FIELDS: Final = (
     Field("create_date", "opened_at", Instant(), writable=False),
     Field("date_closed", "closed_at", Instant(), writable=False),

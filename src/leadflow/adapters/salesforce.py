@@ -462,6 +462,8 @@ def _read_outcome(
     return found
 
 
+#: The fields an imported opportunity's created and closing times and owner are read
+#: from (see :func:`import_opportunity`).
 IMPORT_FIELDS: Final = (
     Field("CreatedDate", "opened_at", Instant(), writable=False),
     Field("CloseDate", "closed_at", DayStart(), writable=False, note="(a closed deal's date)"),
