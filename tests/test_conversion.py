@@ -26,7 +26,7 @@ from leadflow import (
     to_lead,
 )
 from leadflow import strategies as lfst
-from leadflow.adapters import dynamics, odoo, salesforce
+from leadflow.adapters import dynamics, hubspot, odoo, salesforce
 from leadflow.conversion import (
     Account,
     ConversionPlan,
@@ -431,3 +431,52 @@ class TestOdoo:
 
         assert values["lead_id"] == first["id"]
         assert values["action"] == "create"
+
+
+class TestHubSpot:
+    def test_a_lead_moves_on_to_opportunity_with_a_new_company_and_deal(self) -> None:
+        plan = plan_conversion(_lead(organisation=ENGINES))
+
+        assert hubspot.write_conversion(plan, contact_id="51") == {
+            "contact": {"properties": {"lifecyclestage": "opportunity"}},
+            "company": {
+                "properties": {"name": "Analytical Engines Ltd", "domain": "analytical.example"}
+            },
+            "deal": {
+                "properties": {
+                    "dealname": "Analytical Engines Ltd",
+                    "pipeline": "default",
+                    "dealstage": "qualifiedtobuy",
+                },
+                "associations": [
+                    {
+                        "to": {"id": "51"},
+                        "types": [
+                            {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 3}
+                        ],
+                    }
+                ],
+            },
+        }
+
+    def test_an_opportunity_brings_its_deal_and_its_linked_company(self) -> None:
+        plan = plan_conversion(
+            _deal(_lead(organisation=ENGINES)),
+            accounts=[Account(id="9001", name="Analytical Engines")],
+        )
+
+        body = hubspot.write_conversion(plan, contact_id="51")
+
+        assert "company" not in body
+        assert body["deal"]["properties"]["dealname"] == "Engines, 40 seats"
+        assert body["deal"]["properties"]["amount"] == "48000.00"
+        assert body["deal"]["properties"]["dealstage"] == "decisionmakerboughtin"  # propose
+        assert [a["to"]["id"] for a in body["deal"]["associations"]] == ["51", "9001"]
+        assert [a["types"][0]["associationTypeId"] for a in body["deal"]["associations"]] == [3, 5]
+
+    def test_no_deal_when_none_is_asked_for(self) -> None:
+        body = hubspot.write_conversion(
+            plan_conversion(_lead(), opportunity=False), contact_id="51"
+        )
+
+        assert body == {"contact": {"properties": {"lifecyclestage": "opportunity"}}}

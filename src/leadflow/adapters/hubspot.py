@@ -72,11 +72,14 @@ from leadflow.adapters._skeleton import (
     Skeleton,
     closes,
     creates_open,
+    first_key,
+    linked_id,
     refused_fields,
     stage_outcome,
     stated_currency,
 )
 from leadflow.contacts import Contact
+from leadflow.conversion import ConversionPlan, Step, domain_of
 from leadflow.decisions import QualificationDecision, Verdict
 from leadflow.errors import InvalidFieldError, InvalidRecordError, WrongTypeError
 from leadflow.lifecycle import Customer, LostOpportunity, Opportunity
@@ -102,6 +105,7 @@ __all__ = [
     "read_lead",
     "read_only_fields",
     "read_opportunity_fields",
+    "write_conversion",
     "write_lead",
     "write_opportunity",
 ]
@@ -654,3 +658,65 @@ def import_opportunity(
             closing time of a closed deal).
     """
     return _HUBSPOT.import_opportunity(record, mapping, contact, policy)
+
+
+#: HubSpot's own association types (``HUBSPOT_DEFINED``) a converted deal is created
+#: with: deal to contact, and deal to its primary company.
+DEAL_TO_CONTACT: Final = 3
+DEAL_TO_COMPANY: Final = 5
+
+
+def _association(record_id: str, type_id: int) -> dict[str, Any]:
+    return {
+        "to": {"id": record_id},
+        "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id}],
+    }
+
+
+def write_conversion(
+    plan: ConversionPlan, *, contact_id: str, mapping: HubSpotMapping = _DEFAULT
+) -> dict[str, Any]:
+    """The requests that carry out *plan* in HubSpot, which has no conversion call.
+
+    A HubSpot lead is a contact (*contact_id*, or the contact the plan links, when it
+    links a duplicate): converting it moves its ``lifecyclestage`` forward to
+    ``opportunity`` (``"contact"``), creates the company when the plan creates one
+    (``"company"``, ``name`` and ``domain``) and creates the deal (``"deal"``), associated
+    with the contact and, when the plan links one, the company, in the same request.
+    The deal's properties are those :func:`write_opportunity` writes for an
+    opportunity, or, for a lead, its name, the pipeline and the first stage that
+    :attr:`HubSpotMapping.deal_stages` gives ``qualify``. A created company is
+    associated once HubSpot has given it an id.
+
+    Raises:
+        InvalidFieldError: *contact_id* is blank.
+        WrongTypeError: a linked id is not text.
+    """
+    if not isinstance(contact_id, str) or not contact_id.strip():
+        raise InvalidFieldError("contact_id", contact_id, "must be non-blank text")
+    person = linked_id(plan.contact, "contact", str)
+    company = linked_id(plan.account, "account", str)
+    out: dict[str, Any] = {"contact": {"properties": {"lifecyclestage": "opportunity"}}}
+    organisation = plan.account.organisation
+    if plan.account.step is Step.CREATE and organisation is not None:
+        properties: dict[str, Any] = {"name": organisation.name}
+        domain = domain_of(organisation.website) if organisation.website else None
+        if domain:
+            properties["domain"] = domain
+        out["company"] = {"properties": properties}
+    if plan.opportunity.step is Step.CREATE:
+        source = plan.source
+        if isinstance(source, Opportunity):
+            deal = write_opportunity(source, mapping=mapping)
+            deal["properties"]["dealname"] = plan.opportunity.name
+        else:
+            first = first_key(mapping.deal_stages, OpportunityStage.QUALIFY)
+            deal = {"properties": {"dealname": plan.opportunity.name, "pipeline": mapping.pipeline}}
+            if first is not None:
+                deal["properties"]["dealstage"] = first
+        associations = [_association(str(person or contact_id), DEAL_TO_CONTACT)]
+        if company is not None:
+            associations.append(_association(str(company), DEAL_TO_COMPANY))
+        deal["associations"] = associations
+        out["deal"] = deal
+    return out
