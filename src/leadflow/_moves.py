@@ -16,7 +16,7 @@ from leadflow.contacts import Contact
 from leadflow.errors import IllegalTransitionError, InvalidFieldError, WrongTypeError
 from leadflow.stages import FunnelStage
 
-__all__ = ["carry", "check_time", "refuse", "stage_of"]
+__all__ = ["carry", "check_time", "last_change", "refuse", "stage_of"]
 
 
 class _Record(Protocol):
@@ -58,10 +58,15 @@ def refuse(transition: str, value: object, to_stage: FunnelStage, reason: str = 
     raise IllegalTransitionError(transition, _name(value), to_stage.value, reason)
 
 
+def last_change(value: _Record | Contact) -> datetime:
+    """When *value* last changed: a contact's creation, a stage's last event."""
+    return value.created_at if isinstance(value, Contact) else value.updated_at
+
+
 def check_time(value: _Record | Contact, as_of: datetime) -> None:
     """Refuse a move dated before the last thing recorded on *value*."""
     v.check_aware("as_of", as_of)
-    last = value.created_at if isinstance(value, Contact) else value.updated_at
+    last = last_change(value)
     if as_of < last:
         raise InvalidFieldError(
             "as_of", as_of, f"precedes the last recorded time {last.isoformat()}"

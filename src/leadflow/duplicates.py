@@ -31,7 +31,7 @@ from typing import Any, Final
 import attrs
 
 from leadflow import _validate as v
-from leadflow._moves import check_time, stage_of
+from leadflow._moves import check_time, last_change, stage_of
 from leadflow.contacts import Contact, PurchaseRole
 from leadflow.errors import InvalidFieldError, WrongTypeError
 from leadflow.events import Event, RecordsMerged
@@ -354,10 +354,6 @@ _DETAILS: Final = ("email", "phone", "organisation", "job_title", "role", "sourc
 _EMPTY: Final[dict[str, object]] = {"role": PurchaseRole.UNKNOWN}
 
 
-def _changed_at(value: Stage) -> datetime:
-    return value.created_at if isinstance(value, Contact) else value.updated_at
-
-
 def _evidence_of(value: Stage) -> Evidence | None:
     return None if isinstance(value, Contact) else value.evidence
 
@@ -430,7 +426,7 @@ def merge(values: Sequence[Stage], *, as_of: datetime, by: str | None = None) ->
             distinct.append(position)
     kept = max(
         distinct,
-        key=lambda n: (_RANK[stages[n]], v.instant(_changed_at(records[n])), -n),
+        key=lambda n: (_RANK[stages[n]], v.instant(last_change(records[n])), -n),
     )
     value = records[kept]
     others = [n for n in distinct if n != kept]
@@ -439,7 +435,7 @@ def merge(values: Sequence[Stage], *, as_of: datetime, by: str | None = None) ->
     for n in distinct:
         check_time(records[n], as_of)
     # Fill-ins come from the record changed last first.
-    latest_first = sorted(others, key=lambda n: (v.instant(_changed_at(records[n])), -n))[::-1]
+    latest_first = sorted(others, key=lambda n: (v.instant(last_change(records[n])), -n))[::-1]
     conflicts: list[Conflict] = []
     contact = _merged_contact(records, kept, latest_first, conflicts)
     if isinstance(value, Contact):
@@ -462,32 +458,28 @@ def _sorted(conflicts: list[Conflict]) -> tuple[Conflict, ...]:
     return tuple(sorted(conflicts, key=lambda c: (c.field, c.source)))
 
 
-def _contact_of(record: Stage) -> Contact:
-    return record if isinstance(record, Contact) else record.contact
-
-
 def _merged_contact(
     records: Sequence[Stage], kept: int, latest_first: Sequence[int], conflicts: list[Conflict]
 ) -> Contact:
-    mine = _contact_of(records[kept])
+    mine = _contact(records[kept], kept)
     filled: dict[str, Any] = {}
     for name in _DETAILS:
         current = getattr(mine, name)
         empty = _EMPTY.get(name)
         if current == empty:
             for n in latest_first:
-                theirs = getattr(_contact_of(records[n]), name)
+                theirs = getattr(_contact(records[n], n), name)
                 if theirs != empty:
                     current = filled[name] = theirs
                     break
         for n in latest_first:
-            theirs = getattr(_contact_of(records[n]), name)
+            theirs = getattr(_contact(records[n], n), name)
             if theirs not in (empty, current):
                 conflicts.append(
                     Conflict(field=f"contact.{name}", kept=current, other=theirs, source=n)
                 )
     for n in latest_first:
-        theirs = _contact_of(records[n])
+        theirs = _contact(records[n], n)
         if theirs.name != mine.name:
             conflicts.append(
                 Conflict(field="contact.name", kept=mine.name, other=theirs.name, source=n)
@@ -517,20 +509,20 @@ def _merged_evidence(
                 conflicts.append(
                     Conflict(field=f"evidence.{criterion.value}", kept=best, other=part, source=n)
                 )
-    signals: dict[str, tuple[int, SignalObservation]] = {}
-    for n, evidence in sources:
+    signals: dict[str, SignalObservation] = {}
+    for _, evidence in sources:
         for name, seen in evidence.signals:
             held = signals.get(name)
-            if held is None or _freshness(seen.observed_at) > _freshness(held[1].observed_at):
-                signals[name] = (n, seen)
+            if held is None or _freshness(seen.observed_at) > _freshness(held.observed_at):
+                signals[name] = seen
     for n, evidence in sources:
         for name, seen in evidence.signals:
-            best_seen = signals[name][1]
+            best_seen = signals[name]
             if seen.value != best_seen.value:
                 conflicts.append(
                     Conflict(field=f"evidence.signals.{name}", kept=best_seen, other=seen, source=n)
                 )
-    return attrs.evolve(mine, **parts, signals={name: seen for name, (_, seen) in signals.items()})
+    return attrs.evolve(mine, **parts, signals=signals)
 
 
 def history(value: Stage) -> tuple[Event, ...]:

@@ -31,6 +31,7 @@ from leadflow.adapters._mapping import (
     CrmMapping,
     Spec,
     WriteRatings,
+    _paths,
     attribute_of,
     currency_code,
     describe_table,
@@ -757,7 +758,7 @@ class Skeleton(Generic[M]):
         values, errors = read_fields(fields, self.import_table, ctx)
         opened, closed_at = values.get("opened_at"), values.get("closed_at")
         closed = found.outcome is not FunnelStage.OPPORTUNITY
-        paths = {spec.attr: spec.owns[-1] for spec in self.import_table}
+        paths = _paths(self.import_table)
         if opened is None:
             where = paths.get("opened_at", "opened_at")
             errors.append(InvalidFieldError(where, None, "an imported deal was opened"))
