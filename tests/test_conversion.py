@@ -183,6 +183,8 @@ class TestPlan:
             ("analytical.example", "analytical.example"),
             ("http://shop.analytical.example:8080", "shop.analytical.example"),
             ("  ", None),
+            ("[", None),
+            ("https://[analytical.example/about", None),
         ],
     )
     def test_the_domain_of_a_website(self, website: str, domain: str | None) -> None:

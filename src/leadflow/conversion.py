@@ -195,11 +195,19 @@ def domain_of(website: str) -> str | None:
     'analytical.example'
     >>> domain_of("analytical.example")
     'analytical.example'
+
+    Text that is no address (an unclosed ``[`` of an IPv6 host, say) has no domain:
+
+    >>> domain_of("[analytical") is None
+    True
     """
     text = website.strip()
     if not text:
         return None
-    host = urlsplit(text if "//" in text else f"//{text}").hostname
+    try:
+        host = urlsplit(text if "//" in text else f"//{text}").hostname
+    except ValueError:
+        return None
     if not host:
         return None
     host = host.lower().rstrip(".")
