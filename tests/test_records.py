@@ -42,6 +42,7 @@ from leadflow import (
     SupplierStatus,
     TermsLevel,
     TimeframeLevel,
+    _trusted,
     can_promote,
     qualify,
     to_lead,
@@ -52,6 +53,7 @@ from leadflow.records import (
     PROMOTION_FIELDS,
     RECORD_FIELDS,
     QualificationInput,
+    _parse,
     canonical_field,
     decision_fields,
     decision_row,
@@ -394,6 +396,13 @@ class TestBadRecords:
     def test_an_empty_record_lacks_a_name_a_channel_and_a_creation_time(self) -> None:
         assert set(_errors({})) == {"$.name", "$.email", "$.created_at"}
 
+    def test_a_decision_date_beside_a_named_timeframe_is_the_records_error(self) -> None:
+        record = {**GOOD_CSV_ROW, "timeframe": "later", "decision_date": "2027-01-15"}
+        with pytest.raises(InvalidRecordError) as caught:
+            parse_record(record)
+        assert [e.path for e in caught.value.errors] == ["$.decision_date"]
+        assert "named timeframe 'later'" in caught.value.errors[0].reason
+
     def test_a_contact_needs_an_email_or_a_phone(self) -> None:
         record = {**GOOD_CSV_ROW, "email": "", "phone": " "}
 
@@ -706,6 +715,84 @@ class TestFuzz:
             if {amount, currency} & fields:
                 changed |= {f"$.{amount}", f"$.{currency}"}
         assert {e.path for e in caught.errors} <= changed
+
+
+def _outcome(
+    record: dict[str, Any], signals: tuple[Signal, ...], zone: timezone | None, trusted: bool
+) -> QualificationInput | list[tuple[str, str]]:
+    """What reading *record* gives: the input, or each error's path and reason."""
+    try:
+        return _parse(record, signals, zone, trusted=trusted)
+    except InvalidRecordError as error:
+        return [(e.path, e.reason) for e in error.errors]
+
+
+def _every_part(value: object) -> list[object]:
+    """*value* and every attrs value it holds, however deep."""
+    found = [value]
+    if attrs.has(type(value)):
+        for field in attrs.fields(type(value)):  # type: ignore[arg-type]
+            found += _every_part(getattr(value, field.name))
+    elif isinstance(value, tuple):
+        for item in value:
+            found += _every_part(item)
+    return found
+
+
+class TestTrustedParts:
+    """A record's values, once read, are built without being checked again.
+
+    The reader builds the parts of a good record directly (leadflow._trusted); here
+    every generated record is read both ways and must give the same input, or the
+    same errors, and every part of a trusted input passes its class's own checks.
+    """
+
+    @given(
+        lfst.contacts(),
+        lfst.evidence(),
+        fuzzed_records,
+        st.booleans(),
+        st.booleans(),
+        st.sampled_from([None, CET]),
+    )
+    def test_trusted_parts_equal_the_checked_ones(
+        self,
+        contact: Contact,
+        evidence: Evidence,
+        changes: dict[str, Any],
+        as_csv: bool,
+        changed: bool,
+        zone: timezone | None,
+    ) -> None:
+        signals = declared(evidence)
+        record = {**flatten(contact, evidence, as_csv=as_csv), **(changes if changed else {})}
+
+        trusted = _outcome(record, signals, zone, trusted=True)
+        checked = _outcome(record, signals, zone, trusted=False)
+
+        assert trusted == checked
+        assert repr(trusted) == repr(checked)
+        if isinstance(trusted, QualificationInput):
+            assert hash(trusted) == hash(checked)
+            for part in _every_part(trusted):
+                if attrs.has(type(part)):
+                    attrs.validate(part)  # type: ignore[arg-type]
+
+    @given(lfst.contacts(), lfst.evidence(), st.booleans())
+    def test_a_good_record_reads_back_through_the_trusted_parts(
+        self, contact: Contact, evidence: Evidence, as_csv: bool
+    ) -> None:
+        record = flatten(contact, evidence, as_csv=as_csv)
+        assume(reads_back(record))
+
+        read = _parse(record, declared(evidence), None, trusted=True)
+
+        assert read.contact == contact
+        assert read.evidence == evidence
+
+    def test_a_class_with_other_fields_is_refused(self) -> None:
+        with pytest.raises(AssertionError, match="has the fields"):
+            _trusted.setters(Money, "amount")
 
 
 NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)

@@ -414,6 +414,16 @@ class TestQualifyRecord:
         assert error.path == "$.created_at"
         assert error.reason == "is after as_of (2026-11-02T07:59:00+00:00)"
 
+    def test_evidence_observed_after_as_of_is_refused_at_its_column(self) -> None:
+        row = {**SHEET_ROW, "Budget Observed At": "2026-11-20 10:00"}
+        with pytest.raises(InvalidRecordError) as caught:
+            qualify_record(row, as_of=datetime(2026, 11, 20, tzinfo=UTC), timezone=BERLIN)
+
+        (error,) = caught.value.errors
+        assert error.path == "$.budget_observed_at"
+        assert error.reason == "observed after as_of"
+        assert error.value == datetime(2026, 11, 20, 9, tzinfo=UTC)
+
     def test_created_exactly_at_as_of_is_decided(self) -> None:
         # 09:00 in Berlin in November is 08:00 UTC.
         moment = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)

@@ -76,8 +76,16 @@ from typing import Any, Final, TypeAlias
 import attrs
 
 from leadflow import _grammar as g
+from leadflow import _trusted
 from leadflow import _validate as v
-from leadflow.contacts import Contact, LeadSource, Organisation, PurchaseRole
+from leadflow.contacts import (
+    Contact,
+    LeadSource,
+    Organisation,
+    PurchaseRole,
+    normalise_email,
+    normalise_phone,
+)
 from leadflow.decisions import PromotionDecision, QualificationDecision
 from leadflow.errors import (
     InvalidFieldError,
@@ -132,6 +140,7 @@ __all__ = [
     "parse_record",
     "promotion_row",
     "qualify_record",
+    "record_column",
     "signal_columns",
 ]
 
@@ -269,11 +278,12 @@ def _tidy(record: Mapping[str, Any], columns: Mapping[str, object]) -> Mapping[s
         InvalidRecordError: two keys name the same field (``"Name"`` and ``"name"``).
     """
     renames: dict[str, str] = {}
-    for key in record.keys() - columns.keys():  # a CRM's extra columns, or a sheet's
-        if isinstance(key, str):
-            field = canonical_field(key)
-            if field in columns:
-                renames[key] = field
+    if not record.keys() <= columns.keys():
+        for key in record.keys() - columns.keys():  # a CRM's extra columns, or a sheet's
+            if isinstance(key, str):
+                field = canonical_field(key)
+                if field in columns:
+                    renames[key] = field
     if renames:
         claimed: dict[str, list[str]] = {}
         for key in record:
@@ -283,26 +293,34 @@ def _tidy(record: Mapping[str, Any], columns: Mapping[str, object]) -> Mapping[s
         twice = [_duplicate(f, keys) for f, keys in claimed.items() if len(keys) > 1]
         if twice:
             raise InvalidRecordError(twice)
-    # A cheap sieve first (this runs on every value of every row): text short enough
-    # to be an empty cell's, text with blanks around it, and values that are neither
-    # text, None nor an int; then the whole rule for those.
-    missing = g.MISSING_TEXTS
-    empty = [
-        key
-        for key, value in record.items()
-        if (
-            (len(value) <= _LONGEST_MISSING and value.lower() in missing)
-            or value[:1].isspace()
-            or value[-1:].isspace()
-            if type(value) is str
-            else value is not None and type(value) is not int
-        )
-        and _no_value(renames.get(key, key), value)
-    ]
+    empty: list[str] = []
+    if _needs_tidying(record):
+        empty = [key for key, value in record.items() if _no_value(renames.get(key, key), value)]
     if not renames and not empty:
         return record
     gone = set(empty)
     return {renames.get(k, k): value for k, value in record.items() if k not in gone}
+
+
+def _needs_tidying(record: Mapping[str, Any]) -> bool:
+    """Whether any value of *record* may be an empty cell (:func:`_no_value` decides).
+
+    A cheap sieve (this runs on every value of every row, and stops at the first
+    hit): text short enough to be an empty cell's (but a level called "none",
+    under its own field), text with blanks around it, and values that are neither
+    text, ``None`` nor an int.
+    """
+    missing = g.MISSING_TEXTS
+    for key, value in record.items():
+        if type(value) is str:
+            if len(value) <= _LONGEST_MISSING and value.lower() in missing:
+                if value.lower() != "none" or key not in _NONE_LEVELS:
+                    return True
+            elif value.strip() != value:
+                return True
+        elif value is not None and type(value) is not int:
+            return True
+    return False
 
 
 @attrs.frozen(kw_only=True)
@@ -369,8 +387,12 @@ def _datetime_reader(zone: tzinfo | None) -> Reader:
 
 
 def _readers(zone: tzinfo | None) -> tuple[tuple[str, Reader], ...]:
-    """How each datetime, date and note field is read, datetimes in *zone*."""
-    moment = _datetime_reader(zone)
+    """How each datetime, date and note field is read, datetimes in *zone*.
+
+    Without a zone, a datetime without its offset is refused by :func:`_read`,
+    which says how to give it (:func:`_read_naive_refused` for a single value).
+    """
+    moment: Reader = g.read_datetime if zone is None else _datetime_reader(zone)
     return (
         *((field, moment) for field in DATETIME_FIELDS),
         *((field, g.read_date) for field in DATE_FIELDS),
@@ -390,7 +412,7 @@ _ID_LIMIT: Final = g.DECIMAL_LIMIT - 1
 
 def _value(field: str, raw: object, reader: Reader, errors: list[InvalidFieldError]) -> Any:
     """*reader*'s value of *raw*, or ``None``: blank, or bad (then recorded in *errors*)."""
-    if g.is_blank(raw):
+    if raw is None or (isinstance(raw, str) and not raw.strip()):  # g.is_blank, inlined
         return None
     try:
         return reader(field, raw)
@@ -400,45 +422,54 @@ def _value(field: str, raw: object, reader: Reader, errors: list[InvalidFieldErr
 
 
 def _read(
-    record: Mapping[str, Any],
-    errors: list[InvalidFieldError],
-    readers: tuple[tuple[str, Reader], ...] = _READERS,
+    record: Mapping[str, Any], errors: list[InvalidFieldError], zone: tzinfo | None = None
 ) -> dict[str, Any]:
     """Read every enum, datetime, date and note field that *record* gives.
 
     Returns the good values by field name; records each bad one in *errors*.
+    Datetimes without an offset are read in *zone*, or refused without one.
     """
     values: dict[str, Any] = {}
     get = record.get
     for field, members, read in _LEVELS:
         raw = get(field)
-        if raw is None:
-            continue
         # The common case, a level's value as it is written, is a lookup; the
         # reader reads the rest (blanks around a value, a member, a bad value).
-        member = members.get(raw) if type(raw) is str else None
-        if member is None:
-            if type(raw) is str and not raw.strip():
+        if type(raw) is str:
+            member = members.get(raw)
+            if member is not None:
+                values[field] = member
                 continue
-            try:
-                member = read(field, raw)
-            except InvalidFieldError as error:
-                errors.append(error)
+            if not raw or raw.isspace():
                 continue
-        values[field] = member
-    for field, reader in readers:
+        elif raw is None:
+            continue
+        try:
+            values[field] = read(field, raw)
+        except InvalidFieldError as error:
+            errors.append(error)
+    for field, reader in _READERS if zone is None else _readers(zone):
         raw = get(field)
-        if raw is None or (type(raw) is str and not raw.strip()):
+        if type(raw) is str:
+            if not raw or raw.isspace():
+                continue
+        elif raw is None:
             continue
         try:
             values[field] = reader(field, raw)
+        except NaiveDatetimeError as error:
+            errors.append(NaiveDatetimeError(field, raw, _NAIVE) if zone is None else error)
         except InvalidFieldError as error:
             errors.append(error)
     return values
 
 
 def _money(
-    record: Mapping[str, Any], errors: list[InvalidFieldError], field: str, currency_field: str
+    record: Mapping[str, Any],
+    errors: list[InvalidFieldError],
+    field: str,
+    currency_field: str,
+    trusted: bool = True,
 ) -> Money | None:
     raw = record.get(field)
     code = record.get(currency_field)
@@ -455,7 +486,8 @@ def _money(
     if currency is None:
         errors.append(InvalidFieldError(currency_field, code, f"is required with {field}"))
         return None
-    return Money(amount, currency)
+    # Both read by the rules Money reads them by: no need to read them again.
+    return _trusted.money(amount, currency) if trusted else Money(amount, currency)
 
 
 def _identifier(record: Mapping[str, Any], errors: list[InvalidFieldError]) -> object:
@@ -479,8 +511,71 @@ _CONTACT_FIELDS: Final = {
 }
 
 
+#: The types of an optional text field's value, once cleaned (:func:`_validate.clean_text`).
+_TEXT_OR_NONE: Final = frozenset({str, type(None)})
+
+
+def _trusted_contact(
+    get: Callable[[str], Any],
+    values: dict[str, Any],
+    organisation: str | None,
+    employees: int | None,
+    identifier: object,
+) -> Contact | None:
+    """The contact built of values already read, or ``None`` if it needs its constructor.
+
+    The values are cleaned as :meth:`Contact.from_record` cleans them (stripped, a
+    blank one ``None``); *organisation* and *employees* are read already, and the
+    email and phone are read here. A contact whose values are all good is built
+    without checking them again (:mod:`leadflow._trusted`); any other is left to
+    the constructor, which says what is wrong.
+    """
+    clean: Callable[[object], Any] = v.clean_text
+    name = clean(get("name"))
+    job_title = clean(get("job_title"))
+    identity = clean(identifier)
+    created_at = values.get("created_at")
+    if (
+        type(name) is not str
+        or created_at is None
+        or type(job_title) not in _TEXT_OR_NONE
+        or type(identity) not in _TEXT_OR_NONE
+    ):
+        return None
+    company = None
+    if organisation is not None:
+        industry = clean(get("industry"))
+        website = clean(get("website"))
+        if type(industry) not in _TEXT_OR_NONE or type(website) not in _TEXT_OR_NONE:
+            return None
+        company = _trusted.organisation(
+            name=organisation, industry=industry, employees=employees, website=website
+        )
+    try:
+        email = normalise_email(get("email"))
+        phone = normalise_phone(get("phone"))
+    except InvalidFieldError:
+        return None
+    if email is None and phone is None:
+        return None
+    return _trusted.contact(
+        name=name,
+        created_at=created_at,
+        email=email,
+        phone=phone,
+        organisation=company,
+        job_title=job_title,
+        role=values.get("role", PurchaseRole.UNKNOWN),
+        source=values.get("source"),
+        id=identity,
+    )
+
+
 def _contact(
-    record: Mapping[str, Any], values: dict[str, Any], errors: list[InvalidFieldError]
+    record: Mapping[str, Any],
+    values: dict[str, Any],
+    errors: list[InvalidFieldError],
+    trusted: bool = True,
 ) -> Contact | None:
     get = record.get
     name = _value("organisation", get("organisation"), g.read_text, errors)
@@ -500,10 +595,15 @@ def _contact(
                 )
             )
     identifier = _identifier(record, errors)
+    if trusted and not errors:
+        # A good contact, by far the most common, is built of its values as read.
+        made = _trusted_contact(get, values, name, employees, identifier)
+        if made is not None:
+            return made
     # The values as Contact.from_record would clean them (stripped, a blank is None),
     # given to the strict constructor, whose converters read the email and the phone.
-    # A good contact, by far the most common, is so built once and each value read
-    # once; any bad value sends the record to from_record, which reports every one.
+    # A good contact is so built once and each value read once; any bad value sends
+    # the record to from_record, which reports every one.
     clean: Callable[[object], Any] = v.clean_text
     created_at: Any = values.get("created_at")  # None fails the validator: from_record
     try:
@@ -665,6 +765,22 @@ def parse_record(
         InvalidPolicyError: a signal's column is a record field or another signal's
             (see :func:`signal_columns`): the signals cannot be read from records.
     """
+    return _parse(record, signals, timezone)
+
+
+def _parse(
+    record: Mapping[str, Any],
+    signals: Sequence[Signal],
+    timezone: tzinfo | None,
+    *,
+    trusted: bool = True,
+) -> QualificationInput:
+    """:func:`parse_record`; without *trusted*, every value is built by its constructor.
+
+    Either way the values are equal, and so are the errors (tests/test_records.py
+    checks both on generated records): *trusted* only skips checking again what
+    the grammar has read already.
+    """
     plan = _signal_plan(signals) if signals else ()
     if not isinstance(record, Mapping):
         raise InvalidRecordError(
@@ -678,61 +794,120 @@ def parse_record(
     record = _tidy(record, order)
     errors: list[InvalidFieldError] = []
     moment: Reader
-    if timezone is None:
-        values = _read(record, errors)
-        moment = _read_naive_refused
-    else:
-        values = _read(record, errors, _readers(timezone))
-        moment = _datetime_reader(timezone)
-    contact = _contact(record, values, errors)
-    budget_amount = _money(record, errors, "budget_amount", "budget_currency")
-    estimated_value = _money(record, errors, "estimated_value", "estimated_currency")
+    values = _read(record, errors, timezone)
+    moment = _datetime_reader(timezone)
+    contact = _contact(record, values, errors, trusted)
+    budget_amount = _money(record, errors, "budget_amount", "budget_currency", trusted)
+    estimated_value = _money(record, errors, "estimated_value", "estimated_currency", trusted)
     observed = _signal_values(record, plan, errors, moment) if plan else {}
     if errors or contact is None:
         errors.sort(key=lambda error: order.get(error.field, -1))
         raise InvalidRecordError(errors)
+    try:
+        evidence = _evidence(values, budget_amount, observed, trusted)
+    except InvalidFieldError as error:  # the record's values disagree (a date and a level)
+        raise InvalidRecordError([error]) from error
     get = values.get
-    evidence = Evidence(
-        need=NeedEvidence(
-            level=get("need", NeedLevel.UNKNOWN),
-            observed_at=get("need_observed_at"),
-            note=get("need_note"),
-        ),
-        budget=BudgetEvidence(
-            level=get("budget", BudgetLevel.UNKNOWN),
-            amount=budget_amount,
-            observed_at=get("budget_observed_at"),
-            note=get("budget_note"),
-        ),
-        timeframe=TimeframeEvidence(
-            level=get("timeframe", TimeframeLevel.UNKNOWN),
-            decision_date=get("decision_date"),
-            observed_at=get("timeframe_observed_at"),
-            note=get("timeframe_note"),
-        ),
-        authority=AuthorityEvidence(
-            process=get("purchase_process", PurchaseProcess.UNKNOWN),
-            observed_at=get("authority_observed_at"),
-            note=get("authority_note"),
-        ),
-        signals=observed,
-    )
     promotion = None
     if not values.keys().isdisjoint(SIGNAL_FIELDS):
-        promotion = PromotionSignals(
+        promotion = (_trusted.promotion_signals if trusted else PromotionSignals)(
             relationship=get("relationship", RelationshipLevel.UNKNOWN),
             requirements=get("requirements", RequirementsLevel.UNKNOWN),
             terms=get("terms", TermsLevel.UNKNOWN),
             supplier=get("supplier", SupplierStatus.UNKNOWN),
             observed_at=get("signals_observed_at"),
+            note=None,
         )
-    return QualificationInput(
+    return (_qualification_input if trusted else QualificationInput)(
         contact=contact,
         evidence=evidence,
         signals=promotion,
         estimated_value=estimated_value,
         expected_close=get("expected_close"),
     )
+
+
+def _evidence(
+    values: dict[str, Any],
+    budget_amount: Money | None,
+    observed: dict[str, SignalObservation],
+    trusted: bool,
+) -> Evidence:
+    """The evidence of a record's values read (by field name), its budget and its signals."""
+    get = values.get
+    timeframe = get("timeframe", TimeframeLevel.UNKNOWN)
+    decision_date = get("decision_date")
+    notes = () if values.keys().isdisjoint(_NOTE_FIELDS) else [get(f) for f in _NOTE_FIELDS]
+    # A date and a named timeframe together, or a note of blanks only (from a str
+    # subclass, which the reader does not skip): the constructors say what is wrong.
+    checked = (
+        not trusted
+        or (decision_date is not None and timeframe is not TimeframeLevel.UNKNOWN)
+        or "" in notes
+    )
+    need: Callable[..., NeedEvidence] = NeedEvidence
+    budget: Callable[..., BudgetEvidence] = BudgetEvidence
+    when: Callable[..., TimeframeEvidence] = TimeframeEvidence
+    authority: Callable[..., AuthorityEvidence] = AuthorityEvidence
+    if not checked:
+        need = _trusted.need_evidence
+        budget = _trusted.budget_evidence
+        when = _trusted.timeframe_evidence
+        authority = _trusted.authority_evidence
+    need_part = need(
+        level=get("need", NeedLevel.UNKNOWN),
+        observed_at=get("need_observed_at"),
+        note=get("need_note"),
+    )
+    budget_part = budget(
+        level=get("budget", BudgetLevel.UNKNOWN),
+        amount=budget_amount,
+        observed_at=get("budget_observed_at"),
+        note=get("budget_note"),
+    )
+    timeframe_part = when(
+        level=timeframe,
+        decision_date=decision_date,
+        observed_at=get("timeframe_observed_at"),
+        note=get("timeframe_note"),
+    )
+    authority_part = authority(
+        process=get("purchase_process", PurchaseProcess.UNKNOWN),
+        observed_at=get("authority_observed_at"),
+        note=get("authority_note"),
+    )
+    built = Evidence if checked or observed else _trusted.evidence
+    return built(
+        need=need_part,
+        budget=budget_part,
+        timeframe=timeframe_part,
+        authority=authority_part,
+        signals=observed if checked or observed else (),  # type: ignore[arg-type]
+    )
+
+
+_INPUT: Final = _trusted.setters(
+    QualificationInput, "contact", "evidence", "signals", "estimated_value", "expected_close"
+)
+
+
+def _qualification_input(
+    *,
+    contact: Contact,
+    evidence: Evidence,
+    signals: PromotionSignals | None,
+    estimated_value: Money | None,
+    expected_close: date | None,
+) -> QualificationInput:
+    """A :class:`QualificationInput` of parts already built (see :mod:`leadflow._trusted`)."""
+    set_contact, set_evidence, set_signals, set_estimated_value, set_expected_close = _INPUT
+    value: QualificationInput = _trusted.new(QualificationInput)
+    set_contact(value, contact)
+    set_evidence(value, evidence)
+    set_signals(value, signals)
+    set_estimated_value(value, estimated_value)
+    set_expected_close(value, expected_close)
+    return value
 
 
 def qualify_record(
@@ -759,7 +934,8 @@ def qualify_record(
 
     Raises:
         InvalidRecordError: as :func:`parse_record`; also when the contact was
-            created after *as_of* (``created_at``), which no decision can be made of.
+            created after *as_of* (``created_at``), or some evidence observed after
+            it (``need_observed_at``, say), which no decision can be made of.
         InvalidPolicyError: as :func:`parse_record`.
 
     >>> from datetime import datetime, timezone
@@ -790,7 +966,32 @@ def read_and_qualify(
                 )
             ]
         )
-    return parsed, qualify(parsed.contact, parsed.evidence, policy, as_of=as_of)
+    try:
+        return parsed, qualify(parsed.contact, parsed.evidence, policy, as_of=as_of)
+    except InvalidFieldError as error:  # evidence observed after as_of: the record's fault
+        raise InvalidRecordError(
+            [InvalidFieldError(record_column(error.field), error.value, error.reason)]
+        ) from error
+
+
+def record_column(field: str) -> str:
+    """The record's column of a value's *field* as the core names it.
+
+    >>> record_column("evidence.need.observed_at")
+    'need_observed_at'
+    >>> record_column("evidence.signals.total_visits.observed_at")
+    'total_visits_observed_at'
+    >>> record_column("signals.observed_at"), record_column("email")
+    ('signals_observed_at', 'email')
+    """
+    if field.startswith("evidence.signals."):
+        # evidence.signals.<name>[.observed_at]: the signal's own columns.
+        return field.removeprefix("evidence.signals.").replace(".", "_")
+    if field.startswith("evidence.") and field.endswith(".observed_at"):
+        return field.split(".")[1] + "_observed_at"
+    if field == "signals.observed_at":
+        return "signals_observed_at"
+    return field
 
 
 # ----------------------------------------------------------------------------------------

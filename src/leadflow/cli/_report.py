@@ -21,6 +21,7 @@ from leadflow.errors import (
     InvalidRecordError,
     LeadflowError,
 )
+from leadflow.records import record_column
 
 #: Every row was decided; the policy is valid; the command did what was asked.
 EXIT_OK: Final = 0
@@ -73,15 +74,7 @@ def _shown(value: object) -> str:
 
 def _record_field(error: InvalidFieldError) -> str:
     """The record field a core error is about (``evidence.need.observed_at`` -> column)."""
-    field = error.field
-    if field.startswith("evidence.signals."):
-        # evidence.signals.<name>[.observed_at]: the signal's own columns.
-        return field.removeprefix("evidence.signals.").replace(".", "_")
-    if field.startswith("evidence.") and field.endswith(".observed_at"):
-        return field.split(".")[1] + "_observed_at"
-    if field == "signals.observed_at":
-        return "signals_observed_at"
-    return field
+    return record_column(error.field)
 
 
 #: The verdicts in the count line, best first.
