@@ -37,6 +37,7 @@ from leadflow import (  # noqa: E402
 from leadflow import strategies as ls  # noqa: E402
 from leadflow.columnar import (  # noqa: E402
     as_table,
+    check_table,
     explain,
     input_schema,
     output_schema,
@@ -222,6 +223,70 @@ class TestTheLaw:
             assert explain(table, number, policy, as_of=as_of, timezone=zone) == decision
 
 
+def as_categories(table: Any) -> Any:
+    """*table* with every text column dictionary-encoded, as Parquet and pandas keep them."""
+    for position, name in enumerate(table.column_names):
+        table = table.set_column(position, name, table.column(name).dictionary_encode())
+    return table
+
+
+class TestCheckedTables:
+    @SETTINGS
+    @given(tables(messy=True), st.lists(ls.aware_datetimes(), min_size=1, max_size=3))
+    def test_a_table_checked_once_is_decided_at_every_moment_as_the_table_itself(
+        self, case: tuple[Any, Policy, datetime, tzinfo | None], moments: list[datetime]
+    ) -> None:
+        table, policy, as_of, zone = case
+        checked = check_table(table, policy, timezone=zone)
+        assert checked.num_rows == table.num_rows
+        for moment in [as_of, *moments]:
+            decided = qualify_table(checked, policy, as_of=moment)
+            assert same(decided, qualify_table(table, policy, as_of=moment, timezone=zone))
+
+    @SETTINGS
+    @given(tables(messy=True))
+    def test_dictionary_encoded_columns_are_read_as_their_text(
+        self, case: tuple[Any, Policy, datetime, tzinfo | None]
+    ) -> None:
+        table, policy, as_of, zone = case
+        encoded = as_categories(table)
+        assert pa.types.is_dictionary(encoded.schema.field("email").type)
+        assert_rows_agree(encoded, policy, as_of, zone)
+
+    def test_a_value_dated_after_a_later_chosen_moment_refuses_that_row_alone(self) -> None:
+        seen = "2026-11-20T10:00:00+00:00"
+        records = [{**ADA, "need_observed_at": seen}, {**ADA, "created_at": seen}, ADA]
+        checked = check_table(text_table(records, BANT))
+        before, after = datetime(2026, 11, 20, tzinfo=UTC), datetime(2026, 11, 21, tzinfo=UTC)
+
+        early = qualify_table(checked, as_of=before).to_pylist()
+        late = qualify_table(checked, as_of=after).to_pylist()
+
+        assert [row["verdict"] for row in early] == [None, None, "qualified"]
+        assert [row["error"] for row in early[:2]] == [
+            f"$.need_observed_at: observed after as_of (got '{seen}')",
+            f"$.created_at: is after as_of ({before.isoformat()}) (got '{seen}')",
+        ]
+        assert [row["verdict"] for row in late] == ["qualified"] * 3
+        assert [row["error"] for row in late] == [None] * 3
+
+    def test_a_policy_with_other_signals_reads_the_checked_table_afresh(self) -> None:
+        records = list(data.records(300, seed=21))
+        table = text_table(records, SIGNAL_POLICY)
+        checked = check_table(table, BANT)
+        decided = qualify_table(checked, SIGNAL_POLICY, as_of=data.AS_OF)
+        assert same(decided, qualify_table(table, SIGNAL_POLICY, as_of=data.AS_OF))
+
+    def test_another_timezone_than_the_checked_one_is_refused_naming_it(self) -> None:
+        checked = check_table(text_table([ADA], BANT), timezone=UTC)
+        with pytest.raises(InvalidFieldError) as raised:
+            qualify_table(checked, as_of=AS_OF, timezone=CET)
+        assert raised.value.field == "timezone"
+        assert qualify_table(checked, as_of=AS_OF, timezone=UTC).column("verdict").to_pylist() == [
+            "qualified"
+        ]
+
+
 class TestGeneratedBatches:
     """The benchmark's generated records: the fast path decides nearly all of them."""
 
@@ -273,11 +338,16 @@ ADA: Record = {
 TURING: Record = {**ADA, "id": "c-2", "email": "not an address", "budget": None}
 
 
+def same(one: Any, other: Any) -> bool:
+    """Two decided tables of one schema and the same rows (dictionaries in any order)."""
+    return bool(one.schema == other.schema and one.to_pylist() == other.to_pylist())
+
+
 class TestFrames:
     def test_a_record_batch_reads_as_its_table(self) -> None:
         table = text_table([ADA, TURING], BANT)
         batch = table.combine_chunks().to_batches()[0]
-        assert qualify_table(batch, as_of=AS_OF) == qualify_table(table, as_of=AS_OF)
+        assert same(qualify_table(batch, as_of=AS_OF), qualify_table(table, as_of=AS_OF))
 
     def test_pandas_nan_and_none_are_blank_cells(self) -> None:
         pd = pytest.importorskip("pandas")
@@ -295,14 +365,15 @@ class TestFrames:
         frame["budget_amount"] = pd.to_numeric(frame["budget_amount"].replace("", None))
         assert frame["budget_amount"].dtype.kind == "f"  # blanks are NaN
         from_frame = qualify_table(frame, as_of=data.AS_OF)
-        assert from_frame == qualify_table(text_table(records, BANT), as_of=data.AS_OF)
+        assert same(from_frame, qualify_table(text_table(records, BANT), as_of=data.AS_OF))
 
     def test_polars_frames_read_through_arrow(self) -> None:
         pl = pytest.importorskip("polars")
         records = list(data.records(300, seed=3))
         frame = pl.DataFrame(records)
-        assert qualify_table(frame, as_of=data.AS_OF) == qualify_table(
-            text_table(records, BANT), as_of=data.AS_OF
+        assert same(
+            qualify_table(frame, as_of=data.AS_OF),
+            qualify_table(text_table(records, BANT), as_of=data.AS_OF),
         )
 
     def test_typed_timestamp_and_date_columns(self) -> None:
@@ -324,7 +395,7 @@ class TestFrames:
         ]
         typed = typed.set_column(position, "decision_date", pa.array(days, pa.date32()))
         assert_rows_agree(typed, BANT, data.AS_OF)
-        assert qualify_table(typed, as_of=data.AS_OF) == qualify_table(table, as_of=data.AS_OF)
+        assert same(qualify_table(typed, as_of=data.AS_OF), qualify_table(table, as_of=data.AS_OF))
 
     def test_batches_are_decided_one_by_one_as_the_whole_table(self) -> None:
         records = list(data.records(900, seed=8))
@@ -333,7 +404,7 @@ class TestFrames:
         assert len(batches) == 4
         decided = list(qualify_batches(batches, as_of=data.AS_OF))
         assert [b.num_rows for b in decided] == [250, 250, 250, 150]
-        assert pa.Table.from_batches(decided) == qualify_table(table, as_of=data.AS_OF)
+        assert same(pa.Table.from_batches(decided), qualify_table(table, as_of=data.AS_OF))
 
     def test_headers_are_read_as_the_record_path_reads_them(self) -> None:
         spelled = {"Name": "Ada Lovelace", "Email": "ada@example.com",
@@ -362,15 +433,32 @@ class TestSchemas:
         calibrated = attrs.evolve(BANT, calibration=Calibration(intercept=-3.0, slope=0.06))
         for policy, probability in ((BANT, False), (SIGNAL_POLICY, False), (calibrated, True)):
             schema = output_schema(policy)
+            plain = output_schema(policy, categorical=False)
             names = decision_fields(policy.signals, probability=probability)
-            assert schema.names == [*names, "error"]
-            for field in schema:
+            assert schema.names == plain.names == [*names, "error"]
+            for field, text in zip(schema, plain, strict=True):
                 if field.name == "score" or field.name.endswith("_points"):
-                    assert field.type == pa.int64(), field.name
+                    assert field.type == text.type == pa.int64(), field.name
                 elif field.name == "probability":
-                    assert field.type == pa.float64()
+                    assert field.type == text.type == pa.float64()
+                elif field.name in ("id", "error"):
+                    assert field.type == text.type == pa.string(), field.name
                 else:
-                    assert field.type == pa.string(), field.name
+                    assert field.type == pa.dictionary(pa.int32(), pa.string()), field.name
+                    assert text.type == pa.string(), field.name
+
+    def test_text_decisions_are_categories_each_value_once_or_plain_text(self) -> None:
+        records = list(data.records(500, seed=12))
+        table = text_table(records, BANT)
+        decided = qualify_table(table, as_of=data.AS_OF)
+        plain = qualify_table(table, as_of=data.AS_OF, categorical=False)
+        assert plain.schema == output_schema(categorical=False)
+        assert plain.to_pylist() == decided.to_pylist()
+        for name in ("verdict", "grade", "codes", "reason", "as_of"):
+            dictionary = decided.column(name).combine_chunks().dictionary.to_pylist()
+            assert len(dictionary) == len(set(dictionary)), name
+        pytest.importorskip("pandas")
+        assert str(decided.to_pandas()["verdict"].dtype) == "category"
 
     def test_an_empty_table_gives_an_empty_table_of_the_output_schema(self) -> None:
         empty = input_schema().empty_table()

@@ -422,7 +422,7 @@ class TestQualifyRecord:
         (error,) = caught.value.errors
         assert error.path == "$.budget_observed_at"
         assert error.reason == "observed after as_of"
-        assert error.value == datetime(2026, 11, 20, 9, tzinfo=UTC)
+        assert error.value == "2026-11-20T10:00:00+01:00"  # as read, in the sheet's zone
 
     def test_created_exactly_at_as_of_is_decided(self) -> None:
         # 09:00 in Berlin in November is 08:00 UTC.

@@ -351,6 +351,7 @@ class Engine:
         "_freshness",
         "_horizon_days",
         "_last",
+        "_memos",
         "_need",
         "_outcomes",
         "_plain",
@@ -417,6 +418,7 @@ class Engine:
         self._signal_outcomes: dict[int, Outcome] = {}
         self._plain = not policy.signals
         self._last: tuple[object, Any] = (_NEVER, None)
+        self._memos: dict[str, dict[Any, Any]] = {}
 
     def result(self, criterion: Criterion, level: Any, *, stale: bool = False) -> CriterionResult:
         """The result *criterion* gives at *level* (``stale`` when it decayed to unknown)."""
@@ -566,6 +568,14 @@ class Engine:
         if outcome is None:
             outcome = self.outcome(index, evidence, now)
         return assemble(outcome, as_of, evidence)
+
+    def memo(self, owner: str) -> dict[Any, Any]:
+        """A memo of *owner*'s for values derived from this policy's outcomes alone.
+
+        Code that turns outcomes into its own form (the columnar path's decision rows)
+        keeps them here, so that they live as long as the policy and no longer.
+        """
+        return self._memos.setdefault(owner, {})
 
     def tables(self) -> Tables:
         """The codes that :meth:`index` adds up, for code that decides whole columns.

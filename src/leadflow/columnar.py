@@ -52,6 +52,7 @@ gives, with every criterion's sentence.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta, tzinfo
 from datetime import timezone as _utc_zone
@@ -94,7 +95,11 @@ from leadflow.records import (
 )
 from leadflow.signals import NumericSignal, SignalObservation, SignalResult
 
-__all__ = ["explain", "input_schema", "output_schema", "qualify_batches", "qualify_table"]
+__all__ = [
+    "CATEGORY",
+    "CheckedTable",
+    "check_table",
+    "explain", "input_schema", "output_schema", "qualify_batches", "qualify_table"]
 
 # ----------------------------------------------------------------------------------------
 # Schemas
@@ -128,28 +133,39 @@ def input_schema(policy: Policy | None = None) -> pa.Schema:
     return pa.schema([pa.field(name, pa.string()) for name in names])
 
 
-def _output_type(name: str) -> pa.DataType:
+#: The type of each text decision column: text, each distinct value stored once.
+CATEGORY: Final = pa.dictionary(pa.int32(), pa.string())
+
+
+def _output_type(name: str, categorical: bool) -> pa.DataType:
     if name == "score" or name.endswith("_points"):
         return pa.int64()
     if name == "probability":
         return pa.float64()
-    return pa.string()
+    return CATEGORY if categorical and name != "id" else pa.string()
 
 
-def output_schema(policy: Policy | None = None) -> pa.Schema:
+def output_schema(policy: Policy | None = None, *, categorical: bool = True) -> pa.Schema:
     """The columns :func:`qualify_table` returns under *policy*, in order.
 
     Those of :func:`~leadflow.records.decision_fields` (``probability`` only for a
     policy with a calibration, such as a learned one), typed: ``score`` and each
-    ``*_points`` are ``int64``, ``probability`` is ``float64``, the rest text;
-    then ``error``, text, null on a decided row.
+    ``*_points`` are ``int64``, ``probability`` is ``float64``, ``id`` is text, and
+    the other decision columns are text too, dictionary-encoded (:data:`CATEGORY`:
+    a verdict, a grade or a reason has few distinct values, stored once; pandas
+    reads them as ``category``, polars as ``Categorical``), or plain ``string``
+    with *categorical* false; then ``error``, text, null on a decided row.
 
     >>> output_schema().names[:4], output_schema().names[-1]
     (['id', 'verdict', 'score', 'grade'], 'error')
+    >>> output_schema().field("verdict").type
+    DictionaryType(dictionary<values=string, indices=int32, ordered=0>)
+    >>> output_schema(categorical=False).field("verdict").type
+    DataType(string)
     """
     chosen = _chosen(policy)
     names = decision_fields(chosen.signals, probability=chosen.calibration is not None)
-    fields = [pa.field(name, _output_type(name)) for name in names]
+    fields = [pa.field(name, _output_type(name, categorical)) for name in names]
     return pa.schema([*fields, pa.field("error", pa.string())])
 
 
@@ -185,19 +201,50 @@ def as_table(data: object) -> pa.Table:
 
 
 def _is_text(kind: pa.DataType) -> bool:
+    """Whether *kind* is text, or a dictionary of text."""
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
     return bool(
         pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)
     )
 
 
-def _flat(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+def _whole(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """*column* as one array, dictionary-encoded if it was."""
     if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+        if column.num_chunks == 1:
+            return column.chunk(0)
+        if pa.types.is_dictionary(column.type):
+            column = column.unify_dictionaries()
+        return column.combine_chunks()
+    return column
+
+
+def _plain(column: pa.Array) -> pa.Array:
+    """*column* decoded from its dictionary, text as ``string``."""
     if pa.types.is_dictionary(column.type):
         column = column.cast(column.type.value_type)
     if pa.types.is_large_string(column.type) or pa.types.is_string_view(column.type):
         column = column.cast(pa.string())
     return column
+
+
+def _flat(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    return _plain(_whole(column))
+
+
+def _per_value(column: pa.Array, check: Callable[[pa.Array], np.ndarray]) -> np.ndarray:
+    """*check* of each row of *column*, made once per distinct value of a dictionary.
+
+    A null row gets what *check* says of a null.
+    """
+    if not pa.types.is_dictionary(column.type):
+        return check(column)
+    values = _plain(column.dictionary)
+    once = check(pa.concat_arrays([values, pa.nulls(1, values.type)]))
+    indices = column.indices.fill_null(len(once) - 1).to_numpy(zero_copy_only=False)
+    picked: np.ndarray = once[indices]
+    return picked
 
 
 def _present(column: pa.Array) -> np.ndarray:
@@ -271,8 +318,8 @@ def _distinct(
     :class:`_RefusedError`. A row's code is the position of its value in the list, -1 where
     empty; a row is good unless its value was refused.
     """
-    encoded = column.dictionary_encode()
-    indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    encoded = column if pa.types.is_dictionary(column.type) else column.dictionary_encode()
+    indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
     values: list[Any] = []
     codes = np.empty(len(encoded.dictionary) + 1, dtype=np.int64)
     good = np.ones(len(encoded.dictionary) + 1, dtype=bool)
@@ -330,7 +377,7 @@ def _text(column: pa.Array, *, numbers: bool = False) -> np.ndarray:
         )
     )
     if len(short):
-        good[short] &= ~_matches(column.take(pa.array(short)), _MISSING)
+        good[short] &= ~_matches(column.take(_int64(short)), _MISSING)
     return good
 
 
@@ -352,12 +399,27 @@ def _emails(column: pa.Array) -> np.ndarray:
     good = _pattern(column, _EMAIL)
     if not _is_text(column.type) or not good.any():
         return good
-    # A matching address is ASCII with one "@": its byte offsets are its lengths.
-    at = pc.find_substring(column, "@").fill_null(0).to_numpy(zero_copy_only=False)
+    # A matching address is ASCII with one "@": its byte offsets are its lengths, and
+    # one of at most 64 bytes is within both.
     size = pc.binary_length(column).fill_null(0).to_numpy(zero_copy_only=False)
-    within: np.ndarray = (at <= _EMAIL_LOCAL) & (size - at - 1 <= _EMAIL_DOMAIN)
-    kept: np.ndarray = good & (within | ~_present(column))
-    return kept
+    long = np.flatnonzero(size > _EMAIL_LOCAL)
+    if len(long):
+        at = pc.find_substring(column.take(_int64(long)), "@").to_numpy(zero_copy_only=False)
+        within = (at <= _EMAIL_LOCAL) & (size[long] - at - 1 <= _EMAIL_DOMAIN)
+        good[long] &= within
+    return good
+
+
+def _numbered_text(column: pa.Array) -> np.ndarray:
+    return _text(column, numbers=True)
+
+
+def _phones(column: pa.Array) -> np.ndarray:
+    return _pattern(column, _PHONE)
+
+
+def _currencies(column: pa.Array) -> np.ndarray:
+    return _pattern(column, _CURRENCY, few=True)
 
 
 def _instants(column: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -376,7 +438,7 @@ def _instants(column: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if not _is_text(kind):
         return np.zeros(n, dtype=np.int64), present, ~present
     good = _matches(column, _DATETIME) & ~_matches(column, _YEAR_ZERO)
-    kept = pc.if_else(pa.array(good), column, pa.nulls(n, pa.string()))
+    kept = pc.if_else(pa.array(good, pa.bool_()), column, pa.nulls(n, pa.string()))
     micros = kept.cast(pa.timestamp("us", tz="UTC")).cast(pa.int64())
     return micros.fill_null(0).to_numpy(zero_copy_only=False), present, good | ~present
 
@@ -394,7 +456,7 @@ def _days(column: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if not _is_text(kind):
         return np.zeros(n, dtype=np.int64), present, ~present
     good = _matches(column, _DAY) & ~_matches(column, _YEAR_ZERO)
-    kept = pc.if_else(pa.array(good), column, pa.nulls(n, pa.string()))
+    kept = pc.if_else(pa.array(good, pa.bool_()), column, pa.nulls(n, pa.string()))
     days = kept.cast(pa.date32()).cast(pa.int32()).fill_null(0).to_numpy(zero_copy_only=False)
     return days.astype(np.int64), present, good | ~present
 
@@ -449,6 +511,46 @@ def _positions(members: Iterable[Any], values: list[Any]) -> np.ndarray:
     return np.array([where[value] for value in values] + [-1], dtype=np.int64)
 
 
+def _int64(values: np.ndarray) -> pa.Array:
+    """Whole numbers as an Arrow array, without a copy (and without guessing the type)."""
+    return pa.array(values.astype(np.int64, copy=False), pa.int64())
+
+
+def _group(key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(the distinct keys, a row holding each, each row's key as its place among them).
+
+    Keys are whole numbers from 0; in a span not much wider than the rows they are
+    grouped by array lookups, otherwise by sorting.
+    """
+    span = int(key.max()) + 1 if len(key) else 0
+    if span > 4 * len(key) + 65536:
+        keys, first, where = np.unique(key, return_index=True, return_inverse=True)
+        return keys, first, where.reshape(-1)
+    holder = np.full(span, -1, dtype=np.int64)
+    holder[key] = np.arange(len(key))
+    keys = np.flatnonzero(holder >= 0)
+    place = np.zeros(span, dtype=np.intp)
+    place[keys] = np.arange(len(keys), dtype=np.intp)
+    return keys, holder[keys], place[key]
+
+
+def _categories(values: list[Any], where: np.ndarray) -> pa.DictionaryArray:
+    """``values[where]`` as a dictionary array of text, each distinct text once."""
+    texts: dict[Any, int] = {}
+    codes = np.array([texts.setdefault(v, len(texts)) for v in values], dtype=np.int32)
+    dictionary = pa.array(list(texts), pa.string())
+    if len(texts) == 1:  # one value (the policy's name, the moment): no lookup
+        indices = pa.array(np.zeros(len(where), dtype=np.int32), pa.int32())
+    else:
+        indices = pa.array(codes[where] if len(codes) else [], pa.int32())
+    missing = texts.get(None)
+    if missing is None:
+        return pa.DictionaryArray.from_arrays(indices, dictionary)
+    return pa.DictionaryArray.from_arrays(
+        indices, dictionary, mask=pa.array(codes[where] == missing, pa.bool_())
+    )
+
+
 class _Columns:
     """The input columns by record field, and a per-row mask of rows read here."""
 
@@ -461,14 +563,54 @@ class _Columns:
                 claimed.setdefault(field, []).append(name)
         # Two headers of one field: every row is refused, by the per-record path.
         self.clash = any(len(names) > 1 for names in claimed.values())
-        self._by_field = {field: _flat(table.column(names[0])) for field, names in claimed.items()}
+        self.table = table
+        self.wanted = wanted
+        self._raw = {field: _whole(table.column(names[0])) for field, names in claimed.items()}
+        self._plain: dict[str, pa.Array] = {}
+        self._instants: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._days: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self.levels: dict[str, np.ndarray] = {}
         self.good = np.full(self.rows, not self.clash, dtype=bool)
 
+    def fork(self) -> _Columns:
+        """The same columns, read once, with a mask of their own (for one decision)."""
+        other = copy.copy(self)
+        other.good = self.good.copy()
+        return other
+
+    def instants(self, field: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """:func:`_instants` of *field*'s column, read once (``None``: no column)."""
+        column = self.get(field)
+        if column is None:
+            return None
+        read = self._instants.get(field)
+        if read is None:
+            read = self._instants[field] = _instants(column)
+        return read
+
+    def days(self, field: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """:func:`_days` of *field*'s column, read once (``None``: no column)."""
+        column = self.get(field)
+        if column is None:
+            return None
+        read = self._days.get(field)
+        if read is None:
+            read = self._days[field] = _days(column)
+        return read
+
+    def raw(self, field: str) -> pa.Array | None:
+        """The column of *field* as given (dictionary-encoded if it was)."""
+        return self._raw.get(field)
+
     def get(self, field: str) -> pa.Array | None:
-        return self._by_field.get(field)
+        """The column of *field*, decoded from its dictionary."""
+        column = self._plain.get(field)
+        if column is None and field in self._raw:
+            column = self._plain[field] = _plain(self._raw[field])
+        return column
 
     def present(self, field: str) -> np.ndarray:
-        column = self.get(field)
+        column = self.raw(field)
         return np.zeros(self.rows, dtype=bool) if column is None else _present(column)
 
     def keep(self, good: np.ndarray) -> None:
@@ -478,7 +620,9 @@ class _Columns:
 class _Plan:
     """Everything one policy at one moment needs to decide whole columns."""
 
-    def __init__(self, policy: Policy, as_of: datetime, zone: tzinfo | None) -> None:
+    def __init__(
+        self, policy: Policy, as_of: datetime, zone: tzinfo | None, categorical: bool = True
+    ) -> None:
         self.policy = policy
         self.as_of = as_of
         self.zone = zone
@@ -491,16 +635,35 @@ class _Plan:
             name: n for n, name in enumerate((*RECORD_FIELDS, *signal_columns(self.signals)))
         }
         self.schema = output_schema(policy)
-        # Each outcome's decision row, made once for every batch this plan decides.
-        self._rows: dict[int, dict[str, Any]] = {}
+        self.plain = output_schema(policy, categorical=False)
+        self.categorical = categorical
+        self.out = self.schema if categorical else self.plain
+        # Each outcome's decision row (but its moment), made once for the policy.
+        self._rows: dict[int, dict[str, Any]] = self.engine.memo(__name__)
+        self._as_of = self.as_of.isoformat()
 
     # -- the parts of a row ------------------------------------------------------------
+
+    def check(self, table: pa.Table) -> _Columns:
+        """Read and check *table*'s columns: all that does not depend on the moment."""
+        columns = _Columns(table, self.wanted)
+        if columns.rows:
+            columns.levels = self._levels(columns)
+            self._contact(columns)
+            for field in (*DATETIME_FIELDS, *(f"{s.name}_observed_at" for s in self.signals)):
+                read = columns.instants(field)
+                if read is not None:
+                    columns.keep(read[2])
+            read = columns.days("decision_date")
+            if read is not None:
+                columns.keep(read[2])
+        return columns
 
     def _levels(self, columns: _Columns) -> dict[str, np.ndarray]:
         """Each level field's member position per row (-1: empty); refuses bad values."""
         positions: dict[str, np.ndarray] = {}
         for field, enum in ENUM_FIELDS.items():
-            column = columns.get(field)
+            column = columns.raw(field)
             if column is None:
                 positions[field] = np.full(columns.rows, -1, dtype=np.int64)
                 continue
@@ -523,29 +686,29 @@ class _Plan:
 
     def _observed(self, columns: _Columns, field: str) -> tuple[np.ndarray, np.ndarray]:
         """(microseconds, present) of a datetime column; refuses bad and future values."""
-        column = columns.get(field)
-        if column is None:
+        read = columns.instants(field)
+        if read is None:
             empty = np.zeros(columns.rows, dtype=bool)
             return np.zeros(columns.rows, dtype=np.int64), empty
-        micros, present, good = _instants(column)
+        micros, present, good = read
         columns.keep(good & (~present | (micros <= self.now_us)))
         return micros, present
 
     def _contact(self, columns: _Columns) -> None:
         """Refuse (for the per-record path) rows whose contact this path cannot vouch for."""
         for field in _TEXT_FIELDS:
-            column = columns.get(field)
+            column = columns.raw(field)
             if column is not None:
-                columns.keep(_text(column))
-        identifier = columns.get("id")
+                columns.keep(_per_value(column, _text))
+        identifier = columns.raw("id")
         if identifier is not None:
-            columns.keep(_text(identifier, numbers=True))
+            columns.keep(_per_value(identifier, _numbered_text))
         columns.keep(columns.present("name"))
-        email, phone = columns.get("email"), columns.get("phone")
+        email, phone = columns.raw("email"), columns.raw("phone")
         if email is not None:
-            columns.keep(_emails(email))
+            columns.keep(_per_value(email, _emails))
         if phone is not None:
-            columns.keep(_pattern(phone, _PHONE))
+            columns.keep(_per_value(phone, _phones))
         columns.keep(columns.present("email") | columns.present("phone"))
         employees = columns.get("employees")
         if employees is not None:
@@ -554,8 +717,7 @@ class _Plan:
         for field in ORGANISATION_FIELDS:
             described |= columns.present(field)
         columns.keep(~described | columns.present("organisation"))
-        _, present = self._observed(columns, "created_at")
-        columns.keep(present)
+        columns.keep(columns.present("created_at"))
         for amount, currency in (
             ("budget_amount", "budget_currency"),
             ("estimated_value", "estimated_currency"),
@@ -566,15 +728,11 @@ class _Plan:
             if given.any():
                 columns.keep(_amounts(columns.get(amount)))
             if coded.any():
-                columns.keep(_pattern(columns.get(currency), _CURRENCY, few=True))
+                columns.keep(_per_value(columns.raw(currency), _currencies))
         for field in DATE_FIELDS:
-            if field != "decision_date" and columns.get(field) is not None:
-                columns.keep(_days(columns.get(field))[2])
-        for field in DATETIME_FIELDS:
-            if field not in ("created_at",) and not field.startswith(
-                ("need", "budget", "timeframe", "authority")
-            ):
-                self._observed(columns, field)
+            read = columns.days(field)
+            if read is not None:
+                columns.keep(read[2])
 
     def _timeframes(self, columns: _Columns, levels: np.ndarray) -> np.ndarray:
         """The timeframe code per row: its level's, or its decision date's bucket."""
@@ -582,11 +740,10 @@ class _Plan:
         members = list(ENUM_FIELDS["timeframe"])
         by_level = np.array([timeframe[m.value] for m in members] + [timeframe["unknown"]])
         codes: np.ndarray = by_level[levels]
-        column = columns.get("decision_date")
-        if column is None:
+        read = columns.days("decision_date")
+        if read is None:
             return codes
-        days, present, good = _days(column)
-        columns.keep(good)
+        days, present, good = read
         dated = present & good
         if dated.any():
             today = self.as_of.date()
@@ -649,7 +806,7 @@ class _Plan:
         now = self.now
         for signal in self.signals:
             numeric = isinstance(signal, NumericSignal)
-            column = columns.get(signal.name)
+            column = columns.raw(signal.name)
             micros, dated = self._observed(columns, f"{signal.name}_observed_at")
             unknown = signal.score(None, now)
             if column is None:
@@ -687,7 +844,8 @@ class _Plan:
             full = np.array([r.full_points for r in results], dtype=np.int64)[codes]
             points = full.copy()
             if signal.half_life is not None:
-                decays = valued & dated & (full != 0)
+                # (A future observation's row is the per-record path's, which refuses it.)
+                decays = valued & dated & (full != 0) & (micros <= self.now_us)
                 if decays.any():
                     age = (self.now_us - micros[decays]).astype(np.float64)
                     life = float(signal.half_life // _MICRO)
@@ -698,14 +856,19 @@ class _Plan:
 
     # -- the whole table -----------------------------------------------------------------
 
-    def decide(self, table: pa.Table) -> pa.Table:
-        columns = _Columns(table, self.wanted)
-        n = columns.rows
+    def decide_table(self, table: pa.Table) -> pa.Table:
+        """The decisions on the rows of *table* at this moment."""
+        return self.decide(self.check(table))
+
+    def decide(self, checked: _Columns) -> pa.Table:
+        """The decisions on the rows of *checked* (see :meth:`check`) at this moment."""
+        n = checked.rows
         if n == 0:
-            return self.schema.empty_table()
-        levels = self._levels(columns)
-        self._contact(columns)
-        index = self._index(columns, levels)
+            return self.out.empty_table()
+        columns = checked.fork()
+        for field in DATETIME_FIELDS:
+            self._observed(columns, field)
+        index = self._index(columns, columns.levels)
         signals = self._signals(columns)
         fast = np.flatnonzero(columns.good)
         slow = np.flatnonzero(~columns.good)
@@ -713,14 +876,14 @@ class _Plan:
         if len(fast):
             parts.append(self._fast(columns, index, signals, fast))
         if len(slow):
-            parts.append(self._slow(table, slow))
+            parts.append(self._slow(columns.table, slow))
         joined = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
-        if not len(slow):
-            return joined
-        order = np.empty(n, dtype=np.int64)
-        order[fast] = np.arange(len(fast))
-        order[slow] = len(fast) + np.arange(len(slow))
-        return joined.take(pa.array(order))
+        if len(slow):
+            order = np.empty(n, dtype=np.int64)
+            order[fast] = np.arange(len(fast))
+            order[slow] = len(fast) + np.arange(len(slow))
+            joined = joined.take(_int64(order))
+        return joined if self.categorical else joined.cast(self.plain)
 
     def _fast(
         self,
@@ -730,13 +893,17 @@ class _Plan:
         rows: np.ndarray,
     ) -> pa.Table:
         """The decisions of *rows*, which every column vouched for."""
-        total = np.zeros(len(rows), dtype=np.int64)
-        for _, _, _, _, points in signals:
-            total += points[rows]
-        # Points range over 0-100 per signal; one key per (combination, points).
-        key = index[rows] * (101 * max(1, len(signals))) + total
-        keys, first, where = np.unique(key, return_index=True, return_inverse=True)
-        where = where.reshape(-1)
+        every = len(rows) == columns.rows
+        combination = index if every else index[rows]
+        if signals:
+            total = np.zeros(len(rows), dtype=np.int64)
+            for _, _, _, _, points in signals:
+                total += points if every else points[rows]
+            # Points range over 0-100 per signal; one key per (combination, points).
+            key = combination * (101 * len(signals)) + total
+        else:
+            key = combination
+        keys, first, where = _group(key)
         decided: list[dict[str, Any]] = []
         for known, position in zip(keys.tolist(), first.tolist(), strict=True):
             made = self._rows.get(known)
@@ -748,32 +915,38 @@ class _Plan:
                 made = self._rows[known] = decision_row(decision, record_id=None)
             decided.append(made)
         names = self.schema.names
+        signal_columns = {f"{s.name}_{part}" for s in self.signals for part in ("code", "points")}
         arrays: dict[str, pa.Array] = {}
-        take = pa.array(where)
         for name in names:
-            if name in ("id", "error", "codes") or any(
-                name in (f"{s.name}_code", f"{s.name}_points") for s in self.signals
-            ):
+            if name in ("id", "error", "codes") or name in signal_columns:
                 continue
-            values = pa.array([row.get(name) for row in decided], self.schema.field(name).type)
-            arrays[name] = values.take(take)
+            values = [self._as_of] if name == "as_of" else [row.get(name) for row in decided]
+            kind = self.schema.field(name).type
+            if pa.types.is_dictionary(kind):
+                arrays[name] = _categories(values, where)
+            else:
+                arrays[name] = pa.array(np.asarray(values)[where] if values else [], kind)
         identifier = columns.get("id")
         if identifier is None:
             arrays["id"] = pa.nulls(len(rows), pa.string())
         else:
-            arrays["id"] = identifier.take(pa.array(rows)).cast(pa.string())
-        criteria = pa.array(
-            [";".join(row[f"{c.value}_code"] for c in Criterion) for row in decided], pa.string()
-        ).take(take)
-        codes = [criteria]
-        for signal, (placed, signal_codes, _, _, points) in zip(self.signals, signals, strict=True):
-            named = pa.array([r.code for r in placed], pa.string())
-            picked = np.where(signal_codes[rows] < 0, len(placed) - 1, signal_codes[rows])
-            code = named.take(pa.array(picked))
-            arrays[f"{signal.name}_code"] = code
-            arrays[f"{signal.name}_points"] = pa.array(points[rows], pa.int64())
-            codes.append(code)
-        arrays["codes"] = pc.binary_join_element_wise(*codes, ";") if len(codes) > 1 else criteria
+            arrays["id"] = (identifier if every else identifier.take(_int64(rows))).cast(
+                pa.string()
+            )
+        criteria = [";".join(row[f"{c.value}_code"] for c in Criterion) for row in decided]
+        if not signals:
+            arrays["codes"] = _categories(criteria, where)
+        else:
+            codes = [_categories(criteria, where).cast(pa.string())]
+            for signal, part in zip(self.signals, signals, strict=True):
+                placed, signal_codes, _, _, points = part
+                picked = signal_codes if every else signal_codes[rows]
+                picked = np.where(picked < 0, len(placed) - 1, picked)
+                code = _categories([r.code for r in placed], picked)
+                arrays[f"{signal.name}_code"] = code
+                arrays[f"{signal.name}_points"] = _int64(points if every else points[rows])
+                codes.append(code.cast(pa.string()))
+            arrays["codes"] = pc.binary_join_element_wise(*codes, ";").dictionary_encode()
         arrays["error"] = pa.nulls(len(rows), pa.string())
         return pa.Table.from_arrays([arrays[name] for name in names], schema=self.schema)
 
@@ -797,9 +970,9 @@ class _Plan:
     def _slow(self, table: pa.Table, rows: np.ndarray) -> pa.Table:
         """The decisions of *rows*, each read by the per-record path."""
         out: list[dict[str, Any]] = []
-        for record in table.take(pa.array(rows)).to_pylist():
+        for record in table.take(_int64(rows)).to_pylist():
             out.append(self.row(record))
-        return pa.Table.from_pylist(out, schema=self.schema)
+        return pa.Table.from_pylist(out, schema=self.plain).cast(self.schema)
 
     def row(self, record: Mapping[str, Any]) -> dict[str, Any]:
         """One record's decision row, or its error row, by the per-record path."""
@@ -828,16 +1001,21 @@ def qualify_table(
     *,
     as_of: datetime,
     timezone: tzinfo | None = None,
+    categorical: bool = True,
 ) -> pa.Table:
     """Decide every record of *data*: one row of :func:`output_schema` per input row.
 
     Args:
         data: A :class:`pyarrow.Table` or :class:`~pyarrow.RecordBatch` of flat
-            records (:func:`input_schema`), or a pandas or polars DataFrame.
+            records (:func:`input_schema`), a pandas or polars DataFrame, or a
+            :class:`CheckedTable` (its columns are then not read again).
         policy: The policy to decide by; ``None`` for :data:`~leadflow.DEFAULT_POLICY`.
         as_of: The moment of the decisions ("now"), timezone-aware.
         timezone: The zone of datetimes written without a UTC offset, as for
-            :func:`~leadflow.records.parse_record`.
+            :func:`~leadflow.records.parse_record` (a checked table's own zone
+            when ``None``).
+        categorical: Text decision columns dictionary-encoded (the default), or
+            plain ``string`` (see :func:`output_schema`).
 
     Returns:
         The decisions, row for row: each decided row as
@@ -848,10 +1026,86 @@ def qualify_table(
         WrongTypeError: *data* is not a table or a DataFrame, or *policy* not a Policy.
         NaiveDatetimeError: *as_of* has no time zone.
         InvalidPolicyError: the policy's signals cannot be read from records.
+        InvalidFieldError: *timezone* is not the zone *data* was checked in.
     """
     chosen = _chosen(policy)
     moment = g.read_datetime("as_of", as_of)
-    return _Plan(chosen, moment, timezone).decide(as_table(data))
+    if not isinstance(data, CheckedTable):
+        return _Plan(chosen, moment, timezone, categorical).decide_table(as_table(data))
+    if timezone is not None and timezone != data.timezone:
+        raise InvalidFieldError(
+            "timezone", timezone, f"the table was checked with timezone {data.timezone!r}"
+        )
+    plan = _Plan(chosen, moment, data.timezone, categorical)
+    columns = data._columns
+    if columns is None or plan.wanted != data._wanted:
+        columns = plan.check(data.table)
+    return plan.decide(columns)
+
+
+class CheckedTable:
+    """A table of records read and checked once, to be decided at any moment.
+
+    What :func:`qualify_table` does before it decides (reading each level into
+    its code, each datetime into microseconds, checking every contact value) does
+    not depend on the moment or on the policy's points: :func:`check_table` does it
+    once, and every :func:`qualify_table` of the checked table (under policies with
+    the same signals, at any *as_of*) only decides. This is for scoring one table
+    many times (each night, under several policies, or while a policy is being
+    learned). The decisions are those of the table itself.
+
+    Attributes:
+        table: The records, as an Arrow table.
+        timezone: The zone of datetimes written without a UTC offset.
+    """
+
+    __slots__ = ("_columns", "_wanted", "table", "timezone")
+
+    def __init__(self, table: pa.Table, timezone: tzinfo | None, columns: _Columns) -> None:
+        self.table = table
+        self.timezone = timezone
+        self._columns: _Columns | None = columns
+        self._wanted = columns.wanted
+
+    @property
+    def num_rows(self) -> int:
+        """How many records the table holds."""
+        return int(self.table.num_rows)
+
+    def __repr__(self) -> str:
+        return f"CheckedTable({self.num_rows} rows, {self.table.num_columns} columns)"
+
+
+def check_table(
+    data: object, policy: Policy | None = None, *, timezone: tzinfo | None = None
+) -> CheckedTable:
+    """Read and check *data* once, for :func:`qualify_table` to decide again and again.
+
+    *policy* names the signal columns to read (any policy with the same signals
+    decides the checked table without reading it again; another is read afresh).
+
+    >>> import pyarrow as pa
+    >>> from datetime import datetime, timezone
+    >>> checked = check_table(pa.table({
+    ...     "id": ["c-1"], "name": ["Ada Lovelace"], "email": ["ada@example.com"],
+    ...     "created_at": ["2026-11-02T09:00:00+00:00"], "need": ["strong"],
+    ...     "budget": ["approved"], "timeframe": ["this_quarter"],
+    ...     "role": ["decision_maker"], "need_observed_at": ["2026-11-02T09:00:00+00:00"],
+    ... }))
+    >>> for month in (11, 12):
+    ...     moment = datetime(2026, month, 30, tzinfo=timezone.utc)
+    ...     print(qualify_table(checked, as_of=moment).column("verdict").to_pylist())
+    ['qualified']
+    ['qualified']
+
+    Raises:
+        WrongTypeError: *data* is not a table or a DataFrame, or *policy* not a Policy.
+        InvalidPolicyError: the policy's signals cannot be read from records.
+    """
+    chosen = _chosen(policy)
+    table = as_table(data)
+    plan = _Plan(chosen, _EPOCH, timezone)
+    return CheckedTable(table, timezone, plan.check(table))
 
 
 def qualify_batches(
@@ -860,18 +1114,21 @@ def qualify_batches(
     *,
     as_of: datetime,
     timezone: tzinfo | None = None,
+    categorical: bool = True,
 ) -> Iterator[pa.RecordBatch]:
     """Decide a stream of record batches, one batch of decisions per batch read.
 
-    Memory stays that of one batch; the policy is compiled once. This is the shape
-    Spark's ``mapInArrow`` calls (see :mod:`leadflow.spark`).
+    Memory stays that of one batch; the policy is compiled once, and each outcome's
+    decision row is made once for the whole stream. This is the shape Spark's
+    ``mapInArrow`` calls (see :mod:`leadflow.spark`, which asks for plain text:
+    *categorical* false). *categorical*: see :func:`qualify_table`.
     """
     chosen = _chosen(policy)
-    plan = _Plan(chosen, g.read_datetime("as_of", as_of), timezone)
+    plan = _Plan(chosen, g.read_datetime("as_of", as_of), timezone, categorical)
     for batch in batches:
-        decided = plan.decide(as_table(batch))
+        decided = plan.decide_table(as_table(batch))
         yield from decided.combine_chunks().to_batches() or [
-            pa.RecordBatch.from_pylist([], schema=plan.schema)
+            pa.RecordBatch.from_pylist([], schema=plan.out)
         ]
 
 

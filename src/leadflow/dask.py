@@ -51,7 +51,7 @@ def meta(policy: Policy | None = None) -> Any:
     ``meta`` of ``map_partitions`` (:func:`qualify_partition`): Dask need not guess
     it by running the function on made-up rows.
     """
-    return _frame(output_schema(policy).empty_table(), pd.RangeIndex(0))
+    return _frame(output_schema(policy, categorical=False).empty_table(), pd.RangeIndex(0))
 
 
 def _frame(table: Any, index: Any) -> Any:
@@ -80,7 +80,7 @@ def qualify_partition(
         raise WrongTypeError(
             "partition", partition, f"expected a pandas DataFrame, not {g.kind(partition)}"
         )
-    decided = qualify_table(partition, policy, as_of=as_of, timezone=timezone)
+    decided = qualify_table(partition, policy, as_of=as_of, timezone=timezone, categorical=False)
     return _frame(decided, partition.index)
 
 

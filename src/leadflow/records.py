@@ -969,8 +969,9 @@ def read_and_qualify(
     try:
         return parsed, qualify(parsed.contact, parsed.evidence, policy, as_of=as_of)
     except InvalidFieldError as error:  # evidence observed after as_of: the record's fault
+        seen = error.value.isoformat() if isinstance(error.value, datetime) else error.value
         raise InvalidRecordError(
-            [InvalidFieldError(record_column(error.field), error.value, error.reason)]
+            [InvalidFieldError(record_column(error.field), seen, error.reason)]
         ) from error
 
 

@@ -44,11 +44,12 @@ __all__ = ["output_schema", "qualifier", "qualify"]
 def output_schema(policy: Policy | None = None) -> Any:
     """The decisions' columns as a Spark ``StructType``, for ``mapInArrow``.
 
-    :func:`leadflow.columnar.output_schema` in Spark's types: text is ``string``,
+    :func:`leadflow.columnar.output_schema` in Spark's types: text is ``string``
+    (plain, not dictionary-encoded: Spark has no such type),
     ``score`` and the points ``bigint``, ``probability`` ``double``; every column
     nullable (a refused row has null decision columns and its ``error``).
     """
-    return from_arrow_schema(columnar.output_schema(policy))
+    return from_arrow_schema(columnar.output_schema(policy, categorical=False))
 
 
 def qualifier(
@@ -70,7 +71,9 @@ def qualifier(
     moment = g.read_datetime("as_of", as_of)
 
     def decide(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        return qualify_batches(batches, chosen, as_of=moment, timezone=timezone)
+        return qualify_batches(
+            batches, chosen, as_of=moment, timezone=timezone, categorical=False
+        )
 
     return decide
 
