@@ -23,11 +23,12 @@ import itertools
 import multiprocessing
 import signal
 import sys
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import Any, Final, NamedTuple, TextIO
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
@@ -58,6 +59,8 @@ class _Context(NamedTuple):
     columns: tuple[str, ...]
     #: The field each CSV header position is read as; None where it is not read.
     fields: tuple[str | None, ...]
+    #: Whether every row is written and counted on its own (a progress bar counts them).
+    each_row: bool = False
 
 
 class _Work(NamedTuple):
@@ -69,11 +72,19 @@ class _Work(NamedTuple):
 
 
 class _Decided(NamedTuple):
-    """A block's decisions, row for row: the encoded row, or None where refused."""
+    """A block's decisions: its output at once, or row for row.
+
+    When every row was decided and the rows need not be written one by one, *text*
+    is the whole block's output and *counts* the rows per verdict (one string and a
+    few numbers to send back from a worker); otherwise *out* holds each row's
+    output (the encoded row, or None where refused) and *verdicts* its verdict.
+    """
 
     out: list[Any]
     verdicts: list[str | None]
     refused: int
+    text: str | None = None
+    counts: Mapping[str, int] | None = None
 
 
 def _fields(header: Sequence[str], known: _Columns) -> tuple[str | None, ...] | None:
@@ -149,21 +160,35 @@ def _decide(context: _Context, work: _Work) -> _Decided:
         return _Decided(nothing, list(nothing), len(nothing))
     values: dict[str, list[Any]] = {ROW_COLUMN: list(work.numbers)}
     for name in context.columns[1:]:
-        values[name] = decided.column(name).to_pylist()
+        values[name] = _pylist(decided.column(name))
     errors = decided.column("error")
     refused = len(errors) - errors.null_count
+    verdicts: list[str | None] = values["verdict"]
     out: list[Any]  # the rows as strings, or a table's as dicts; None where refused
     if context.format_ == "table":
         out = [dict(zip(values, row, strict=True)) for row in zip(*values.values(), strict=True)]
     else:
-        encoded: list[str | None] = list(encode_rows(context.format_, context.columns, values))
-        out = encoded
-    verdicts: list[str | None] = values["verdict"]
+        encoded = encode_rows(context.format_, context.columns, values)
+        if not refused and not context.each_row:
+            return _Decided([], [], 0, "".join(encoded), Counter(str(v) for v in verdicts))
+        out = list(encoded)
     if refused:
         for position, error in enumerate(errors.to_pylist()):
             if error is not None:
                 out[position] = None
     return _Decided(out, verdicts, refused)
+
+
+def _pylist(column: pa.ChunkedArray) -> list[Any]:
+    """*column*'s values; a dictionary column's each made once, shared by its rows."""
+    if not pa.types.is_dictionary(column.type):
+        return column.to_pylist()  # type: ignore[no-any-return]
+    found: list[Any] = []
+    for chunk in column.chunks:
+        words = np.array([*chunk.dictionary.to_pylist(), None], dtype=object)  # last: null
+        codes = chunk.indices.fill_null(len(words) - 1).to_numpy(zero_copy_only=False)
+        found += words[codes].tolist()
+    return found
 
 
 class _Inline:
@@ -251,7 +276,15 @@ class ColumnarRun:
         header = getattr(self._source, "header", None)
         self._fields = _fields(header, self._known) if header is not None else ()
         policy, as_of, zone, format_, columns = self._settings
-        context = _Context(policy, as_of, zone, format_, tuple(columns), self._fields or ())
+        context = _Context(
+            policy,
+            as_of,
+            zone,
+            format_,
+            tuple(columns),
+            self._fields or (),
+            tally.counts_each_row,
+        )
         self._format = format_
         everything = itertools.chain([first], blocks)
         if self._jobs > 1:
@@ -290,7 +323,7 @@ class ColumnarRun:
         if not read.rows or self._fields is None:
             return _Block(read, [], None)
         numbers = range(read.number, read.number + read.rows)
-        work = _Work(numbers, text="".join(read.lines).encode("utf-8"))
+        work = _Work(numbers, text=read.data)
         return _Block(read, [], pool.submit(work))
 
     def _rows(self, pool: _Inline | _Workers, read: _ReadRows) -> _Block:
@@ -347,12 +380,12 @@ class ColumnarRun:
                 self._source.warn(line)
             if decided is None:
                 self._clean_rows_here(read, tally, writer, stream)
-            elif decided.refused or tally.counts_each_row or self._format == "table":
+            elif decided.text is None:
                 self._one_by_one(read, decided, tally, writer, stream)
             else:
-                writer.write_encoded(decided.out)
+                writer.write_encoded((decided.text,))
                 stream.flush()
-                tally.decided_many(decided.verdicts)
+                tally.decided_counted(decided.counts or {})
             return
         pending: list[str] = []
         for index, (row, place) in enumerate(zip(read.rows, block.places, strict=True)):

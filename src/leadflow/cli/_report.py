@@ -7,7 +7,7 @@ import os
 import reprlib
 import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Final
 
 from leadflow.cli._errors import _StrictStopError
@@ -117,16 +117,13 @@ class _Tally:
         """Whether rows must be counted one by one (:meth:`row`): progress is shown."""
         return self._meter is not None
 
-    def decided_many(self, verdicts: Iterable[str | None]) -> None:
-        """Count rows read and decided at once, one per verdict (without progress)."""
-        before = self.decided
+    def decided_counted(self, counts: Mapping[str, int]) -> None:
+        """Count rows read and decided at once, *counts* of them per verdict."""
+        decided = sum(counts.values())
         if self.verdicts is not None:
-            counted = Counter(str(verdict) for verdict in verdicts)
-            self.verdicts.update(counted)
-            self.decided += counted.total()
-        else:
-            self.decided += sum(1 for _ in verdicts)
-        self.rows += self.decided - before
+            self.verdicts.update(counts)
+        self.decided += decided
+        self.rows += decided
 
     def say(self, line: str) -> None:
         """Write *line* to standard error (above the progress bar, if there is one)."""

@@ -9,6 +9,7 @@ import json
 import re
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -348,10 +349,11 @@ class _Source:
                 if not block:
                     return
                 first = lines.count + 1
-                rows = _clean_rows(block, width, self._max_field_size)
-                if rows is not None:
+                clean = _clean_rows(block, width, self._max_field_size)
+                if clean is not None:
+                    rows, data = clean
                     lines.count += len(block)
-                    yield _CleanLines(block, self._number + 1, first, rows, tuple(said))
+                    yield _CleanLines(block, self._number + 1, first, rows, tuple(said), data)
                     said.clear()
                     self._number += rows
                     continue
@@ -489,6 +491,8 @@ class _CleanLines(NamedTuple):
     line: int
     rows: int
     warnings: tuple[str, ...] = ()
+    #: The lines as UTF-8 bytes, one after the other (for a reader of bytes).
+    data: bytes = b""
 
     def row(self, header: list[str], index: int) -> _Row:
         """The *index*-th row of the block, as :meth:`_Source.rows` reads it."""
@@ -515,12 +519,13 @@ class _ReadRows(NamedTuple):
 _BLANK_LINES: Final = frozenset(("\n", "\r\n"))
 
 
-def _clean_rows(block: list[str], width: int, limit: int) -> int | None:
+def _clean_rows(block: list[str], width: int, limit: int) -> tuple[int, bytes] | None:
     """How many rows *block* holds if every non-blank line is one row split at its commas.
 
-    None when some line may read otherwise: a quote (a quoted value), a NUL, a lone
-    carriage return, a byte-order mark, text that is not UTF-8, a line longer than the
-    field size limit, or a line without the header's width.
+    With the rows, the block's text as UTF-8. None when some line may read otherwise:
+    a quote (a quoted value), a NUL, a lone carriage return, a byte-order mark, text
+    that is not UTF-8, a line longer than the field size limit, or a line without the
+    header's width.
     """
     if width < 2:  # a line of blanks is a row of one value: leave it to the csv module
         return None
@@ -529,16 +534,17 @@ def _clean_rows(block: list[str], width: int, limit: int) -> int | None:
         return None
     if "\r" in text and text.count("\r") != text.count("\r\n"):
         return None
-    if max(map(len, block)) > limit or _bad_text(text):
+    if max(map(len, block)) > limit:
         return None
-    commas = width - 1
-    rows = 0
-    for line in block:
-        if line.count(",") == commas:
-            rows += 1
-        elif line not in _BLANK_LINES:
-            return None
-    return rows
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that were not UTF-8, read as lone surrogates
+        return None
+    # Every line is a row of the header's width or a blank line (which has no comma).
+    rows = Counter(map(str.count, block, itertools.repeat(","))).get(width - 1, 0)
+    if rows + block.count("\n") + block.count("\r\n") != len(block):
+        return None
+    return rows, data
 
 
 def _in_blocks(rows: Iterator[_Row], size: int, said: list[str]) -> Iterator[_ReadRows]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
+import json.encoder
 import os
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Final, TextIO
 
 from leadflow.cli._errors import _UsageError
@@ -85,6 +86,9 @@ class _Collected(list[str]):
         return len(text)
 
 
+#: Text as ``json.dumps(text, ensure_ascii=False)`` writes it, without its checks of type.
+_quoted: Final[Callable[[str], str]] = json.encoder.encode_basestring
+
 #: The columns a row may lack (``probability``: a decision without one): JSON leaves
 #: the key out, CSV an empty cell, as :meth:`_Writer.write` does for a row without it.
 _OPTIONAL: Final = frozenset(("probability",))
@@ -111,15 +115,18 @@ def encode_rows(
         seen: dict[object, str] = {}
         part: list[str] = []
         for value in values[name]:
-            if value is None and name in _OPTIONAL:
-                part.append("")
-                continue
-            # A column's values repeat (verdicts, codes, as_of): each is encoded once.
-            cached = seen.get(value) if type(value) is str else None
-            if cached is None:
+            kind = type(value)
+            if kind is str:
+                # A column's values repeat (verdicts, codes, as_of): each is encoded once.
+                cached = seen.get(value)
+                if cached is None:
+                    cached = seen[value] = key + _quoted(value)
+            elif kind is int:
+                cached = key + int.__repr__(value)  # as json.dumps writes a whole number
+            elif value is None and name in _OPTIONAL:
+                cached = ""
+            else:
                 cached = key + json.dumps(value, ensure_ascii=False)
-                if type(value) is str:
-                    seen[value] = cached
             part.append(cached)
         parts.append(part)
     if count and any("" in part for part in parts):
