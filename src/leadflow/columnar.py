@@ -535,19 +535,22 @@ def _group(key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _categories(values: list[Any], where: np.ndarray) -> pa.DictionaryArray:
-    """``values[where]`` as a dictionary array of text, each distinct text once."""
+    """``values[where]`` as a dictionary array of text, each distinct text once (None: null)."""
     texts: dict[Any, int] = {}
-    codes = np.array([texts.setdefault(v, len(texts)) for v in values], dtype=np.int32)
+    codes = np.array(
+        [-1 if v is None else texts.setdefault(v, len(texts)) for v in values], dtype=np.int32
+    )
     dictionary = pa.array(list(texts), pa.string())
-    if len(texts) == 1:  # one value (the policy's name, the moment): no lookup
+    # The codes are positions in the dictionary by construction: no check of each.
+    if len(texts) == 1 and -1 not in codes:  # one value (the policy's name): no lookup
         indices = pa.array(np.zeros(len(where), dtype=np.int32), pa.int32())
-    else:
-        indices = pa.array(codes[where] if len(codes) else [], pa.int32())
-    missing = texts.get(None)
-    if missing is None:
-        return pa.DictionaryArray.from_arrays(indices, dictionary)
+        return pa.DictionaryArray.from_arrays(indices, dictionary, safe=False)
+    picked = codes[where] if len(codes) else np.zeros(0, dtype=np.int32)
+    if not (codes < 0).any():  # no None among the values: no row is null
+        return pa.DictionaryArray.from_arrays(pa.array(picked, pa.int32()), dictionary, safe=False)
+    missing = picked < 0
     return pa.DictionaryArray.from_arrays(
-        indices, dictionary, mask=pa.array(codes[where] == missing, pa.bool_())
+        np.where(missing, 0, picked).astype(np.int32), dictionary, mask=missing, safe=False
     )
 
 
@@ -747,22 +750,25 @@ class _Plan:
         dated = present & good
         if dated.any():
             today = self.as_of.date()
-            distinct, where = np.unique(days[dated], return_inverse=True)
+            # Each distinct day's bucket once (undated rows too: np.where leaves them be).
+            first_day = int(days.min())
+            offsets, _, where = _group(days - first_day)
             buckets = np.array(
                 [
                     timeframe[
                         effective_timeframe(
-                            TimeframeEvidence(decision_date=_DAY_ZERO + timedelta(days=int(d))),
+                            TimeframeEvidence(
+                                decision_date=_DAY_ZERO + timedelta(days=first_day + int(d))
+                            ),
                             today,
                             self.tables.horizon_days,
                         ).value
                     ]
-                    for d in distinct
+                    for d in offsets
                 ],
                 dtype=np.int64,
             )
-            codes = codes.copy()
-            codes[dated] = buckets[where]
+            codes = np.where(dated, buckets[where], codes)
         return codes
 
     def _index(self, columns: _Columns, levels: dict[str, np.ndarray]) -> np.ndarray:
@@ -782,17 +788,18 @@ class _Plan:
         micros, present = self._observed(columns, "timeframe_observed_at")
         codes = self._timeframes(columns, levels["timeframe"])
         index += np.where(self._fresh(micros, present), t.stale[2], codes)
-        roles = [*PurchaseRole]
-        processes = [*PurchaseProcess]
+        # One flat lookup by (role, process), each with a last place for a row without
+        # one (code -1), which is the unknown member's.
+        roles = [*PurchaseRole, PurchaseRole.UNKNOWN]
+        processes = [*PurchaseProcess, PurchaseProcess.UNKNOWN]
         grid = np.array(
-            [[t.authority[r.value][p.value] for p in processes] for r in roles], dtype=np.int64
+            [t.authority[r.value][p.value] for r in roles for p in processes], dtype=np.int64
         )
-        role = levels["role"]
-        role = np.where(role < 0, roles.index(PurchaseRole.UNKNOWN), role)
-        process = levels["purchase_process"]
-        process = np.where(process < 0, processes.index(PurchaseProcess.UNKNOWN), process)
+        width = len(processes)
+        role = levels["role"] % len(roles)
+        process = levels["purchase_process"] % width
         micros, present = self._observed(columns, "authority_observed_at")
-        index += np.where(self._fresh(micros, present), t.stale[3], grid[role, process])
+        index += np.where(self._fresh(micros, present), t.stale[3], grid[role * width + process])
         return index
 
     def _signals(
