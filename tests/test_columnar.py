@@ -31,6 +31,7 @@ from leadflow import (  # noqa: E402
     Evidence,
     Policy,
     QualificationDecision,
+    columnar,
     qualify,
     qualify_many,
 )
@@ -459,6 +460,19 @@ class TestSchemas:
             assert len(dictionary) == len(set(dictionary)), name
         pytest.importorskip("pandas")
         assert str(decided.to_pandas()["verdict"].dtype) == "category"
+
+    @given(st.lists(st.sampled_from(["a", "b", None]), max_size=5), st.data())
+    def test_a_category_column_holds_each_picked_value_and_nulls_for_none(
+        self, values: list[str | None], data: st.DataObject
+    ) -> None:
+        picks = data.draw(st.lists(st.integers(0, max(len(values) - 1, 0)), max_size=20))
+        where = np.array(picks if values else [], dtype=np.intp)
+        made = columnar._categories(values, where)
+        assert made.type == pa.dictionary(pa.int32(), pa.string())
+        assert made.to_pylist() == [values[p] for p in where]
+        dictionary = made.dictionary.to_pylist()
+        assert None not in dictionary
+        assert len(dictionary) == len(set(dictionary))
 
     def test_an_empty_table_gives_an_empty_table_of_the_output_schema(self) -> None:
         empty = input_schema().empty_table()
