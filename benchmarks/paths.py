@@ -150,6 +150,32 @@ def _typed_table(records: Sequence[dict[str, str]]) -> Any:
     return table
 
 
+def _categorical_table(records: Sequence[dict[str, str]]) -> Any:
+    """The typed table with its text of few values dictionary-encoded.
+
+    As a categorical pandas or polars frame, or a Parquet file read with
+    ``read_dictionary``, holds it: a column of at most one value per hundred rows
+    (levels, currencies, organisations, titles) as codes into its values.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table = _typed_table(records)
+    few = max(1, table.num_rows // 100)
+    for position, name in enumerate(table.column_names):
+        column = table.column(name)
+        if pa.types.is_string(column.type) and pc.count_distinct(column).as_py() <= few:
+            table = table.set_column(position, name, pc.dictionary_encode(column))
+    return table
+
+
+def _checked_table(records: Sequence[dict[str, str]]) -> Any:
+    """The categorical table read and checked once (:func:`~leadflow.columnar.check_table`)."""
+    from leadflow.columnar import check_table
+
+    return check_table(_categorical_table(records))
+
+
 def _run_columnar(table: Any, as_of: datetime) -> Any:
     from leadflow.columnar import qualify_table
 
@@ -168,7 +194,7 @@ def _has_pyarrow() -> bool:
     return importlib.util.find_spec("pyarrow") is not None
 
 
-#: Every in-process path, in report order ((g) and (h) with the ``arrow`` extra).
+#: Every in-process path, in report order ((g) to (j) with the ``arrow`` extra).
 PATHS: tuple[Path, ...] = (
     Path("a", "hand-written Python (dicts, BANT by hand)", _ready, _run_handwritten, _same),
     Path("b", "leadflow.qualify, full explained decision", leadflow_pairs, _run_qualify, _read),
@@ -187,6 +213,20 @@ PATHS: tuple[Path, ...] = (
             "h",
             "columnar.qualify_table, typed datetime columns",
             _typed_table,
+            _run_columnar,
+            _read_table,
+        ),
+        Path(
+            "i",
+            "columnar.qualify_table, typed and dictionary-encoded columns",
+            _categorical_table,
+            _run_columnar,
+            _read_table,
+        ),
+        Path(
+            "j",
+            "columnar.qualify_table, a table checked once (check_table)",
+            _checked_table,
             _run_columnar,
             _read_table,
         ),
