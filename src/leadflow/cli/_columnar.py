@@ -30,12 +30,13 @@ from typing import Any, Final, NamedTuple, TextIO
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from leadflow.cli._policies import _Columns
 from leadflow.cli._report import _problems, _Tally
 from leadflow.cli._sources import _CleanLines, _ReadRows, _Row, _Source
-from leadflow.cli._writers import _Writer, encode_rows
+from leadflow.cli._writers import _Writer, encode_rows, json_parts, json_rows
 from leadflow.columnar import qualify_table
 from leadflow.errors import LeadflowError
 from leadflow.policy import Policy
@@ -158,11 +159,13 @@ def _decide(context: _Context, work: _Work) -> _Decided:
         # is decided again, one by one, by the rows engine's function.
         nothing: list[Any] = [None] * len(work.numbers)
         return _Decided(nothing, list(nothing), len(nothing))
+    errors = decided.column("error")
+    refused = len(errors) - errors.null_count
+    if context.format_ == "jsonl" and not refused and not context.each_row:
+        return _whole_block(context, work, decided)
     values: dict[str, list[Any]] = {ROW_COLUMN: list(work.numbers)}
     for name in context.columns[1:]:
         values[name] = _pylist(decided.column(name))
-    errors = decided.column("error")
-    refused = len(errors) - errors.null_count
     verdicts: list[str | None] = values["verdict"]
     out: list[Any]  # the rows as strings, or a table's as dicts; None where refused
     if context.format_ == "table":
@@ -177,6 +180,33 @@ def _decide(context: _Context, work: _Work) -> _Decided:
             if error is not None:
                 out[position] = None
     return _Decided(out, verdicts, refused)
+
+
+def _whole_block(context: _Context, work: _Work, decided: pa.Table) -> _Decided:
+    """A block of decisions, every row decided, as one text of JSON Lines.
+
+    A column of few values (a verdict, a score, a reason) is encoded once per value
+    and its rows take their value's text; the others (the row's number, its id) row
+    by row. Either way by :func:`json_parts`, so the text is what ``--engine rows``
+    writes.
+    """
+    parts = [json_parts(ROW_COLUMN, list(work.numbers))]
+    for name in context.columns[1:]:
+        column = decided.column(name)
+        if name == "id" or (pa.types.is_floating(column.type)):
+            parts.append(json_parts(name, column.to_pylist()))
+            continue
+        if not pa.types.is_dictionary(column.type):
+            column = column.dictionary_encode()
+        part: list[str] = []
+        for chunk in column.chunks:
+            texts = json_parts(name, [*chunk.dictionary.to_pylist(), None])  # last: null
+            codes = chunk.indices.fill_null(len(texts) - 1).to_numpy(zero_copy_only=False)
+            part += np.array(texts, dtype=object)[codes].tolist()
+        parts.append(part)
+    counts = pc.value_counts(decided.column("verdict").cast(pa.string())).to_pylist()
+    text = "".join(json_rows(parts, len(work.numbers)))
+    return _Decided([], [], 0, text, {str(c["values"]): c["counts"] for c in counts})
 
 
 def _pylist(column: pa.ChunkedArray) -> list[Any]:

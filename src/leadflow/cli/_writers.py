@@ -109,26 +109,37 @@ def encode_rows(
         cells = [[_csv_cell(v) for v in values[name]] for name in columns]
         writer.writerows(zip(*cells, strict=True))
         return collected
-    parts: list[list[str]] = []
-    for name in columns:
-        key = json.dumps(name, ensure_ascii=False) + ": "
-        seen: dict[object, str] = {}
-        part: list[str] = []
-        for value in values[name]:
-            kind = type(value)
-            if kind is str:
-                # A column's values repeat (verdicts, codes, as_of): each is encoded once.
-                cached = seen.get(value)
-                if cached is None:
-                    cached = seen[value] = key + _quoted(value)
-            elif kind is int:
-                cached = key + int.__repr__(value)  # as json.dumps writes a whole number
-            elif value is None and name in _OPTIONAL:
-                cached = ""
-            else:
-                cached = key + json.dumps(value, ensure_ascii=False)
-            part.append(cached)
-        parts.append(part)
+    return json_rows([json_parts(name, values[name]) for name in columns], count)
+
+
+def json_parts(name: str, values: Sequence[Any]) -> list[str]:
+    """Each of a column's *values* as its row's JSON holds it: ``"name": value``.
+
+    An empty string for a value the row leaves out (see :data:`_OPTIONAL`);
+    :func:`json_rows` makes the rows of the parts.
+    """
+    key = json.dumps(name, ensure_ascii=False) + ": "
+    seen: dict[object, str] = {}
+    part: list[str] = []
+    for value in values:
+        kind = type(value)
+        if kind is str:
+            # A column's values repeat (verdicts, codes, as_of): each is encoded once.
+            cached = seen.get(value)
+            if cached is None:
+                cached = seen[value] = key + _quoted(value)
+        elif kind is int:
+            cached = key + int.__repr__(value)  # as json.dumps writes a whole number
+        elif value is None and name in _OPTIONAL:
+            cached = ""
+        else:
+            cached = key + json.dumps(value, ensure_ascii=False)
+        part.append(cached)
+    return part
+
+
+def json_rows(parts: Sequence[Sequence[str]], count: int) -> list[str]:
+    """The JSON Lines rows of *count* rows' :func:`json_parts`, a list per column."""
     if count and any("" in part for part in parts):
         return ["{" + ", ".join(p for p in row if p) + "}\n" for row in zip(*parts, strict=True)]
     return ["{" + ", ".join(row) + "}\n" for row in zip(*parts, strict=True)]
