@@ -16,6 +16,7 @@ import contextlib
 import io
 import json
 import random
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,12 @@ import pytest
 pytest.importorskip("pyarrow")
 
 from leadflow.cli import _columnar, main
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `pytest` run without `python -m` from elsewhere
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import data  # noqa: E402  # the benchmark's generated records
 
 AS_OF = "2026-11-30T09:00:00+00:00"
 
@@ -223,6 +230,18 @@ class TestSameBytesAsTheRowsEngine:
         expected = _run(str(path), "--engine", "rows")
         assert expected[0] == 1  # some rows are refused: their reasons must match
         assert _run(str(path), "--engine", "columns") == expected
+
+
+    @pytest.mark.parametrize("output", ["jsonl", "csv"])
+    def test_blocks_decided_throughout_are_written_alike(
+        self, tmp_path: Path, output: str
+    ) -> None:
+        path = tmp_path / "records.csv"
+        data.write_csv(path, 9000)  # every row decided: whole blocks, written at once
+        expected = _run(str(path), "--engine", "rows", "--output-format", output)
+        assert expected[0] == 0
+        assert _run(str(path), "--engine", "columns", "--output-format", output) == expected
+        assert _run(str(path), "--jobs", "2", "--output-format", output) == expected
 
 
 class TestJobs:
