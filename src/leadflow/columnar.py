@@ -1099,11 +1099,12 @@ def check_table(
     ...     "budget": ["approved"], "timeframe": ["this_quarter"],
     ...     "role": ["decision_maker"], "need_observed_at": ["2026-11-02T09:00:00+00:00"],
     ... }))
-    >>> for month in (11, 12):
-    ...     moment = datetime(2026, month, 30, tzinfo=timezone.utc)
-    ...     print(qualify_table(checked, as_of=moment).column("verdict").to_pylist())
-    ['qualified']
-    ['qualified']
+    >>> for year in (2026, 2027):  # the need was observed in November 2026
+    ...     moment = datetime(year, 11, 30, tzinfo=timezone.utc)
+    ...     decided = qualify_table(checked, as_of=moment)
+    ...     print(decided.column("verdict")[0], decided.column("need_code")[0])
+    qualified need.met
+    undetermined need.stale
 
     Raises:
         WrongTypeError: *data* is not a table or a DataFrame, or *policy* not a Policy.
