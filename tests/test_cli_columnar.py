@@ -244,6 +244,35 @@ class TestSameBytesAsTheRowsEngine:
         assert _run(str(path), "--jobs", "2", "--output-format", output) == expected
 
 
+    @pytest.mark.usefixtures("small_blocks")
+    @pytest.mark.parametrize("output", ["jsonl", "csv"])
+    def test_blocks_read_row_by_row_and_decided_throughout_are_written_alike(
+        self, tmp_path: Path, output: str
+    ) -> None:
+        path = tmp_path / "records.csv"
+        data.write_csv(path, 60)
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        # A quoted value (read row by row) every few lines; a JSON Lines file of the same.
+        quoted = list(lines)
+        for number in range(4, len(lines), 9):
+            identifier, name, rest = lines[number].split(",", 2)
+            quoted[number] = f'{identifier},"{name}",{rest}'
+        assert quoted != lines
+        (tmp_path / "quoted.csv").write_text("".join(quoted), encoding="utf-8")
+        header = lines[0].strip().split(",")
+        rows = [
+            dict(zip(header, line.rstrip("\r\n").split(","), strict=True)) for line in lines[1:]
+        ]
+        jsonl = "".join(json.dumps({k: v for k, v in row.items() if v}) + "\n" for row in rows)
+        (tmp_path / "records.jsonl").write_text(jsonl, encoding="utf-8")
+        for name in ("quoted.csv", "records.jsonl"):
+            source = str(tmp_path / name)
+            expected = _run(source, "--engine", "rows", "--output-format", output)
+            assert expected[0] == 0, name
+            assert _run(source, "--engine", "columns", "--output-format", output) == expected
+            assert _run(source, "--jobs", "2", "--output-format", output) == expected
+
+
 class TestJobs:
     @pytest.mark.usefixtures("small_blocks")
     @pytest.mark.parametrize("seed", range(3))

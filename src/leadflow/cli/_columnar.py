@@ -161,7 +161,10 @@ def _decide(context: _Context, work: _Work) -> _Decided:
         return _Decided(nothing, list(nothing), len(nothing))
     errors = decided.column("error")
     refused = len(errors) - errors.null_count
-    if context.format_ == "jsonl" and not refused and not context.each_row:
+    # A block of lines, every row decided and none written on its own, goes back whole;
+    # a block of rows read one by one is written row by row, among those decided here.
+    whole = work.text is not None and not refused and not context.each_row
+    if whole and context.format_ == "jsonl":
         return _whole_block(context, work, decided)
     values: dict[str, list[Any]] = {ROW_COLUMN: list(work.numbers)}
     for name in context.columns[1:]:
@@ -172,7 +175,7 @@ def _decide(context: _Context, work: _Work) -> _Decided:
         out = [dict(zip(values, row, strict=True)) for row in zip(*values.values(), strict=True)]
     else:
         encoded = encode_rows(context.format_, context.columns, values)
-        if not refused and not context.each_row:
+        if whole:
             return _Decided([], [], 0, "".join(encoded), Counter(str(v) for v in verdicts))
         out = list(encoded)
     if refused:
