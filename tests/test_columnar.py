@@ -224,10 +224,24 @@ class TestTheLaw:
             assert explain(table, number, policy, as_of=as_of, timezone=zone) == decision
 
 
-def as_categories(table: Any) -> Any:
-    """*table* with every text column dictionary-encoded, as Parquet and pandas keep them."""
+#: The index types of dictionaries as pandas (int8 to int64), polars (uint32) and Arrow
+#: (int32) write them.
+INDEX_TYPES = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32")
+
+
+def as_categories(table: Any, index: str = "int32") -> Any:
+    """*table* with every text column dictionary-encoded, as Parquet and pandas keep them.
+
+    The indices are of type *index* (int32 is Arrow's own).
+    """
+    kind = pa.type_for_alias(index)
     for position, name in enumerate(table.column_names):
-        table = table.set_column(position, name, table.column(name).dictionary_encode())
+        encoded = table.column(name).combine_chunks().dictionary_encode()
+        if index != "int32":
+            if len(encoded.dictionary) > np.iinfo(kind.to_pandas_dtype()).max:
+                continue  # more values than the type can number: left as text
+            encoded = pa.DictionaryArray.from_arrays(encoded.indices.cast(kind), encoded.dictionary)
+        table = table.set_column(position, name, encoded)
     return table
 
 
@@ -253,6 +267,25 @@ class TestCheckedTables:
         encoded = as_categories(table)
         assert pa.types.is_dictionary(encoded.schema.field("email").type)
         assert_rows_agree(encoded, policy, as_of, zone)
+
+    @pytest.mark.parametrize("index", INDEX_TYPES)
+    def test_dictionaries_of_any_index_type_are_read_as_their_text(self, index: str) -> None:
+        records = list(data.records(300, seed=31))
+        for number in range(0, 300, 7):  # nulls among the codes
+            records[number]["job_title"] = ""
+            records[number]["need"] = ""
+        encoded = as_categories(text_table(records, BANT), index)
+        assert encoded.schema.field("need").type.index_type == pa.type_for_alias(index)
+        assert_rows_agree(encoded, BANT, data.AS_OF)
+
+    def test_a_polars_frame_of_categorical_columns_is_read_as_its_text(self) -> None:
+        pl = pytest.importorskip("polars")
+        records = list(data.records(200, seed=32))
+        table = text_table(records, BANT)
+        frame = pl.from_arrow(table).with_columns(
+            pl.col(name).cast(pl.Categorical) for name in ("need", "budget", "role", "name")
+        )
+        assert same(qualify_table(frame, as_of=data.AS_OF), qualify_table(table, as_of=data.AS_OF))
 
     def test_a_value_dated_after_a_later_chosen_moment_refuses_that_row_alone(self) -> None:
         seen = "2026-11-20T10:00:00+00:00"

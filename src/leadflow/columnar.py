@@ -233,6 +233,16 @@ def _flat(column: pa.ChunkedArray | pa.Array) -> pa.Array:
     return _plain(_whole(column))
 
 
+def _dictionary_codes(column: pa.DictionaryArray, null: int) -> np.ndarray:
+    """Each row's position in *column*'s dictionary as an ``int64`` array, *null* where null.
+
+    Whatever the type of the indices (pandas and polars write ``int8`` to ``uint32``).
+    """
+    indices = column.indices.cast(pa.int64()).fill_null(null)
+    codes: np.ndarray = indices.to_numpy(zero_copy_only=False)
+    return codes
+
+
 def _per_value(column: pa.Array, check: Callable[[pa.Array], np.ndarray]) -> np.ndarray:
     """*check* of each row of *column*, made once per distinct value of a dictionary.
 
@@ -242,8 +252,7 @@ def _per_value(column: pa.Array, check: Callable[[pa.Array], np.ndarray]) -> np.
         return check(column)
     values = _plain(column.dictionary)
     once = check(pa.concat_arrays([values, pa.nulls(1, values.type)]))
-    indices = column.indices.fill_null(len(once) - 1).to_numpy(zero_copy_only=False)
-    picked: np.ndarray = once[indices]
+    picked: np.ndarray = once[_dictionary_codes(column, len(once) - 1)]
     return picked
 
 
@@ -259,8 +268,7 @@ def _matches(column: pa.Array, pattern: str, *, few: bool = False) -> np.ndarray
     if few:
         encoded = column.dictionary_encode()
         once = _matches(encoded.dictionary, pattern)
-        indices = encoded.indices.fill_null(len(once)).to_numpy(zero_copy_only=False)
-        picked: np.ndarray = np.append(once, False)[indices]
+        picked: np.ndarray = np.append(once, False)[_dictionary_codes(encoded, len(once))]
         return picked
     found = pc.match_substring_regex(column, pattern).fill_null(False)
     return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
@@ -319,7 +327,7 @@ def _distinct(
     empty; a row is good unless its value was refused.
     """
     encoded = column if pa.types.is_dictionary(column.type) else column.dictionary_encode()
-    indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    indices = _dictionary_codes(encoded, -1)
     values: list[Any] = []
     codes = np.empty(len(encoded.dictionary) + 1, dtype=np.int64)
     good = np.ones(len(encoded.dictionary) + 1, dtype=bool)

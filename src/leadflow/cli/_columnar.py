@@ -37,7 +37,7 @@ from leadflow.cli._policies import _Columns
 from leadflow.cli._report import _problems, _Tally
 from leadflow.cli._sources import _CleanLines, _ReadRows, _Row, _Source
 from leadflow.cli._writers import _Writer, encode_rows, json_parts, json_rows
-from leadflow.columnar import qualify_table
+from leadflow.columnar import _dictionary_codes, qualify_table
 from leadflow.errors import LeadflowError
 from leadflow.policy import Policy
 from leadflow.records import canonical_field
@@ -204,7 +204,7 @@ def _whole_block(context: _Context, work: _Work, decided: pa.Table) -> _Decided:
         part: list[str] = []
         for chunk in column.chunks:
             texts = json_parts(name, [*chunk.dictionary.to_pylist(), None])  # last: null
-            codes = chunk.indices.fill_null(len(texts) - 1).to_numpy(zero_copy_only=False)
+            codes = _dictionary_codes(chunk, len(texts) - 1)
             part += np.array(texts, dtype=object)[codes].tolist()
         parts.append(part)
     counts = pc.value_counts(decided.column("verdict").cast(pa.string())).to_pylist()
@@ -219,8 +219,7 @@ def _pylist(column: pa.ChunkedArray) -> list[Any]:
     found: list[Any] = []
     for chunk in column.chunks:
         words = np.array([*chunk.dictionary.to_pylist(), None], dtype=object)  # last: null
-        codes = chunk.indices.fill_null(len(words) - 1).to_numpy(zero_copy_only=False)
-        found += words[codes].tolist()
+        found += words[_dictionary_codes(chunk, len(words) - 1)].tolist()
     return found
 
 
