@@ -278,6 +278,20 @@ class TestCheckedTables:
         assert encoded.schema.field("need").type.index_type == pa.type_for_alias(index)
         assert_rows_agree(encoded, BANT, data.AS_OF)
 
+    def test_a_decision_date_beside_a_named_timeframe_is_refused_as_the_record_path_does(
+        self,
+    ) -> None:
+        records = [
+            {**ADA, "decision_date": "2027-01-15"},
+            {**ADA, "timeframe": "unknown", "decision_date": "2027-01-15"},
+            {**ADA, "timeframe": None, "decision_date": "2027-01-15"},
+        ]
+        for table in (text_table(records, BANT), as_categories(text_table(records, BANT))):
+            rows = assert_rows_agree(table, BANT, AS_OF)
+            assert rows[0]["verdict"] is None
+            assert rows[0]["error"].startswith("$.decision_date: is given with the named")
+            assert [row["error"] for row in rows[1:]] == [None, None]
+
     def test_a_polars_frame_of_categorical_columns_is_read_as_its_text(self) -> None:
         pl = pytest.importorskip("polars")
         records = list(data.records(200, seed=32))

@@ -402,6 +402,11 @@ class TestBadRecords:
             parse_record(record)
         assert [e.path for e in caught.value.errors] == ["$.decision_date"]
         assert "named timeframe 'later'" in caught.value.errors[0].reason
+        assert caught.value.errors[0].value == "2027-01-15"  # as the cell holds it
+
+        with pytest.raises(InvalidRecordError) as caught:
+            parse_record({**record, "email": "not an address"})
+        assert [e.path for e in caught.value.errors] == ["$.email", "$.decision_date"]
 
     def test_a_contact_needs_an_email_or_a_phone(self) -> None:
         record = {**GOOD_CSV_ROW, "email": "", "phone": " "}

@@ -77,6 +77,7 @@ from leadflow.evidence import (
     Evidence,
     PurchaseProcess,
     TimeframeEvidence,
+    TimeframeLevel,
 )
 from leadflow.policy import Policy
 from leadflow.presets import DEFAULT_POLICY
@@ -668,6 +669,11 @@ class _Plan:
             read = columns.days("decision_date")
             if read is not None:
                 columns.keep(read[2])
+                # A date beside a named timeframe is refused by the per-record path
+                # (give one or the other), which says so.
+                unknown = list(ENUM_FIELDS["timeframe"]).index(TimeframeLevel.UNKNOWN)
+                level = columns.levels["timeframe"]
+                columns.keep(~(read[1] & (level >= 0) & (level != unknown)))
         return columns
 
     def _levels(self, columns: _Columns) -> dict[str, np.ndarray]:

@@ -800,6 +800,7 @@ def _parse(
     budget_amount = _money(record, errors, "budget_amount", "budget_currency", trusted)
     estimated_value = _money(record, errors, "estimated_value", "estimated_currency", trusted)
     observed = _signal_values(record, plan, errors, moment) if plan else {}
+    _check_timeframe(record, values, errors)
     if errors or contact is None:
         errors.sort(key=lambda error: order.get(error.field, -1))
         raise InvalidRecordError(errors)
@@ -825,6 +826,24 @@ def _parse(
         estimated_value=estimated_value,
         expected_close=get("expected_close"),
     )
+
+
+def _check_timeframe(
+    record: Mapping[str, Any], values: dict[str, Any], errors: list[InvalidFieldError]
+) -> None:
+    """Record in *errors* a decision date given beside a named timeframe, as the cell says.
+
+    :class:`~leadflow.TimeframeEvidence` holds the rule (one or the other); it is
+    checked here so that the record's other errors are reported with it.
+    """
+    decision_date = values.get("decision_date")
+    level = values.get("timeframe", TimeframeLevel.UNKNOWN)
+    if decision_date is None or level is TimeframeLevel.UNKNOWN:
+        return
+    try:
+        TimeframeEvidence(level=level, decision_date=decision_date)
+    except InvalidFieldError as error:
+        errors.append(InvalidFieldError(error.field, record.get(error.field), error.reason))
 
 
 def _evidence(
