@@ -306,17 +306,15 @@ def _needs_tidying(record: Mapping[str, Any]) -> bool:
     """Whether any value of *record* may be an empty cell (:func:`_no_value` decides).
 
     A cheap sieve (this runs on every value of every row, and stops at the first
-    hit): text short enough to be an empty cell's (but a level called "none",
-    under its own field), text with blanks around it, and values that are neither
-    text, ``None`` nor an int.
+    hit): text short enough to be an empty cell's, text with blanks around it, and
+    values that are neither text, ``None`` nor an int.
     """
     missing = g.MISSING_TEXTS
-    for key, value in record.items():
+    for value in record.values():
         if type(value) is str:
             if len(value) <= _LONGEST_MISSING and value.lower() in missing:
-                if value.lower() != "none" or key not in _NONE_LEVELS:
-                    return True
-            elif value.strip() != value:
+                return True
+            if value.strip() != value:
                 return True
         elif value is not None and type(value) is not int:
             return True
@@ -806,7 +804,7 @@ def _parse(
         raise InvalidRecordError(errors)
     try:
         evidence = _evidence(values, budget_amount, observed, trusted)
-    except InvalidFieldError as error:  # the record's values disagree (a date and a level)
+    except InvalidFieldError as error:  # a constructor refused what the reader let by
         raise InvalidRecordError([error]) from error
     get = values.get
     promotion = None
@@ -857,13 +855,10 @@ def _evidence(
     timeframe = get("timeframe", TimeframeLevel.UNKNOWN)
     decision_date = get("decision_date")
     notes = () if values.keys().isdisjoint(_NOTE_FIELDS) else [get(f) for f in _NOTE_FIELDS]
-    # A date and a named timeframe together, or a note of blanks only (from a str
-    # subclass, which the reader does not skip): the constructors say what is wrong.
-    checked = (
-        not trusted
-        or (decision_date is not None and timeframe is not TimeframeLevel.UNKNOWN)
-        or "" in notes
-    )
+    # A note of blanks only (from a str subclass, which the reader does not skip): the
+    # constructor says what is wrong. (A date beside a named timeframe never gets here:
+    # _check_timeframe refuses it with the record's other errors.)
+    checked = not trusted or "" in notes
     need: Callable[..., NeedEvidence] = NeedEvidence
     budget: Callable[..., BudgetEvidence] = BudgetEvidence
     when: Callable[..., TimeframeEvidence] = TimeframeEvidence

@@ -18,12 +18,13 @@ worker in flight, and written in input order: memory stays that of a few blocks.
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import io
 import itertools
 import multiprocessing
 import signal
 import sys
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import Any, Final, NamedTuple, TextIO
@@ -176,7 +177,7 @@ def _decide(context: _Context, work: _Work) -> _Decided:
     else:
         encoded = encode_rows(context.format_, context.columns, values)
         if whole:
-            return _Decided([], [], 0, "".join(encoded), Counter(str(v) for v in verdicts))
+            return _Decided([], [], 0, "".join(encoded), _verdict_counts(decided))
         out = list(encoded)
     if refused:
         for position, error in enumerate(errors.to_pylist()):
@@ -201,26 +202,34 @@ def _whole_block(context: _Context, work: _Work, decided: pa.Table) -> _Decided:
             continue
         if not pa.types.is_dictionary(column.type):
             column = column.dictionary_encode()
-        part: list[str] = []
-        for chunk in column.chunks:
-            texts = json_parts(name, [*chunk.dictionary.to_pylist(), None])  # last: null
-            codes = _dictionary_codes(chunk, len(texts) - 1)
-            part += np.array(texts, dtype=object)[codes].tolist()
-        parts.append(part)
-    counts = pc.value_counts(decided.column("verdict").cast(pa.string())).to_pylist()
+        parts.append(_per_value(column, functools.partial(json_parts, name)))
     text = "".join(json_rows(parts, len(work.numbers)))
-    return _Decided([], [], 0, text, {str(c["values"]): c["counts"] for c in counts})
+    return _Decided([], [], 0, text, _verdict_counts(decided))
+
+
+def _verdict_counts(decided: pa.Table) -> dict[str, int]:
+    """How many of *decided*'s rows have each verdict."""
+    counts = pc.value_counts(decided.column("verdict").cast(pa.string())).to_pylist()
+    return {str(count["values"]): count["counts"] for count in counts}
+
+
+def _per_value(column: pa.ChunkedArray, made: Callable[[list[Any]], list[Any]]) -> list[Any]:
+    """What *made* makes of each value of a dictionary *column*, once per value, per row.
+
+    *made* gets the dictionary's values and a last ``None`` (a null row's).
+    """
+    found: list[Any] = []
+    for chunk in column.chunks:
+        each = np.array(made([*chunk.dictionary.to_pylist(), None]), dtype=object)
+        found += each[_dictionary_codes(chunk, len(each) - 1)].tolist()
+    return found
 
 
 def _pylist(column: pa.ChunkedArray) -> list[Any]:
     """*column*'s values; a dictionary column's each made once, shared by its rows."""
     if not pa.types.is_dictionary(column.type):
         return column.to_pylist()  # type: ignore[no-any-return]
-    found: list[Any] = []
-    for chunk in column.chunks:
-        words = np.array([*chunk.dictionary.to_pylist(), None], dtype=object)  # last: null
-        found += words[_dictionary_codes(chunk, len(words) - 1)].tolist()
-    return found
+    return _per_value(column, list)
 
 
 class _Inline:

@@ -72,11 +72,6 @@ def _shown(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _record_field(error: InvalidFieldError) -> str:
-    """The record field a core error is about (``evidence.need.observed_at`` -> column)."""
-    return record_column(error.field)
-
-
 #: The verdicts in the count line, best first.
 _VERDICTS: Final = tuple(reversed(Verdict))
 
@@ -168,6 +163,6 @@ def _problems(error: LeadflowError) -> list[tuple[str, str]]:
     if isinstance(error, InvalidRecordError):
         return [(e.path, f"{e.reason} (got {_shown(e.value)})") for e in error.errors]
     if isinstance(error, InvalidFieldError):
-        path = "$." + _record_field(error)
+        path = "$." + record_column(error.field)
         return [(path, f"{error.reason} (got {_shown(error.value)})")]
     return [("$", str(error))]
