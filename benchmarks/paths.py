@@ -31,7 +31,7 @@ from leadflow import (
     qualify,
 )
 from leadflow.batch import qualify_many
-from leadflow.records import parse_record
+from leadflow.records import qualify_record
 
 Verdicts = list[tuple[str, int]]
 
@@ -109,11 +109,7 @@ def _run_batch(pairs: list[tuple[Contact, Evidence]], as_of: datetime) -> list[A
 
 
 def _run_records(records: Sequence[dict[str, str]], as_of: datetime) -> list[Any]:
-    decisions = []
-    for record in records:
-        parsed = parse_record(record)
-        decisions.append(qualify(parsed.contact, parsed.evidence, as_of=as_of))
-    return decisions
+    return [qualify_record(record, as_of=as_of) for record in records]
 
 
 def _same(output: Verdicts) -> Verdicts:
@@ -199,7 +195,7 @@ PATHS: tuple[Path, ...] = (
     Path("a", "hand-written Python (dicts, BANT by hand)", _ready, _run_handwritten, _same),
     Path("b", "leadflow.qualify, full explained decision", leadflow_pairs, _run_qualify, _read),
     Path("c", "leadflow.batch.qualify_many (explain on demand)", leadflow_pairs, _run_batch, _read),
-    Path("d", "records.parse_record + qualify, from flat dicts", _list, _run_records, _read),
+    Path("d", "records.qualify_record, from flat dicts", _list, _run_records, _read),
 ) + (
     (
         Path(

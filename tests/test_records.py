@@ -6,6 +6,7 @@ import json
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 import attrs
 import pytest
@@ -42,6 +43,7 @@ from leadflow import (
     SupplierStatus,
     TermsLevel,
     TimeframeLevel,
+    _plain,
     _trusted,
     can_promote,
     qualify,
@@ -59,6 +61,7 @@ from leadflow.records import (
     decision_row,
     parse_record,
     promotion_row,
+    qualify_record,
     signal_columns,
 )
 from support import GOOD_CSV_ROW, flatten, reads_back
@@ -798,6 +801,126 @@ class TestTrustedParts:
     def test_a_class_with_other_fields_is_refused(self) -> None:
         with pytest.raises(AssertionError, match="has the fields"):
             _trusted.setters(Money, "amount")
+
+
+# Text as a file holds it: often right for some field, often a little off (blanks
+# around it, an empty cell's text, another case, a bad value).
+_cells = st.one_of(
+    st.sampled_from(
+        [
+            *("", " ", "N/A", "null", "none", "None", " strong", "Strong", "strong", "approved"),
+            *("decision_maker", "immediate", "committee", "2026-05-04", "EUR", "12.50", "x"),
+            *("2026-11-02T09:00:00+00:00", "2026-11-02 09:00Z", "2026-11-02T09:00:00", "7"),
+        ]
+    ),
+    lfst.aware_datetimes().map(datetime.isoformat),
+    lfst.emails(),
+    lfst.phones(),
+    st.text(max_size=6),
+)
+_TEXT_FIELDS = ("id", "name", "organisation", "industry", "website", "job_title", "need_note")
+_changed_cells = st.one_of(
+    st.dictionaries(st.sampled_from(RECORD_FIELDS), _cells, min_size=1, max_size=6),
+    # An empty cell's text where text goes; a date beside a named timeframe.
+    st.dictionaries(st.sampled_from(_TEXT_FIELDS), st.sampled_from(["N/A", " nan ", "x"])),
+    st.fixed_dictionaries(
+        {
+            "timeframe": st.sampled_from(["immediate", "later", ""]),
+            "decision_date": st.sampled_from(["2026-05-04", ""]),
+        }
+    ),
+)
+
+
+def _general_reader() -> Any:
+    """Patches that leave every record to the general reader (no short way)."""
+    return mock.patch.multiple(_plain, plain_parts=lambda *_: None, plain_evidence=lambda *_: None)
+
+
+def _decided(record: dict[str, Any], zone: timezone | None, as_of: datetime) -> object:
+    """What qualify_record gives *record*: the decision, or each error's path, reason, value."""
+    try:
+        return qualify_record(record, as_of=as_of, timezone=zone)
+    except InvalidRecordError as error:
+        return [(e.path, e.reason, e.value) for e in error.errors]
+
+
+class TestPlainRecords:
+    """A plain record (fields' own names, text values) is read the short way, alike.
+
+    leadflow._plain reads such a record in one pass and gives up on anything it
+    does not take as it stands; here generated records, plain ones and ones a little
+    off, are read and decided with and without it, and must come out the same.
+    """
+
+    @given(
+        lfst.contacts(),
+        lfst.evidence(),
+        _changed_cells,
+        st.sampled_from([None, CET]),
+        lfst.aware_datetimes(),
+    )
+    def test_the_short_way_reads_and_decides_as_the_general_reader(
+        self,
+        contact: Contact,
+        evidence: Evidence,
+        changes: dict[str, str],
+        zone: timezone | None,
+        as_of: datetime,
+    ) -> None:
+        record = {**flatten(contact, attrs.evolve(evidence, signals=()), as_csv=True), **changes}
+
+        read, decided = _outcome(record, (), zone, trusted=True), _decided(record, zone, as_of)
+        with _general_reader():
+            read_in_full = _outcome(record, (), zone, trusted=True)
+            decided_in_full = _decided(record, zone, as_of)
+
+        assert read == read_in_full
+        assert repr(read) == repr(read_in_full)
+        assert decided == decided_in_full
+        assert repr(decided) == repr(decided_in_full)
+
+    @given(lfst.contacts(), lfst.evidence())
+    def test_a_plain_record_is_read_the_short_way(
+        self, contact: Contact, evidence: Evidence
+    ) -> None:
+        evidence = attrs.evolve(evidence, signals=())
+        record = flatten(contact, evidence, as_csv=True)
+        assume(reads_back(record))
+
+        parts = _plain.plain_parts(record, None)
+
+        assert parts is not None
+        assert parts[:2] == (contact, evidence)
+        assert _plain.plain_evidence(record, None) == (
+            contact.role,
+            contact.created_at,
+            evidence,
+        )
+
+    @pytest.mark.parametrize(
+        "changes",
+        [
+            {"need": " strong"},  # blanks around a value: stripped by the general reader
+            {"need": "Strong"},  # another spelling of a level
+            {"email": "N/A"},  # an empty cell's text: no value there
+            {"organisation": "None"},
+            {"created_at": "2026-11-02 09:00"},  # no offset: the general reader's to refuse
+            {"budget_currency": ""},  # an amount without its currency
+            {"employees": 12},  # not text
+            {"email": "", "phone": ""},  # no way to reach the contact
+            {"timeframe": "immediate"},  # a named timeframe beside the row's decision date
+            {"industry": "", "employees": "", "organisation": "", "website": "x.example"},
+        ],
+    )
+    def test_anything_not_as_it_stands_is_left_to_the_general_reader(
+        self, changes: dict[str, Any]
+    ) -> None:
+        record = {**GOOD_CSV_ROW, "phone": "+44 20 7946 0958", **changes}
+        assert _plain.plain_parts(GOOD_CSV_ROW, None) is not None
+
+        assert _plain.plain_parts(record, None) is None
+        assert _plain.plain_evidence(record, None) is None
 
 
 NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)

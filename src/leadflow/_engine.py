@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from leadflow import _validate as v
-from leadflow.contacts import Contact, PurchaseRole
+from leadflow.contacts import PurchaseRole
 from leadflow.decisions import Grade, Outcome, QualificationDecision, Rating, Verdict
 from leadflow.errors import InvalidFieldError
 from leadflow.evidence import (
@@ -551,9 +551,9 @@ class Engine:
         return (*known[:8], signals, known[9], known[10])
 
     def decide(
-        self, contact: Contact, evidence: Evidence, as_of: datetime
+        self, role: PurchaseRole, evidence: Evidence, as_of: datetime
     ) -> QualificationDecision:
-        """The decision on *contact* and *evidence* at *as_of* (its other types checked).
+        """The decision on a contact of *role* and *evidence* at *as_of* (types checked).
 
         Raises:
             NaiveDatetimeError, WrongTypeError: *as_of* is not an aware datetime.
@@ -561,7 +561,7 @@ class Engine:
                 value is of the wrong kind.
         """
         now = self.instant(as_of)
-        index = self.index(contact.role, evidence, as_of, now)
+        index = self.index(role, evidence, as_of, now)
         if index < 0:
             self.refuse(evidence, now)
         outcome = self._outcomes[index] if self._plain else None

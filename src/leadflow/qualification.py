@@ -62,4 +62,4 @@ def qualify(
         check_type("evidence", evidence, Evidence)
     if not isinstance(policy, Policy):
         check_type("policy", policy, Policy)
-    return policy._engine.decide(contact, evidence, as_of)
+    return policy._engine.decide(contact.role, evidence, as_of)

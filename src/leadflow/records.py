@@ -76,7 +76,7 @@ from typing import Any, Final, TypeAlias
 import attrs
 
 from leadflow import _grammar as g
-from leadflow import _trusted
+from leadflow import _plain, _trusted
 from leadflow import _validate as v
 from leadflow.contacts import (
     Contact,
@@ -784,6 +784,16 @@ def _parse(
         raise InvalidRecordError(
             [WrongTypeError("", record, f"expected an object, not {g.kind(record)}")]
         )
+    if trusted and not plan and _plain_keys(record):
+        parts = _plain.plain_parts(record, timezone)
+        if parts is not None:  # a plain record, as most are, read the short way
+            return _qualification_input(
+                contact=parts[0],
+                evidence=parts[1],
+                signals=parts[2],
+                estimated_value=parts[3],
+                expected_close=parts[4],
+            )
     order = _ORDER
     if plan:
         after = len(RECORD_FIELDS)
@@ -823,6 +833,16 @@ def _parse(
         signals=promotion,
         estimated_value=estimated_value,
         expected_close=get("expected_close"),
+    )
+
+
+def _plain_keys(record: Mapping[str, Any]) -> bool:
+    """Whether each key of *record* is a field's own name, or no field's in any spelling."""
+    keys = record.keys()
+    if keys <= _ORDER.keys():
+        return True
+    return not any(
+        isinstance(key, str) and canonical_field(key) in _ORDER for key in keys - _ORDER.keys()
     )
 
 
@@ -963,6 +983,17 @@ def qualify_record(
     """
     as_of = g.read_datetime("as_of", as_of)  # aware, or refused before comparing
     chosen = DEFAULT_POLICY if policy is None else policy
+    if not chosen.signals and isinstance(record, dict) and _plain_keys(record):
+        # A plain record, as most are: read the short way, and no contact built of
+        # it, as the decision keeps only its evidence. Anything amiss (a contact
+        # created after as_of, evidence observed after it) is for the general
+        # reader to word.
+        read = _plain.plain_evidence(record, timezone)
+        if read is not None and read[1] <= as_of:
+            try:
+                return chosen._engine.decide(read[0], read[2], as_of)
+            except InvalidFieldError:
+                pass
     return read_and_qualify(record, chosen, as_of, timezone)[1]
 
 
