@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from leadflow.cli import EXIT_OK, EXIT_USAGE, main
 from leadflow.cli._table import _TableWriter
-from leadflow.cli._writers import _Writer
+from leadflow.cli._writers import _Writer, encode_rows
 from leadflow.decisions import Verdict
 from leadflow.records import RECORD_FIELDS, decision_fields
 
@@ -299,6 +299,30 @@ class TestWriterLaws:
             written = header.split(",")
             assert line.split(",") == [str(row[name]) for name in columns]
         assert written == list(columns)
+
+    @given(
+        st.lists(
+            st.lists(
+                st.none() | st.booleans() | st.integers() | st.floats() | st.text(",\"\r\n x"),
+                min_size=3,
+                max_size=3,
+            ),
+            max_size=5,
+        )
+    )
+    def test_rows_encoded_at_once_are_the_rows_the_writer_writes(
+        self, rows: list[list[Any]]
+    ) -> None:
+        columns = ("row", "a", "b")
+        one_by_one = io.StringIO()
+        writer = _Writer(one_by_one, "csv", columns)
+        for row in rows:
+            writer.write(dict(zip(columns, row, strict=True)))
+        by_column = {name: [row[i] for row in rows] for i, name in enumerate(columns)}
+
+        at_once = encode_rows("csv", columns, by_column)
+
+        assert one_by_one.getvalue().split("\n", 1)[1] == "".join(at_once)
 
     @given(st.lists(st.sampled_from([v.value for v in Verdict])))
     def test_the_summary_counts_every_verdict_and_adds_up(self, verdicts: list[str]) -> None:

@@ -37,7 +37,14 @@ import pyarrow.csv as pa_csv
 from leadflow.cli._policies import _Columns
 from leadflow.cli._report import _problems, _Tally
 from leadflow.cli._sources import _CleanLines, _ReadRows, _Row, _Source
-from leadflow.cli._writers import _Writer, encode_rows, json_parts, json_rows
+from leadflow.cli._writers import (
+    _Writer,
+    csv_parts,
+    csv_rows,
+    encode_rows,
+    json_parts,
+    json_rows,
+)
 from leadflow.columnar import _dictionary_codes, qualify_table
 from leadflow.errors import LeadflowError
 from leadflow.policy import Policy
@@ -165,7 +172,7 @@ def _decide(context: _Context, work: _Work) -> _Decided:
     # A block of lines, every row decided and none written on its own, goes back whole;
     # a block of rows read one by one is written row by row, among those decided here.
     whole = work.text is not None and not refused and not context.each_row
-    if whole and context.format_ == "jsonl":
+    if whole and context.format_ != "table":
         return _whole_block(context, work, decided)
     values: dict[str, list[Any]] = {ROW_COLUMN: list(work.numbers)}
     for name in context.columns[1:]:
@@ -187,24 +194,32 @@ def _decide(context: _Context, work: _Work) -> _Decided:
 
 
 def _whole_block(context: _Context, work: _Work, decided: pa.Table) -> _Decided:
-    """A block of decisions, every row decided, as one text of JSON Lines.
+    """A block of decisions, every row decided, as one text of JSON Lines or CSV.
 
     A column of few values (a verdict, a score, a reason) is encoded once per value
     and its rows take their value's text; the others (the row's number, its id) row
-    by row. Either way by :func:`json_parts`, so the text is what ``--engine rows``
-    writes.
+    by row. Either way by the rows engine's own encoding (:func:`json_parts`,
+    :func:`csv_parts`), so the text is what ``--engine rows`` writes.
     """
-    parts = [json_parts(ROW_COLUMN, list(work.numbers))]
+    if context.format_ == "csv":
+        encode: Callable[[str, list[Any]], list[str]] = _csv_column
+    else:
+        encode = json_parts
+    parts = [encode(ROW_COLUMN, list(work.numbers))]
     for name in context.columns[1:]:
         column = decided.column(name)
         if name == "id" or (pa.types.is_floating(column.type)):
-            parts.append(json_parts(name, column.to_pylist()))
+            parts.append(encode(name, column.to_pylist()))
             continue
         if not pa.types.is_dictionary(column.type):
             column = column.dictionary_encode()
-        parts.append(_per_value(column, functools.partial(json_parts, name)))
-    text = "".join(json_rows(parts, len(work.numbers)))
-    return _Decided([], [], 0, text, _verdict_counts(decided))
+        parts.append(_per_value(column, functools.partial(encode, name)))
+    rows = csv_rows(parts) if context.format_ == "csv" else json_rows(parts, len(work.numbers))
+    return _Decided([], [], 0, "".join(rows), _verdict_counts(decided))
+
+
+def _csv_column(_name: str, values: list[Any]) -> list[str]:
+    return csv_parts(values)
 
 
 def _verdict_counts(decided: pa.Table) -> dict[str, int]:

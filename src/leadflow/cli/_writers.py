@@ -12,6 +12,7 @@ import csv
 import json
 import json.encoder
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Final, TextIO
@@ -104,12 +105,47 @@ def encode_rows(
     """
     count = len(values[columns[0]]) if columns else 0
     if format_ == "csv":
-        collected = _Collected()
-        writer = csv.writer(collected, lineterminator="\n")
-        cells = [[_csv_cell(v) for v in values[name]] for name in columns]
-        writer.writerows(zip(*cells, strict=True))
-        return collected
+        return csv_rows([csv_parts(values[name]) for name in columns])
     return json_rows([json_parts(name, values[name]) for name in columns], count)
+
+
+#: Whether a text is a CSV cell as it stands: nothing in it for the writer to quote.
+_PLAIN_CELL: Final = re.compile('[^,"\r\n]*').fullmatch
+
+
+def _csv_text(value: object) -> str:
+    """*value* as :class:`csv.writer` writes it in a row of more than one cell."""
+    collected = _Collected()
+    csv.writer(collected, lineterminator="\n").writerow([_csv_cell(value), ""])
+    return collected[0][:-2]  # without the empty last cell's comma and the line's end
+
+
+def csv_parts(values: Sequence[Any]) -> list[str]:
+    """Each of a column's *values* as its row's CSV holds it; :func:`csv_rows` joins them.
+
+    The cells are what :meth:`_Writer.write` writes, each distinct text encoded once.
+    """
+    seen: dict[object, str] = {}
+    part: list[str] = []
+    for value in values:
+        kind = type(value)
+        if kind is str:
+            cached = seen.get(value)
+            if cached is None:
+                cached = seen[value] = value if _PLAIN_CELL(value) else _csv_text(value)
+        elif kind is int:
+            cached = int.__repr__(value)  # as the writer writes a whole number
+        elif value is None:
+            cached = ""
+        else:
+            cached = _csv_text(value)
+        part.append(cached)
+    return part
+
+
+def csv_rows(parts: Sequence[Sequence[str]]) -> list[str]:
+    """The CSV rows of some rows' :func:`csv_parts`, a list per column (two or more)."""
+    return [",".join(row) + "\n" for row in zip(*parts, strict=True)]
 
 
 def json_parts(name: str, values: Sequence[Any]) -> list[str]:
