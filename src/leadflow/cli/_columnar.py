@@ -24,6 +24,7 @@ import itertools
 import multiprocessing
 import signal
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, tzinfo
@@ -94,6 +95,9 @@ class _Decided(NamedTuple):
     refused: int
     text: str | None = None
     counts: Mapping[str, int] | None = None
+    #: A block of lines found not to be one row of the header's width per line: its
+    #: rows are read and decided again, by the rows engine's reader and function.
+    unread: bool = False
 
 
 def _fields(header: Sequence[str], known: _Columns) -> tuple[str | None, ...] | None:
@@ -159,9 +163,13 @@ def _table(context: _Context, work: _Work) -> pa.Table:
 def _decide(context: _Context, work: _Work) -> _Decided:
     """Decide a block: each row's output as its format writes it, or None if refused."""
     try:
-        decided = qualify_table(
-            _table(context, work), context.policy, as_of=context.as_of, timezone=context.zone
-        )
+        table = _table(context, work)
+    except pa.ArrowInvalid:  # a line of another width than the header's
+        return _Decided([], [], 0, unread=True)
+    if len(table) != len(work.numbers):
+        return _Decided([], [], 0, unread=True)
+    try:
+        decided = qualify_table(table, context.policy, as_of=context.as_of, timezone=context.zone)
     except LeadflowError:
         # A record the columnar path cannot word a refusal for: every row of the block
         # is decided again, one by one, by the rows engine's function.
@@ -259,14 +267,43 @@ class _Inline:
         return done
 
 
-class _Workers:
-    """Decides blocks in worker processes (``--jobs N``)."""
+def _started() -> None:
+    """Nothing: a worker that has done it is up, its context set."""
 
-    def __init__(self, pool: concurrent.futures.ProcessPoolExecutor) -> None:
+
+class _Workers:
+    """Decides blocks in *jobs* worker processes (``--jobs N``) once they are up.
+
+    Starting them takes a while (a fresh process imports leadflow and pyarrow): it
+    is done in the background, and until every worker is up the blocks are decided
+    in this process, as with ``--jobs 1``.
+    """
+
+    def __init__(
+        self, pool: concurrent.futures.ProcessPoolExecutor, context: _Context, jobs: int
+    ) -> None:
         self._pool = pool
+        self._here = _Inline(context)
+        self._up = threading.Event()
+        self._starting = threading.Thread(target=self._start, args=(jobs,), daemon=True)
+        self._starting.start()
+
+    def _start(self, jobs: int) -> None:
+        try:
+            concurrent.futures.wait([self._pool.submit(_started) for _ in range(jobs)])
+        except RuntimeError:  # the run ended first, and the pool with it
+            return
+        finally:
+            self._up.set()
 
     def submit(self, work: _Work) -> concurrent.futures.Future[_Decided]:
+        if not self._up.is_set():
+            return self._here.submit(work)
         return self._pool.submit(_decide_in_worker, work)
+
+    def close(self) -> None:
+        """Wait for the workers' start to end (the pool is shut down after it)."""
+        self._starting.join()
 
 
 def _pool(context: _Context, jobs: int) -> concurrent.futures.ProcessPoolExecutor:
@@ -345,12 +382,14 @@ class ColumnarRun:
         everything = itertools.chain([first], blocks)
         if self._jobs > 1:
             with _pool(context, self._jobs) as pool:
+                workers = _Workers(pool, context, self._jobs)
                 try:
-                    workers = _Workers(pool)
                     self._blocks(workers, everything, 2 * self._jobs, tally, writer, stream)
                 except BaseException:
                     pool.shutdown(wait=False, cancel_futures=True)
                     raise
+                finally:
+                    workers.close()
         else:
             self._blocks(_Inline(context), everything, 0, tally, writer, stream)
 
@@ -434,7 +473,7 @@ class ColumnarRun:
         if isinstance(read, _CleanLines):
             for line in read.warnings:
                 self._source.warn(line)
-            if decided is None:
+            if decided is None or decided.unread:
                 self._clean_rows_here(read, tally, writer, stream)
             elif decided.text is None:
                 self._one_by_one(read, decided, tally, writer, stream)
@@ -471,9 +510,11 @@ class ColumnarRun:
     def _clean_rows_here(
         self, read: _CleanLines, tally: _Tally, writer: _Writer, stream: TextIO
     ) -> None:
-        for index in range(read.rows):
-            row = read.row(self._source.header, index)
+        for row in self._source.reread(read):
             tally.row()
+            if row.problems:
+                tally.reject(row, row.problems)
+                continue
             out = self._here(row.data)
             if isinstance(out, list):
                 tally.reject(row, out)

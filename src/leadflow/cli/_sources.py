@@ -9,7 +9,6 @@ import json
 import re
 import sys
 import tempfile
-from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -308,10 +307,11 @@ class _Source:
 
         A block of CSV lines that the rules of :meth:`rows` would read as one row per
         non-blank line, each value as it stands between the commas (no quote, no NUL,
-        no lone carriage return, the header's width on every line, UTF-8 text: what
-        most exported files hold) comes as those lines (:class:`_CleanLines`), for a
-        faster reader to split; any other block as the rows :meth:`rows` reads from
-        it (:class:`_ReadRows`). Warnings come with the rows they were given before;
+        no lone carriage return, UTF-8 text: what most exported files hold) comes as
+        those lines (:class:`_CleanLines`), for a faster reader to split, which also
+        checks that each line has the header's width (:meth:`reread` reads a block
+        with a line that has not); any other block as the rows :meth:`rows` reads
+        from it (:class:`_ReadRows`). Warnings come with the rows they were given before;
         those given after the last row, in a last empty block.
 
         Raises:
@@ -365,6 +365,25 @@ class _Source:
                     raise _UsageError(message) from None
         finally:
             csv.field_size_limit(before)
+
+    def reread(self, read: _CleanLines) -> list[_Row]:
+        """The rows of a block of *read* lines, as :meth:`rows` reads them.
+
+        For a block that a faster reader found to be other than one row of the
+        header's width per line. The block holds no quote, so its lines hold its
+        rows and nothing else; the reading of the rest of the input stays where it is.
+        """
+        saved = self._csv_lines, self._csv_reader, self._number
+        lines = self._csv_lines = _Lines(iter(read.lines))
+        lines.count = read.line - 1
+        self._csv_reader = csv.reader(lines, strict=True)
+        self._number = read.number - 1
+        before = csv.field_size_limit(self._max_field_size)
+        try:
+            return list(self._csv_body())
+        finally:
+            csv.field_size_limit(before)
+            self._csv_lines, self._csv_reader, self._number = saved
 
     def _unreadable(self, lines: _Lines, start: int, error: csv.Error) -> str:
         """Why the row from line *start* cannot be read; where to read on from is set.
@@ -481,6 +500,8 @@ class _Source:
 class _CleanLines(NamedTuple):
     """CSV lines read as one row per non-blank line, split at every comma.
 
+    Whether each has the header's width is for the reader of the block to check.
+
     ``lines`` are the physical lines as read, blank ones too; ``number`` and ``line``
     are those of the first row (data row and physical line); ``rows`` counts the rows;
     ``warnings`` were given before them.
@@ -519,20 +540,24 @@ class _ReadRows(NamedTuple):
 _BLANK_LINES: Final = frozenset(("\n", "\r\n"))
 
 
+#: A carriage return that does not end a line as CRLF does.
+_LONE_CR: Final = re.compile("\r(?!\n)").search
+
+
 def _clean_rows(block: list[str], width: int, limit: int) -> tuple[int, bytes] | None:
     """How many rows *block* holds if every non-blank line is one row split at its commas.
 
     With the rows, the block's text as UTF-8. None when some line may read otherwise:
     a quote (a quoted value), a NUL, a lone carriage return, a byte-order mark, text
-    that is not UTF-8, a line longer than the field size limit, or a line without the
-    header's width.
+    that is not UTF-8, or a line longer than the field size limit. Whether each line
+    has the header's width is left to the reader of the lines (:class:`_CleanLines`).
     """
     if width < 2:  # a line of blanks is a row of one value: leave it to the csv module
         return None
     text = "".join(block)
     if '"' in text or "\x00" in text or "\ufeff" in text:
         return None
-    if "\r" in text and text.count("\r") != text.count("\r\n"):
+    if "\r" in text and _LONE_CR(text):
         return None
     if max(map(len, block)) > limit:
         return None
@@ -540,11 +565,7 @@ def _clean_rows(block: list[str], width: int, limit: int) -> tuple[int, bytes] |
         data = text.encode("utf-8")
     except UnicodeEncodeError:  # bytes that were not UTF-8, read as lone surrogates
         return None
-    # Every line is a row of the header's width or a blank line (which has no comma).
-    rows = Counter(map(str.count, block, itertools.repeat(","))).get(width - 1, 0)
-    if rows + block.count("\n") + block.count("\r\n") != len(block):
-        return None
-    return rows, data
+    return len(block) - block.count("\n") - block.count("\r\n"), data
 
 
 def _in_blocks(rows: Iterator[_Row], size: int, said: list[str]) -> Iterator[_ReadRows]:
