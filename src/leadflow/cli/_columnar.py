@@ -3,7 +3,8 @@
 The input is read by the same reader as ``--engine rows`` (:class:`_Source`), which
 numbers rows and lines and rejects what cannot be read, in blocks
 (:meth:`_Source.blocks`). A block of plain CSV lines is split by pyarrow's CSV
-reader; other blocks are read row by row as always. Each block's records are then
+reader (one with a line of another width than the header's is read again by
+:meth:`_Source.reread`); other blocks are read row by row as always. Each block's records are then
 decided together by :func:`leadflow.columnar.qualify_table` and written at once,
 in input order. A record the table cannot hold as text (a JSON number, a key
 spelt otherwise than its field) is decided by the rows engine's own function, and
@@ -12,7 +13,8 @@ a record the columnar path refuses is decided again by it too, for its reasons a
 exit status are those of ``--engine rows``, byte for byte.
 
 With ``--jobs N`` (N > 1), blocks are decided in N worker processes, at most two per
-worker in flight, and written in input order: memory stays that of a few blocks.
+worker in flight, and written in input order: memory stays that of a few blocks. Until
+every worker is up, blocks are decided in this process.
 """
 
 from __future__ import annotations
