@@ -90,16 +90,21 @@ def _tree_rss_kib(pid: int) -> int:
     return sum(sizes.get(member, 0) for member in tree)
 
 
+def _qualify(root: Path, rows: int, options: tuple[str, ...]) -> tuple[list[str], dict[str, str]]:
+    """The arguments of ``leadflow qualify`` over the file of *rows* rows, and its environment."""
+    path = _file(root, rows)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(root / "src"), str(root)]))
+    arguments = ["qualify", str(path), "--as-of", data.AS_OF.isoformat(), *options]
+    return [*arguments, "--output-format", "csv", "-o", os.devnull], env
+
+
 def run_once(root: Path, rows: int, options: tuple[str, ...] = ()) -> dict[str, Any]:
     """Qualify a generated file of *rows* rows with *options*; time, peak RSS, count line.
 
     ``peak_rss_mib`` is the command's own peak (VmHWM); ``peak_tree_rss_mib`` the
     largest sum, sampled every 50 ms, of the command's and its worker processes' Pss.
     """
-    path = _file(root, rows)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(root / "src"), str(root)]))
-    arguments = ["qualify", str(path), "--as-of", data.AS_OF.isoformat(), *options]
-    arguments += ["--output-format", "csv", "-o", os.devnull]
+    arguments, env = _qualify(root, rows, options)
     start = time.perf_counter()
     with subprocess.Popen(
         [sys.executable, "-c", _PEAK, *arguments],
@@ -143,10 +148,7 @@ def run_pair(root: Path, rows: int, options: tuple[str, ...]) -> float:
     What the machine gives two independent processes doing the same work: the
     ceiling for any split of that work in two.
     """
-    path = _file(root, rows)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(root / "src"), str(root)]))
-    arguments = ["qualify", str(path), "--as-of", data.AS_OF.isoformat(), *options]
-    arguments += ["--output-format", "csv", "-o", os.devnull]
+    arguments, env = _qualify(root, rows, options)
     command = [sys.executable, "-m", "leadflow", *arguments]
     start = time.perf_counter()
     both = [

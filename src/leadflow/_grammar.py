@@ -712,6 +712,11 @@ def read_decimal(
     return number
 
 
+def read_amount(field: str, value: object) -> Decimal:
+    """Read an amount of money: a decimal as :func:`read_decimal` reads one, without a sign."""
+    return read_decimal(field, value, signed=False)
+
+
 def write_decimal(value: Decimal) -> str:
     """*value* as text that :func:`read_decimal` reads back: plain notation.
 

@@ -17,6 +17,7 @@ it has. tests/test_records.py reads generated records both ways and finds them e
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
@@ -85,23 +86,18 @@ def _money(amount: str | None, currency: str | None, fields: tuple[str, str]) ->
         return None
     if not amount or not currency:
         raise _NotPlainError
-    value: Decimal = _read(_AMOUNT, fields[0], amount)
+    value: Decimal = _read(g.read_amount, fields[0], amount)
     return _trusted.money(value, _read(g.read_currency, fields[1], currency))
 
 
-def _amount(field: str, value: object) -> Decimal:
-    return g.read_decimal(field, value, signed=False)
-
-
-_AMOUNT: Final = _amount
 _BUDGET_MONEY: Final = ("budget_amount", "budget_currency")
 _ESTIMATE_MONEY: Final = ("estimated_value", "estimated_currency")
 
 
 def _members(enum: type[Enum]) -> dict[str | None, Enum | None]:
-    """*enum*'s members by value, and a blank (empty or ``None``) as no member."""
-    members: dict[str | None, Enum | None] = {m.value: m for m in enum}
-    members[""] = members[None] = None
+    """*enum*'s members by value (the grammar's table), and a blank as no member."""
+    members: dict[str | None, Enum | None] = {"": None, None: None}
+    members.update(g.choices(enum).members)
     return members
 
 
@@ -170,13 +166,13 @@ def _all_text(record: Mapping[str, Any]) -> bool:
     return all(value is None or type(value) is str for value in record.values())
 
 
-def _datetime_in(zone: tzinfo | None) -> Callable[[str, object], datetime]:
-    if zone is None:
-        return g.read_datetime
-    return lambda field, value: g.read_datetime(field, value, zone)
+#: How a datetime field is read (:func:`_datetime_in`).
+_Moment = Callable[[str, object], datetime]
 
 
-Moment = Callable[[str, object], datetime]
+def _datetime_in(zone: tzinfo | None) -> _Moment:
+    """The grammar's datetime reader, reading a time without an offset in *zone*."""
+    return g.read_datetime if zone is None else functools.partial(g.read_datetime, zone=zone)
 
 
 #: A contact's values as read: role, creation time, name, email, phone, organisation
@@ -192,7 +188,7 @@ _ContactValues = tuple[
 ]
 
 
-def _contact_values(get: Callable[[str], Any], moment: Moment) -> _ContactValues:
+def _contact_values(get: Callable[[str], Any], moment: _Moment) -> _ContactValues:
     """A contact's values (see :data:`_ContactValues`), each read and checked."""
     name = _text(get("name"))
     created_at = _read(moment, "created_at", get("created_at"))
@@ -216,7 +212,7 @@ def _contact_values(get: Callable[[str], Any], moment: Moment) -> _ContactValues
     return role, created_at, name, email, phone, company, source
 
 
-def _contact(get: Callable[[str], Any], moment: Moment) -> Contact:
+def _contact(get: Callable[[str], Any], moment: _Moment) -> Contact:
     role, created_at, name, email, phone, company, source = _contact_values(get, moment)
     organisation = None
     if company is not None:
@@ -236,7 +232,7 @@ def _contact(get: Callable[[str], Any], moment: Moment) -> Contact:
     )
 
 
-def _evidence(get: Callable[[str], Any], moment: Moment) -> Evidence:
+def _evidence(get: Callable[[str], Any], moment: _Moment) -> Evidence:
     timeframe = _level(_TIMEFRAME, get("timeframe"), TimeframeLevel.UNKNOWN)
     decision_date = _read(g.read_date, "decision_date", get("decision_date"))
     if decision_date is not None and timeframe is not TimeframeLevel.UNKNOWN:
@@ -269,7 +265,7 @@ def _evidence(get: Callable[[str], Any], moment: Moment) -> Evidence:
 
 
 def _promotion(
-    get: Callable[[str], Any], moment: Moment
+    get: Callable[[str], Any], moment: _Moment
 ) -> tuple[PromotionSignals | None, Money | None, date | None]:
     """A record's promotion signals, estimated value and expected close."""
     relationship = get("relationship")

@@ -399,7 +399,6 @@ def _readers(zone: tzinfo | None) -> tuple[tuple[str, Reader], ...]:
 
 
 _READERS: Final = _readers(None)
-_read_amount: Final[Reader] = functools.partial(g.read_decimal, signed=False)
 # A signal's number is a measurement, not money: it may be negative, and a float is
 # read through its shortest repr (7.3 is Decimal("7.3")), as SignalObservation reads one.
 _read_measure: Final[Reader] = functools.partial(g.read_decimal, floats="shortest")
@@ -474,7 +473,7 @@ def _money(
     if g.is_blank(raw) and g.is_blank(code):
         return None
     failed = len(errors)
-    amount = _value(field, raw, _read_amount, errors)
+    amount = _value(field, raw, g.read_amount, errors)
     currency = _value(currency_field, code, g.read_currency, errors)
     if len(errors) > failed:
         return None
@@ -772,19 +771,21 @@ def _parse(
     timezone: tzinfo | None,
     *,
     trusted: bool = True,
+    short: bool = True,
 ) -> QualificationInput:
     """:func:`parse_record`; without *trusted*, every value is built by its constructor.
 
     Either way the values are equal, and so are the errors (tests/test_records.py
     checks both on generated records): *trusted* only skips checking again what
-    the grammar has read already.
+    the grammar has read already. Without *short*, a plain record is not tried the
+    short way (:mod:`leadflow._plain`) first.
     """
     plan = _signal_plan(signals) if signals else ()
     if not isinstance(record, Mapping):
         raise InvalidRecordError(
             [WrongTypeError("", record, f"expected an object, not {g.kind(record)}")]
         )
-    if trusted and not plan and _plain_keys(record):
+    if trusted and short and not plan and _plain_keys(record):
         parts = _plain.plain_parts(record, timezone)
         if parts is not None:  # a plain record, as most are, read the short way
             return _qualification_input(
@@ -983,7 +984,8 @@ def qualify_record(
     """
     as_of = g.read_datetime("as_of", as_of)  # aware, or refused before comparing
     chosen = DEFAULT_POLICY if policy is None else policy
-    if not chosen.signals and isinstance(record, dict) and _plain_keys(record):
+    plain = not chosen.signals and isinstance(record, dict) and _plain_keys(record)
+    if plain:
         # A plain record, as most are: read the short way, and no contact built of
         # it, as the decision keeps only its evidence. Anything amiss (a contact
         # created after as_of, evidence observed after it) is for the general
@@ -994,14 +996,23 @@ def qualify_record(
                 return chosen._engine.decide(read[0], read[2], as_of)
             except InvalidFieldError:
                 pass
-    return read_and_qualify(record, chosen, as_of, timezone)[1]
+    return read_and_qualify(record, chosen, as_of, timezone, short=not plain)[1]
 
 
 def read_and_qualify(
-    record: Mapping[str, Any], policy: Policy, as_of: datetime, timezone: tzinfo | None
+    record: Mapping[str, Any],
+    policy: Policy,
+    as_of: datetime,
+    timezone: tzinfo | None,
+    *,
+    short: bool = True,
 ) -> tuple[QualificationInput, QualificationDecision]:
-    """:func:`qualify_record` with *as_of* already read, returning the parsed record too."""
-    parsed = parse_record(record, signals=policy.signals, timezone=timezone)
+    """:func:`qualify_record` with *as_of* already read, returning the parsed record too.
+
+    Without *short*, the record is read by the full reader alone (the short way of a
+    plain record has been tried already).
+    """
+    parsed = _parse(record, policy.signals, timezone, short=short)
     created = parsed.contact.created_at
     if created > as_of:
         raise InvalidRecordError(

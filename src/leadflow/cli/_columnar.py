@@ -167,8 +167,8 @@ def _decide(context: _Context, work: _Work) -> _Decided:
     try:
         table = _table(context, work)
     except pa.ArrowInvalid:  # a line of another width than the header's
-        return _Decided([], [], 0, unread=True)
-    if len(table) != len(work.numbers):
+        table = None
+    if table is None or len(table) != len(work.numbers):
         return _Decided([], [], 0, unread=True)
     try:
         decided = qualify_table(table, context.policy, as_of=context.as_of, timezone=context.zone)
@@ -211,25 +211,22 @@ def _whole_block(context: _Context, work: _Work, decided: pa.Table) -> _Decided:
     by row. Either way by the rows engine's own encoding (:func:`json_parts`,
     :func:`csv_parts`), so the text is what ``--engine rows`` writes.
     """
-    if context.format_ == "csv":
-        encode: Callable[[str, list[Any]], list[str]] = _csv_column
-    else:
-        encode = json_parts
-    parts = [encode(ROW_COLUMN, list(work.numbers))]
+    csv = context.format_ == "csv"
+
+    def encoder(name: str) -> Callable[[list[Any]], list[str]]:
+        return csv_parts if csv else functools.partial(json_parts, name)
+
+    parts = [encoder(ROW_COLUMN)(list(work.numbers))]
     for name in context.columns[1:]:
         column = decided.column(name)
         if name == "id" or (pa.types.is_floating(column.type)):
-            parts.append(encode(name, column.to_pylist()))
+            parts.append(encoder(name)(column.to_pylist()))
             continue
         if not pa.types.is_dictionary(column.type):
             column = column.dictionary_encode()
-        parts.append(_per_value(column, functools.partial(encode, name)))
-    rows = csv_rows(parts) if context.format_ == "csv" else json_rows(parts, len(work.numbers))
+        parts.append(_per_value(column, encoder(name)))
+    rows = csv_rows(parts) if csv else json_rows(parts, len(work.numbers))
     return _Decided([], [], 0, "".join(rows), _verdict_counts(decided))
-
-
-def _csv_column(_name: str, values: list[Any]) -> list[str]:
-    return csv_parts(values)
 
 
 def _verdict_counts(decided: pa.Table) -> dict[str, int]:

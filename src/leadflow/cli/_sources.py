@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
@@ -209,13 +210,18 @@ class _Source:
         except OSError as error:
             raise _UsageError(f"cannot read {self.name}: {error.strerror or error}") from None
 
-    def _csv_rows(self) -> Iterator[_Row]:
-        # The limit is the csv module's, global: set for this read, then put back.
+    @contextlib.contextmanager
+    def _field_size_limit(self) -> Iterator[None]:
+        """The csv module's field size limit, which is global: set for a read, then put back."""
         before = csv.field_size_limit(self._max_field_size)
         try:
-            yield from self._csv_rows_limited()
+            yield
         finally:
             csv.field_size_limit(before)
+
+    def _csv_rows(self) -> Iterator[_Row]:
+        with self._field_size_limit():
+            yield from self._csv_rows_limited()
 
     def _csv_rows_limited(self) -> Iterator[_Row]:
         if self._csv_header():
@@ -330,8 +336,7 @@ class _Source:
         if self.format == "jsonl":
             yield from _in_blocks(self.rows(), size, said)
             return
-        before = csv.field_size_limit(self._max_field_size)
-        try:
+        with self._field_size_limit():
             try:
                 self._check_records()
                 if not self._csv_header():
@@ -363,8 +368,6 @@ class _Source:
                 except OSError as error:
                     message = f"cannot read {self.name}: {error.strerror or error}"
                     raise _UsageError(message) from None
-        finally:
-            csv.field_size_limit(before)
 
     def reread(self, read: _CleanLines) -> list[_Row]:
         """The rows of a block of *read* lines, as :meth:`rows` reads them.
@@ -378,11 +381,10 @@ class _Source:
         lines.count = read.line - 1
         self._csv_reader = csv.reader(lines, strict=True)
         self._number = read.number - 1
-        before = csv.field_size_limit(self._max_field_size)
         try:
-            return list(self._csv_body())
+            with self._field_size_limit():
+                return list(self._csv_body())
         finally:
-            csv.field_size_limit(before)
             self._csv_lines, self._csv_reader, self._number = saved
 
     def _unreadable(self, lines: _Lines, start: int, error: csv.Error) -> str:
@@ -565,7 +567,7 @@ def _clean_rows(block: list[str], width: int, limit: int) -> tuple[int, bytes] |
         data = text.encode("utf-8")
     except UnicodeEncodeError:  # bytes that were not UTF-8, read as lone surrogates
         return None
-    return len(block) - block.count("\n") - block.count("\r\n"), data
+    return len(block) - sum(map(block.count, _BLANK_LINES)), data
 
 
 def _in_blocks(rows: Iterator[_Row], size: int, said: list[str]) -> Iterator[_ReadRows]:

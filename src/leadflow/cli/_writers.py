@@ -125,20 +125,40 @@ def csv_parts(values: Sequence[Any]) -> list[str]:
 
     The cells are what :meth:`_Writer.write` writes, each distinct text encoded once.
     """
-    seen: dict[object, str] = {}
+    return _encoded(values, _csv_cell_text, int.__repr__, "", _csv_text)
+
+
+def _csv_cell_text(text: str) -> str:
+    return text if _PLAIN_CELL(text) else _csv_text(text)
+
+
+def _encoded(
+    values: Sequence[Any],
+    text: Callable[[str], str],
+    number: Callable[[int], str],
+    absent: str | None,
+    other: Callable[[Any], str],
+) -> list[str]:
+    """Each of a column's *values* encoded, for :func:`csv_parts` and :func:`json_parts`.
+
+    A text by *text*, each distinct one once (a column's values repeat: verdicts,
+    codes, as_of); a whole number by *number*; ``None`` as *absent*, unless that is
+    ``None`` too; anything else by *other*.
+    """
+    seen: dict[str, str] = {}
     part: list[str] = []
     for value in values:
         kind = type(value)
         if kind is str:
             cached = seen.get(value)
             if cached is None:
-                cached = seen[value] = value if _PLAIN_CELL(value) else _csv_text(value)
+                cached = seen[value] = text(value)
         elif kind is int:
-            cached = int.__repr__(value)  # as the writer writes a whole number
-        elif value is None:
-            cached = ""
+            cached = number(value)
+        elif value is None and absent is not None:
+            cached = absent
         else:
-            cached = _csv_text(value)
+            cached = other(value)
         part.append(cached)
     return part
 
@@ -155,23 +175,13 @@ def json_parts(name: str, values: Sequence[Any]) -> list[str]:
     :func:`json_rows` makes the rows of the parts.
     """
     key = json.dumps(name, ensure_ascii=False) + ": "
-    seen: dict[object, str] = {}
-    part: list[str] = []
-    for value in values:
-        kind = type(value)
-        if kind is str:
-            # A column's values repeat (verdicts, codes, as_of): each is encoded once.
-            cached = seen.get(value)
-            if cached is None:
-                cached = seen[value] = key + _quoted(value)
-        elif kind is int:
-            cached = key + int.__repr__(value)  # as json.dumps writes a whole number
-        elif value is None and name in _OPTIONAL:
-            cached = ""
-        else:
-            cached = key + json.dumps(value, ensure_ascii=False)
-        part.append(cached)
-    return part
+    return _encoded(
+        values,
+        lambda text: key + _quoted(text),
+        lambda number: key + int.__repr__(number),  # as json.dumps writes a whole number
+        "" if name in _OPTIONAL else None,
+        lambda value: key + json.dumps(value, ensure_ascii=False),
+    )
 
 
 def json_rows(parts: Sequence[Sequence[str]], count: int) -> list[str]:
